@@ -1,0 +1,48 @@
+// Package builtins holds the Starlark modules a runbook sees: compute,
+// identity, workspaces, odata and the helpers (log, fail, chunks, sleep,
+// parallel, json, time). Each module lives in its own file and reaches
+// GreenLake only through a *glapi.Client.
+package builtins
+
+import (
+	"context"
+	"io"
+	"log/slog"
+
+	"go.starlark.net/starlark"
+
+	"glrun/clock"
+	"glrun/glapi"
+)
+
+// Env is what the builtins need from the outside world.
+type Env struct {
+	// Client reaches GreenLake; every request goes through it.
+	Client *glapi.Client
+	// Clock is used for every wait (polling, sleep).
+	Clock clock.Clock
+	// Log receives the runbook's log.info/warn/error and the waits' state
+	// changes.
+	Log *slog.Logger
+	// Progress, when not nil, is a terminal on which waits draw a live line
+	// per job; when nil, waits log one line per state change instead.
+	Progress io.Writer
+}
+
+// threadContextKey is the thread-local key under which the run's context is kept.
+const threadContextKey = "glrun.context"
+
+// SetContext attaches ctx to thread; builtins that send requests or wait use
+// it, so cancellation and deadlines reach them.
+func SetContext(thread *starlark.Thread, ctx context.Context) {
+	thread.SetLocal(threadContextKey, ctx)
+}
+
+// Context returns the context attached to thread by SetContext, or
+// context.Background().
+func Context(thread *starlark.Thread) context.Context {
+	if ctx, ok := thread.Local(threadContextKey).(context.Context); ok {
+		return ctx
+	}
+	return context.Background()
+}
