@@ -1,0 +1,46 @@
+package builtins
+
+import (
+	"context"
+	"fmt"
+
+	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
+
+	"glrun/glapi"
+)
+
+// asyncOpsModule returns compute.async_ops.
+func asyncOpsModule(env *Env) *starlarkstruct.Module {
+	return &starlarkstruct.Module{Name: "compute.async_ops", Members: starlark.StringDict{
+		"list": listBuiltin(env, "compute.async_ops.list", func(c *glapi.Client) lister { return c.AsyncOps.List }),
+		"get":  getBuiltin(env, "compute.async_ops.get", "async operation", func(c *glapi.Client) getter { return c.AsyncOps.Get }),
+		"wait": computeBuiltin(env, "compute.async_ops.wait", append([]string{"op"}, waitParams...),
+			func(ctx context.Context, c *glapi.Client, a *Args) (starlark.Value, error) {
+				return asyncOpWait(ctx, env, c, a)
+			}),
+	}}
+}
+
+// asyncOpWait is compute.async_ops.wait(op, timeout=, poll=,
+// fail_on_error=True).
+func asyncOpWait(ctx context.Context, env *Env, c *glapi.Client, a *Args) (starlark.Value, error) {
+	item, err := waitItem(a, "op", a.Value("op"))
+	if err != nil {
+		return nil, err
+	}
+	opts, failOnError, err := waitArgs(a)
+	if err != nil {
+		return nil, err
+	}
+	done, err := waitFor(ctx, env, opWaitKind(c.AsyncOps), []glapi.Object{item}, opts)
+	if err != nil {
+		return nil, err
+	}
+	if failOnError {
+		if err := opFailure(done[0]); err != nil {
+			return nil, fmt.Errorf("%s: %w", a.Fn(), err)
+		}
+	}
+	return ToStarlark(done[0]), nil
+}

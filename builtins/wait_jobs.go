@@ -1,0 +1,202 @@
+package builtins
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"glrun/glapi"
+	"glrun/glapi/odata"
+)
+
+// maxIDFilterLen bounds the length of one `id in (...)` filter built by
+// wait_all, so the request line stays a sane length; more jobs take more
+// requests per poll.
+const maxIDFilterLen = 1500
+
+// Job states and result codes (seed 001).
+const (
+	jobComplete        = "COMPLETE"
+	jobError           = "ERROR"
+	jobStalled         = "STALLED"
+	jobApprovalPending = "APPROVAL_PENDING"
+	resultFailure      = "FAILURE"
+	resultDeclined     = "DECLINED"
+)
+
+// jobFinished reports whether a job is in a terminal state.
+func jobFinished(job glapi.Object) bool {
+	st := job.String("state")
+	return st == jobComplete || st == jobError
+}
+
+// jobFailure returns the error a finished job stands for, or nil when it
+// succeeded: state ERROR, or resultCode FAILURE or DECLINED.
+func jobFailure(job glapi.Object) error {
+	st, rc := job.String("state"), job.String("resultCode")
+	if st != jobError && rc != resultFailure && rc != resultDeclined {
+		return nil
+	}
+	return &JobFailedError{
+		ID:            job.ID(),
+		Template:      jobTemplateName(job),
+		Resource:      jobResourceID(job),
+		State:         st,
+		ResultCode:    rc,
+		Status:        job.String("status"),
+		StatusDetails: job["statusDetails"],
+	}
+}
+
+// jobTemplateName returns the name of the job's template, or its UUID.
+func jobTemplateName(job glapi.Object) string {
+	id := job.String("jobTemplate")
+	if t, ok := glapi.TemplateByID(id); ok {
+		return t.Name
+	}
+	if id == "" {
+		return "unknown template"
+	}
+	return "template " + id
+}
+
+// jobResourceID returns job.resource.id.
+func jobResourceID(job glapi.Object) string {
+	if r, ok := job["resource"].(map[string]any); ok {
+		if id, ok := r["id"].(string); ok {
+			return id
+		}
+	}
+	if r, ok := job["resource"].(glapi.Object); ok {
+		return r.ID()
+	}
+	return "unknown resource"
+}
+
+// jobLabel names a job for people.
+func jobLabel(job glapi.Object) string {
+	return fmt.Sprintf("job %s (%s on %s)", job.ID(), jobTemplateName(job), jobResourceID(job))
+}
+
+// jobState is a job's state for people, explaining the states that need
+// someone to act in GreenLake.
+func jobState(job glapi.Object) string {
+	st := job.String("state")
+	switch {
+	case st == "":
+		return "UNKNOWN"
+	case st == jobApprovalPending:
+		return st + " (awaiting approval in GreenLake)"
+	case st == jobStalled:
+		return st + " (no progress; acknowledge or dismiss it in GreenLake)"
+	case jobFinished(job) && job.String("resultCode") != "":
+		return st + "/" + job.String("resultCode")
+	}
+	return st
+}
+
+// jobWaitKind polls jobs: with one GET per poll when single, else with one
+// filtered list request (`id in (...)`) per batch of jobs per poll.
+func jobWaitKind(jobs *glapi.JobsService, single bool) waitKind {
+	k := waitKind{finished: jobFinished, label: jobLabel, state: jobState}
+	if single {
+		k.fetch = func(ctx context.Context, pending []glapi.Object) ([]glapi.Object, error) {
+			out := make([]glapi.Object, len(pending))
+			for i, p := range pending {
+				j, err := getJob(ctx, jobs, p)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = j
+			}
+			return out, nil
+		}
+	} else {
+		k.fetch = func(ctx context.Context, pending []glapi.Object) ([]glapi.Object, error) {
+			return listJobs(ctx, jobs, pending)
+		}
+	}
+	return k
+}
+
+// listJobs fetches pending with one list request per batch; a job missing
+// from the answers is fetched by id.
+func listJobs(ctx context.Context, jobs *glapi.JobsService, pending []glapi.Object) ([]glapi.Object, error) {
+	ids := make([]string, len(pending))
+	for i, p := range pending {
+		ids[i] = p.ID()
+	}
+	found := map[string]glapi.Object{}
+	for _, batch := range batchIDs(ids, maxIDFilterLen) {
+		vals := make([]any, len(batch))
+		for i, id := range batch {
+			vals[i] = id
+		}
+		expr, err := odata.In("id", vals)
+		if err != nil {
+			return nil, fmt.Errorf("build job filter: %w", err)
+		}
+		got, err := jobs.List(ctx, glapi.ListOptions{Filter: expr.String()})
+		if err != nil {
+			return nil, fmt.Errorf("list jobs: %w", err)
+		}
+		for _, j := range got {
+			found[j.ID()] = j
+		}
+	}
+	out := make([]glapi.Object, len(pending))
+	for i, p := range pending {
+		if j, ok := found[p.ID()]; ok {
+			out[i] = j
+			continue
+		}
+		j, err := getJob(ctx, jobs, p)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = j
+	}
+	return out, nil
+}
+
+// getJob fetches one job. A job created with deleteOnComplete that is gone
+// is taken as COMPLETE.
+func getJob(ctx context.Context, jobs *glapi.JobsService, last glapi.Object) (glapi.Object, error) {
+	j, err := jobs.Get(ctx, last.ID())
+	if err == nil {
+		return j, nil
+	}
+	var apiErr *glapi.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && last["deleteOnComplete"] == true {
+		done := glapi.Object{}
+		for k, v := range last {
+			done[k] = v
+		}
+		done["state"] = jobComplete
+		done["status"] = "deleted on completion (deleteOnComplete)"
+		return done, nil
+	}
+	return nil, fmt.Errorf("get job %s: %w", last.ID(), err)
+}
+
+// batchIDs splits ids into batches whose `id in ('a','b',...)` filter
+// stays within about maxLen characters (at least one id per batch).
+func batchIDs(ids []string, maxLen int) [][]string {
+	var out [][]string
+	var cur []string
+	size := 0
+	for _, id := range ids {
+		n := len(id) + 4 // quotes, comma, space
+		if len(cur) > 0 && size+n > maxLen {
+			out = append(out, cur)
+			cur, size = nil, 0
+		}
+		cur = append(cur, id)
+		size += n
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
