@@ -38,8 +38,9 @@ type (
 	getter func(ctx context.Context, id string) (glapi.Object, error)
 )
 
-// computeImpl is the body of a compute builtin: fn is its full name, a its
-// bound arguments.
+// computeImpl is the body of a compute builtin: a holds its bound
+// arguments; c is nil when no client is configured, which needClient
+// reports once the arguments are checked.
 type computeImpl func(ctx context.Context, client *glapi.Client, a *Args) (starlark.Value, error)
 
 // computeBuiltin makes the builtin fn with params (see bindArgs) that runs
@@ -50,10 +51,11 @@ func computeBuiltin(env *Env, fn string, params []string, impl computeImpl) *sta
 		if err != nil {
 			return nil, err
 		}
-		if env == nil || env.Client == nil {
-			return nil, fmt.Errorf("%s: no GreenLake client is configured", fn)
+		var c *glapi.Client
+		if env != nil {
+			c = env.Client
 		}
-		return impl(Context(thread), env.Client, a)
+		return impl(Context(thread), c, a)
 	})
 }
 
@@ -78,6 +80,9 @@ func listBuiltin(env *Env, fn string, list func(*glapi.Client) lister) *starlark
 		if err != nil {
 			return nil, err
 		}
+		if err := needClient(a, c); err != nil {
+			return nil, err
+		}
 		items, err := list(c)(ctx, glapi.ListOptions{Filter: filter, Limit: limit})
 		if err != nil {
 			return nil, callError(fn, err)
@@ -91,6 +96,9 @@ func getBuiltin(env *Env, fn, what string, get func(*glapi.Client) getter) *star
 	return computeBuiltin(env, fn, []string{"id"}, func(ctx context.Context, c *glapi.Client, a *Args) (starlark.Value, error) {
 		id, err := a.ID("id", what)
 		if err != nil {
+			return nil, err
+		}
+		if err := needClient(a, c); err != nil {
 			return nil, err
 		}
 		obj, err := get(c)(ctx, id)
@@ -119,4 +127,12 @@ func callError(fn string, err error) error {
 		return err
 	}
 	return fmt.Errorf("%s: %w", fn, err)
+}
+
+// needClient fails when no GreenLake client is configured.
+func needClient(a *Args, c *glapi.Client) error {
+	if c == nil {
+		return fmt.Errorf("%s: no GreenLake client is configured", a.Fn())
+	}
+	return nil
 }

@@ -33,6 +33,9 @@ func asyncOpWait(ctx context.Context, env *Env, c *glapi.Client, a *Args) (starl
 	if err != nil {
 		return nil, err
 	}
+	if err := needClient(a, c); err != nil {
+		return nil, err
+	}
 	done, err := waitFor(ctx, env, opWaitKind(c.AsyncOps), []glapi.Object{item}, opts)
 	if err != nil {
 		return nil, err

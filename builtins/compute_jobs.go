@@ -62,6 +62,9 @@ func jobsCreate(ctx context.Context, c *glapi.Client, a *Args) (starlark.Value, 
 			params = m
 		}
 	}
+	if err := needClient(a, c); err != nil {
+		return nil, err
+	}
 	job, err := c.Jobs.Create(ctx, glapi.JobCreate{JobTemplate: tmpl.ID, ResourceID: id, ResourceType: typ, JobParams: params})
 	if err != nil {
 		return nil, callError(a.Fn(), fmt.Errorf("create %s job on %s: %w", tmpl.Name, id, err))
@@ -83,6 +86,9 @@ func jobsUpdate(ctx context.Context, c *glapi.Client, a *Args) (starlark.Value, 
 	state = strings.ToUpper(strings.TrimSpace(state))
 	if state != jobComplete && state != jobError {
 		return nil, a.Error("state", want)
+	}
+	if err := needClient(a, c); err != nil {
+		return nil, err
 	}
 	job, err := c.Jobs.Update(ctx, id, state)
 	if err != nil {
@@ -108,6 +114,9 @@ func jobsWait(ctx context.Context, env *Env, c *glapi.Client, a *Args, single bo
 	}
 	opts, failOnError, err := waitArgs(a)
 	if err != nil {
+		return nil, err
+	}
+	if err := needClient(a, c); err != nil {
 		return nil, err
 	}
 	done, err := waitFor(ctx, env, jobWaitKind(c.Jobs, single), items, opts)

@@ -86,7 +86,7 @@ func (p *termProgress) show(items []glapi.Object, now time.Time) {
 		if pc := percent(it); pc != "" {
 			line += "  " + pc
 		}
-		line += "  " + at.Sub(p.start).Round(time.Second).String()
+		line += "  " + at.Sub(p.start).Truncate(time.Second).String()
 		b.WriteString("\r\x1b[2K" + line + "\n")
 	}
 	p.drawn = len(items)
@@ -110,7 +110,7 @@ func (p *logProgress) show(items []glapi.Object, now time.Time) {
 			continue
 		}
 		p.last[it.ID()] = st
-		attrs := []any{"state", st, "elapsed", now.Sub(p.start).Round(time.Second).String()}
+		attrs := []any{"state", st, "elapsed", now.Sub(p.start).Truncate(time.Second).String()}
 		if pc := percent(it); pc != "" {
 			attrs = append(attrs, "progress", pc)
 		}
