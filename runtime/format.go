@@ -1,0 +1,96 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"go.starlark.net/starlark"
+)
+
+// cancelledPrefix is how go.starlark.net introduces a cancellation reason.
+const cancelledPrefix = "Starlark computation cancelled: "
+
+// runError turns the error of a failed execution under ctx into an *Error:
+// "file:line:col: message" (the innermost Starlark position) with the
+// backtrace, classified by classify, then by context errors it wraps, then
+// by the state of ctx.
+func runError(ctx context.Context, err error, classify func(error) (int, bool)) *Error {
+	var done *Error
+	if errors.As(err, &done) {
+		return done
+	}
+	msg, frames := describe(err)
+	e := &Error{Kind: KindRuntime, Msg: msg, Err: err}
+	if pos := position(frames); pos != "" {
+		e.Msg = pos + ": " + msg
+	}
+	if len(frames) > 0 {
+		e.Backtrace = strings.TrimRight(frames.String(), "\n")
+	}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		e.Kind = KindTimeout
+	case errors.Is(err, context.Canceled):
+		e.Kind = KindCanceled
+	case ctx.Err() != nil:
+		e.cause = ctx.Err()
+		e.Kind = KindCanceled
+		if errors.Is(context.Cause(ctx), context.DeadlineExceeded) {
+			e.Kind = KindTimeout
+		}
+	}
+	if classify != nil {
+		if code, ok := classify(err); ok {
+			e.Code = code
+		}
+	}
+	return e
+}
+
+// describe returns the message of err (cancellation reasons unwrapped) and
+// the call stack that led to it. The stack joins the stacks of nested
+// Starlark errors: a load's error contains the loaded file's frames; an
+// error from a child thread (parallel.map) adds the child's frames after
+// the parent's.
+func describe(err error) (string, starlark.CallStack) {
+	msg := strings.ReplaceAll(err.Error(), cancelledPrefix, "")
+	var frames starlark.CallStack
+	for cur := err; cur != nil; {
+		var ee *starlark.EvalError
+		if !errors.As(cur, &ee) {
+			break
+		}
+		if isPrefix(frames, ee.CallStack) {
+			frames = ee.CallStack
+		} else {
+			frames = append(append(starlark.CallStack{}, frames...), ee.CallStack...)
+		}
+		cur = ee.Unwrap()
+	}
+	return msg, frames
+}
+
+// isPrefix reports whether the frames of a start the frames of b.
+func isPrefix(a, b starlark.CallStack) bool {
+	if len(a) > len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name || a[i].Pos.String() != b[i].Pos.String() {
+			return false
+		}
+	}
+	return true
+}
+
+// position returns "file:line:col" of the innermost frame that is Starlark
+// code (not a builtin), or "".
+func position(frames starlark.CallStack) string {
+	for i := len(frames) - 1; i >= 0; i-- {
+		if p := frames[i].Pos; p.Line > 0 {
+			return p.String()
+		}
+	}
+	return ""
+}
