@@ -1,0 +1,120 @@
+package glapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+)
+
+// authTransport adds a bearer token, fetched with the client-credentials
+// grant through the same base transport, to every request. The token is
+// fetched once and reused until it expires; an API answer of 401 drops it
+// and the request is sent once more with a fresh one (a 401 means the
+// request was not processed, so this is safe for every method).
+type authTransport struct {
+	conf *clientcredentials.Config
+	base http.RoundTripper
+
+	mu    sync.Mutex
+	token *oauth2.Token
+}
+
+func newAuthTransport(cfg Config, tokenURL string, base http.RoundTripper) *authTransport {
+	return &authTransport{
+		conf: &clientcredentials.Config{
+			ClientID:     cfg.ClientID,
+			ClientSecret: cfg.ClientSecret.Reveal(),
+			TokenURL:     tokenURL,
+		},
+		base: base,
+	}
+}
+
+// RoundTrip sends req with an Authorization header.
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	tok, err := t.get(req.Context(), nil)
+	if err != nil {
+		closeBody(req)
+		return nil, err
+	}
+	resp, err := t.base.RoundTrip(withToken(req, tok))
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		return resp, err
+	}
+	retry, ok := rewind(req)
+	if !ok {
+		return resp, nil
+	}
+	tok, err = t.get(req.Context(), tok)
+	if err != nil {
+		return resp, nil // keep the API's own 401 answer
+	}
+	drain(resp)
+	return t.base.RoundTrip(withToken(retry, tok))
+}
+
+// get returns the cached token, fetching a new one when there is none, it
+// has expired, or it is stale (the one the API just refused).
+func (t *authTransport) get(ctx context.Context, stale *oauth2.Token) (*oauth2.Token, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.token.Valid() && (stale == nil || t.token.AccessToken != stale.AccessToken) {
+		return t.token, nil
+	}
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, &http.Client{Transport: t.base})
+	tok, err := t.conf.Token(ctx)
+	if err != nil {
+		return nil, tokenError(t.conf.TokenURL, err)
+	}
+	t.token = tok
+	return tok, nil
+}
+
+// tokenError converts an oauth2 error into a TokenError (no secrets, no
+// raw body).
+func tokenError(tokenURL string, err error) error {
+	te := &TokenError{TokenURL: tokenURL, Err: err}
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		if re.Response != nil {
+			te.StatusCode = re.Response.StatusCode
+		}
+		te.Code, te.Description = re.ErrorCode, re.ErrorDescription
+	}
+	return te
+}
+
+// withToken returns a shallow copy of req carrying tok.
+func withToken(req *http.Request, tok *oauth2.Token) *http.Request {
+	r := req.Clone(req.Context())
+	r.Body = req.Body
+	tok.SetAuthHeader(r)
+	return r
+}
+
+// rewind returns a copy of req with a fresh body, if it can be made.
+func rewind(req *http.Request) (*http.Request, bool) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return req.Clone(req.Context()), true
+	}
+	if req.GetBody == nil {
+		return nil, false
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return nil, false
+	}
+	r := req.Clone(req.Context())
+	r.Body = body
+	return r, true
+}
+
+func closeBody(req *http.Request) {
+	if req.Body != nil {
+		_ = req.Body.Close()
+	}
+}

@@ -1,0 +1,279 @@
+// Package glapi is the Go client for the HPE GreenLake APIs glrun drives:
+// Compute Ops Management (jobs, async operations, servers, groups, firmware
+// bundles), identity users and workspaces credentials. Every request goes
+// through one transport chain:
+//
+//	service -> Client.do -> Mode -> retry -> auth -> Transport
+//
+// so that dry-run, apply, record and replay differ in the Mode only.
+package glapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"glrun/clock"
+)
+
+// Mode decides, for each API request, whether and how it is sent. It sits
+// between Client.do and the retry layer:
+//
+//	builtin -> service -> Client.do -> Mode -> retry -> auth -> transport
+type Mode interface {
+	// RoundTrip handles req, normally by calling next.RoundTrip(req).
+	RoundTrip(req *http.Request, next http.RoundTripper) (*http.Response, error)
+}
+
+// Live sends every request.
+type Live struct{}
+
+// RoundTrip sends req.
+func (Live) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Response, error) {
+	return next.RoundTrip(req)
+}
+
+// Client talks to GreenLake. Its services are safe for concurrent use.
+type Client struct {
+	Jobs            *JobsService
+	AsyncOps        *AsyncOpsService
+	Servers         *ServersService
+	Groups          *GroupsService
+	FirmwareBundles *FirmwareBundlesService
+	Users           *UsersService
+	Credentials     *CredentialsService
+
+	endpoints Endpoints
+	tenant    string
+	mode      Mode
+	next      http.RoundTripper // the retry layer
+	log       *slog.Logger
+}
+
+// New returns a Client for cfg. It fails when the configuration is
+// incomplete (no client id or secret: ErrNoCredentials, with a message that
+// says what to set) or invalid (unknown region, malformed URL:
+// ErrInvalidConfig).
+func New(cfg Config) (*Client, error) {
+	if strings.TrimSpace(cfg.ClientID) == "" || cfg.ClientSecret.Reveal() == "" {
+		return nil, ErrNoCredentials
+	}
+	ep, err := resolveEndpoints(cfg)
+	if err != nil {
+		return nil, err
+	}
+	base := cfg.Transport
+	if base == nil {
+		base = http.DefaultTransport.(*http.Transport).Clone()
+	}
+	clk := cfg.Clock
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	mode := cfg.Mode
+	if mode == nil {
+		mode = Live{}
+	}
+	auth := newAuthTransport(cfg, ep.Token, base)
+	c := &Client{
+		endpoints: ep,
+		tenant:    cfg.TenantACID,
+		mode:      mode,
+		next:      newRetryTransport(cfg, auth, clk, log),
+		log:       log,
+	}
+	c.Jobs = &JobsService{c: c}
+	c.AsyncOps = &AsyncOpsService{c: c}
+	c.Servers = &ServersService{c: c}
+	c.Groups = &GroupsService{c: c}
+	c.FirmwareBundles = &FirmwareBundlesService{c: c}
+	c.Users = &UsersService{c: c}
+	c.Credentials = &CredentialsService{c: c}
+	return c, nil
+}
+
+// BaseURLs returns the hosts the client talks to, for describing the
+// target of a run ("compute: https://us-west.api.greenlake.hpe.com ...").
+func (c *Client) BaseURLs() Endpoints { return c.endpoints }
+
+// api is the family of an endpoint, which decides its host.
+type api int
+
+const (
+	apiCompute api = iota
+	apiGlobal
+)
+
+// Path prefixes of the APIs.
+const (
+	prefixCompute     = "/compute-ops-mgmt/v1"
+	prefixIdentity    = "/identity/v1"
+	prefixWorkspaces  = "/workspaces/v1"
+	contentJSON       = "application/json"
+	contentMergePatch = "application/merge-patch+json"
+)
+
+// call is one API request as a service describes it.
+type call struct {
+	api      api
+	method   string
+	path     string     // escaped path, from joinPath
+	query    url.Values // without the filter
+	filter   string     // raw filter text, encoded per ODATA.md
+	body     any        // marshalled as JSON when non-nil
+	bodyType string     // Content-Type of body; application/json by default
+}
+
+// endpoint is "METHOD /path" for messages.
+func (c call) endpoint() string { return c.method + " " + unescapePath(c.path) }
+
+// do sends cl through the chain and returns a 2xx response, or an error:
+// *APIError for a non-2xx answer (wrapping ErrOutcomeUnknown for a POST or
+// PATCH answered 500, 502 or 504), ErrOutcomeUnknown for a POST or PATCH
+// whose connection broke after sending, or the transport's error.
+func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
+	req, err := c.newRequest(ctx, cl)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	resp, err := c.mode.RoundTrip(req, c.next)
+	if err != nil {
+		return nil, c.transportError(ctx, cl, err)
+	}
+	c.log.Debug("api request", "method", cl.method, "path", unescapePath(cl.path),
+		"status", resp.StatusCode, "duration", time.Since(start))
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return resp, nil
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxHintBody))
+	_ = resp.Body.Close()
+	apiErr := newAPIError(cl.method, unescapePath(cl.path), resp.StatusCode, body)
+	if !idempotent(cl.method) {
+		switch resp.StatusCode {
+		case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+			return nil, fmt.Errorf("%w: %w", apiErr, ErrOutcomeUnknown)
+		}
+	}
+	return nil, apiErr
+}
+
+// transportError adds the endpoint to an error that came back instead of
+// a response (the retry layer has already marked a POST or PATCH whose fate
+// is unknown with ErrOutcomeUnknown).
+func (c *Client) transportError(ctx context.Context, cl call, err error) error {
+	var te *TokenError
+	var fe *FilterError
+	if errors.As(err, &te) || errors.As(err, &fe) {
+		return err
+	}
+	if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		return fmt.Errorf("%s: %w (%w)", cl.endpoint(), ctx.Err(), err)
+	}
+	return fmt.Errorf("%s: %w", cl.endpoint(), err)
+}
+
+// newRequest builds the *http.Request for cl, with its headers.
+func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error) {
+	host := c.endpoints.Global
+	if cl.api == apiCompute {
+		host = c.endpoints.Compute
+	}
+	raw := host + cl.path
+	q := cl.query.Encode()
+	if cl.filter != "" {
+		if q != "" {
+			q += "&"
+		}
+		q += "filter=" + encodeFilter(cl.filter)
+	}
+	if q != "" {
+		raw += "?" + q
+	}
+	var body io.Reader
+	if cl.body != nil {
+		b, err := json.Marshal(cl.body)
+		if err != nil {
+			return nil, fmt.Errorf("%s: encoding request body: %w", cl.endpoint(), err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, cl.method, raw, body)
+	if err != nil {
+		return nil, fmt.Errorf("%s: building request: %w", cl.endpoint(), err)
+	}
+	req.Header.Set("Accept", contentJSON)
+	if cl.body != nil {
+		ct := cl.bodyType
+		if ct == "" {
+			ct = contentJSON
+		}
+		req.Header.Set("Content-Type", ct)
+	}
+	if c.tenant != "" && cl.api == apiCompute {
+		req.Header.Set("Tenant-Acid", c.tenant)
+	}
+	return req, nil
+}
+
+// doJSON sends cl and decodes a JSON answer into out (unless out is nil or
+// the answer has no body). It returns the answer's headers.
+func (c *Client) doJSON(ctx context.Context, cl call, out any) (http.Header, error) {
+	resp, err := c.do(ctx, cl)
+	if err != nil {
+		return nil, err
+	}
+	defer drain(resp)
+	if out == nil || resp.StatusCode == http.StatusNoContent {
+		return resp.Header, nil
+	}
+	if err := decodeJSON(resp.Body, out); err != nil {
+		return nil, fmt.Errorf("%s: decoding the answer: %w", cl.endpoint(), err)
+	}
+	return resp.Header, nil
+}
+
+// getObject GETs one object.
+func (c *Client) getObject(ctx context.Context, a api, path string) (Object, error) {
+	var o Object
+	if _, err := c.doJSON(ctx, call{api: a, method: http.MethodGet, path: path}, &o); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// decodeJSON decodes exactly one JSON value from r, keeping numbers as
+// json.Number.
+func decodeJSON(r io.Reader, out any) error {
+	dec := json.NewDecoder(r)
+	dec.UseNumber()
+	if err := dec.Decode(out); err != nil {
+		if errors.Is(err, io.EOF) {
+			return fmt.Errorf("empty answer: %w", io.ErrUnexpectedEOF)
+		}
+		return err
+	}
+	return nil
+}
+
+// drain reads what is left of resp's body and closes it, so the connection
+// can be reused.
+func drain(resp *http.Response) {
+	if resp == nil || resp.Body == nil {
+		return
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxHintBody))
+	_ = resp.Body.Close()
+}

@@ -1,0 +1,54 @@
+package glapi
+
+import (
+	"net/url"
+	"strings"
+)
+
+// escapeComponent percent-encodes every byte of s except the unreserved
+// characters of RFC 3986 (letters, digits, "-", ".", "_", "~"). Spaces
+// become %20 and "+" becomes %2B, as GreenLake requires for server ids
+// such as P06760-B21+2M212504P8.
+func escapeComponent(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if isUnreserved(c) {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
+}
+
+func isUnreserved(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		c == '-' || c == '.' || c == '_' || c == '~'
+}
+
+// encodeFilter encodes a filter as the value of the filter query parameter
+// (ODATA.md "Encoding": %20 for spaces, %2B for "+", never form-encoded).
+func encodeFilter(filter string) string { return escapeComponent(filter) }
+
+// joinPath appends escaped segments to an (already clean) prefix.
+func joinPath(prefix string, segments ...string) string {
+	var b strings.Builder
+	b.WriteString(prefix)
+	for _, s := range segments {
+		b.WriteByte('/')
+		b.WriteString(escapeComponent(s))
+	}
+	return b.String()
+}
+
+// unescapePath returns the readable form of an escaped path, for messages.
+func unescapePath(p string) string {
+	if u, err := url.PathUnescape(p); err == nil {
+		return u
+	}
+	return p
+}

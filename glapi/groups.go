@@ -1,0 +1,39 @@
+package glapi
+
+import (
+	"context"
+
+	"glrun/glapi/odata"
+)
+
+// GroupsService is /compute-ops-mgmt/v1/groups.
+type GroupsService struct{ c *Client }
+
+const (
+	groupsPath = prefixCompute + "/groups"
+	// groupsPageMax is the largest limit GET /groups accepts.
+	groupsPageMax = 1000
+)
+
+func (s *GroupsService) lister() lister {
+	return lister{api: apiCompute, path: groupsPath, resource: odata.ResourceGroups, maxPage: groupsPageMax}
+}
+
+// Get returns the group id.
+func (s *GroupsService) Get(ctx context.Context, id string) (Object, error) {
+	if err := requireID("getting a group", id); err != nil {
+		return nil, err
+	}
+	return s.c.getObject(ctx, apiCompute, joinPath(groupsPath, id))
+}
+
+// List returns the groups matching opts, reading every page unless
+// opts.Limit caps them.
+func (s *GroupsService) List(ctx context.Context, opts ListOptions) ([]Object, error) {
+	return s.c.all(ctx, s.lister(), opts)
+}
+
+// ListFunc calls fn for each group matching opts, a page at a time.
+func (s *GroupsService) ListFunc(ctx context.Context, opts ListOptions, fn func(Object) error) error {
+	return s.c.each(ctx, s.lister(), opts, fn)
+}

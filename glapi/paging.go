@@ -1,0 +1,149 @@
+package glapi
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"glrun/glapi/odata"
+)
+
+// lister describes one list endpoint.
+type lister struct {
+	api      api
+	path     string // escaped collection path
+	resource string // odata resource name, for filter validation
+	// maxPage is the endpoint's largest documented page size, used by
+	// default; 0 means no limit is sent unless ListOptions.PageSize asks.
+	maxPage int
+	// cursor selects cursor pagination ("next") instead of offset/limit.
+	cursor bool
+	// fix, when set, adjusts each item after decoding (e.g. secrets).
+	fix func(Object)
+}
+
+// page is the union of the list envelopes: offset/count/total/items for
+// COM lists, users and credentials; count/next/total/items for async
+// operations.
+type page struct {
+	Offset *int    `json:"offset"`
+	Count  *int    `json:"count"`
+	Total  *int    `json:"total"`
+	Next   *string `json:"next"`
+	Items  []Object
+}
+
+// each calls fn for every item of every page, one page in memory at a
+// time, until the pages end, opts.Limit items were seen, or fn fails.
+func (c *Client) each(ctx context.Context, l lister, opts ListOptions, fn func(Object) error) error {
+	if err := checkFilter(l.resource, opts.Filter); err != nil {
+		return err
+	}
+	if opts.Limit < 0 || opts.PageSize < 0 {
+		return fmt.Errorf("listing %s: limit and page size must not be negative", l.resource)
+	}
+	size := l.maxPage
+	if opts.PageSize > 0 {
+		size = opts.PageSize
+	}
+	got, offset, next := 0, 0, ""
+	for {
+		ask := size
+		if opts.Limit > 0 && (ask == 0 || opts.Limit-got < ask) {
+			ask = opts.Limit - got
+		}
+		q := url.Values{}
+		if ask > 0 {
+			q.Set("limit", strconv.Itoa(ask))
+		}
+		if l.cursor && next != "" {
+			q.Set("next", next)
+		}
+		if !l.cursor && offset > 0 {
+			q.Set("offset", strconv.Itoa(offset))
+		}
+		cl := call{api: l.api, method: http.MethodGet, path: l.path, query: q, filter: strings.TrimSpace(opts.Filter)}
+		var pg page
+		if _, err := c.doJSON(ctx, cl, &pg); err != nil {
+			return err
+		}
+		for _, it := range pg.Items {
+			if it == nil {
+				continue
+			}
+			if l.fix != nil {
+				l.fix(it)
+			}
+			if err := fn(it); err != nil {
+				return err
+			}
+			got++
+			if opts.Limit > 0 && got >= opts.Limit {
+				return nil
+			}
+		}
+		n := len(pg.Items)
+		if n == 0 {
+			return nil
+		}
+		if l.cursor {
+			if pg.Next == nil || *pg.Next == "" || *pg.Next == next {
+				return nil
+			}
+			next = *pg.Next
+			continue
+		}
+		offset += n
+		switch {
+		case pg.Total != nil:
+			if offset >= *pg.Total {
+				return nil
+			}
+		case ask == 0 || n < ask:
+			return nil
+		}
+	}
+}
+
+// all returns every item (up to opts.Limit).
+func (c *Client) all(ctx context.Context, l lister, opts ListOptions) ([]Object, error) {
+	var out []Object
+	err := c.each(ctx, l, opts, func(o Object) error {
+		out = append(out, o)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if out == nil {
+		out = []Object{}
+	}
+	return out, nil
+}
+
+// checkFilter parses and validates filter for resource; an empty filter is
+// fine.
+func checkFilter(resource, filter string) error {
+	if strings.TrimSpace(filter) == "" {
+		return nil
+	}
+	e, err := odata.Parse(filter)
+	if err != nil {
+		return &FilterError{Resource: resource, Filter: filter, Err: err}
+	}
+	if err := odata.Validate(resource, e); err != nil {
+		return &FilterError{Resource: resource, Filter: filter, Err: err}
+	}
+	return nil
+}
+
+// requireID refuses an empty id, which would address the collection.
+func requireID(what, id string) error {
+	if strings.TrimSpace(id) == "" {
+		return fmt.Errorf("%s: id must not be empty", what)
+	}
+	return nil
+}

@@ -1,0 +1,288 @@
+package glapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+
+	"glrun/clock"
+)
+
+// retryTransport retries failed requests with go-retryablehttp. Every wait
+// goes through the Clock: retryablehttp's own Backoff returns 0, CheckRetry
+// decides whether and how long to wait (reading the hint from the answer),
+// and PrepareRetry waits on the Clock with the request's context.
+//
+// Idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE) are retried on
+// network errors, 429 and 5xx (except 501). POST and PATCH are retried only
+// when the server certainly did not process them: 429, 503, or a dial error.
+type retryTransport struct {
+	rc       *retryablehttp.Client
+	clock    clock.Clock
+	log      *slog.Logger
+	min, max time.Duration
+}
+
+// maxHintBody bounds how much of an error body is read for a wait hint.
+const maxHintBody = 1 << 20
+
+// attemptState is one request's progress through its retries; it travels in
+// the request's context from CheckRetry to PrepareRetry.
+type attemptState struct {
+	method, path string
+	attempts     int
+	wait         time.Duration
+	why          string
+	// unknown is set when the last attempt of a POST or PATCH failed after
+	// (possibly) reaching the server.
+	unknown bool
+}
+
+type attemptKey struct{}
+
+func newRetryTransport(cfg Config, next http.RoundTripper, clk clock.Clock, log *slog.Logger) *retryTransport {
+	t := &retryTransport{clock: clk, log: log, min: cfg.RetryWaitMin, max: cfg.RetryWaitMax}
+	if t.min <= 0 {
+		t.min = time.Second
+	}
+	if t.max <= 0 {
+		t.max = 30 * time.Second
+	}
+	if t.max < t.min {
+		t.max = t.min
+	}
+	retries := cfg.RetryMax
+	switch {
+	case retries == 0:
+		retries = 5
+	case retries < 0:
+		retries = 0
+	}
+	t.rc = &retryablehttp.Client{
+		HTTPClient: &http.Client{
+			Transport: next,
+			CheckRedirect: func(*http.Request, []*http.Request) error {
+				return http.ErrUseLastResponse
+			},
+		},
+		Logger:       nil, // we log retries ourselves, through slog
+		RetryWaitMin: t.min,
+		RetryWaitMax: t.max,
+		RetryMax:     retries,
+		CheckRetry:   t.check,
+		Backoff:      func(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 },
+		PrepareRetry: t.prepare,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+	return t
+}
+
+// RoundTrip sends req, retrying as described on retryTransport.
+func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	st := &attemptState{method: req.Method, path: req.URL.Path}
+	req = req.WithContext(context.WithValue(req.Context(), attemptKey{}, st))
+	rreq, err := retryablehttp.FromRequest(req)
+	if err != nil {
+		return nil, fmt.Errorf("preparing %s %s: %w", req.Method, req.URL.Path, err)
+	}
+	resp, err := t.rc.Do(rreq)
+	if err != nil {
+		if resp != nil {
+			drain(resp)
+		}
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		if st.attempts > 1 {
+			err = fmt.Errorf("after %d attempts: %w", st.attempts, err)
+		}
+		if st.unknown {
+			err = fmt.Errorf("%w: %w", err, ErrOutcomeUnknown)
+		}
+		return nil, err
+	}
+	return resp, nil
+}
+
+// check is retryablehttp's CheckRetry: it decides whether to retry and
+// records the wait in the request's attemptState.
+func (t *retryTransport) check(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	st, _ := ctx.Value(attemptKey{}).(*attemptState)
+	if st == nil {
+		return false, ctx.Err()
+	}
+	st.attempts++
+	var te *TokenError
+	isToken := err != nil && errors.As(err, &te)
+	st.unknown = err != nil && !isToken && !idempotent(st.method) && !isDialError(err)
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	if err != nil {
+		switch {
+		case isToken:
+			if !te.temporary() {
+				return false, nil
+			}
+		case st.unknown:
+			return false, nil // sent, fate unknown: never again
+		}
+		st.wait, st.why = t.backoff(st.attempts), "network error: "+innerError(err).Error()
+		return true, nil
+	}
+	code := resp.StatusCode
+	if code != http.StatusTooManyRequests && (code < 500 || code == http.StatusNotImplemented) {
+		return false, nil
+	}
+	if !idempotent(st.method) && code != http.StatusTooManyRequests && code != http.StatusServiceUnavailable {
+		return false, nil
+	}
+	wait, hint := t.hint(resp)
+	if hint == "" {
+		wait, hint = t.backoff(st.attempts), "backoff"
+	}
+	st.wait = wait
+	st.why = fmt.Sprintf("%d %s (wait from %s)", code, http.StatusText(code), hint)
+	return true, nil
+}
+
+// prepare is retryablehttp's PrepareRetry: it waits on the Clock.
+func (t *retryTransport) prepare(req *http.Request) error {
+	st, _ := req.Context().Value(attemptKey{}).(*attemptState)
+	if st == nil {
+		return nil
+	}
+	t.log.Debug("retrying request", "method", st.method, "path", st.path,
+		"attempt", st.attempts+1, "wait", st.wait, "why", st.why)
+	if err := t.clock.Sleep(req.Context(), st.wait); err != nil {
+		return fmt.Errorf("waiting to retry %s %s: %w", st.method, st.path, err)
+	}
+	return nil
+}
+
+// backoff is the exponential wait before retry number attempt (1-based):
+// min, 2*min, 4*min ... capped at max.
+func (t *retryTransport) backoff(attempt int) time.Duration {
+	d := t.min
+	for i := 1; i < attempt && d < t.max; i++ {
+		d *= 2
+	}
+	return min(d, t.max)
+}
+
+// hint returns the wait the server asked for and where it came from, in
+// this order: Retry-After (seconds or HTTP date), the error body's
+// retryAfterSeconds (type hpe.greenlake.retry_info), ratelimit-reset or
+// X-RateLimit-Reset (seconds). It leaves resp.Body readable.
+func (t *retryTransport) hint(resp *http.Response) (time.Duration, string) {
+	if v := resp.Header.Get("Retry-After"); v != "" {
+		if d, ok := t.parseRetryAfter(v); ok {
+			return d, "Retry-After"
+		}
+	}
+	if d, ok := bodyRetryAfter(resp); ok {
+		return d, "retryAfterSeconds"
+	}
+	for _, h := range []string{"Ratelimit-Reset", "X-Ratelimit-Reset"} {
+		if v := resp.Header.Get(h); v != "" {
+			if d, ok := t.parseReset(v); ok {
+				return d, h
+			}
+		}
+	}
+	return 0, ""
+}
+
+// parseRetryAfter reads delay-seconds or an HTTP date.
+func (t *retryTransport) parseRetryAfter(v string) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n < 0 {
+			return 0, false
+		}
+		return time.Duration(n) * time.Second, true
+	}
+	at, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return max(at.Sub(t.clock.Now()), 0), true
+}
+
+// parseReset reads a reset header in seconds; a value that can only be a
+// Unix time (after 2001) is taken as one.
+func (t *retryTransport) parseReset(v string) (time.Duration, bool) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil || f < 0 {
+		return 0, false
+	}
+	if f > 1e9 {
+		return max(time.Unix(int64(f), 0).Sub(t.clock.Now()), 0), true
+	}
+	return time.Duration(f * float64(time.Second)), true
+}
+
+// bodyRetryAfter reads errorDetails[].retryAfterSeconds from a JSON error
+// body and puts the body back for whoever reads it next.
+func bodyRetryAfter(resp *http.Response) (time.Duration, bool) {
+	if resp.Body == nil || resp.Body == http.NoBody {
+		return 0, false
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxHintBody))
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	if err != nil {
+		return 0, false
+	}
+	var eb errorBody
+	if json.Unmarshal(b, &eb) != nil {
+		return 0, false
+	}
+	for _, d := range eb.ErrorDetails {
+		if d.Type != "hpe.greenlake.retry_info" {
+			continue
+		}
+		if f, err := d.RetryAfterSeconds.Float64(); err == nil && f >= 0 {
+			return time.Duration(f * float64(time.Second)), true
+		}
+	}
+	return 0, false
+}
+
+// idempotent reports whether sending method twice has the effect of once.
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+// isDialError reports whether err happened while connecting, before any
+// byte of the request was sent.
+func isDialError(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// innerError strips the *url.Error wrapper (which repeats the URL).
+func innerError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
