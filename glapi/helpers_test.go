@@ -55,7 +55,7 @@ type fakeGL struct {
 	mu     sync.Mutex
 	tokens int
 	hdrs   []http.Header // headers of API requests
-	uris   []string        // "METHOD RequestURI" of API requests
+	uris   []string      // "METHOD RequestURI" of API requests
 	bodies []string
 }
 
