@@ -1,0 +1,117 @@
+package runtime_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"go.starlark.net/starlark"
+
+	"glrun/runtime"
+)
+
+func TestRunFailures(t *testing.T) {
+	drift := func(err error) (int, bool) {
+		if errors.Is(err, errDrift) {
+			return 3, true
+		}
+		return 0, false
+	}
+	tests := []struct {
+		name  string
+		file  string
+		args  []string
+		opts  runtime.Options
+		code  int
+		wants []string
+	}{
+		{"fail() with backtrace", "fail.star", nil, runtime.Options{}, 1, []string{
+			"fail.star:2:9: fail: boom: disk\nTraceback (most recent call last):\n",
+			"  fail.star:5:11: in main\n  fail.star:2:9: in helper\n  <builtin>: in fail"}},
+		{"builtin error", "builtin.star", []string{"what=plain"}, runtime.Options{}, 1, []string{
+			"builtin.star:2:17: probe: parameter what: the service said no", "<builtin>: in probe"}},
+		{"builtin timeout", "builtin.star", []string{"what=deadline"}, runtime.Options{}, 4, []string{
+			"builtin.star:2:17: probe: job still pending: context deadline exceeded"}},
+		{"builtin cancel", "builtin.star", []string{"what=canceled"}, runtime.Options{}, 130, []string{
+			"builtin.star:2:17: probe: context canceled"}},
+		{"classified by the caller", "builtin.star", []string{"what=drift"}, runtime.Options{Classify: drift}, 3, []string{
+			"apply: probe: drift from plan"}},
+		{"unclassified builtin error", "builtin.star", []string{"what=drift"}, runtime.Options{}, 1, []string{
+			"apply: probe: drift from plan"}},
+		{"recursion is off", "recursion.star", nil, runtime.Options{}, 1, []string{
+			"function fact called recursively", "recursion.star:4:20: in fact"}},
+		{"huge string", "huge.star", nil, runtime.Options{}, 1, []string{
+			"huge.star:2:20: repeat count 1099511627776 too large"}},
+		{"step limit", "loop.star", nil, runtime.Options{MaxSteps: 10_000}, 1, []string{
+			"loop.star:", "runbook exceeded 10000 execution steps; raise --max-steps", "in main"}},
+		{"step limit in a child thread", "child.star", []string{"fn=spin"}, runtime.Options{MaxSteps: 10_000}, 1, []string{
+			"runbook exceeded 10000 execution steps; raise --max-steps", "in main", "in spawn", "in spin"}},
+		{"error in a child thread", "child.star", []string{"n=0"}, runtime.Options{}, 1, []string{
+			"child.star:2:15: spawn: floored division by zero",
+			"child.star:9:17: in main\n  <builtin>: in spawn\n  child.star:2:15: in work"}},
+		{"timeout stops a tight loop", "loop.star", nil, runtime.Options{MaxSteps: 1 << 62, Timeout: time.Millisecond}, 4, []string{
+			"loop.star:", "runbook timed out after 1ms", "in main"}},
+		{"timeout stops a child thread", "child.star", []string{"fn=spin"}, runtime.Options{MaxSteps: 1 << 62, Timeout: time.Millisecond}, 4, []string{
+			"runbook timed out after 1ms", "in spin"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rb := mustLoad(t, tc.file, tc.opts)
+			_, err := rb.Call(context.Background(), tc.args)
+			checkErr(t, err, tc.code, tc.wants...)
+		})
+	}
+}
+
+func TestStepLimitCoversTheTopLevel(t *testing.T) {
+	_, _, err := loadRunbook(t, "toplevel_loop.star", runtime.Options{MaxSteps: 10_000})
+	checkErr(t, err, 1, "toplevel_loop.star:3:", "runbook exceeded 10000 execution steps; raise --max-steps", "in <toplevel>")
+}
+
+func TestTimeoutIsADeadline(t *testing.T) {
+	rb := mustLoad(t, "loop.star", runtime.Options{MaxSteps: 1 << 62, Timeout: time.Millisecond})
+	_, err := rb.Call(context.Background(), nil)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("errors.Is(err, context.DeadlineExceeded) = false for %v", err)
+	}
+}
+
+func TestCallerDeadlineIsATimeout(t *testing.T) {
+	rb := mustLoad(t, "loop.star", runtime.Options{MaxSteps: 1 << 62})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+	defer cancel()
+	_, err := rb.Call(ctx, nil)
+	checkErr(t, err, 4, "run deadline exceeded")
+}
+
+func TestCancelStopsALoop(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var printed []string
+	var names []string
+	rb := mustLoad(t, "print_loop.star", runtime.Options{
+		MaxSteps: 1 << 62,
+		Print: func(thread *starlark.Thread, msg string) {
+			printed = append(printed, msg)
+			names = append(names, thread.Name)
+			cancel()
+		},
+	})
+	_, err := rb.Call(ctx, nil)
+	checkErr(t, err, 130, "print_loop.star:", "interrupted", "in main")
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("errors.Is(err, context.Canceled) = false for %v", err)
+	}
+	if len(printed) != 1 || printed[0] != "starting" || names[0] != "main" {
+		t.Errorf("print got %q from threads %q, want [starting] from [main]", printed, names)
+	}
+}
+
+func TestCanceledBeforeStart(t *testing.T) {
+	rb := mustLoad(t, "noparams.star", runtime.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := rb.Call(ctx, nil)
+	checkErr(t, err, 130, "interrupted")
+}
