@@ -1,9 +1,15 @@
 package builtins
 
 import (
+	"context"
+	"fmt"
+
 	"go.starlark.net/lib/json"
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
+
+	"glrun/clock"
+	"glrun/glapi"
 )
 
 // newModule returns a frozen module named name with members.
@@ -13,10 +19,56 @@ func newModule(name string, members starlark.StringDict) *starlarkstruct.Module 
 	return m
 }
 
-// builtinFn is the signature of every builtin implementation.
-type builtinFn = func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error)
-
 // jsonModule is go.starlark.net's json module (encode, encode_indent,
 // decode, indent). Records encode as their fields and secrets as
 // "<redacted>".
 func jsonModule() starlark.Value { return json.Module }
+
+// maxListItems is the largest limit= or chunk size a builtin accepts.
+const maxListItems = 1_000_000
+
+// clockOf returns env.Clock, or the wall clock.
+func clockOf(env *Env) clock.Clock {
+	if env == nil || env.Clock == nil {
+		return clock.Real{}
+	}
+	return env.Clock
+}
+
+// apiImpl is the body of a builtin that calls GreenLake: it checks its
+// arguments in a, then gets the client with apiClient.
+type apiImpl func(ctx context.Context, env *Env, a *Args) (starlark.Value, error)
+
+// apiBuiltin makes the builtin fn with params (see bindArgs) running impl
+// with the thread's context.
+func apiBuiltin(env *Env, fn string, params []string, impl apiImpl) *starlark.Builtin {
+	return starlark.NewBuiltin(fn, func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		a, err := bindArgs(fn, args, kwargs, params...)
+		if err != nil {
+			return nil, err
+		}
+		return impl(Context(thread), env, a)
+	})
+}
+
+// apiClient returns env's client, or an error naming fn when there is none.
+func apiClient(env *Env, fn string) (*glapi.Client, error) {
+	if env == nil || env.Client == nil {
+		return nil, fmt.Errorf("%s: no GreenLake client is configured", fn)
+	}
+	return env.Client, nil
+}
+
+// apiError prefixes an error of the API call made by fn with fn's name.
+func apiError(fn string, err error) error {
+	return fmt.Errorf("%s: %w", fn, err)
+}
+
+// records returns items as a Starlark list of Records.
+func records(items []glapi.Object) *starlark.List {
+	vals := make([]starlark.Value, len(items))
+	for i, it := range items {
+		vals[i] = ToStarlark(it)
+	}
+	return starlark.NewList(vals)
+}

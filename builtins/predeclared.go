@@ -1,34 +1,30 @@
 package builtins
 
-import (
-	"sort"
-
-	"go.starlark.net/starlark"
-)
+import "go.starlark.net/starlark"
 
 // Predeclared returns every module a runbook sees (compute, identity,
 // workspaces, odata, log, fail, chunks, sleep, parallel, json, time), bound
 // to env. assert is not included (tests only).
 func Predeclared(env *Env) starlark.StringDict {
-	d := starlark.StringDict{
-		// TODO: compute, once compute.go defines computeModule.
-		// "compute": computeModule(env),
+	return starlark.StringDict{
+		"compute":    computeModule(env),
+		"identity":   identityModule(env),
+		"workspaces": workspacesModule(env),
+		"odata":      odataModule(),
+		"log":        logModule(env),
+		"fail":       starlark.NewBuiltin("fail", failBuiltin),
+		"chunks":     starlark.NewBuiltin("chunks", chunksBuiltin),
+		"sleep":      sleepBuiltin(env),
+		"parallel":   parallelModule(),
+		"json":       jsonModule(),
+		"time":       timeModule(env),
 	}
-	_ = env
-	return d
 }
 
-// Names returns the predeclared names a runbook may use, sorted (for
-// glrun check).
+// Names returns the names Predeclared defines, sorted (for glrun check).
 func Names() []string {
-	names := make([]string, 0, len(predeclaredNames))
-	names = append(names, predeclaredNames...)
-	sort.Strings(names)
-	return names
-}
-
-// predeclaredNames are the names Predeclared defines.
-var predeclaredNames = []string{
-	"compute", "identity", "workspaces", "odata", "log", "fail", "chunks",
-	"sleep", "parallel", "json", "time",
+	return []string{
+		"chunks", "compute", "fail", "identity", "json", "log", "odata",
+		"parallel", "sleep", "time", "workspaces",
+	}
 }

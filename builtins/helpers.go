@@ -1,0 +1,159 @@
+package builtins
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
+)
+
+// logModule returns log.info/warn/error(msg, **fields), which write to
+// env.Log with the fields as attributes. Secrets stay redacted.
+func logModule(env *Env) *starlarkstruct.Module {
+	return newModule("log", starlark.StringDict{
+		"info":  logBuiltin(env, "log.info", slog.LevelInfo),
+		"warn":  logBuiltin(env, "log.warn", slog.LevelWarn),
+		"error": logBuiltin(env, "log.error", slog.LevelError),
+	})
+}
+
+func logBuiltin(env *Env, fn string, level slog.Level) *starlark.Builtin {
+	return starlark.NewBuiltin(fn, func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		if len(args) != 1 {
+			var got starlark.Value
+			if len(args) > 1 {
+				got = args
+			}
+			return nil, &ArgError{Fn: fn, Param: "msg",
+				Want: "one message string (fields go as keywords: name=value)", Got: Describe(got)}
+		}
+		msg, ok := args[0].(starlark.String)
+		if !ok {
+			return nil, argError(fn, "msg", "a message string", args[0])
+		}
+		attrs := make([]slog.Attr, len(kwargs))
+		for i, kv := range kwargs {
+			attrs[i] = slog.Any(string(kv[0].(starlark.String)), logValue(kv[1]))
+		}
+		loggerOf(env).LogAttrs(Context(thread), level, string(msg), attrs...)
+		return starlark.None, nil
+	})
+}
+
+// logValue converts a field for slog: scalars as themselves, secrets as
+// glapi.Secret (which logs as <redacted>), anything else as its Starlark
+// text (records as compact JSON).
+func logValue(v starlark.Value) any {
+	switch v := v.(type) {
+	case starlark.NoneType:
+		return nil
+	case starlark.String:
+		return string(v)
+	case starlark.Bool:
+		return bool(v)
+	case starlark.Int:
+		if i, ok := v.Int64(); ok {
+			return i
+		}
+	case starlark.Float:
+		return float64(v)
+	case *Secret:
+		return v.Secret()
+	}
+	return v.String()
+}
+
+// loggerOf returns env.Log, or a logger that discards.
+func loggerOf(env *Env) *slog.Logger {
+	if env == nil || env.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return env.Log
+}
+
+// FailError is the error of fail(...): the runbook gave up on purpose.
+type FailError struct {
+	// Msg is the runbook's message.
+	Msg string
+}
+
+// Error returns "fail: " and the message.
+func (e *FailError) Error() string { return "fail: " + e.Msg }
+
+// failBuiltin is fail(*args, sep=" "): stop the runbook with a message made
+// of the arguments (strings as they are, other values as repr).
+func failBuiltin(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	sep := " "
+	for _, kv := range kwargs {
+		name := string(kv[0].(starlark.String))
+		s, ok := kv[1].(starlark.String)
+		if name != "sep" {
+			return nil, &ArgError{Fn: "fail", Param: name, Want: "only sep= as a keyword",
+				Got: "an unknown keyword argument " + name + "=" + Describe(kv[1])}
+		}
+		if !ok {
+			return nil, argError("fail", "sep", "a string", kv[1])
+		}
+		sep = string(s)
+	}
+	parts := make([]string, len(args))
+	for i, v := range args {
+		if s, ok := v.(starlark.String); ok {
+			parts[i] = string(s)
+		} else {
+			parts[i] = v.String()
+		}
+	}
+	return nil, &FailError{Msg: strings.Join(parts, sep)}
+}
+
+// chunksBuiltin is chunks(items, n): items cut into lists of n (the last
+// one may be shorter).
+func chunksBuiltin(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	const fn = "chunks"
+	a, err := bindArgs(fn, args, kwargs, "items", "n")
+	if err != nil {
+		return nil, err
+	}
+	items, err := a.List("items", "a list or tuple")
+	if err != nil {
+		return nil, err
+	}
+	if !a.Has("n") {
+		return nil, a.Error("n", "a chunk size from 1")
+	}
+	n, _, err := a.OptInt("n", 1, maxListItems)
+	if err != nil {
+		return nil, err
+	}
+	var out []starlark.Value
+	for start := 0; start < len(items); start += n {
+		end := min(start+n, len(items))
+		out = append(out, starlark.NewList(append([]starlark.Value(nil), items[start:end]...)))
+	}
+	return starlark.NewList(out), nil
+}
+
+// sleepBuiltin is sleep(duration), waiting on env.Clock; cancellation ends
+// it at once with an error wrapping the context's error.
+func sleepBuiltin(env *Env) *starlark.Builtin {
+	return starlark.NewBuiltin("sleep", func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		a, err := bindArgs("sleep", args, kwargs, "duration")
+		if err != nil {
+			return nil, err
+		}
+		if !a.Has("duration") {
+			return nil, a.Error("duration", durationWant)
+		}
+		d, err := a.Duration("duration", 0)
+		if err != nil {
+			return nil, err
+		}
+		if err := clockOf(env).Sleep(Context(thread), d); err != nil {
+			return nil, fmt.Errorf("sleep(%s) interrupted: %w", d, err)
+		}
+		return starlark.None, nil
+	})
+}

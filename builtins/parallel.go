@@ -1,0 +1,136 @@
+package builtins
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
+)
+
+// threadFactoryKey is the thread-local key under which the runtime keeps a
+// func(context.Context, string) *starlark.Thread making child threads with
+// the run's step limit, print handler and cancellation (runtime.ThreadFactoryKey).
+const threadFactoryKey = "glrun.newThread"
+
+// parallel.map limits.
+const (
+	defaultWorkers = 4
+	maxWorkers     = 64
+)
+
+// parallelModule returns parallel.map(fn, items, workers=4).
+func parallelModule() *starlarkstruct.Module {
+	return newModule("parallel", starlark.StringDict{
+		"map": starlark.NewBuiltin("parallel.map", parallelMap),
+	})
+}
+
+// parallelMap runs fn over items on up to workers Starlark threads and
+// returns the results in input order. fn and items are frozen first, since
+// they are shared between threads. The first error cancels the rest and is
+// reported with the item's index and value.
+func parallelMap(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	const fn = "parallel.map"
+	a, err := bindArgs(fn, args, kwargs, "fn", "items", "workers?")
+	if err != nil {
+		return nil, err
+	}
+	f, err := a.Callable("fn")
+	if err != nil {
+		return nil, err
+	}
+	items, err := a.List("items", "a list or tuple of items")
+	if err != nil {
+		return nil, err
+	}
+	workers, err := a.Int("workers", defaultWorkers, 1, maxWorkers)
+	if err != nil {
+		return nil, err
+	}
+	f.Freeze()
+	for _, it := range items {
+		it.Freeze()
+	}
+	results, err := runParallel(thread, f, items, min(workers, len(items)))
+	if err != nil {
+		return nil, err
+	}
+	return starlark.NewList(results), nil
+}
+
+// itemError is the first failure of parallel.map.
+type itemError struct {
+	index int
+	item  starlark.Value
+	err   error
+}
+
+func (e *itemError) Error() string {
+	return fmt.Sprintf("parallel.map: item %d (%s): %v", e.index, Describe(e.item), e.err)
+}
+
+func (e *itemError) Unwrap() error { return e.err }
+
+func runParallel(parent *starlark.Thread, f starlark.Callable, items []starlark.Value, workers int) ([]starlark.Value, error) {
+	ctx, cancel := context.WithCancel(Context(parent))
+	defer cancel()
+	results := make([]starlark.Value, len(items))
+	next := make(chan int)
+	var (
+		mu    sync.Mutex
+		first *itemError
+		wg    sync.WaitGroup
+	)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			child := childThread(parent, ctx, fmt.Sprintf("%s/parallel.map#%d", parent.Name, w))
+			for i := range next {
+				v, err := starlark.Call(child, f, starlark.Tuple{items[i]}, nil)
+				if err != nil {
+					mu.Lock()
+					if first == nil {
+						first = &itemError{index: i, item: items[i], err: err}
+						cancel()
+					}
+					mu.Unlock()
+					continue
+				}
+				results[i] = v
+			}
+		}()
+	}
+feed:
+	for i := range items {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if first != nil {
+		return nil, first
+	}
+	if err := Context(parent).Err(); err != nil {
+		return nil, fmt.Errorf("parallel.map: %w", err)
+	}
+	return results, nil
+}
+
+// childThread makes the thread a worker runs on: from the runtime's
+// factory when the parent has one, else a thread with the parent's print
+// handler that is cancelled with ctx.
+func childThread(parent *starlark.Thread, ctx context.Context, name string) *starlark.Thread {
+	if newThread, ok := parent.Local(threadFactoryKey).(func(context.Context, string) *starlark.Thread); ok {
+		return newThread(ctx, name)
+	}
+	t := &starlark.Thread{Name: name, Print: parent.Print}
+	SetContext(t, ctx)
+	context.AfterFunc(ctx, func() { t.Cancel(context.Cause(ctx).Error()) })
+	return t
+}
