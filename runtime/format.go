@@ -33,6 +33,8 @@ func runError(ctx context.Context, err error, classify func(error) (int, bool)) 
 		e.Kind = KindTimeout
 	case errors.Is(err, context.Canceled):
 		e.Kind = KindCanceled
+	case errors.As(context.Cause(ctx), new(memoryExceeded)):
+		e.cause = context.Cause(ctx)
 	case ctx.Err() != nil:
 		e.cause = ctx.Err()
 		e.Kind = KindCanceled

@@ -41,6 +41,11 @@ type Options struct {
 	// Call. 0 means no limit other than the caller's context.
 	Timeout time.Duration
 
+	// MaxMemory caps the process heap while a runbook runs, in bytes: past
+	// it the run fails (exit 1). 0 means DefaultMaxMemory. The heap is
+	// checked every few milliseconds, so a runbook can overshoot briefly.
+	MaxMemory uint64
+
 	// Print receives the output of print(). Nil prints to standard error.
 	Print func(thread *starlark.Thread, msg string)
 
@@ -69,6 +74,14 @@ func (o Options) maxSteps() uint64 {
 		return DefaultMaxSteps
 	}
 	return o.MaxSteps
+}
+
+// maxMemory returns the effective heap limit.
+func (o Options) maxMemory() uint64 {
+	if o.MaxMemory == 0 {
+		return DefaultMaxMemory
+	}
+	return o.MaxMemory
 }
 
 // printer returns the effective print handler.

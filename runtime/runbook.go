@@ -87,13 +87,14 @@ func (rb *Runbook) Exec(ctx context.Context, name string, fn starlark.Callable, 
 // run executes body on a new sandboxed thread, bounded by Options.Timeout
 // and ctx, and converts its error.
 func (rb *Runbook) run(ctx context.Context, name string, body func(*starlark.Thread) (starlark.Value, error)) (starlark.Value, error) {
-	var cancel context.CancelFunc
+	ctx, cancelCause := context.WithCancelCause(ctx)
+	defer cancelCause(nil)
 	if rb.opts.Timeout > 0 {
+		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, rb.opts.Timeout, timeoutCause{rb.opts.Timeout})
-	} else {
-		ctx, cancel = context.WithCancel(ctx)
+		defer cancel()
 	}
-	defer cancel()
+	defer watchMemory(ctx, rb.opts.maxMemory(), cancelCause)()
 	if ctx.Err() != nil {
 		return nil, runError(ctx, fmt.Errorf("%s: %s", rb.graph.entry.name, cancelReason(ctx)), rb.opts.Classify)
 	}

@@ -115,3 +115,9 @@ func TestCanceledBeforeStart(t *testing.T) {
 	_, err := rb.Call(ctx, nil)
 	checkErr(t, err, 130, "interrupted")
 }
+
+func TestMemoryLimit(t *testing.T) {
+	rb := mustLoad(t, "memory.star", runtime.Options{MaxSteps: 1 << 62, MaxMemory: 64 << 20})
+	_, err := rb.Call(context.Background(), nil)
+	checkErr(t, err, 1, "memory.star:", "runbook exceeded 64 MiB of memory; raise --max-memory", "in main")
+}

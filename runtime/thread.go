@@ -71,9 +71,12 @@ func stepLimitMessage(limit uint64) string {
 // cancelReason says why ctx ended, for the thread's cancellation message.
 func cancelReason(ctx context.Context) string {
 	var t timeoutCause
+	var m memoryExceeded
 	switch cause := context.Cause(ctx); {
 	case errors.As(cause, &t):
 		return t.Error()
+	case errors.As(cause, &m):
+		return m.Error()
 	case errors.Is(cause, context.DeadlineExceeded):
 		return "run deadline exceeded"
 	default:
