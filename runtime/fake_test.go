@@ -55,7 +55,7 @@ func (f *fakes) predeclared() starlark.StringDict {
 			if err := starlark.UnpackArgs(b.Name(), args, kwargs, "fn", &fn, "n", &n); err != nil {
 				return nil, err
 			}
-			child := runtime.NewChildThread(thread, builtins.Context(thread), "child")
+			child := runtime.NewChildThread(builtins.Context(thread), thread, "child")
 			if child == nil {
 				return nil, errors.New("spawn: no thread factory")
 			}

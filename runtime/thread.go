@@ -55,7 +55,7 @@ func (s *sandbox) factory() func(context.Context, string) *starlark.Thread {
 // thread made by the runtime), with the same sandbox, carrying ctx. It
 // returns nil when parent was not made by the runtime. Go code that can
 // import this package may use it instead of looking up ThreadFactoryKey.
-func NewChildThread(parent *starlark.Thread, ctx context.Context, name string) *starlark.Thread {
+func NewChildThread(ctx context.Context, parent *starlark.Thread, name string) *starlark.Thread {
 	f, ok := parent.Local(ThreadFactoryKey).(func(context.Context, string) *starlark.Thread)
 	if !ok {
 		return nil
