@@ -140,10 +140,12 @@ func numberToStarlark(n json.Number) starlark.Value {
 // glapi.Secret, time.Time. A value that has no JSON form is an error that
 // names its type and where it was found.
 func FromStarlark(v starlark.Value) (any, error) {
-	return fromStarlark(v, 0)
+	return fromStarlark(v, 0, false)
 }
 
-func fromStarlark(v starlark.Value, depth int) (any, error) {
+// fromStarlark converts v; redact makes secrets the string "<redacted>"
+// instead of glapi.Secret (for printing).
+func fromStarlark(v starlark.Value, depth int, redact bool) (any, error) {
 	if depth > maxConvertDepth {
 		return nil, fmt.Errorf("value nested more than %d levels deep (a list or dict that contains itself?)", maxConvertDepth)
 	}
@@ -166,6 +168,9 @@ func fromStarlark(v starlark.Value, depth int) (any, error) {
 	case starlark.String:
 		return string(v), nil
 	case *Secret:
+		if redact {
+			return glapi.Redacted, nil
+		}
 		return v.Secret(), nil
 	case libtime.Time:
 		return time.Time(v), nil
@@ -176,7 +181,7 @@ func fromStarlark(v starlark.Value, depth int) (any, error) {
 	case *Record:
 		out := make(map[string]any, v.Len())
 		for _, k := range v.keys {
-			x, err := fromStarlark(v.fields[k], depth+1)
+			x, err := fromStarlark(v.fields[k], depth+1, redact)
 			if err != nil {
 				return nil, fmt.Errorf("field %q: %w", k, err)
 			}
@@ -190,7 +195,7 @@ func fromStarlark(v starlark.Value, depth int) (any, error) {
 			if !ok {
 				return nil, fmt.Errorf("dict key %s is a %s, want a string", item[0].String(), item[0].Type())
 			}
-			x, err := fromStarlark(item[1], depth+1)
+			x, err := fromStarlark(item[1], depth+1, redact)
 			if err != nil {
 				return nil, fmt.Errorf("key %q: %w", string(k), err)
 			}
@@ -198,9 +203,9 @@ func fromStarlark(v starlark.Value, depth int) (any, error) {
 		}
 		return out, nil
 	case *starlark.List:
-		return sequenceFromStarlark(v, depth)
+		return sequenceFromStarlark(v, depth, redact)
 	case starlark.Tuple:
-		return sequenceFromStarlark(v, depth)
+		return sequenceFromStarlark(v, depth, redact)
 	case *starlarkstruct.Struct:
 		out := make(map[string]any)
 		for _, name := range v.AttrNames() {
@@ -208,7 +213,7 @@ func fromStarlark(v starlark.Value, depth int) (any, error) {
 			if err != nil {
 				return nil, fmt.Errorf("field %q: %w", name, err)
 			}
-			x, err := fromStarlark(f, depth+1)
+			x, err := fromStarlark(f, depth+1, redact)
 			if err != nil {
 				return nil, fmt.Errorf("field %q: %w", name, err)
 			}
@@ -220,10 +225,10 @@ func fromStarlark(v starlark.Value, depth int) (any, error) {
 	}
 }
 
-func sequenceFromStarlark(v starlark.Indexable, depth int) ([]any, error) {
+func sequenceFromStarlark(v starlark.Indexable, depth int, redact bool) ([]any, error) {
 	out := make([]any, v.Len())
 	for i := range out {
-		x, err := fromStarlark(v.Index(i), depth+1)
+		x, err := fromStarlark(v.Index(i), depth+1, redact)
 		if err != nil {
 			return nil, fmt.Errorf("index %d: %w", i, err)
 		}

@@ -7,6 +7,8 @@ import (
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
+
+	"glrun/glapi"
 )
 
 // logModule returns log.info/warn/error(msg, **fields), which write to
@@ -42,9 +44,8 @@ func logBuiltin(env *Env, fn string, level slog.Level) *starlark.Builtin {
 	})
 }
 
-// logValue converts a field for slog: scalars as themselves, secrets as
-// glapi.Secret (which logs as <redacted>), anything else as its Starlark
-// text (records as compact JSON).
+// logValue converts a field for slog: scalars as themselves, anything else as its Starlark
+// text (records as compact JSON). A secret logs as "<redacted>".
 func logValue(v starlark.Value) any {
 	switch v := v.(type) {
 	case starlark.NoneType:
@@ -60,7 +61,7 @@ func logValue(v starlark.Value) any {
 	case starlark.Float:
 		return float64(v)
 	case *Secret:
-		return v.Secret()
+		return glapi.Redacted
 	}
 	return v.String()
 }

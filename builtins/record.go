@@ -149,7 +149,7 @@ func (r *Record) equal(o *Record, depth int) (bool, error) {
 
 // MarshalJSON encodes the record as compact JSON with sorted keys.
 func (r *Record) MarshalJSON() ([]byte, error) {
-	v, err := FromStarlark(r)
+	v, err := fromStarlark(r, 0, true)
 	if err != nil {
 		return nil, err
 	}

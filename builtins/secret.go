@@ -46,7 +46,7 @@ func (s *Secret) Hash() (uint32, error) {
 }
 
 // MarshalJSON writes "<redacted>", so json.encode never reveals a secret.
-func (s *Secret) MarshalJSON() ([]byte, error) { return json.Marshal(glapi.Redacted) }
+func (s *Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + glapi.Redacted + `"`), nil }
 
 // Format writes "<redacted>" for every verb, so %#v does not reveal it.
 func (s *Secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(glapi.Redacted)) }
