@@ -3,6 +3,8 @@ package glapi
 import (
 	"net/url"
 	"strings"
+
+	"glrun/glapi/odata"
 )
 
 // escapeComponent percent-encodes every byte of s except the unreserved
@@ -32,7 +34,7 @@ func isUnreserved(c byte) bool {
 
 // encodeFilter encodes a filter as the value of the filter query parameter
 // (ODATA.md "Encoding": %20 for spaces, %2B for "+", never form-encoded).
-func encodeFilter(filter string) string { return escapeComponent(filter) }
+func encodeFilter(filter string) string { return odata.Encode(filter) }
 
 // joinPath appends escaped segments to an (already clean) prefix.
 func joinPath(prefix string, segments ...string) string {
