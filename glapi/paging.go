@@ -52,7 +52,7 @@ func (c *Client) each(ctx context.Context, l lister, opts ListOptions, fn func(O
 	got, offset, next := 0, 0, ""
 	for {
 		ask := size
-		if opts.Limit > 0 && (ask == 0 || opts.Limit-got < ask) {
+		if opts.Limit > 0 && ask > 0 && opts.Limit-got < ask {
 			ask = opts.Limit - got
 		}
 		q := url.Values{}
@@ -96,13 +96,17 @@ func (c *Client) each(ctx context.Context, l lister, opts ListOptions, fn func(O
 			next = *pg.Next
 			continue
 		}
+		// Without a total, go on only while the server shows it honours
+		// offset (it echoes ours) and fills pages: a server that ignores
+		// offset would otherwise repeat its first page forever.
+		asked := offset
 		offset += n
 		switch {
 		case pg.Total != nil:
 			if offset >= *pg.Total {
 				return nil
 			}
-		case ask == 0 || n < ask:
+		case ask == 0 || n < ask || pg.Offset == nil || *pg.Offset != asked:
 			return nil
 		}
 	}

@@ -198,3 +198,24 @@ func TestCursorLoopStops(t *testing.T) {
 		t.Errorf("got %d items in %d requests (%v), want 2 in 2", len(got), len(f.requests()), err)
 	}
 }
+
+// TestListServerIgnoringOffset: a list without "total" from a server that
+// ignores offset and limit (as the credentials API may) is read once, and
+// Limit still caps it.
+func TestListServerIgnoringOffset(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"count": 3, "items": []map[string]any{{"id": "a"}, {"id": "b"}, {"id": "c"}}})
+	})
+	c := testClient(t, f, newRecClock(), nil)
+	got, err := c.Credentials.List(context.Background(), ListOptions{PageSize: 3})
+	if err != nil || len(got) != 3 || len(f.requests()) != 1 {
+		t.Errorf("got %d items in %d requests (%v), want 3 in 1", len(got), len(f.requests()), err)
+	}
+	got, err = c.Credentials.List(context.Background(), ListOptions{Limit: 2})
+	if err != nil || len(got) != 2 {
+		t.Errorf("Limit 2: got %d items (%v)", len(got), err)
+	}
+	if reqs := f.requests(); reqs[len(reqs)-1] != "GET /workspaces/v1/credentials" {
+		t.Errorf("credentials sent %q, want no paging parameters", reqs[len(reqs)-1])
+	}
+}
