@@ -1,0 +1,84 @@
+package sim
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// tokenPath is the OAuth2 token endpoint.
+const tokenPath = "/as/token.oauth2"
+
+// handleToken answers the client credentials grant: client id and secret
+// in the form body or in HTTP Basic auth.
+func (s *Sim) handleToken(r *http.Request, now time.Time) response {
+	if r.Method != http.MethodPost {
+		return jsonResp(http.StatusMethodNotAllowed, obj{"error": "invalid_request", "error_description": "use POST"}).with("Allow", "POST")
+	}
+	if err := r.ParseForm(); err != nil {
+		return jsonResp(http.StatusBadRequest, obj{"error": "invalid_request", "error_description": "malformed form body"})
+	}
+	id, secret, basic := r.BasicAuth()
+	if !basic {
+		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+	}
+	if gt := r.PostForm.Get("grant_type"); gt != "client_credentials" {
+		return jsonResp(http.StatusBadRequest, obj{"error": "unsupported_grant_type", "error_description": "grant_type must be client_credentials"})
+	}
+	if !s.validClient(id, secret) {
+		return jsonResp(http.StatusUnauthorized, obj{"error": "invalid_client", "error_description": "Invalid client or client credentials"}).
+			with("WWW-Authenticate", `Basic realm="token"`)
+	}
+	tok := newToken()
+	s.tokens[tok] = now.Add(s.tokenTTL)
+	return jsonResp(http.StatusOK, obj{
+		"access_token": tok,
+		"token_type":   "Bearer",
+		"expires_in":   int(s.tokenTTL / time.Second),
+	}).with("Cache-Control", "no-store")
+}
+
+// validClient reports whether id and secret are the configured client or
+// a credential created through the workspaces API. Callers hold s.mu.
+func (s *Sim) validClient(id, secret string) bool {
+	if id == "" || secret == "" {
+		return false
+	}
+	if id == s.clientID && secret == s.clientSecret {
+		return true
+	}
+	if sec, ok := s.st.secrets[id]; ok && sec == secret && id != s.clientID {
+		return true
+	}
+	return false
+}
+
+// newToken returns an unguessable opaque access token.
+func newToken() string {
+	var b [32]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// checkBearer returns an empty message when the request carries a valid,
+// unexpired bearer token, else why not. Callers hold s.mu.
+func (s *Sim) checkBearer(r *http.Request, now time.Time) string {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return "Missing Authorization header with a bearer token"
+	}
+	scheme, tok, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
+		return "Authorization header must be a bearer token"
+	}
+	exp, ok := s.tokens[tok]
+	if !ok {
+		return "Invalid bearer token"
+	}
+	if !now.Before(exp) {
+		return "Bearer token has expired"
+	}
+	return ""
+}

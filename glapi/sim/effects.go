@@ -1,0 +1,228 @@
+package sim
+
+import (
+	"time"
+)
+
+// applyEffect makes a finishing job's effect visible at t. A non-empty
+// status means the job failed instead, with that status and details.
+func (s *Sim) applyEffect(j *job, t time.Time) (string, obj) {
+	rid := j.o["resource"].(obj)["id"].(string)
+	params, _ := j.o["jobParams"].(obj)
+	switch j.tmpl.Alias {
+	case "power_off":
+		s.setPower(rid, "OFF", t)
+	case "power_on", "restart", "cold_boot":
+		s.setPower(rid, "ON", t)
+	case "firmware_update":
+		bid, _ := params["bundle_id"].(string)
+		downgrade, _ := params["downgrade"].(bool)
+		if st, d := s.updateFirmware(rid, bid, downgrade, t); st != "" {
+			return st, d
+		}
+		if off, _ := params["power_off"].(bool); off {
+			s.setPower(rid, "OFF", t)
+		}
+	case "ilo_firmware_update":
+		s.updateILO(rid, t)
+	case "group_firmware_update":
+		bid, _ := params["bundle_id"].(string)
+		if bid == "" {
+			bid = s.st.groupBaseline[rid]
+		}
+		downgrade, _ := params["downgrade"].(bool)
+		off, _ := params["powerOff"].(bool)
+		var failed []any
+		for _, sid := range groupJobDevices(s.st, rid, params) {
+			if st, _ := s.updateFirmware(sid, bid, downgrade, t); st != "" {
+				failed = append(failed, sid)
+				continue
+			}
+			if off {
+				s.setPower(sid, "OFF", t)
+			}
+		}
+		if len(failed) > 0 {
+			return "Firmware update failed on some servers of the group", obj{
+				"message":       "Firmware downgrade is not allowed on the listed servers; set downgrade to true to allow it",
+				"failedDevices": failed,
+			}
+		}
+	case "group_firmware_compliance":
+		s.st.calculateCompliance(rid, t)
+	}
+	return "", nil
+}
+
+// groupJobDevices returns the servers a group job runs on: jobParams
+// devices, else every member of the group.
+func groupJobDevices(st *state, gid string, params obj) []string {
+	if l, ok := params["devices"].([]any); ok && len(l) > 0 {
+		out := make([]string, 0, len(l))
+		for _, d := range l {
+			if id, ok := d.(string); ok {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	return append([]string(nil), st.groupMembers[gid]...)
+}
+
+// updateFirmware installs a bundle on a server at t. A downgrade without
+// permission fails with a status and details.
+func (s *Sim) updateFirmware(sid, bid string, downgrade bool, t time.Time) (string, obj) {
+	st := s.st
+	srv, ok := st.servers.get(sid)
+	if !ok {
+		return "Server not found", obj{"message": "The server " + sid + " no longer exists"}
+	}
+	cur := st.bundleIndex(bundleIDOf(srv))
+	want := st.bundleIndex(bid)
+	if want < 0 {
+		return "Firmware bundle not found", obj{"message": "The firmware bundle " + bid + " does not exist"}
+	}
+	if want < cur && !downgrade {
+		return "Firmware update failed: downgrade not allowed", obj{
+			"message":        "The bundle " + st.bundleVersions[bid].ReleaseVersion + " is older than the installed firmware; set downgrade to true to allow it",
+			"failureReason":  "DOWNGRADE_NOT_ALLOWED",
+			"recommendation": "Choose a newer bundle or allow downgrade",
+		}
+	}
+	gen, _ := srv["serverGeneration"].(string)
+	inv := st.inventory(bid, gen)
+	var updates []any
+	for _, it := range inv {
+		c := it.(obj)
+		updates = append(updates, obj{"name": c["name"], "version": c["version"], "status": "OK"})
+	}
+	srv["firmwareInventory"] = inv
+	srv["firmwareBundleUri"] = "/compute-ops-mgmt/v1/firmware-bundles/" + bid
+	ilo, _ := st.iloVersion(bid, gen)
+	srv["hardware"].(obj)["bmc"].(obj)["version"] = ilo
+	srv["lastFirmwareUpdate"] = obj{
+		"attemptedAt":              ts(t.Add(-jobDuration(templateByAlias("firmware_update"), nil, 1))),
+		"completedAt":              ts(t),
+		"attemptedBaselineUri":     "/compute-ops-mgmt/v1/firmware-bundles/" + bid,
+		"bundleUpdateMethod":       "Update",
+		"downgrade":                downgrade,
+		"installSwDrivers":         false,
+		"powerOff":                 false,
+		"status":                   "OK",
+		"firmwareInventoryUpdates": updates,
+	}
+	bump(srv, t)
+	return "", nil
+}
+
+// bundleIDOf returns the id of the bundle a server's firmware comes from.
+func bundleIDOf(srv obj) string {
+	uri, _ := srv["firmwareBundleUri"].(string)
+	const p = "/compute-ops-mgmt/v1/firmware-bundles/"
+	if len(uri) > len(p) {
+		return uri[len(p):]
+	}
+	return ""
+}
+
+// updateILO installs the newest iLO firmware on a server at t.
+func (s *Sim) updateILO(sid string, t time.Time) {
+	st := s.st
+	srv, ok := st.servers.get(sid)
+	if !ok {
+		return
+	}
+	gen, _ := srv["serverGeneration"].(string)
+	newest := st.bundleOrder[len(st.bundleOrder)-1]
+	ilo, name := st.iloVersion(newest, gen)
+	srv["hardware"].(obj)["bmc"].(obj)["version"] = ilo
+	if inv, ok := srv["firmwareInventory"].([]any); ok {
+		for _, it := range inv {
+			if c, ok := it.(obj); ok && c["name"] == name {
+				c["version"] = ilo
+			}
+		}
+	}
+	bump(srv, t)
+}
+
+// calculateCompliance compares every server of a group with the group's
+// baseline at t and records the results on the group.
+func (st *state) calculateCompliance(gid string, t time.Time) {
+	g, ok := st.groups.get(gid)
+	if !ok {
+		return
+	}
+	bid := st.groupBaseline[gid]
+	var recs []obj
+	summary := "COMPLIANT"
+	notCompliant := 0
+	for _, sid := range st.groupMembers[gid] {
+		srv, ok := st.servers.get(sid)
+		if !ok {
+			continue
+		}
+		gen, _ := srv["serverGeneration"].(string)
+		want := st.inventory(bid, gen)
+		have, _ := srv["firmwareInventory"].([]any)
+		var devs []any
+		for i, w := range want {
+			wc := w.(obj)
+			installed := ""
+			if i < len(have) {
+				installed, _ = have[i].(obj)["version"].(string)
+			}
+			if installed != wc["version"] {
+				devs = append(devs, obj{
+					"componentName":     wc["name"],
+					"componentFilename": "",
+					"expectedVersion":   wc["version"],
+					"installedVersion":  installed,
+				})
+			}
+		}
+		state, score := "COMPLIANT", 100
+		if len(devs) > 0 {
+			state, score = "NOT_COMPLIANT", 100-100*len(devs)/len(want)
+			summary = "NOT_COMPLIANT"
+			notCompliant++
+		}
+		hw := srv["hardware"].(obj)
+		id := st.uuid()
+		if devs == nil {
+			devs = []any{}
+		}
+		recs = append(recs, obj{
+			"id":                 id,
+			"type":               "compute-ops-mgmt/group/compliance",
+			"generation":         1,
+			"createdAt":          ts(t),
+			"updatedAt":          ts(t),
+			"resourceUri":        "/compute-ops-mgmt/v1/groups/" + gid + "/compliance/" + id,
+			"groupId":            gid,
+			"deviceId":           sid,
+			"deviceUri":          "/compute-ops-mgmt/v1/servers/" + sid,
+			"productId":          hw["productId"],
+			"serial":             hw["serialNumber"],
+			"bundleId":           bid,
+			"complianceCategory": "FIRMWARE",
+			"complianceState":    state,
+			"score":              score,
+			"deviations":         devs,
+			"remediation":        obj{},
+		})
+	}
+	if len(recs) == 0 {
+		summary = "NOT_APPLICABLE"
+	}
+	st.compliance[gid] = recs
+	reason := ""
+	if notCompliant > 0 {
+		reason = "Firmware of some servers does not match the group baseline"
+	}
+	g["complianceStatus"] = summary
+	gc := g["groupCompliance"].(obj)
+	gc["summary"] = summary
+	gc["firmware"] = obj{"status": summary, "statusReason": reason}
+	bump(g, t)
+}

@@ -1,0 +1,98 @@
+package sim
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+)
+
+// API families, which differ in error codes.
+const (
+	famCOM        = "com"
+	famIdentity   = "identity"
+	famWorkspaces = "workspaces"
+)
+
+// response is what a handler answers; ServeHTTP writes it (or a fault
+// mangles it).
+type response struct {
+	status int
+	header http.Header
+	body   any // nil: no body
+}
+
+func jsonResp(status int, body any) response { return response{status: status, body: body} }
+
+// with returns r with a header set.
+func (r response) with(key, value string) response {
+	if r.header == nil {
+		r.header = http.Header{}
+	}
+	r.header.Set(key, value)
+	return r
+}
+
+// issue is one entry of a COM bad-request error detail.
+type issue struct{ source, subject string }
+
+// errorCode returns the family's error code for an HTTP status.
+func errorCode(fam string, status int) string {
+	if fam == famCOM {
+		return fmt.Sprintf("HPE-GL-COMPUTE_OPS-0%03d001", status)
+	}
+	switch status {
+	case http.StatusBadRequest:
+		return "HPE_GL_ERROR_BAD_REQUEST"
+	case http.StatusUnauthorized:
+		return "HPE_GL_ERROR_UNAUTHORIZED"
+	case http.StatusNotFound:
+		if fam == famWorkspaces {
+			return "HPE_GL_WORKSPACES_UNABLE_RETRIEVE_CREDENTIALS"
+		}
+		return "HPE_GL_ERROR_NOTFOUND"
+	case http.StatusMethodNotAllowed:
+		return "HPE_GL_ERROR_METHOD_NOT_ALLOWED"
+	case http.StatusConflict:
+		if fam == famWorkspaces {
+			return "HPE_GL_WORKSPACES_UNABLE_CREATE_CREDENTIALS"
+		}
+		return "HPE_GL_IDENTITY_USER_ALREADY_EXISTS"
+	case http.StatusUnsupportedMediaType:
+		return "HPE_GL_ERROR_UNSUPPORTED_MEDIA_TYPE"
+	case http.StatusTooManyRequests:
+		return "HPE_GL_ERROR_TOO_MANY_REQUESTS"
+	case http.StatusServiceUnavailable:
+		return "HPE_GL_ERROR_SERVICE_UNAVAILABLE"
+	}
+	return "HPE_GL_ERROR_INTERNAL_SERVER_ERROR"
+}
+
+// apiError returns the error answer of family fam: the standard GreenLake
+// error body (httpStatusCode, errorCode, message, debugId), with COM's
+// errorDetails for bad parameters.
+func (s *Sim) apiError(fam string, status int, msg string, issues ...issue) response {
+	body := obj{
+		"httpStatusCode": status,
+		"errorCode":      errorCode(fam, status),
+		"message":        msg,
+		"debugId":        s.st.uuid(),
+	}
+	if fam == famCOM && len(issues) > 0 {
+		var l []any
+		for _, is := range issues {
+			l = append(l, obj{"source": is.source, "subject": is.subject})
+		}
+		body["errorDetails"] = []any{obj{"type": "hpe.greenlake.bad_request", "issues": l}}
+	}
+	return jsonResp(status, body)
+}
+
+// tooMany returns a 429 answer asking to wait secs seconds, with the
+// Retry-After header and, on COM, the retry_info error detail.
+func (s *Sim) tooMany(fam string, secs int, msg string) response {
+	r := s.apiError(fam, http.StatusTooManyRequests, msg)
+	if fam == famCOM {
+		r.body.(obj)["errorDetails"] = []any{obj{"type": "hpe.greenlake.retry_info", "retryAfterSeconds": secs}}
+	}
+	return r.with("Retry-After", strconv.Itoa(secs))
+}

@@ -1,0 +1,234 @@
+package sim
+
+import (
+	"encoding/json"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// request is what a handler gets: the HTTP request, its path parameters,
+// the decoded query and the simulated time.
+type request struct {
+	*http.Request
+	fam    string
+	params []string
+	query  url.Values
+	now    time.Time
+	body   []byte
+}
+
+// route maps a method and a path pattern ("{}" matches one segment) to a handler.
+type route struct {
+	method  string
+	pattern string
+	handle  func(*Sim, *request) response
+}
+
+// routes lists every API endpoint of the simulator.
+var routes = []route{
+	{"GET", "/compute-ops-mgmt/v1/jobs", (*Sim).listJobs},
+	{"POST", "/compute-ops-mgmt/v1/jobs", (*Sim).createJob},
+	{"GET", "/compute-ops-mgmt/v1/jobs/{}", (*Sim).getJob},
+	{"PATCH", "/compute-ops-mgmt/v1/jobs/{}", (*Sim).patchJob},
+	{"GET", "/compute-ops-mgmt/v1/async-operations", (*Sim).listAsyncOps},
+	{"GET", "/compute-ops-mgmt/v1/async-operations/{}", (*Sim).getAsyncOp},
+	{"GET", "/compute-ops-mgmt/v1/servers", (*Sim).listServers},
+	{"GET", "/compute-ops-mgmt/v1/servers/{}", (*Sim).getServer},
+	{"GET", "/compute-ops-mgmt/v1/groups", (*Sim).listGroups},
+	{"GET", "/compute-ops-mgmt/v1/groups/{}", (*Sim).getGroup},
+	{"GET", "/compute-ops-mgmt/v1/groups/{}/devices", (*Sim).listGroupDevices},
+	{"GET", "/compute-ops-mgmt/v1/groups/{}/compliance", (*Sim).listGroupCompliance},
+	{"GET", "/compute-ops-mgmt/v1/firmware-bundles", (*Sim).listBundles},
+	{"GET", "/compute-ops-mgmt/v1/firmware-bundles/{}", (*Sim).getBundle},
+	{"GET", "/identity/v1/users", (*Sim).listUsers},
+	{"POST", "/identity/v1/users", (*Sim).inviteUser},
+	{"GET", "/identity/v1/users/{}", (*Sim).getUser},
+	{"PUT", "/identity/v1/users/{}", (*Sim).updateUser},
+	{"DELETE", "/identity/v1/users/{}", (*Sim).deleteUser},
+	{"GET", "/workspaces/v1/credentials", (*Sim).listCredentials},
+	{"POST", "/workspaces/v1/credentials", (*Sim).createCredential},
+	{"DELETE", "/workspaces/v1/credentials/{}", (*Sim).deleteCredential},
+	{"POST", "/workspaces/v1/credentials/{}/reset", (*Sim).resetCredential},
+}
+
+// match reports whether path matches pattern, and the "{}" segments.
+func match(pattern, path string) ([]string, bool) {
+	ps := strings.Split(strings.Trim(pattern, "/"), "/")
+	xs := strings.Split(strings.Trim(path, "/"), "/")
+	if len(ps) != len(xs) {
+		return nil, false
+	}
+	var params []string
+	for i, p := range ps {
+		if p == "{}" {
+			if xs[i] == "" {
+				return nil, false
+			}
+			params = append(params, xs[i])
+		} else if p != xs[i] {
+			return nil, false
+		}
+	}
+	return params, true
+}
+
+// family returns the API family of a path, or "" if it is none of ours.
+func family(path string) string {
+	switch {
+	case strings.HasPrefix(path, "/compute-ops-mgmt/"):
+		return famCOM
+	case strings.HasPrefix(path, "/identity/"):
+		return famIdentity
+	case strings.HasPrefix(path, "/workspaces/"):
+		return famWorkspaces
+	}
+	return ""
+}
+
+// contentTypes is the Content-Type each mutating method needs.
+var contentTypes = map[string]string{
+	http.MethodPost:  "application/json",
+	http.MethodPut:   "application/json",
+	http.MethodPatch: "application/merge-patch+json",
+}
+
+// ServeHTTP answers one API or token request, logging it.
+func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	entry := LogEntry{
+		Method:     r.Method,
+		Path:       r.URL.Path,
+		Query:      r.URL.RawQuery,
+		TenantACID: r.Header.Get("Tenant-Acid"),
+	}
+	f := s.pickFault(r)
+	if f.latency > 0 {
+		_ = s.clock.Sleep(r.Context(), f.latency)
+	}
+	if f.kind == faultResetBefore {
+		entry.Time, entry.Fault = s.clock.Now(), f.kind
+		s.record(entry)
+		resetConn(w)
+		return
+	}
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	s.mu.Lock()
+	now := s.clock.Now()
+	var resp response
+	if f.status != 0 {
+		resp = s.faultResponse(r.URL.Path, f.status)
+	} else {
+		resp = s.dispatch(r, body, now)
+	}
+	s.mu.Unlock()
+	entry.Time, entry.Status, entry.Fault = now, resp.status, f.kind
+	s.record(entry)
+	switch f.kind {
+	case faultResetAfter:
+		resetConn(w)
+		return
+	case faultMalformed:
+		writeMalformed(w, resp)
+		return
+	}
+	writeResp(w, resp)
+}
+
+// dispatch routes a request. Callers hold s.mu.
+func (s *Sim) dispatch(r *http.Request, body []byte, now time.Time) response {
+	if r.URL.Path == tokenPath {
+		return s.handleToken(r, now)
+	}
+	fam := family(r.URL.Path)
+	if fam == "" {
+		fam = famCOM
+	}
+	if msg := s.checkBearer(r, now); msg != "" {
+		return s.apiError(fam, http.StatusUnauthorized, msg).with("WWW-Authenticate", `Bearer realm="greenlake"`)
+	}
+	s.advance(now)
+	if fam == famIdentity {
+		if wait := s.identityRateLimit(now); wait > 0 {
+			return s.tooMany(fam, wait, "Rate limit exceeded: 300 requests per minute per workspace")
+		}
+	}
+	var allowed []string
+	for _, rt := range routes {
+		params, ok := match(rt.pattern, r.URL.Path)
+		if !ok {
+			continue
+		}
+		if rt.method != r.Method {
+			allowed = append(allowed, rt.method)
+			continue
+		}
+		if want := contentTypes[r.Method]; want != "" && !(len(body) == 0 && strings.HasSuffix(rt.pattern, "/reset")) {
+			mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+			if err != nil || mt != want {
+				return s.apiError(fam, http.StatusUnsupportedMediaType,
+					"Content-Type header must designate '"+want+"' in order for the request to be performed", issue{"header", "Content-Type"})
+			}
+		}
+		return rt.handle(s, &request{Request: r, fam: fam, params: params, query: r.URL.Query(), now: now, body: body})
+	}
+	if len(allowed) > 0 {
+		return s.apiError(fam, http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed on "+r.URL.Path).
+			with("Allow", strings.Join(allowed, ", "))
+	}
+	return s.apiError(fam, http.StatusNotFound, "No such resource: "+r.URL.Path)
+}
+
+// identityRateLimit counts an identity request at now and returns 0, or the
+// seconds to wait when the 300 requests/minute limit is exceeded. Callers
+// hold s.mu.
+func (s *Sim) identityRateLimit(now time.Time) int {
+	const limit, window = 300, time.Minute
+	keep := s.identityRL[:0]
+	for _, t := range s.identityRL {
+		if now.Sub(t) < window {
+			keep = append(keep, t)
+		}
+	}
+	s.identityRL = keep
+	if len(keep) >= limit {
+		wait := keep[0].Add(window).Sub(now)
+		secs := int((wait + time.Second - 1) / time.Second)
+		return max(secs, 1)
+	}
+	s.identityRL = append(s.identityRL, now)
+	return 0
+}
+
+// writeResp writes a response as JSON.
+func writeResp(w http.ResponseWriter, resp response) {
+	for k, v := range resp.header {
+		w.Header()[k] = v
+	}
+	if resp.body == nil {
+		w.WriteHeader(resp.status)
+		return
+	}
+	b, err := json.Marshal(resp.body)
+	if err != nil {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(resp.status)
+	_, _ = w.Write(b)
+}
+
+// decodeBody decodes a JSON request body into v, returning a 400 answer
+// when it is not valid JSON.
+func (s *Sim) decodeBody(r *request, v any) (response, bool) {
+	if len(r.body) == 0 {
+		return s.apiError(r.fam, http.StatusBadRequest, "Request body is required"), false
+	}
+	if err := json.Unmarshal(r.body, v); err != nil {
+		return s.apiError(r.fam, http.StatusBadRequest, "Request body is not valid JSON: "+err.Error()), false
+	}
+	return response{}, true
+}

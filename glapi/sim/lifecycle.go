@@ -1,0 +1,266 @@
+package sim
+
+import (
+	"sort"
+	"time"
+
+	"glrun/glapi"
+)
+
+// pendingDelay is how long a new job waits in PENDING before it runs.
+const pendingDelay = 3 * time.Second
+
+// Job phases.
+const (
+	phasePending = iota
+	phaseRunning
+	phaseDone
+)
+
+// job is a job and its simulated life cycle. The JSON shape is o; the rest
+// says when and how it moves.
+type job struct {
+	o       obj
+	tmpl    glapi.JobTemplate
+	seq     int
+	startAt time.Time
+	endAt   time.Time
+	phase   int
+	// fail makes the job end in ERROR with failStatus and failDetails.
+	fail        bool
+	failStatus  string
+	failDetails obj
+	// prevPower is the server's power state before the job started.
+	prevPower string
+	// opID is the async operation the job created, if any.
+	opID string
+}
+
+// jobNames are the names GreenLake gives jobs of each template.
+var jobNames = map[string]string{
+	"power_off":                            "PowerOff",
+	"power_on":                             "PowerOn",
+	"restart":                              "Restart",
+	"cold_boot":                            "ColdBoot",
+	"firmware_update":                      "FirmwareUpdate.New",
+	"ilo_firmware_update":                  "IloOnlyFirmwareUpdate",
+	"group_firmware_update":                "GroupFirmwareUpdate",
+	"group_firmware_compliance":            "GroupFirmwareCompliance",
+	"carbon_footprint_report":              "DataRoundupReportOrchestrator",
+	"group_apply_server_setting":           "GroupApplyServerSettings",
+	"group_internal_storage_configuration": "GroupStorageVolumeConfiguration",
+	"group_os_installation":                "GroupOSInstallation",
+}
+
+// runningStatus is the status text of a running job, by template alias.
+var runningStatus = map[string]string{
+	"power_off":                 "Powering off the server",
+	"power_on":                  "Powering on the server",
+	"restart":                   "Restarting the server",
+	"cold_boot":                 "Cold booting the server",
+	"firmware_update":           "Updating server firmware",
+	"ilo_firmware_update":       "Updating iLO firmware",
+	"group_firmware_update":     "Updating firmware on the servers of the group",
+	"group_firmware_compliance": "Calculating firmware compliance",
+}
+
+// jobDuration is how long a job of tmpl runs, in simulated time.
+func jobDuration(tmpl glapi.JobTemplate, params obj, devices int) time.Duration {
+	switch tmpl.Alias {
+	case "power_off":
+		return 15 * time.Second
+	case "power_on":
+		return 25 * time.Second
+	case "restart":
+		return 90 * time.Second
+	case "cold_boot":
+		return 2 * time.Minute
+	case "firmware_update":
+		return 18 * time.Minute
+	case "ilo_firmware_update":
+		return 5 * time.Minute
+	case "group_firmware_update":
+		if b, _ := params["parallel"].(bool); b || devices <= 1 {
+			return 20 * time.Minute
+		}
+		return time.Duration(devices) * 4 * time.Minute
+	case "group_firmware_compliance":
+		return time.Minute
+	}
+	return 30 * time.Second
+}
+
+// event is a state change of a job due at t.
+type event struct {
+	t     time.Time
+	j     *job
+	start bool
+}
+
+// advance moves every job and async operation to where it is at now,
+// applying effects in the order they happened. Callers hold s.mu.
+func (s *Sim) advance(now time.Time) {
+	st := s.st
+	var evs []event
+	for _, id := range st.jobOrder {
+		j := st.jobs[id]
+		if j.phase == phaseDone {
+			continue
+		}
+		if j.phase == phasePending && !j.startAt.After(now) {
+			evs = append(evs, event{j.startAt, j, true})
+		}
+		if !j.endAt.After(now) {
+			evs = append(evs, event{j.endAt, j, false})
+		}
+	}
+	sort.SliceStable(evs, func(a, b int) bool {
+		if !evs[a].t.Equal(evs[b].t) {
+			return evs[a].t.Before(evs[b].t)
+		}
+		if evs[a].start != evs[b].start {
+			return evs[a].start
+		}
+		return evs[a].j.seq < evs[b].j.seq
+	})
+	for _, e := range evs {
+		if e.start {
+			s.startJob(e.j, e.t)
+		} else {
+			s.finishJob(e.j, e.t)
+		}
+	}
+}
+
+// startJob moves a pending job to RUNNING at t.
+func (s *Sim) startJob(j *job, t time.Time) {
+	if j.phase != phasePending {
+		return
+	}
+	j.phase = phaseRunning
+	j.o["state"] = "RUNNING"
+	j.o["cancellable"] = false
+	st := runningStatus[j.tmpl.Alias]
+	if st == "" {
+		st = "Running"
+	}
+	j.o["status"] = st
+	bump(j.o, t)
+	s.opRunning(j, t)
+	sid := j.o["resource"].(obj)["id"].(string)
+	switch j.tmpl.Alias {
+	case "power_off":
+		j.prevPower = s.setPower(sid, "POWERING_OFF", t)
+	case "power_on":
+		if s.powerOf(sid) == "OFF" {
+			j.prevPower = s.setPower(sid, "POWERING_ON", t)
+		}
+	case "restart":
+		if p := s.powerOf(sid); p == "OFF" {
+			j.fail = true
+			j.failStatus = "Restart failed: the server is powered off"
+			j.failDetails = obj{
+				"message":        "The server " + s.serverName(sid) + " is powered off. A restart needs a running server; use the Server Power On job instead.",
+				"failureReason":  "SERVER_POWERED_OFF",
+				"recommendation": "Power on the server, then retry",
+			}
+			s.finishJob(j, t)
+			return
+		}
+		j.prevPower = s.setPower(sid, "RESET", t)
+	case "cold_boot":
+		j.prevPower = s.setPower(sid, "RESET", t)
+	}
+}
+
+// finishJob moves a job to COMPLETE or ERROR at t, with its effects.
+func (s *Sim) finishJob(j *job, t time.Time) {
+	if j.phase == phaseDone {
+		return
+	}
+	if j.phase == phasePending {
+		s.startJob(j, t)
+		if j.phase == phaseDone {
+			return
+		}
+	}
+	j.phase = phaseDone
+	if !j.fail {
+		if status, details := s.applyEffect(j, t); status != "" {
+			j.fail, j.failStatus, j.failDetails = true, status, details
+		}
+	}
+	if j.fail {
+		if j.prevPower != "" {
+			s.setPower(j.o["resource"].(obj)["id"].(string), j.prevPower, t)
+		}
+		j.o["state"] = "ERROR"
+		j.o["resultCode"] = "FAILURE"
+		j.o["status"] = j.failStatus
+		j.o["statusDetails"] = j.failDetails
+	} else {
+		j.o["state"] = "COMPLETE"
+		j.o["resultCode"] = "SUCCESS"
+		j.o["status"] = "Complete"
+		j.o["statusDetails"] = obj{}
+	}
+	bump(j.o, t)
+	s.opFinished(j, t)
+}
+
+// endManually ends a running or pending job by request (PATCH), without effects.
+func (s *Sim) endManually(j *job, state string, t time.Time) {
+	if j.phase == phaseDone {
+		return
+	}
+	if j.prevPower != "" {
+		s.setPower(j.o["resource"].(obj)["id"].(string), j.prevPower, t)
+	}
+	j.phase = phaseDone
+	j.o["state"] = state
+	if state == "COMPLETE" {
+		j.o["resultCode"] = "SUCCESS"
+		j.o["status"] = "Complete"
+		j.o["statusDetails"] = obj{"message": "Job marked complete by request"}
+	} else {
+		j.o["resultCode"] = "FAILURE"
+		j.o["status"] = "Error"
+		j.o["statusDetails"] = obj{"message": "Job marked in error by request"}
+	}
+	j.o["cancellable"] = false
+	bump(j.o, t)
+	s.opFinished(j, t)
+}
+
+// powerOf returns a server's power state, or "" when it does not exist.
+func (s *Sim) powerOf(sid string) string {
+	srv, ok := s.st.servers.get(sid)
+	if !ok {
+		return ""
+	}
+	p, _ := srv["hardware"].(obj)["powerState"].(string)
+	return p
+}
+
+func (s *Sim) serverName(sid string) string {
+	if srv, ok := s.st.servers.get(sid); ok {
+		n, _ := srv["name"].(string)
+		return n
+	}
+	return sid
+}
+
+// setPower sets a server's power state at t and returns the previous one.
+func (s *Sim) setPower(sid, power string, t time.Time) string {
+	srv, ok := s.st.servers.get(sid)
+	if !ok {
+		return ""
+	}
+	hw := srv["hardware"].(obj)
+	prev, _ := hw["powerState"].(string)
+	if prev != power {
+		hw["powerState"] = power
+		bump(srv, t)
+	}
+	return prev
+}

@@ -1,0 +1,170 @@
+// Package sim is an in-process simulator of the GreenLake APIs glrun drives:
+// Compute Ops Management (jobs, async operations, servers, groups, firmware
+// bundles), identity users and workspaces credentials, behind bearer tokens
+// from its own OAuth2 token endpoint. It is seeded with a deterministic demo
+// fleet, runs job life cycles on a clock.Clock (so a virtual clock makes
+// waits instant), keeps a log of every request and can inject faults.
+//
+// It serves `glrun sim serve` and `run --sim`, and Go tests use it directly
+// through httptest or Start, and inspect its state through the test hooks
+// (Server, Jobs, SetPower, FailNextJob, ...).
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"glrun/clock"
+)
+
+// Demo credentials the simulator accepts when Options leave them empty.
+const (
+	// DemoClientID is the client id of the demo API credential.
+	DemoClientID = "5f0c3b9e-7a1d-4e2b-9c8f-31d4a6b2e7c0"
+	// DemoClientSecret is the client secret of the demo API credential. It
+	// looks like a real GreenLake secret so leak tests can grep for it.
+	DemoClientSecret = "9163c936b93911ee822c16e5bfc542a7"
+)
+
+// DefaultTokenTTL is how long an access token lives, on the simulator's
+// clock, when neither Options.TokenTTL nor a token-ttl fault says otherwise.
+const DefaultTokenTTL = 2 * time.Hour
+
+// Options configures a simulator. Zero values take the defaults.
+type Options struct {
+	// ClientID and ClientSecret are the API credential the token endpoint
+	// accepts; empty means DemoClientID and DemoClientSecret.
+	ClientID     string
+	ClientSecret string
+	// Clock drives job life cycles, token expiry and rate limits; nil means
+	// the wall clock, sped up by TimeScale.
+	Clock clock.Clock
+	// TimeScale, with a nil Clock, runs simulated time this many times
+	// faster than real time (clock.Scaled); 0 or 1 means real time.
+	TimeScale float64
+	// RequestLog receives one JSON line per request; nil keeps the log in
+	// memory only (see Requests).
+	RequestLog io.Writer
+	// TokenTTL is the lifetime of access tokens; 0 means DefaultTokenTTL.
+	TokenTTL time.Duration
+	// Seed makes the demo fleet's generated ids (and fault decisions)
+	// reproducible; the same seed gives the same fleet.
+	Seed int64
+	// Faults to inject (see ParseFaults); the zero value injects none.
+	Faults Faults
+}
+
+// Sim is a running simulator. It is an http.Handler and safe for
+// concurrent use.
+type Sim struct {
+	clock        clock.Clock
+	clientID     string
+	clientSecret string
+	tokenTTL     time.Duration
+	faults       Faults
+
+	mu         sync.Mutex
+	rng        *rand.Rand
+	faultMu    sync.Mutex
+	faultRng   *rand.Rand
+	hint       int // rotates the wait hint of injected 429s
+	st         *state
+	tokens     map[string]time.Time // access token -> expiry (sim clock)
+	identityRL []time.Time          // identity request times in the last minute
+	logMu      sync.Mutex
+	logW       io.Writer
+	log        []LogEntry
+
+	srvMu sync.Mutex
+	srv   *http.Server
+}
+
+// New returns a simulator seeded with the demo fleet.
+func New(opts Options) *Sim {
+	clk := opts.Clock
+	if clk == nil {
+		if opts.TimeScale > 0 && opts.TimeScale != 1 {
+			clk = clock.NewScaled(opts.TimeScale)
+		} else {
+			clk = clock.Real{}
+		}
+	}
+	s := &Sim{
+		clock:        clk,
+		clientID:     opts.ClientID,
+		clientSecret: opts.ClientSecret,
+		tokenTTL:     opts.TokenTTL,
+		faults:       opts.Faults,
+		rng:          rand.New(rand.NewSource(opts.Seed)),
+		faultRng:     rand.New(rand.NewSource(opts.Faults.Seed)),
+		tokens:       map[string]time.Time{},
+		logW:         opts.RequestLog,
+	}
+	if s.clientID == "" {
+		s.clientID = DemoClientID
+	}
+	if s.clientSecret == "" {
+		s.clientSecret = DemoClientSecret
+	}
+	if s.tokenTTL <= 0 {
+		s.tokenTTL = DefaultTokenTTL
+	}
+	if opts.Faults.TokenTTL > 0 {
+		s.tokenTTL = opts.Faults.TokenTTL
+	}
+	s.st = newDemoState(s.rng, clk.Now(), s.clientID, s.clientSecret)
+	return s
+}
+
+// Clock returns the clock the simulator runs on.
+func (s *Sim) Clock() clock.Clock { return s.clock }
+
+// Serve answers HTTP requests on l until Close is called. It returns nil
+// after Close.
+func (s *Sim) Serve(l net.Listener) error {
+	if err := s.httpServer().Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("sim: serve: %w", err)
+	}
+	return nil
+}
+
+// httpServer returns the one http.Server of s, creating it on first use.
+func (s *Sim) httpServer() *http.Server {
+	s.srvMu.Lock()
+	defer s.srvMu.Unlock()
+	if s.srv == nil {
+		s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	}
+	return s.srv
+}
+
+// Close stops a simulator started with Serve or Start.
+func (s *Sim) Close() error {
+	srv := s.httpServer()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		return fmt.Errorf("sim: close: %w", err)
+	}
+	return nil
+}
+
+// Start listens on addr (such as "127.0.0.1:0"), serves in the background
+// and returns the base URL, such as "http://127.0.0.1:41234". Stop it with
+// Close.
+func (s *Sim) Start(addr string) (baseURL string, err error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", fmt.Errorf("sim: listen on %s: %w", addr, err)
+	}
+	srv := s.httpServer()
+	go func() { _ = srv.Serve(l) }()
+	return "http://" + l.Addr().String(), nil
+}

@@ -1,0 +1,166 @@
+package sim
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/rand"
+	"time"
+
+	"glrun/glapi"
+)
+
+// obj is one resource as the simulator stores it: the API's JSON shape.
+type obj = map[string]any
+
+// coll is an ordered collection of resources by id (insertion order).
+type coll struct {
+	m     map[string]obj
+	order []string
+}
+
+func newColl() *coll { return &coll{m: map[string]obj{}} }
+
+func (c *coll) add(o obj) {
+	id, _ := o["id"].(string)
+	if _, ok := c.m[id]; !ok {
+		c.order = append(c.order, id)
+	}
+	c.m[id] = o
+}
+
+func (c *coll) get(id string) (obj, bool) {
+	o, ok := c.m[id]
+	return o, ok
+}
+
+func (c *coll) del(id string) bool {
+	if _, ok := c.m[id]; !ok {
+		return false
+	}
+	delete(c.m, id)
+	for i, x := range c.order {
+		if x == id {
+			c.order = append(c.order[:i:i], c.order[i+1:]...)
+			break
+		}
+	}
+	return true
+}
+
+func (c *coll) list() []obj {
+	out := make([]obj, 0, len(c.order))
+	for _, id := range c.order {
+		out = append(out, c.m[id])
+	}
+	return out
+}
+
+// state is everything the simulator knows. It is guarded by Sim.mu.
+type state struct {
+	rng *rand.Rand
+
+	servers  *coll
+	groups   *coll
+	bundles  *coll
+	users    *coll
+	asyncOps *coll
+	jobs     map[string]*job
+	jobOrder []string
+	creds    *coll
+
+	// bundleOrder lists bundle ids oldest first; the last is the newest.
+	bundleOrder []string
+	// bundleVersions holds each bundle's component versions.
+	bundleVersions map[string]componentVersions
+	// groupBaseline is each group's firmware baseline bundle id.
+	groupBaseline map[string]string
+	// groupMembers lists each group's server ids.
+	groupMembers map[string][]string
+	// compliance holds each group's device compliance records.
+	compliance map[string][]obj
+	// secrets holds each credential's client secret, by credential id.
+	secrets map[string]string
+	// failNext counts the jobs to fail next, by template id.
+	failNext map[string]int
+	// serverSeq numbers servers added after the demo fleet.
+	serverSeq int
+}
+
+// uuid returns a random (seeded) version 4 UUID.
+func (st *state) uuid() string {
+	var b [16]byte
+	for i := range b {
+		b[i] = byte(st.rng.Intn(256))
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// hex32 returns 32 random (seeded) hex digits, the shape of GreenLake
+// client secrets and firmware bundle ids.
+func (st *state) hex32() string {
+	var b [16]byte
+	for i := range b {
+		b[i] = byte(st.rng.Intn(256))
+	}
+	return fmt.Sprintf("%x", b[:])
+}
+
+// ts formats t the way the COM and identity APIs do.
+func ts(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// credTS formats t the way the workspaces credentials API does.
+func credTS(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000000") }
+
+// deepCopy copies a JSON-shaped value.
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = deepCopy(e)
+		}
+		return m
+	case []any:
+		l := make([]any, len(x))
+		for i, e := range x {
+			l[i] = deepCopy(e)
+		}
+		return l
+	case []obj:
+		l := make([]any, len(x))
+		for i, e := range x {
+			l[i] = deepCopy(e)
+		}
+		return l
+	default:
+		return v
+	}
+}
+
+func copyObj(o obj) obj { return deepCopy(o).(map[string]any) }
+
+// toObject returns o as a client would decode it: a glapi.Object with
+// numbers as json.Number.
+func toObject(o obj) glapi.Object {
+	b, err := json.Marshal(o)
+	if err != nil {
+		return glapi.Object(copyObj(o))
+	}
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var out glapi.Object
+	if err := d.Decode(&out); err != nil {
+		return glapi.Object(copyObj(o))
+	}
+	return out
+}
+
+// bump records an update of o at t.
+func bump(o obj, t time.Time) {
+	g, _ := o["generation"].(int)
+	o["generation"] = g + 1
+	o["updatedAt"] = ts(t)
+}
