@@ -143,6 +143,12 @@ func (a *Args) Value(param string) starlark.Value {
 	return a.vals[i]
 }
 
+// Given reports whether param was given at all (None included).
+func (a *Args) Given(param string) bool {
+	i := a.index(param)
+	return i >= 0 && a.vals[i] != nil
+}
+
 // Has reports whether param was given a value other than None.
 func (a *Args) Has(param string) bool { return a.Value(param) != starlark.None }
 

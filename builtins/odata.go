@@ -105,7 +105,7 @@ func compareBuiltin(fn string, build func(string, any) (odata.Expr, error)) *sta
 		}
 		v := a.Value("value")
 		x, err := literal(v)
-		if err != nil {
+		if err != nil || !a.Given("value") {
 			return nil, a.Error("value", literalWant)
 		}
 		e, err := build(path, x)
