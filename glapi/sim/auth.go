@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -13,18 +14,19 @@ const tokenPath = "/as/token.oauth2"
 
 // handleToken answers the client credentials grant: client id and secret
 // in the form body or in HTTP Basic auth.
-func (s *Sim) handleToken(r *http.Request, now time.Time) response {
+func (s *Sim) handleToken(r *http.Request, body []byte, now time.Time) response {
 	if r.Method != http.MethodPost {
 		return jsonResp(http.StatusMethodNotAllowed, obj{"error": "invalid_request", "error_description": "use POST"}).with("Allow", "POST")
 	}
-	if err := r.ParseForm(); err != nil {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
 		return jsonResp(http.StatusBadRequest, obj{"error": "invalid_request", "error_description": "malformed form body"})
 	}
 	id, secret, basic := r.BasicAuth()
 	if !basic {
-		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+		id, secret = form.Get("client_id"), form.Get("client_secret")
 	}
-	if gt := r.PostForm.Get("grant_type"); gt != "client_credentials" {
+	if gt := form.Get("grant_type"); gt != "client_credentials" {
 		return jsonResp(http.StatusBadRequest, obj{"error": "unsupported_grant_type", "error_description": "grant_type must be client_credentials"})
 	}
 	if !s.validClient(id, secret) {

@@ -140,7 +140,7 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // dispatch routes a request. Callers hold s.mu.
 func (s *Sim) dispatch(r *http.Request, body []byte, now time.Time) response {
 	if r.URL.Path == tokenPath {
-		return s.handleToken(r, now)
+		return s.handleToken(r, body, now)
 	}
 	fam := family(r.URL.Path)
 	if fam == "" {
