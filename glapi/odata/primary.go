@@ -198,7 +198,11 @@ func (p *parser) unexpectedAfterOperand(t token, end string) *SyntaxError {
 	if t.kind == tRParen && end == "the end of the filter" {
 		msg = "found ')' without a matching '('"
 	}
-	return p.errAt(t.pos, msg, operatorHint(t, end))
+	hint := operatorHint(t, end)
+	if !t.space && t.pos > 0 && p.lex.src[t.pos-1] == '\'' && (t.kind == tIdent || t.kind == tLit) {
+		hint = "a quote inside a string is written twice: 'it''s'"
+	}
+	return p.errAt(t.pos, msg, hint)
 }
 
 // operatorHint suggests a fix for a token found where an operator was

@@ -103,13 +103,12 @@ func checkPath(resource string, ps []property, path string) error {
 		perr.Reason = fmt.Sprintf("%q is an object; filter on %s", path, strings.Join(children, " or "))
 		return perr
 	}
-	perr.Suggestion = suggest(ps, path)
-	if perr.Suggestion == "" {
-		switch strings.ToLower(path) {
-		case "none", "nil", "nul", "nothing":
-			perr.Reason = "a property of that name is unknown; for the null literal write null"
-		}
+	switch strings.ToLower(path) {
+	case "none", "nil", "nul", "nothing", "undefined":
+		perr.Reason = "no such property; for the null literal write null"
+		return perr
 	}
+	perr.Suggestion = suggest(ps, path)
 	return perr
 }
 
@@ -135,6 +134,15 @@ func suggest(ps []property, path string) string {
 			if d <= limit(c) && (best == "" || d < bestD) {
 				best, bestD = c, d
 			}
+		}
+	}
+	if best != "" || len(path) < 3 {
+		return best
+	}
+	// an abbreviation: the shortest property that starts with path
+	for _, p := range ps {
+		if strings.HasPrefix(strings.ToLower(p.name), strings.ToLower(path)) && (best == "" || len(p.name) < len(best)) {
+			best = p.name
 		}
 	}
 	return best
