@@ -45,11 +45,6 @@ identity.users.delete(u)
 print(identity.users.find(email), [x for x in workspaces.credentials.list() if x.credentialName == "svc-new-operator"])
 `
 	out, err := runStar(t, pre, src)
-	if err != nil && strings.Contains(err.Error(), "unsupported_grant_type") {
-		// glapi/sim (d7bfe5b) reads the request body before its token
-		// handler parses the form; remove this skip once that is fixed.
-		t.Skipf("simulator token endpoint drops the form body: %v", err)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}
