@@ -14,7 +14,7 @@ const tokenPath = "/as/token.oauth2"
 
 // handleToken answers the client credentials grant: client id and secret
 // in the form body or in HTTP Basic auth.
-func (s *Sim) handleToken(r *http.Request, body []byte, now time.Time) response {
+func (s *Sim) handleToken(r *http.Request, body []byte) response {
 	if r.Method != http.MethodPost {
 		return jsonResp(http.StatusMethodNotAllowed, obj{"error": "invalid_request", "error_description": "use POST"}).with("Allow", "POST")
 	}
@@ -34,7 +34,7 @@ func (s *Sim) handleToken(r *http.Request, body []byte, now time.Time) response 
 			with("WWW-Authenticate", `Basic realm="token"`)
 	}
 	tok := newToken()
-	s.tokens[tok] = now.Add(s.tokenTTL)
+	s.tokens[tok] = s.tokenClock.Now().Add(s.tokenTTL)
 	return jsonResp(http.StatusOK, obj{
 		"access_token": tok,
 		"token_type":   "Bearer",
@@ -66,7 +66,7 @@ func newToken() string {
 
 // checkBearer returns an empty message when the request carries a valid,
 // unexpired bearer token, else why not. Callers hold s.mu.
-func (s *Sim) checkBearer(r *http.Request, now time.Time) string {
+func (s *Sim) checkBearer(r *http.Request) string {
 	h := r.Header.Get("Authorization")
 	if h == "" {
 		return "Missing Authorization header with a bearer token"
@@ -79,7 +79,7 @@ func (s *Sim) checkBearer(r *http.Request, now time.Time) string {
 	if !ok {
 		return "Invalid bearer token"
 	}
-	if !now.Before(exp) {
+	if !s.tokenClock.Now().Before(exp) {
 		return "Bearer token has expired"
 	}
 	return ""

@@ -33,6 +33,10 @@ func newHarness(t *testing.T, opts Options) *harness {
 	t.Helper()
 	clk := clock.NewVirtual(start)
 	opts.Clock = clk
+	if opts.TokenTTL != 0 {
+		// A test that sets a token lifetime measures it on the virtual clock.
+		opts.TokenClock = clk
+	}
 	buf := &bytes.Buffer{}
 	opts.RequestLog = &lockedWriter{w: buf}
 	s := New(opts)

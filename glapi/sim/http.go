@@ -140,13 +140,13 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // dispatch routes a request. Callers hold s.mu.
 func (s *Sim) dispatch(r *http.Request, body []byte, now time.Time) response {
 	if r.URL.Path == tokenPath {
-		return s.handleToken(r, body, now)
+		return s.handleToken(r, body)
 	}
 	fam := family(r.URL.Path)
 	if fam == "" {
 		fam = famCOM
 	}
-	if msg := s.checkBearer(r, now); msg != "" {
+	if msg := s.checkBearer(r); msg != "" {
 		return s.apiError(fam, http.StatusUnauthorized, msg).with("WWW-Authenticate", `Bearer realm="greenlake"`)
 	}
 	s.advance(now)

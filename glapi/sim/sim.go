@@ -33,8 +33,7 @@ const (
 	DemoClientSecret = "9163c936b93911ee822c16e5bfc542a7"
 )
 
-// DefaultTokenTTL is how long an access token lives, on the simulator's
-// clock, when neither Options.TokenTTL nor a token-ttl fault says otherwise.
+// DefaultTokenTTL is how long an access token lives when neither Options.TokenTTL nor a token-ttl fault says otherwise.
 const DefaultTokenTTL = 2 * time.Hour
 
 // Options configures a simulator. Zero values take the defaults.
@@ -54,6 +53,11 @@ type Options struct {
 	RequestLog io.Writer
 	// TokenTTL is the lifetime of access tokens; 0 means DefaultTokenTTL.
 	TokenTTL time.Duration
+	// TokenClock measures token lifetimes; nil means the wall clock, which
+	// is what clients measure expires_in on (a token must not expire early
+	// because simulated time runs fast). Tests of expiry pass their virtual
+	// clock.
+	TokenClock clock.Clock
 	// Seed makes the demo fleet's generated ids (and fault decisions)
 	// reproducible; the same seed gives the same fleet.
 	Seed int64
@@ -65,6 +69,7 @@ type Options struct {
 // concurrent use.
 type Sim struct {
 	clock        clock.Clock
+	tokenClock   clock.Clock
 	clientID     string
 	clientSecret string
 	tokenTTL     time.Duration
@@ -98,6 +103,7 @@ func New(opts Options) *Sim {
 	}
 	s := &Sim{
 		clock:        clk,
+		tokenClock:   opts.TokenClock,
 		clientID:     opts.ClientID,
 		clientSecret: opts.ClientSecret,
 		tokenTTL:     opts.TokenTTL,
@@ -106,6 +112,9 @@ func New(opts Options) *Sim {
 		faultRng:     rand.New(rand.NewSource(opts.Faults.Seed)),
 		tokens:       map[string]time.Time{},
 		logW:         opts.RequestLog,
+	}
+	if s.tokenClock == nil {
+		s.tokenClock = clock.Real{}
 	}
 	if s.clientID == "" {
 		s.clientID = DemoClientID
