@@ -12,19 +12,19 @@ import (
 
 // asyncOpsModule returns compute.async_ops.
 func asyncOpsModule(env *Env) *starlarkstruct.Module {
-	return &starlarkstruct.Module{Name: "compute.async_ops", Members: starlark.StringDict{
+	return newModule("compute.async_ops", starlark.StringDict{
 		"list": listBuiltin(env, "compute.async_ops.list", func(c *glapi.Client) lister { return c.AsyncOps.List }),
 		"get":  getBuiltin(env, "compute.async_ops.get", "async operation", func(c *glapi.Client) getter { return c.AsyncOps.Get }),
-		"wait": computeBuiltin(env, "compute.async_ops.wait", append([]string{"op"}, waitParams...),
-			func(ctx context.Context, c *glapi.Client, a *Args) (starlark.Value, error) {
-				return asyncOpWait(ctx, env, c, a)
+		"wait": apiBuiltin(env, "compute.async_ops.wait", append([]string{"op"}, waitParams...),
+			func(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
+				return asyncOpWait(ctx, env, a)
 			}),
-	}}
+	})
 }
 
 // asyncOpWait is compute.async_ops.wait(op, timeout=, poll=,
 // fail_on_error=True).
-func asyncOpWait(ctx context.Context, env *Env, c *glapi.Client, a *Args) (starlark.Value, error) {
+func asyncOpWait(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
 	item, err := waitItem(a, "op", a.Value("op"))
 	if err != nil {
 		return nil, err
@@ -33,7 +33,8 @@ func asyncOpWait(ctx context.Context, env *Env, c *glapi.Client, a *Args) (starl
 	if err != nil {
 		return nil, err
 	}
-	if err := needClient(a, c); err != nil {
+	c, err := apiClient(env, a.Fn())
+	if err != nil {
 		return nil, err
 	}
 	done, err := waitFor(ctx, env, opWaitKind(c.AsyncOps), []glapi.Object{item}, opts)

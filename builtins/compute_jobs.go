@@ -20,26 +20,26 @@ var waitParams = []string{"timeout?", "poll?", "fail_on_error?"}
 func jobsModule(env *Env) *starlarkstruct.Module {
 	jobsList := func(c *glapi.Client) lister { return c.Jobs.List }
 	jobsGet := func(c *glapi.Client) getter { return c.Jobs.Get }
-	return &starlarkstruct.Module{Name: "compute.jobs", Members: starlark.StringDict{
-		"create": computeBuiltin(env, "compute.jobs.create",
+	return newModule("compute.jobs", starlark.StringDict{
+		"create": apiBuiltin(env, "compute.jobs.create",
 			[]string{"template", "resource", "params?", "resource_type?"}, jobsCreate),
 		"get":    getBuiltin(env, "compute.jobs.get", "job", jobsGet),
 		"list":   listBuiltin(env, "compute.jobs.list", jobsList),
-		"update": computeBuiltin(env, "compute.jobs.update", []string{"id", "state"}, jobsUpdate),
-		"wait": computeBuiltin(env, "compute.jobs.wait", append([]string{"job"}, waitParams...),
-			func(ctx context.Context, c *glapi.Client, a *Args) (starlark.Value, error) {
-				return jobsWait(ctx, env, c, a, true)
+		"update": apiBuiltin(env, "compute.jobs.update", []string{"id", "state"}, jobsUpdate),
+		"wait": apiBuiltin(env, "compute.jobs.wait", append([]string{"job"}, waitParams...),
+			func(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
+				return jobsWait(ctx, env, a, true)
 			}),
-		"wait_all": computeBuiltin(env, "compute.jobs.wait_all", append([]string{"jobs"}, waitParams...),
-			func(ctx context.Context, c *glapi.Client, a *Args) (starlark.Value, error) {
-				return jobsWait(ctx, env, c, a, false)
+		"wait_all": apiBuiltin(env, "compute.jobs.wait_all", append([]string{"jobs"}, waitParams...),
+			func(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
+				return jobsWait(ctx, env, a, false)
 			}),
-	}}
+	})
 }
 
 // jobsCreate is compute.jobs.create(template, resource, params={},
 // resource_type=None).
-func jobsCreate(ctx context.Context, c *glapi.Client, a *Args) (starlark.Value, error) {
+func jobsCreate(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
 	tmpl, err := lookupTemplate(a)
 	if err != nil {
 		return nil, err
@@ -62,7 +62,8 @@ func jobsCreate(ctx context.Context, c *glapi.Client, a *Args) (starlark.Value, 
 			params = m
 		}
 	}
-	if err := needClient(a, c); err != nil {
+	c, err := apiClient(env, a.Fn())
+	if err != nil {
 		return nil, err
 	}
 	job, err := c.Jobs.Create(ctx, glapi.JobCreate{JobTemplate: tmpl.ID, ResourceID: id, ResourceType: typ, JobParams: params})
@@ -73,7 +74,7 @@ func jobsCreate(ctx context.Context, c *glapi.Client, a *Args) (starlark.Value, 
 }
 
 // jobsUpdate is compute.jobs.update(id, state=): state COMPLETE or ERROR.
-func jobsUpdate(ctx context.Context, c *glapi.Client, a *Args) (starlark.Value, error) {
+func jobsUpdate(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
 	id, err := a.ID("id", "job")
 	if err != nil {
 		return nil, err
@@ -87,7 +88,8 @@ func jobsUpdate(ctx context.Context, c *glapi.Client, a *Args) (starlark.Value, 
 	if state != jobComplete && state != jobError {
 		return nil, a.Error("state", want)
 	}
-	if err := needClient(a, c); err != nil {
+	c, err := apiClient(env, a.Fn())
+	if err != nil {
 		return nil, err
 	}
 	job, err := c.Jobs.Update(ctx, id, state)
@@ -99,7 +101,7 @@ func jobsUpdate(ctx context.Context, c *glapi.Client, a *Args) (starlark.Value, 
 
 // jobsWait is compute.jobs.wait(job, ...) when single, else
 // compute.jobs.wait_all(jobs, ...).
-func jobsWait(ctx context.Context, env *Env, c *glapi.Client, a *Args, single bool) (starlark.Value, error) {
+func jobsWait(ctx context.Context, env *Env, a *Args, single bool) (starlark.Value, error) {
 	var items []glapi.Object
 	var err error
 	if single {
@@ -116,7 +118,8 @@ func jobsWait(ctx context.Context, env *Env, c *glapi.Client, a *Args, single bo
 	if err != nil {
 		return nil, err
 	}
-	if err := needClient(a, c); err != nil {
+	c, err := apiClient(env, a.Fn())
+	if err != nil {
 		return nil, err
 	}
 	done, err := waitFor(ctx, env, jobWaitKind(c.Jobs, single), items, opts)

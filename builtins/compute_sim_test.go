@@ -466,3 +466,12 @@ result = (updated.state, again.state, [j.id for j in mine] == [job.id])`, id, f.
 		t.Errorf("%d PATCH requests, want 1", len(patches))
 	}
 }
+
+func TestListFilterOnUnknownPropertyIsRefusedBeforeSending(t *testing.T) {
+	f := newSimFixture(t, nil)
+	_, err := f.run(t, `compute.jobs.list(filter = "stat eq 'RUNNING'")`)
+	wantErr(t, err, "compute.jobs.list", `"stat"`, `did you mean "state"`)
+	if n := len(f.requests(http.MethodGet, jobsPath)); n != 0 {
+		t.Errorf("%d list requests were sent", n)
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"glrun/clock"
 	"glrun/glapi"
 )
 
@@ -28,14 +27,6 @@ func newProgress(env *Env, kind waitKind, start time.Time) progress {
 		return &termProgress{w: env.Progress, kind: kind, start: start, ended: map[string]time.Time{}}
 	}
 	return &logProgress{log: waitLogger(env), kind: kind, start: start, last: map[string]string{}}
-}
-
-// waitClock returns env.Clock, or the wall clock.
-func waitClock(env *Env) clock.Clock {
-	if env != nil && env.Clock != nil {
-		return env.Clock
-	}
-	return clock.Real{}
 }
 
 // waitLogger returns env.Log, or a logger that discards.

@@ -35,7 +35,7 @@ type waitOptions struct {
 // done, reporting progress on env. It returns the final version of every
 // item, in the order given.
 func waitFor(ctx context.Context, env *Env, kind waitKind, items []glapi.Object, opts waitOptions) ([]glapi.Object, error) {
-	clk := waitClock(env)
+	clk := clockOf(env)
 	start := clk.Now()
 	deadline := start.Add(opts.timeout)
 	prog := newProgress(env, kind, start)
