@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"glrun/builtins"
+	"glrun/runtime"
+)
+
+func newCheckCmd(s streams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "check PATH...",
+		Short: "Check runbooks for syntax errors and unknown names, without running them",
+		Long: `Parse and resolve each runbook (a .star file, or every .star file under a
+directory) and every file it loads. Reports file:line:col for syntax errors,
+misspelled modules or functions-level names, and refused or circular loads.
+Nothing runs and nothing is sent. Exits 2 when any file has an error.`,
+		Example: "  glrun check runbooks/",
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			files, err := starFiles(args)
+			if err != nil {
+				return usageErrorf("%v", err)
+			}
+			failed := 0
+			names := builtins.Names()
+			for _, f := range files {
+				if err := runtime.Check(f, names); err != nil {
+					failed++
+					fmt.Fprintln(s.err, err)
+				}
+			}
+			if failed > 0 {
+				return withCode(ExitUsage, fmt.Errorf("%d of %d files have errors", failed, len(files)))
+			}
+			fmt.Fprintf(s.out, "%d files ok\n", len(files))
+			return nil
+		},
+	}
+}
+
+// starFiles expands directories into the .star files below them, sorted.
+func starFiles(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		info, err := os.Stat(a)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			out = append(out, a)
+			continue
+		}
+		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && strings.HasSuffix(p, ".star") {
+				out = append(out, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	sort.Strings(out)
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no .star files in %s", strings.Join(args, " "))
+	}
+	return out, nil
+}

@@ -1,0 +1,139 @@
+// Package cli holds glrun's cobra commands, one file per verb. Flags and
+// exit codes live here and nowhere else.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/spf13/cobra"
+
+	"glrun/glapi/sim"
+)
+
+// Exit codes, as DESIGN.md fixes them.
+const (
+	ExitOK        = 0   // success
+	ExitFailed    = 1   // the runbook failed (Starlark error, fail(), a job in ERROR)
+	ExitUsage     = 2   // usage, syntax or validation error; nothing was sent
+	ExitDrift     = 3   // apply stopped on drift from the plan
+	ExitTimeout   = 4   // a wait or the run's deadline timed out
+	ExitInterrupt = 130 // interrupted (Ctrl-C)
+)
+
+// exitError carries an exit code through cobra to Main. Its message, when
+// not empty, has not been printed yet.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// withCode wraps err so that Main exits with code.
+func withCode(code int, err error) error { return &exitError{code: code, err: err} }
+
+// usageErrorf is a usage error (exit 2).
+func usageErrorf(format string, args ...any) error {
+	return withCode(ExitUsage, fmt.Errorf(format, args...))
+}
+
+// streams are the standard streams a command reads and writes, and what
+// tests may put in place of the outside world.
+type streams struct {
+	in       io.Reader
+	out, err io.Writer
+	// sim, when set, is the simulator --sim uses instead of starting a new
+	// one (tests set it to inspect the simulator's state afterwards).
+	sim *sim.Sim
+}
+
+// Main runs glrun with args and returns the process exit code. The first
+// interrupt cancels the run (which then reports and exits 130); a second one
+// exits at once.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt)
+	defer signal.Stop(sig)
+	go func() {
+		n := 0
+		for range sig {
+			n++
+			if n == 1 {
+				fmt.Fprintln(stderr, "glrun: interrupt: stopping (press Ctrl-C again to force)")
+				cancel()
+				continue
+			}
+			fmt.Fprintln(stderr, "glrun: interrupted again: exiting now")
+			os.Exit(ExitInterrupt)
+		}
+	}()
+	return Execute(ctx, args, streams{in: stdin, out: stdout, err: stderr})
+}
+
+// Execute runs the command line args with the given streams and returns
+// the exit code. Tests call it directly.
+func Execute(ctx context.Context, args []string, s streams) int {
+	root := newRootCmd(s)
+	root.SetArgs(args)
+	root.SetIn(s.in)
+	root.SetOut(s.out)
+	root.SetErr(s.err)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintln(s.err, "glrun: "+ee.err.Error())
+		}
+		return ee.code
+	}
+	// Errors cobra itself raises (unknown flag, wrong argument count) are usage errors.
+	fmt.Fprintln(s.err, "glrun: "+err.Error())
+	fmt.Fprintln(s.err, "Run 'glrun --help' for usage.")
+	return ExitUsage
+}
+
+func newRootCmd(s streams) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "glrun",
+		Short: "Run GreenLake runbooks: sandboxed Starlark scripts with waits, plans and replay",
+		Long: `glrun runs runbooks: small Starlark programs, kept in git, that drive HPE
+GreenLake (Compute Ops Management, identity, workspaces) step by step.
+
+Try it against the built-in simulator, no account needed:
+
+  glrun run --sim runbooks/power_cycle.star group=prod-web
+  glrun describe runbooks/power_cycle.star
+
+Exit codes: 0 success, 1 the runbook failed, 2 usage/syntax/validation error
+(nothing was sent), 3 apply stopped on drift, 4 timeout, 130 interrupted.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.CompletionOptions.HiddenDefaultCmd = true
+	root.AddCommand(
+		newRunCmd(s),
+		newDescribeCmd(s),
+		newCheckCmd(s),
+		newSimCmd(s),
+		newFilterCmd(s),
+		newVersionCmd(s),
+	)
+	return root
+}

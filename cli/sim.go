@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"glrun/glapi/sim"
+)
+
+func newSimCmd(s streams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "sim",
+		Short: "The GreenLake simulator",
+		Long: `The simulator answers the GreenLake APIs glrun uses (Compute Ops Management,
+identity, workspaces) with a demo fleet, real job life cycles and OAuth2 tokens,
+so runbooks can be tried and tested without a GreenLake workspace.`,
+	}
+	cmd.AddCommand(newSimServeCmd(s))
+	return cmd
+}
+
+func newSimServeCmd(s streams) *cobra.Command {
+	var (
+		addr, clientID, clientSecret, requestLog, faults string
+		timeScale                                        float64
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the simulator over HTTP until interrupted",
+		Example: `  glrun sim serve --addr 127.0.0.1:8080 --request-log requests.jsonl
+  glrun run --base-url http://127.0.0.1:8080 runbooks/power_cycle.star group=prod-web
+    (with GREENLAKE_CLIENT_ID and GREENLAKE_CLIENT_SECRET set to the values it prints)`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if timeScale <= 0 {
+				return usageErrorf("--time-scale must be a positive number, got %v", timeScale)
+			}
+			opts := sim.Options{ClientID: clientID, ClientSecret: clientSecret, TimeScale: timeScale}
+			if faults != "" {
+				f, err := sim.ParseFaults(faults)
+				if err != nil {
+					return usageErrorf("--faults: %v", err)
+				}
+				opts.Faults = f
+			}
+			if requestLog != "" {
+				f, err := os.OpenFile(requestLog, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+				if err != nil {
+					return usageErrorf("--request-log: %v", err)
+				}
+				defer f.Close()
+				opts.RequestLog = f
+			}
+			l, err := net.Listen("tcp", addr)
+			if err != nil {
+				return usageErrorf("--addr %s: %v", addr, err)
+			}
+			return serveSim(cmd.Context(), s.out, l, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (use a loopback address)")
+	f.StringVar(&clientID, "client-id", sim.DemoClientID, "the client id the token endpoint accepts")
+	f.StringVar(&clientSecret, "client-secret", sim.DemoClientSecret, "the client secret the token endpoint accepts")
+	f.StringVar(&requestLog, "request-log", "", "append one JSON line per request received to this file")
+	f.Float64Var(&timeScale, "time-scale", 1, "run simulated time this many times faster than real time")
+	f.StringVar(&faults, "faults", "", "inject faults, e.g. 429=0.2,503=0.05,reset-after=0.02,latency=20ms,token-ttl=5m,seed=7")
+	return cmd
+}
+
+// serveSim serves the simulator on l until ctx is done, after printing how
+// to reach it.
+func serveSim(ctx context.Context, out io.Writer, l net.Listener, opts sim.Options) error {
+	if opts.ClientID == "" {
+		opts.ClientID = sim.DemoClientID
+	}
+	if opts.ClientSecret == "" {
+		opts.ClientSecret = sim.DemoClientSecret
+	}
+	s := sim.New(opts)
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	base := "http://" + l.Addr().String()
+	fmt.Fprintf(out, "glrun simulator listening on %s\n", base)
+	fmt.Fprintf(out, "  export GREENLAKE_BASE_URL=%s\n", base)
+	fmt.Fprintf(out, "  export GREENLAKE_CLIENT_ID=%s\n", opts.ClientID)
+	fmt.Fprintf(out, "  export GREENLAKE_CLIENT_SECRET=%s\n", opts.ClientSecret)
+	fmt.Fprintln(out, "Press Ctrl-C to stop.")
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err := <-errc:
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return fmt.Errorf("simulator: %w", err)
+	case <-ctx.Done():
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdownCtx)
+		return nil
+	}
+}

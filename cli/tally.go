@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+
+	"glrun/glapi"
+)
+
+// tally is a glapi.Mode that sends every request (it wraps another mode)
+// and counts what was sent, so a run can say what it did.
+type tally struct {
+	next glapi.Mode
+
+	mu        sync.Mutex
+	requests  int
+	mutations map[string]int // "POST /compute-ops-mgmt/v1/jobs" -> count
+}
+
+func newTally(next glapi.Mode) *tally {
+	if next == nil {
+		next = glapi.Live{}
+	}
+	return &tally{next: next, mutations: map[string]int{}}
+}
+
+// RoundTrip counts req and hands it to the wrapped mode.
+func (t *tally) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Response, error) {
+	t.mu.Lock()
+	t.requests++
+	if req.Method != http.MethodGet && req.Method != http.MethodHead {
+		t.mutations[req.Method+" "+collapseID(req.URL.Path)]++
+	}
+	t.mu.Unlock()
+	return t.next.RoundTrip(req, next)
+}
+
+// collapseID turns /identity/v1/users/<id> into /identity/v1/users/{id} so
+// changes to many resources of one kind count together.
+func collapseID(path string) string {
+	parts := strings.Split(path, "/")
+	// /<api>/<version>/<collection>/<id>[/<action>]
+	if len(parts) >= 5 && parts[4] != "" {
+		parts[4] = "{id}"
+	}
+	return strings.Join(parts, "/")
+}
+
+// summary says how many requests and changes were sent.
+func (t *tally) summary() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	total := 0
+	keys := make([]string, 0, len(t.mutations))
+	for k, n := range t.mutations {
+		keys = append(keys, k)
+		total += n
+	}
+	sort.Strings(keys)
+	s := fmt.Sprintf("%d API requests, %d changes", t.requests, total)
+	if total > 0 {
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = fmt.Sprintf("%s ×%d", k, t.mutations[k])
+		}
+		s += " (" + strings.Join(parts, ", ") + ")"
+	}
+	return s
+}
