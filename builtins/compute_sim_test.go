@@ -475,3 +475,38 @@ func TestListFilterOnUnknownPropertyIsRefusedBeforeSending(t *testing.T) {
 		t.Errorf("%d list requests were sent", n)
 	}
 }
+
+func TestWaitProgressOnTerminalVersusLog(t *testing.T) {
+	for _, terminal := range []bool{true, false} {
+		t.Run(fmt.Sprintf("terminal=%v", terminal), func(t *testing.T) {
+			f := newSimFixture(t, nil)
+			var term bytes.Buffer
+			if terminal {
+				f.env.Progress = &term
+			}
+			a, b := f.serverID(t, "prod-db-01"), f.serverID(t, "prod-db-02")
+			f.mustRun(t, fmt.Sprintf(`compute.jobs.wait_all([compute.jobs.create("power_off", %q), compute.jobs.create("restart", %q)])`, a, b))
+			logs := f.logs.String()
+			if terminal {
+				out := term.String()
+				for _, want := range []string{"Server Power Off on " + a, "Server Restart on " + b, "PENDING", "RUNNING", "COMPLETE/SUCCESS", "\x1b[2F"} {
+					if !strings.Contains(out, want) {
+						t.Errorf("terminal lacks %q:\n%q", want, out)
+					}
+				}
+				if logs != "" {
+					t.Errorf("terminal waits also logged:\n%s", logs)
+				}
+				return
+			}
+			for _, want := range []string{"state=PENDING", "state=RUNNING", "state=COMPLETE/SUCCESS", a, b} {
+				if !strings.Contains(logs, want) {
+					t.Errorf("logs lack %q:\n%s", want, logs)
+				}
+			}
+			if n := strings.Count(logs, "\n"); n != 6 {
+				t.Errorf("%d log lines, want 6 (3 states x 2 jobs):\n%s", n, logs)
+			}
+		})
+	}
+}
