@@ -369,3 +369,22 @@ func TestParseDepthLimit(t *testing.T) {
 		t.Errorf("deep not chain: no error")
 	}
 }
+
+// TestParseDepthCanonical: a filter just inside the depth limit still
+// parses once printed canonically (not x prints as not (x)).
+func TestParseDepthCanonical(t *testing.T) {
+	for _, in := range []string{
+		strings.Repeat("not ", maxDepth-1) + "a",
+		strings.Repeat("not (", maxDepth-1) + "a" + strings.Repeat(")", maxDepth-1),
+		strings.Repeat("(", maxDepth-1) + "a" + strings.Repeat(")", maxDepth-1),
+		strings.Repeat("contains(", maxDepth/2) + "a" + strings.Repeat(", 'x')", maxDepth/2),
+	} {
+		e, err := Parse(in)
+		if err != nil {
+			t.Fatalf("Parse(%.40q...): %v", in, err)
+		}
+		if _, err := Parse(e.String()); err != nil {
+			t.Errorf("canonical form of %.40q... does not parse: %v", in, err)
+		}
+	}
+}

@@ -17,9 +17,14 @@ type parser struct {
 	// args are Fill's values for the {} placeholders, in order.
 	args []any
 	used int
+	// notParen is the offset of a '(' right after not; it adds no depth,
+	// so "not x" and its canonical "not (x)" nest equally deep.
+	notParen int
 }
 
-// maxDepth bounds nesting so hostile input cannot exhaust the stack.
+// maxDepth bounds nesting (parentheses, not, calls) so hostile input
+// cannot exhaust the stack. The canonical form of a filter never nests
+// deeper than the filter, so it always parses again.
 const maxDepth = 200
 
 // Parse parses a filter into its AST. Errors are *SyntaxError values.
@@ -29,7 +34,7 @@ func Parse(text string) (Expr, error) {
 
 // parse parses text; with fill, {} tokens take the literals of args.
 func parse(text string, fill bool, args []any) (Expr, error) {
-	p := &parser{lex: lexer{src: text, fill: fill}, pos: map[Expr]int{}, args: args}
+	p := &parser{lex: lexer{src: text, fill: fill}, pos: map[Expr]int{}, args: args, notParen: -1}
 	e, err := p.parseAll()
 	if err != nil {
 		return nil, err
@@ -128,14 +133,6 @@ func (p *parser) parseAnd() (Expr, *SyntaxError) {
 
 // parseLogic parses operand (kw operand)*, left-associative.
 func (p *parser) parseLogic(kw string, operand func() (Expr, *SyntaxError)) (Expr, *SyntaxError) {
-	t, err := p.peek()
-	if err != nil {
-		return nil, err
-	}
-	if err := p.enter(t); err != nil {
-		return nil, err
-	}
-	defer func() { p.depth-- }()
 	left, err := operand()
 	if err != nil {
 		return nil, err
@@ -185,6 +182,9 @@ func (p *parser) parseNot() (Expr, *SyntaxError) {
 			}
 			defer func() { p.depth-- }()
 			p.advance()
+			if n.kind == tLParen {
+				p.notParen = n.pos
+			}
 			x, err := p.parseNot()
 			if err != nil {
 				return nil, err

@@ -31,10 +31,12 @@ func (p *parser) parsePrimary() (Expr, *SyntaxError) {
 		p.pos[e] = t.pos
 		return e, nil
 	case tLParen:
-		if err := p.enter(t); err != nil {
-			return nil, err
+		if t.pos != p.notParen {
+			if err := p.enter(t); err != nil {
+				return nil, err
+			}
+			defer func() { p.depth-- }()
 		}
-		defer func() { p.depth-- }()
 		p.advance()
 		e, err := p.parseOr()
 		if err != nil {
