@@ -20,13 +20,36 @@ func computeModule(env *Env) starlark.Value {
 		"servers": readOnlyModule(env, "compute.servers", "server",
 			func(c *glapi.Client) lister { return c.Servers.List },
 			func(c *glapi.Client) getter { return c.Servers.Get }),
-		"groups": readOnlyModule(env, "compute.groups", "group",
-			func(c *glapi.Client) lister { return c.Groups.List },
-			func(c *glapi.Client) getter { return c.Groups.Get }),
+		"groups": groupsModule(env),
 		"firmware_bundles": readOnlyModule(env, "compute.firmware_bundles", "firmware bundle",
 			func(c *glapi.Client) lister { return c.FirmwareBundles.List },
 			func(c *glapi.Client) getter { return c.FirmwareBundles.Get }),
 	})
+}
+
+// groupsModule is compute.groups: list and get, plus compliance(group),
+// the per-server firmware compliance records of a group.
+func groupsModule(env *Env) *starlarkstruct.Module {
+	const name = "compute.groups"
+	members := readOnlyMembers(env, name, "group",
+		func(c *glapi.Client) lister { return c.Groups.List },
+		func(c *glapi.Client) getter { return c.Groups.Get })
+	members["compliance"] = apiBuiltin(env, name+".compliance", []string{"group"}, func(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
+		id, err := a.ID("group", "group")
+		if err != nil {
+			return nil, err
+		}
+		c, err := apiClient(env, name+".compliance")
+		if err != nil {
+			return nil, err
+		}
+		items, err := c.Groups.Compliance(ctx, id)
+		if err != nil {
+			return nil, callError(name+".compliance", err)
+		}
+		return recordList(items), nil
+	})
+	return newModule(name, members)
 }
 
 // lister and getter are the list and get methods of a glapi service.
@@ -38,10 +61,15 @@ type (
 // readOnlyModule returns a module with list(filter=None, limit=None) and
 // get(id) over one service.
 func readOnlyModule(env *Env, name, what string, list func(*glapi.Client) lister, get func(*glapi.Client) getter) *starlarkstruct.Module {
-	return newModule(name, starlark.StringDict{
+	return newModule(name, readOnlyMembers(env, name, what, list, get))
+}
+
+// readOnlyMembers are the list and get builtins of readOnlyModule.
+func readOnlyMembers(env *Env, name, what string, list func(*glapi.Client) lister, get func(*glapi.Client) getter) starlark.StringDict {
+	return starlark.StringDict{
 		"list": listBuiltin(env, name+".list", list),
 		"get":  getBuiltin(env, name+".get", what, get),
-	})
+	}
 }
 
 // listBuiltin is list(filter=None, limit=None): every matching item over

@@ -10,8 +10,9 @@ import (
 	"glrun/glapi"
 )
 
-// tally is a glapi.Mode that sends every request (it wraps another mode)
-// and counts what was sent, so a run can say what it did.
+// tally is a glapi.Mode that wraps another mode (live, dry-run, replay...)
+// and counts the requests that mode actually lets through to the network,
+// so a run can say what it did.
 type tally struct {
 	next glapi.Mode
 
@@ -27,15 +28,25 @@ func newTally(next glapi.Mode) *tally {
 	return &tally{next: next, mutations: map[string]int{}}
 }
 
-// RoundTrip counts req and hands it to the wrapped mode.
+// RoundTrip hands req to the wrapped mode; what that mode sends is counted.
 func (t *tally) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Response, error) {
-	t.mu.Lock()
-	t.requests++
+	return t.next.RoundTrip(req, countingTransport{t: t, next: next})
+}
+
+// countingTransport counts each request it sends.
+type countingTransport struct {
+	t    *tally
+	next http.RoundTripper
+}
+
+func (c countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	c.t.mu.Lock()
+	c.t.requests++
 	if req.Method != http.MethodGet && req.Method != http.MethodHead {
-		t.mutations[req.Method+" "+collapseID(req.URL.Path)]++
+		c.t.mutations[req.Method+" "+collapseID(req.URL.Path)]++
 	}
-	t.mu.Unlock()
-	return t.next.RoundTrip(req, next)
+	c.t.mu.Unlock()
+	return c.next.RoundTrip(req)
 }
 
 // collapseID turns /identity/v1/users/<id> into /identity/v1/users/{id} so

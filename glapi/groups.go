@@ -37,3 +37,15 @@ func (s *GroupsService) List(ctx context.Context, opts ListOptions) ([]Object, e
 func (s *GroupsService) ListFunc(ctx context.Context, opts ListOptions, fn func(Object) error) error {
 	return s.c.each(ctx, s.lister(), opts, fn)
 }
+
+// Compliance returns the firmware compliance records of group id (GET
+// /groups/{id}/compliance): one per server, each with its complianceState
+// (COMPLIANT, NOT_COMPLIANT ...), the bundleId it was compared with and its
+// deviations, as the group's last firmware compliance job left them.
+func (s *GroupsService) Compliance(ctx context.Context, id string) ([]Object, error) {
+	if err := requireID("getting a group's compliance", id); err != nil {
+		return nil, err
+	}
+	l := lister{api: apiCompute, path: joinPath(groupsPath, id, "compliance"), resource: odata.ResourceGroups}
+	return s.c.all(ctx, l, ListOptions{})
+}
