@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -11,16 +10,11 @@ import (
 	"go.starlark.net/starlark"
 
 	"glrun/builtins"
-	"glrun/glapi"
-	"glrun/runtime"
 )
 
 // runFlags are the flags of 'glrun run'.
 type runFlags struct {
-	target   targetFlags
-	log      logFlags
-	maxSteps uint64
-	timeout  time.Duration
+	sessionFlags
 }
 
 func newRunCmd(s streams) *cobra.Command {
@@ -45,70 +39,34 @@ workspace under Manage Workspace > API).`,
 	}
 	fs := cmd.Flags()
 	fs.SetInterspersed(false) // everything after FILE is a parameter
-	f.target.register(fs)
-	f.log.register(fs)
-	fs.Uint64Var(&f.maxSteps, "max-steps", runtime.DefaultMaxSteps, "stop the runbook after this many Starlark execution steps")
-	fs.DurationVar(&f.timeout, "timeout", 0, "stop the run after this long (e.g. 45m; 0 means no limit); exits 4")
+	f.register(fs)
 	return cmd
 }
 
 // runRunbook checks the runbook and its parameters, connects to the target
 // and runs main, reporting what was sent.
 func runRunbook(cmd *cobra.Command, s streams, f *runFlags, path string, params []string) error {
-	ctx := cmd.Context()
 	if err := checkParamSyntax(params); err != nil {
 		return err
 	}
-	if err := runtime.Check(path, builtins.Names()); err != nil {
-		return runtimeExit(err)
-	}
-	tgt, err := f.target.resolve(cmd, s)
+	ss, err := openSession(cmd, s, &f.sessionFlags, path, nil)
 	if err != nil {
 		return err
 	}
-	defer tgt.Close()
-
-	logger := f.log.logger(s.err)
-	tl := newTally(nil)
-	cfg := tgt.cfg
-	cfg.Mode = tl
-	cfg.Clock = tgt.clock
-	cfg.Logger = logger
-	client, err := glapi.New(cfg)
-	if err != nil {
-		if errors.Is(err, glapi.ErrNoCredentials) {
-			return withCode(ExitUsage, fmt.Errorf("%w\n(or try the built-in simulator: glrun run --sim %s)", err, path))
-		}
-		return withCode(ExitUsage, err)
-	}
-	env := &builtins.Env{Client: client, Clock: tgt.clock, Log: logger, Progress: terminal(s.err)}
-	opts := runtime.Options{
-		Predeclared: builtins.Predeclared(env),
-		MaxSteps:    f.maxSteps,
-		Timeout:     f.timeout,
-		Print: func(_ *starlark.Thread, msg string) {
-			fmt.Fprintln(s.err, msg)
-		},
-		Classify: classifyBuiltinError,
-	}
-	rb, err := runtime.Load(ctx, path, opts)
-	if err != nil {
-		return runtimeExit(err)
-	}
-	// Parameters are checked before anything is sent: Describe and the
-	// conversion happen inside CallParams before main runs.
-	logger.Info("running", "runbook", rb.Name(), "target", tgt.describe())
+	defer ss.Close()
+	rb := ss.runbook
+	ss.logger.Info("running", "runbook", rb.Name(), "target", ss.target.describe())
 	start := time.Now()
-	result, err := rb.Call(ctx, params)
+	result, err := rb.Call(cmd.Context(), params)
 	elapsed := time.Since(start).Round(time.Millisecond)
 	if err != nil {
-		fmt.Fprintf(s.err, "glrun: %s failed after %s: %s\n", rb.Name(), elapsed, tl.summary())
+		fmt.Fprintf(s.err, "glrun: %s failed after %s: %s\n", rb.Name(), elapsed, ss.tally.summary())
 		return runtimeExit(err)
 	}
 	if err := printResult(s.out, result); err != nil {
 		return err
 	}
-	fmt.Fprintf(s.err, "glrun: %s done in %s: %s\n", rb.Name(), elapsed, tl.summary())
+	fmt.Fprintf(s.err, "glrun: %s done in %s: %s\n", rb.Name(), elapsed, ss.tally.summary())
 	return nil
 }
 
@@ -130,33 +88,6 @@ func cutParam(p string) (name, value string, ok bool) {
 		}
 	}
 	return "", "", false
-}
-
-// classifyBuiltinError maps the builtins' and the client's own error types
-// to exit codes.
-func classifyBuiltinError(err error) (int, bool) {
-	var wt *builtins.WaitTimeoutError
-	if errors.As(err, &wt) {
-		return ExitTimeout, true
-	}
-	var ae *builtins.ArgError
-	if errors.As(err, &ae) {
-		return ExitUsage, true
-	}
-	var fe *glapi.FilterError
-	if errors.As(err, &fe) {
-		return ExitUsage, true
-	}
-	return 0, false
-}
-
-// runtimeExit turns a runtime error into the exit code it carries.
-func runtimeExit(err error) error {
-	var re *runtime.Error
-	if errors.As(err, &re) {
-		return withCode(re.ExitCode(), err)
-	}
-	return withCode(ExitFailed, err)
 }
 
 // printResult writes main's return value: nothing for None, a string as

@@ -1,0 +1,118 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"go.starlark.net/starlark"
+
+	"glrun/builtins"
+	"glrun/glapi"
+	"glrun/runtime"
+)
+
+// sessionFlags are the flags every command that runs a runbook shares
+// (run, and later plan, apply, repl): where to send requests, how much to
+// log and the sandbox's limits.
+type sessionFlags struct {
+	target   targetFlags
+	log      logFlags
+	maxSteps uint64
+	timeout  time.Duration
+}
+
+func (f *sessionFlags) register(fs *pflag.FlagSet) {
+	f.target.register(fs)
+	f.log.register(fs)
+	fs.Uint64Var(&f.maxSteps, "max-steps", runtime.DefaultMaxSteps, "stop the runbook after this many Starlark execution steps")
+	fs.DurationVar(&f.timeout, "timeout", 0, "stop the run after this long (e.g. 45m; 0 means no limit); exits 4")
+}
+
+// session is one runbook loaded against one target: the resolved target,
+// the client (whose mode decides what is sent), the builtins' environment
+// and the loaded runbook.
+type session struct {
+	target  *target
+	logger  *slog.Logger
+	client  *glapi.Client
+	env     *builtins.Env
+	tally   *tally
+	runbook *runtime.Runbook
+}
+
+// openSession checks the runbook (syntax, names, loads) before anything
+// else, resolves the target, builds a client whose requests go through mode
+// (nil: live), and loads the runbook. Nothing is sent to the API until the
+// runbook's main is called, unless its top level calls a builtin.
+func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mode glapi.Mode) (*session, error) {
+	if err := runtime.Check(path, builtins.Names()); err != nil {
+		return nil, runtimeExit(err)
+	}
+	tgt, err := f.target.resolve(cmd, s)
+	if err != nil {
+		return nil, err
+	}
+	ss := &session{target: tgt, logger: f.log.logger(s.err), tally: newTally(mode)}
+	cfg := tgt.cfg
+	cfg.Mode = ss.tally
+	cfg.Clock = tgt.clock
+	cfg.Logger = ss.logger
+	ss.client, err = glapi.New(cfg)
+	if err != nil {
+		tgt.Close()
+		if errors.Is(err, glapi.ErrNoCredentials) {
+			return nil, withCode(ExitUsage, fmt.Errorf("%w\n(or try the built-in simulator: glrun run --sim %s)", err, path))
+		}
+		return nil, withCode(ExitUsage, err)
+	}
+	ss.env = &builtins.Env{Client: ss.client, Clock: tgt.clock, Log: ss.logger, Progress: terminal(s.err)}
+	opts := runtime.Options{
+		Predeclared: builtins.Predeclared(ss.env),
+		MaxSteps:    f.maxSteps,
+		Timeout:     f.timeout,
+		Print: func(_ *starlark.Thread, msg string) {
+			fmt.Fprintln(s.err, msg)
+		},
+		Classify: classifyBuiltinError,
+	}
+	ss.runbook, err = runtime.Load(cmd.Context(), path, opts)
+	if err != nil {
+		tgt.Close()
+		return nil, runtimeExit(err)
+	}
+	return ss, nil
+}
+
+// Close stops what the session started (the in-process simulator).
+func (ss *session) Close() { ss.target.Close() }
+
+// classifyBuiltinError maps the builtins' and the client's own error types
+// to exit codes.
+func classifyBuiltinError(err error) (int, bool) {
+	var wt *builtins.WaitTimeoutError
+	if errors.As(err, &wt) {
+		return ExitTimeout, true
+	}
+	var ae *builtins.ArgError
+	if errors.As(err, &ae) {
+		return ExitUsage, true
+	}
+	var fe *glapi.FilterError
+	if errors.As(err, &fe) {
+		return ExitUsage, true
+	}
+	return 0, false
+}
+
+// runtimeExit turns a runtime error into the exit code it carries.
+func runtimeExit(err error) error {
+	var re *runtime.Error
+	if errors.As(err, &re) {
+		return withCode(re.ExitCode(), err)
+	}
+	return withCode(ExitFailed, err)
+}
