@@ -113,7 +113,7 @@ func TestFilterCommands(t *testing.T) {
 		wantOut    string
 		wantStderr []string
 	}{
-		{"canonical form", []string{"filter", "check", "State EQ 'FAILED' AND (progressPercent lt 100)"}, "", 0,
+		{"canonical form", []string{"filter", "check", "state EQ 'FAILED' AND (progressPercent lt 100)"}, "", 0,
 			"state eq 'FAILED' and progressPercent lt 100\n", nil},
 		{"neq gets the ne hint", []string{"filter", "check", "userStatus neq 'UNVERIFIED'"}, "", ExitUsage,
 			"", []string{"column 12", "^", "ne"}},
