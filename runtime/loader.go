@@ -26,6 +26,8 @@ type unit struct {
 	// loads maps each module string of a load statement to the name of the
 	// unit it designates.
 	loads map[string]string
+	// sum is the hex sha256 of the file's content as compiled.
+	sum string
 }
 
 // graph is a runbook and every file it loads, compiled, with load paths
@@ -99,7 +101,7 @@ func (c *compiler) compile(name string) (*unit, error) {
 	if err != nil {
 		return nil, staticErr(err)
 	}
-	u := &unit{name: name, file: f, prog: prog, loads: map[string]string{}}
+	u := &unit{name: name, file: f, prog: prog, loads: map[string]string{}, sum: sha256Hex(src)}
 	c.stack = append(c.stack, name)
 	defer func() { c.stack = c.stack[:len(c.stack)-1] }()
 	for i := 0; i < prog.NumLoads(); i++ {
