@@ -3,7 +3,7 @@
 // bundles), identity users and workspaces credentials. Every request goes
 // through one transport chain:
 //
-//	service -> Client.do -> Mode -> retry -> auth -> Transport
+//	service -> Client.do -> Mode -> retry -> limit -> auth -> Transport
 //
 // so that dry-run, apply, record and replay differ in the Mode only.
 package glapi
@@ -86,12 +86,15 @@ func New(cfg Config) (*Client, error) {
 	if mode == nil {
 		mode = Live{}
 	}
+	if err := cfg.RateLimits.Validate(); err != nil {
+		return nil, err
+	}
 	auth := newAuthTransport(cfg, ep.Token, base)
 	c := &Client{
 		endpoints: ep,
 		tenant:    cfg.TenantACID,
 		mode:      mode,
-		next:      newRetryTransport(cfg, auth, clk, log),
+		next:      newRetryTransport(cfg, newLimitTransport(cfg, auth, clk, log), clk, log),
 		log:       log,
 	}
 	c.Jobs = &JobsService{c: c}

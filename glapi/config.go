@@ -76,6 +76,10 @@ type Config struct {
 	// RetryWaitMin and RetryWaitMax bound the exponential backoff when the
 	// API gives no wait hint; 0 means 1s and 30s.
 	RetryWaitMin, RetryWaitMax time.Duration
+	// RateLimits configures the client-side rate limiter (identity's
+	// documented 300 requests/minute, an adaptive limit elsewhere); the
+	// zero value takes the defaults. One Client is one workspace.
+	RateLimits RateLimits
 }
 
 // ApplyEnv fills the fields of c that are still empty from the GREENLAKE_*

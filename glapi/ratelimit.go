@@ -1,0 +1,286 @@
+package glapi
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"glrun/clock"
+)
+
+// Rate limiter defaults.
+const (
+	// DefaultIdentityPerMinute is the documented identity rate limit: 300
+	// requests per minute per workspace (seed 003).
+	DefaultIdentityPerMinute = 300
+	// DefaultComputeRate is the rate (requests per second) the adaptive
+	// limiter of Compute Ops Management and workspaces starts at.
+	DefaultComputeRate = 50
+	// DefaultComputeMinRate and DefaultComputeMaxRate bound the adaptive
+	// rate (requests per second).
+	DefaultComputeMinRate = 1
+	DefaultComputeMaxRate = 500
+)
+
+// identityWindow is the window the identity limit counts requests in: a
+// minute, plus a second of margin for the time a request spends on the
+// wire, so the server's own count never sees 301 in its minute.
+const identityWindow = time.Minute + time.Second
+
+// RateLimits configures the client-side rate limiter, which keeps a large
+// run from tripping 429 storms. The identity API gets its documented limit
+// (a sliding window of IdentityPerMinute requests); Compute Ops Management
+// and workspaces, which document none, get an adaptive limit: it starts at
+// ComputeRate requests per second, grows by one request per second for each
+// second's worth of answers without a 429 (additive increase), halves on a
+// 429 (multiplicative decrease) and holds every request of the family until
+// the 429's wait hint (Retry-After, retryAfterSeconds, ratelimit-reset) has
+// passed. The zero value takes the defaults.
+type RateLimits struct {
+	// Off turns the limiter off: requests go out as fast as they come.
+	Off bool
+	// IdentityPerMinute is the identity limit; 0 means
+	// DefaultIdentityPerMinute.
+	IdentityPerMinute int
+	// ComputeRate is the adaptive limit's starting rate in requests per
+	// second; 0 means DefaultComputeRate.
+	ComputeRate float64
+	// ComputeMinRate and ComputeMaxRate bound the adaptive rate; 0 means
+	// DefaultComputeMinRate and DefaultComputeMaxRate.
+	ComputeMinRate, ComputeMaxRate float64
+}
+
+// Validate reports a negative or inconsistent setting, naming the field.
+func (r RateLimits) Validate() error {
+	switch {
+	case r.IdentityPerMinute < 0:
+		return fmt.Errorf("%w: rate limit: IdentityPerMinute must not be negative, got %d", ErrInvalidConfig, r.IdentityPerMinute)
+	case r.ComputeRate < 0 || r.ComputeMinRate < 0 || r.ComputeMaxRate < 0:
+		return fmt.Errorf("%w: rate limit: compute rates must not be negative (rate %g, min %g, max %g)",
+			ErrInvalidConfig, r.ComputeRate, r.ComputeMinRate, r.ComputeMaxRate)
+	}
+	d := r.withDefaults()
+	if d.ComputeMinRate > d.ComputeMaxRate {
+		return fmt.Errorf("%w: rate limit: ComputeMinRate %g is above ComputeMaxRate %g", ErrInvalidConfig, d.ComputeMinRate, d.ComputeMaxRate)
+	}
+	return nil
+}
+
+// withDefaults fills the zero fields.
+func (r RateLimits) withDefaults() RateLimits {
+	if r.IdentityPerMinute == 0 {
+		r.IdentityPerMinute = DefaultIdentityPerMinute
+	}
+	if r.ComputeMinRate == 0 {
+		r.ComputeMinRate = DefaultComputeMinRate
+	}
+	if r.ComputeMaxRate == 0 {
+		r.ComputeMaxRate = max(DefaultComputeMaxRate, r.ComputeRate)
+	}
+	if r.ComputeRate == 0 {
+		r.ComputeRate = DefaultComputeRate
+	}
+	r.ComputeRate = min(max(r.ComputeRate, r.ComputeMinRate), r.ComputeMaxRate)
+	return r
+}
+
+// familyLimiter is the limit of one API family.
+type familyLimiter interface {
+	// reserve claims the next slot and returns how long to wait for it.
+	reserve(now time.Time) time.Duration
+	// observe learns from an answer: its status and the wait it hints.
+	observe(now time.Time, status int, hint time.Duration)
+}
+
+// limitTransport sits between the retry layer and auth, so every attempt,
+// retries included, takes its turn:
+//
+//	service -> Client.do -> Mode -> retry -> limit -> auth -> Transport
+//
+// All its waits go through the Clock.
+type limitTransport struct {
+	next     http.RoundTripper
+	clock    clock.Clock
+	log      *slog.Logger
+	hint     func(*http.Response) (time.Duration, string)
+	families map[string]familyLimiter
+}
+
+// newLimitTransport returns next behind the limits of cfg.RateLimits, or
+// next itself when they are off.
+func newLimitTransport(cfg Config, next http.RoundTripper, clk clock.Clock, log *slog.Logger) http.RoundTripper {
+	if cfg.RateLimits.Off {
+		return next
+	}
+	r := cfg.RateLimits.withDefaults()
+	hinter := &retryTransport{clock: clk}
+	return &limitTransport{
+		next:  next,
+		clock: clk,
+		log:   log,
+		hint:  hinter.hint,
+		families: map[string]familyLimiter{
+			prefixIdentity:   newWindowLimiter(r.IdentityPerMinute, identityWindow),
+			prefixCompute:    newAdaptiveLimiter("compute", r, log),
+			prefixWorkspaces: newAdaptiveLimiter("workspaces", r, log),
+		},
+	}
+}
+
+// family returns the limiter of the request's path, or nil (token
+// requests and unknown paths are not limited).
+func (t *limitTransport) family(req *http.Request) (string, familyLimiter) {
+	for prefix, l := range t.families {
+		if strings.HasPrefix(req.URL.Path, prefix+"/") || req.URL.Path == prefix {
+			return prefix, l
+		}
+	}
+	return "", nil
+}
+
+// RoundTrip waits for the request's turn, sends it and learns from the
+// answer.
+func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	name, l := t.family(req)
+	if l == nil {
+		return t.next.RoundTrip(req)
+	}
+	if wait := l.reserve(t.clock.Now()); wait > 0 {
+		t.log.Debug("rate limit: waiting", "api", strings.TrimPrefix(name, "/"), "method", req.Method,
+			"path", unescapePath(req.URL.EscapedPath()), "wait", wait)
+		if err := t.clock.Sleep(req.Context(), wait); err != nil {
+			return nil, fmt.Errorf("waiting for the %s rate limit: %w", strings.TrimPrefix(name, "/"), err)
+		}
+	}
+	resp, err := t.next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	var hint time.Duration
+	if resp.StatusCode == http.StatusTooManyRequests {
+		hint, _ = t.hint(resp)
+	}
+	l.observe(t.clock.Now(), resp.StatusCode, hint)
+	return resp, nil
+}
+
+// windowLimiter allows at most n requests in any window: the documented
+// "N requests per minute" of identity, bursts included. Each reservation
+// takes the slot of the request n places before it, one window later.
+type windowLimiter struct {
+	mu     sync.Mutex
+	n      int
+	window time.Duration
+	slots  []time.Time // a ring of the last n reserved send times
+	head   int
+}
+
+func newWindowLimiter(n int, window time.Duration) *windowLimiter {
+	return &windowLimiter{n: n, window: window}
+}
+
+func (w *windowLimiter) reserve(now time.Time) time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.slots) < w.n {
+		w.slots = append(w.slots, now)
+		return 0
+	}
+	at := w.slots[w.head].Add(w.window)
+	if at.Before(now) {
+		at = now
+	}
+	w.slots[w.head] = at
+	w.head = (w.head + 1) % w.n
+	return at.Sub(now)
+}
+
+// observe does nothing: the window is documented, not learned. A 429 is
+// handled by the retry layer's wait.
+func (w *windowLimiter) observe(time.Time, int, time.Duration) {}
+
+// adaptiveLimiter is an AIMD token bucket (golang.org/x/time/rate, driven
+// through its *At methods with the Clock's time): additive increase of one
+// request per second for each second's worth of answers without a 429,
+// multiplicative decrease (halving) on a 429, and a hold on every request
+// until the 429's wait hint has passed.
+type adaptiveLimiter struct {
+	name     string
+	log      *slog.Logger
+	min, max float64
+
+	mu        sync.Mutex
+	lim       *rate.Limiter
+	ok        int       // answers without a 429 since the last change
+	holdUntil time.Time // no request goes out before this (a wait hint)
+}
+
+func newAdaptiveLimiter(name string, r RateLimits, log *slog.Logger) *adaptiveLimiter {
+	return &adaptiveLimiter{
+		name: name, log: log, min: r.ComputeMinRate, max: r.ComputeMaxRate,
+		lim: rate.NewLimiter(rate.Limit(r.ComputeRate), burst(r.ComputeRate)),
+	}
+}
+
+// burst is a second's worth of requests, at least one.
+func burst(r float64) int { return max(1, int(r)) }
+
+func (a *adaptiveLimiter) reserve(now time.Time) time.Duration {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	start := now
+	if a.holdUntil.After(start) {
+		start = a.holdUntil
+	}
+	res := a.lim.ReserveN(start, 1)
+	if !res.OK() {
+		return 0
+	}
+	return start.Sub(now) + res.DelayFrom(start)
+}
+
+func (a *adaptiveLimiter) observe(now time.Time, status int, hint time.Duration) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	cur := float64(a.lim.Limit())
+	if status != http.StatusTooManyRequests {
+		a.ok++
+		if cur < a.max && float64(a.ok) >= cur {
+			a.set(now, min(cur+1, a.max), "no 429 for a second's worth of requests")
+		}
+		return
+	}
+	if until := now.Add(hint); hint > 0 && until.After(a.holdUntil) {
+		a.holdUntil = until
+	}
+	a.set(now, max(cur/2, a.min), "429 Too Many Requests")
+	a.log.Debug("rate limit: holding requests", "api", a.name, "for", hint)
+}
+
+// set changes the rate (callers hold a.mu) and logs the change.
+func (a *adaptiveLimiter) set(now time.Time, r float64, why string) {
+	a.ok = 0
+	if r == float64(a.lim.Limit()) {
+		return
+	}
+	from := float64(a.lim.Limit())
+	a.lim.SetLimitAt(now, rate.Limit(r))
+	a.lim.SetBurstAt(now, burst(r))
+	if r > from && r < a.max {
+		return // increases are logged when they reach the ceiling only
+	}
+	a.log.Debug("rate limit: adjusted", "api", a.name, "from", fmt.Sprintf("%.3g/s", from),
+		"to", fmt.Sprintf("%.3g/s", r), "why", why)
+}
+
+// rate returns the current rate (for tests).
+func (a *adaptiveLimiter) rate() float64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return float64(a.lim.Limit())
+}
