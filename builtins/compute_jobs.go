@@ -18,7 +18,7 @@ var waitParams = []string{"timeout?", "poll?", "fail_on_error?"}
 
 // jobsModule returns compute.jobs.
 func jobsModule(env *Env) *starlarkstruct.Module {
-	jobsList := func(c *glapi.Client) lister { return c.Jobs.List }
+	jobsList := func(c *glapi.Client) lister { return c.Jobs.ListFunc }
 	jobsGet := func(c *glapi.Client) getter { return c.Jobs.Get }
 	return newModule("compute.jobs", starlark.StringDict{
 		"create": apiBuiltin(env, "compute.jobs.create",
@@ -66,7 +66,7 @@ func jobsCreate(ctx context.Context, env *Env, a *Args) (starlark.Value, error) 
 	if err != nil {
 		return nil, err
 	}
-	job, err := c.Jobs.Create(ctx, glapi.JobCreate{JobTemplate: tmpl.ID, ResourceID: id, ResourceType: typ, JobParams: params})
+	job, err := c.Jobs.CreateChecked(ctx, glapi.JobCreate{JobTemplate: tmpl.ID, ResourceID: id, ResourceType: typ, JobParams: params})
 	if err != nil {
 		return nil, callError(a.Fn(), fmt.Errorf("create %s job on %s: %w", tmpl.Name, id, err))
 	}

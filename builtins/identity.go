@@ -49,11 +49,15 @@ func usersList(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	users, err := c.Users.List(ctx, glapi.ListOptions{Filter: filter, Limit: limit})
+	var users []starlark.Value // streamed a page at a time, as in listBuiltin
+	err = c.Users.ListFunc(ctx, glapi.ListOptions{Filter: filter, Limit: limit}, func(u glapi.Object) error {
+		users = append(users, ToStarlark(u))
+		return nil
+	})
 	if err != nil {
 		return nil, apiError(a.Fn(), err)
 	}
-	return records(users), nil
+	return starlark.NewList(users), nil
 }
 
 // usersGet is identity.users.get(id).
@@ -112,7 +116,7 @@ func usersInvite(ctx context.Context, env *Env, a *Args) (starlark.Value, error)
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.Users.Invite(ctx, email, welcome)
+	res, err := c.Users.InviteChecked(ctx, email, welcome)
 	if err != nil {
 		return nil, apiError(a.Fn(), err)
 	}

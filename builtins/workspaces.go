@@ -44,7 +44,7 @@ func credentialsCreate(ctx context.Context, env *Env, a *Args) (starlark.Value, 
 	if err != nil {
 		return nil, err
 	}
-	cred, err := c.Credentials.Create(ctx, glapi.CredentialCreate{
+	cred, err := c.Credentials.CreateChecked(ctx, glapi.CredentialCreate{
 		CredentialName: name, TenantID: tenant, ServiceManagerProvisionID: smp,
 	})
 	if err != nil {

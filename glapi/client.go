@@ -56,6 +56,7 @@ type Client struct {
 	mode      Mode
 	next      http.RoundTripper // the retry layer
 	log       *slog.Logger
+	clock     clock.Clock // for "just before" times of outcome checks
 }
 
 // New returns a Client for cfg. It fails when the configuration is
@@ -96,6 +97,7 @@ func New(cfg Config) (*Client, error) {
 		mode:      mode,
 		next:      newRetryTransport(cfg, newLimitTransport(cfg, auth, clk, log), clk, log),
 		log:       log,
+		clock:     clk,
 	}
 	c.Jobs = &JobsService{c: c}
 	c.AsyncOps = &AsyncOpsService{c: c}
@@ -243,6 +245,10 @@ func (c *Client) doJSON(ctx context.Context, cl call, out any) (http.Header, err
 		return resp.Header, nil
 	}
 	if err := decodeJSON(resp.Body, out); err != nil {
+		if !idempotent(cl.method) {
+			// It took effect (2xx), but what it made was lost with the answer.
+			return nil, fmt.Errorf("%s: decoding the answer: %w: %w", cl.endpoint(), err, ErrOutcomeUnknown)
+		}
 		return nil, fmt.Errorf("%s: decoding the answer: %w", cl.endpoint(), err)
 	}
 	return resp.Header, nil

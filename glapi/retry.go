@@ -48,6 +48,9 @@ type attemptState struct {
 	// unknown is set when the last attempt of a POST or PATCH failed after
 	// (possibly) reaching the server.
 	unknown bool
+	// lost is set when an earlier attempt may have reached the server but
+	// its answer was lost (so a retried DELETE may find the object gone).
+	lost bool
 }
 
 type attemptKey struct{}
@@ -114,6 +117,17 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return nil, err
 	}
+	if st.lost && req.Method == http.MethodDelete && resp.StatusCode == http.StatusNotFound {
+		// The first attempt deleted it; only its answer was lost.
+		drain(resp)
+		t.log.Warn("a DELETE was retried after its answer was lost and the object is gone: the first attempt deleted it",
+			"path", st.path)
+		return &http.Response{
+			Status: "204 No Content", StatusCode: http.StatusNoContent,
+			Proto: resp.Proto, ProtoMajor: resp.ProtoMajor, ProtoMinor: resp.ProtoMinor,
+			Header: http.Header{}, Body: http.NoBody, Request: resp.Request,
+		}, nil
+	}
 	return resp, nil
 }
 
@@ -128,6 +142,9 @@ func (t *retryTransport) check(ctx context.Context, resp *http.Response, err err
 	var te *TokenError
 	isToken := err != nil && errors.As(err, &te)
 	st.unknown = err != nil && !isToken && !idempotent(st.method) && !isDialError(err)
+	if err != nil && !isToken && !isDialError(err) {
+		st.lost = true
+	}
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
