@@ -18,11 +18,11 @@ func computeModule(env *Env) starlark.Value {
 		"jobs":      jobsModule(env),
 		"async_ops": asyncOpsModule(env),
 		"servers": readOnlyModule(env, "compute.servers", "server",
-			func(c *glapi.Client) lister { return c.Servers.List },
+			func(c *glapi.Client) lister { return c.Servers.ListFunc },
 			func(c *glapi.Client) getter { return c.Servers.Get }),
 		"groups": groupsModule(env),
 		"firmware_bundles": readOnlyModule(env, "compute.firmware_bundles", "firmware bundle",
-			func(c *glapi.Client) lister { return c.FirmwareBundles.List },
+			func(c *glapi.Client) lister { return c.FirmwareBundles.ListFunc },
 			func(c *glapi.Client) getter { return c.FirmwareBundles.Get }),
 	})
 }
@@ -32,7 +32,7 @@ func computeModule(env *Env) starlark.Value {
 func groupsModule(env *Env) *starlarkstruct.Module {
 	const name = "compute.groups"
 	members := readOnlyMembers(env, name, "group",
-		func(c *glapi.Client) lister { return c.Groups.List },
+		func(c *glapi.Client) lister { return c.Groups.ListFunc },
 		func(c *glapi.Client) getter { return c.Groups.Get })
 	members["compliance"] = apiBuiltin(env, name+".compliance", []string{"group"}, func(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
 		id, err := a.ID("group", "group")
@@ -52,9 +52,10 @@ func groupsModule(env *Env) *starlarkstruct.Module {
 	return newModule(name, members)
 }
 
-// lister and getter are the list and get methods of a glapi service.
+// lister and getter are the ListFunc and Get methods of a glapi service:
+// a lister hands over the items a page at a time.
 type (
-	lister func(ctx context.Context, opts glapi.ListOptions) ([]glapi.Object, error)
+	lister func(ctx context.Context, opts glapi.ListOptions, fn func(glapi.Object) error) error
 	getter func(ctx context.Context, id string) (glapi.Object, error)
 )
 
@@ -73,7 +74,9 @@ func readOnlyMembers(env *Env, name, what string, list func(*glapi.Client) liste
 }
 
 // listBuiltin is list(filter=None, limit=None): every matching item over
-// all pages, or the first limit of them.
+// all pages, or the first limit of them. Pages are streamed: each item
+// becomes a record as its page is decoded, so a list of 100,000 jobs is
+// never held twice (decoded and converted) at once.
 func listBuiltin(env *Env, fn string, list func(*glapi.Client) lister) *starlark.Builtin {
 	return apiBuiltin(env, fn, []string{"filter?", "limit?"}, func(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
 		filter, err := a.Filter("filter")
@@ -88,11 +91,15 @@ func listBuiltin(env *Env, fn string, list func(*glapi.Client) lister) *starlark
 		if err != nil {
 			return nil, err
 		}
-		items, err := list(c)(ctx, glapi.ListOptions{Filter: filter, Limit: limit})
+		var vals []starlark.Value
+		err = list(c)(ctx, glapi.ListOptions{Filter: filter, Limit: limit}, func(o glapi.Object) error {
+			vals = append(vals, ToStarlark(o))
+			return nil
+		})
 		if err != nil {
 			return nil, callError(fn, err)
 		}
-		return recordList(items), nil
+		return starlark.NewList(vals), nil
 	})
 }
 

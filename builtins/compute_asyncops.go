@@ -13,7 +13,7 @@ import (
 // asyncOpsModule returns compute.async_ops.
 func asyncOpsModule(env *Env) *starlarkstruct.Module {
 	return newModule("compute.async_ops", starlark.StringDict{
-		"list": listBuiltin(env, "compute.async_ops.list", func(c *glapi.Client) lister { return c.AsyncOps.List }),
+		"list": listBuiltin(env, "compute.async_ops.list", func(c *glapi.Client) lister { return c.AsyncOps.ListFunc }),
 		"get":  getBuiltin(env, "compute.async_ops.get", "async operation", func(c *glapi.Client) getter { return c.AsyncOps.Get }),
 		"wait": apiBuiltin(env, "compute.async_ops.wait", append([]string{"op"}, waitParams...),
 			func(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
