@@ -135,5 +135,6 @@ Exit codes: 0 success, 1 the runbook failed, 2 usage/syntax/validation error
 		newFilterCmd(s),
 		newVersionCmd(s),
 	)
+	addToolboxCommands(root, s)
 	return root
 }

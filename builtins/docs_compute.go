@@ -1,0 +1,118 @@
+package builtins
+
+// waitParamDocs documents the parameters every wait takes after its first.
+func waitParamDocs() []ParamDoc {
+	return []ParamDoc{
+		{Name: "timeout", Default: `"30m"`,
+			Desc: "how long to wait before failing with a timeout (exit 4): a duration such as `\"90s\"`, `\"30m\"`, `\"2h\"` or a number of seconds"},
+		{Name: "poll", Default: `"5s"`, Desc: "the first polling interval; it backs off from there"},
+		{Name: "fail_on_error", Default: "True",
+			Desc: "fail the runbook when it ends in ERROR (or FAILURE/DECLINED, FAILED/CANCELLED); False returns it for the runbook to inspect"},
+	}
+}
+
+// listParamDocs documents filter= and limit= of the list builtins.
+func listParamDocs() []ParamDoc {
+	return []ParamDoc{
+		{Name: "filter", Default: "None",
+			Desc: "an OData filter: a string such as `\"state eq 'RUNNING'\"` or a filter made by the odata module; checked before anything is sent"},
+		{Name: "limit", Default: "None", Desc: "return at most this many items (1 to 1000000); None reads every page"},
+	}
+}
+
+// listDoc documents module.list(filter=None, limit=None).
+func listDoc(module, what, example string) Doc {
+	return Doc{Name: module + ".list", Params: listParamDocs(),
+		Summary: "List " + what + " matching a filter, over every page.",
+		Returns: "a list of records", Example: example}
+}
+
+// getDoc documents module.get(id).
+func getDoc(module, what, example string) Doc {
+	return Doc{Name: module + ".get",
+		Params:  []ParamDoc{{Name: "id", Desc: "the " + what + "'s id, or a record of it"}},
+		Summary: "Read one " + what + " by id.", Returns: "a record", Example: example}
+}
+
+// computeDocs documents the compute module.
+func computeDocs() []Doc {
+	return []Doc{
+		{Name: "compute.jobs.create",
+			Params: []ParamDoc{
+				{Name: "template", Desc: "a job template alias (`power_on`, `power_off`, `restart`, `cold_boot`, `firmware_update`, `ilo_firmware_update`, `group_firmware_update`, `group_firmware_compliance`, ... all 19 of Compute Ops Management) or a template UUID"},
+				{Name: "resource", Desc: "the server or group to run on: a record (from list or get) or an id string"},
+				{Name: "params", Default: "{}", Desc: "the job's parameters, a dict with JSON values (e.g. `{\"bundle_id\": ...}` for firmware updates)"},
+				{Name: "resource_type", Default: "None", Desc: "what an id string names: `\"server\"`, `\"group\"`, `\"oneview-appliance\"` or `\"filter\"`; by default the template's type"},
+			},
+			Summary: "Create a job from a template on a server or group.",
+			Returns: "the created job (state PENDING or RUNNING)", Mutates: true,
+			Example: `server = compute.servers.list(filter = "name eq 'prod-web-01'")[0]
+job = compute.jobs.create("restart", server)
+job = compute.jobs.wait(job, timeout = "30m")
+print(job.state)`},
+		getDoc("compute.jobs", "job", `job = compute.jobs.list(limit = 1)[0]
+print(compute.jobs.get(job.id).state)`),
+		listDoc("compute.jobs", "jobs", `failed = compute.jobs.list(filter = "state eq 'ERROR'")
+print(len(failed), "failed jobs")`),
+		{Name: "compute.jobs.update",
+			Params: []ParamDoc{
+				{Name: "id", Desc: "the job's id, or a record of it"},
+				{Name: "state", Desc: "`\"COMPLETE\"` or `\"ERROR\"`, the only states a job can be set to"},
+			},
+			Summary: "Set a job's state by hand (to clear a stuck job).",
+			Returns: "the updated job", Mutates: true,
+			Example: `server = compute.servers.list(limit = 1)[0]
+job = compute.jobs.create("collect_server_inventory", server)
+print(compute.jobs.update(job, state = "COMPLETE").state)`},
+		{Name: "compute.jobs.wait",
+			Params: append([]ParamDoc{
+				{Name: "job", Desc: "the job to wait for: a record (as returned by create) or an id string"},
+			}, waitParamDocs()...),
+			Summary: "Wait until a job is COMPLETE or ERROR, showing its progress.",
+			Returns: "the finished job",
+			Example: `group = compute.groups.list(filter = "name eq 'lab'")[0]
+job = compute.jobs.create("group_firmware_compliance", group)
+job = compute.jobs.wait(job, timeout = "1h", poll = "10s")
+print(job.state, job.resultCode)`},
+		{Name: "compute.jobs.wait_all",
+			Params: append([]ParamDoc{
+				{Name: "jobs", Desc: "a list of jobs (records or id strings)"},
+			}, waitParamDocs()...),
+			Summary: "Wait until every job of a list is finished, with one list request per poll.",
+			Returns: "the finished jobs, in the order given",
+			Example: `servers = compute.servers.list(filter = "startswith(name, 'prod-web-0')", limit = 3)
+jobs = [compute.jobs.create("power_on", s) for s in servers]
+done = compute.jobs.wait_all(jobs, timeout = "30m")
+print([j.state for j in done])`},
+		getDoc("compute.async_ops", "async operation", `op = compute.async_ops.list(limit = 1)[0]
+print(compute.async_ops.get(op.id).state)`),
+		listDoc("compute.async_ops", "async operations", `running = compute.async_ops.list(filter = "state eq 'RUNNING'")
+print(len(running))`),
+		{Name: "compute.async_ops.wait",
+			Params: append([]ParamDoc{
+				{Name: "op", Desc: "the async operation: a record or an id string"},
+			}, waitParamDocs()...),
+			Summary: "Wait until an async operation is SUCCEEDED, FAILED or CANCELLED.",
+			Returns: "the finished operation",
+			Example: `op = compute.async_ops.list(limit = 1)[0]
+op = compute.async_ops.wait(op, timeout = "2h", fail_on_error = False)
+print(op.state)`},
+		getDoc("compute.servers", "server", `s = compute.servers.list(limit = 1)[0]
+print(compute.servers.get(s.id).name)`),
+		listDoc("compute.servers", "servers", `off = compute.servers.list(filter = "hardware/powerState eq 'OFF'")
+print([s.name for s in off])`),
+		getDoc("compute.groups", "group", `g = compute.groups.list(filter = "name eq 'prod-web'")[0]
+print(compute.groups.get(g.id).name)`),
+		listDoc("compute.groups", "groups", `print([g.name for g in compute.groups.list()])`),
+		{Name: "compute.groups.compliance",
+			Params:  []ParamDoc{{Name: "group", Desc: "the group: a record or an id string"}},
+			Summary: "Read the per-server firmware compliance records of a group.",
+			Returns: "a list of compliance records",
+			Example: `g = compute.groups.list(filter = "name eq 'prod-web'")[0]
+for rec in compute.groups.compliance(g):
+    print(rec.serial, rec.complianceState)`},
+		getDoc("compute.firmware_bundles", "firmware bundle", `b = compute.firmware_bundles.list(limit = 1)[0]
+print(compute.firmware_bundles.get(b.id).releaseVersion)`),
+		listDoc("compute.firmware_bundles", "firmware bundles", `print([b.releaseVersion for b in compute.firmware_bundles.list()])`),
+	}
+}
