@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/spf13/cobra"
 	"go.starlark.net/starlark"
@@ -15,6 +14,7 @@ import (
 // runFlags are the flags of 'glrun run'.
 type runFlags struct {
 	sessionFlags
+	output string // "text" or "json": how the run report is printed
 }
 
 func newRunCmd(s streams) *cobra.Command {
@@ -40,34 +40,31 @@ workspace under Manage Workspace > API).`,
 	fs := cmd.Flags()
 	fs.SetInterspersed(false) // everything after FILE is a parameter
 	f.register(fs)
+	fs.StringVarP(&f.output, "output", "o", "text", `"json": print the run report (status, exit code, result, changes, jobs, elapsed times) as JSON on stdout`)
 	return cmd
 }
 
 // runRunbook checks the runbook and its parameters, connects to the target
-// and runs main, reporting what was sent.
+// and runs main, reporting what was sent on every exit path.
 func runRunbook(cmd *cobra.Command, s streams, f *runFlags, path string, params []string) error {
+	if f.output != "text" && f.output != "json" {
+		return usageErrorf("--output %q: want text or json", f.output)
+	}
 	if err := checkParamSyntax(params); err != nil {
-		return err
+		return finishRun(s, f.output, nil, path, nil, err)
 	}
 	ss, err := openSession(cmd, s, &f.sessionFlags, path, nil)
 	if err != nil {
-		return err
+		return finishRun(s, f.output, nil, path, nil, err)
 	}
 	defer ss.Close()
 	rb := ss.runbook
 	ss.logger.Info("running", "runbook", rb.Name(), "target", ss.target.describe())
-	start := time.Now()
 	result, err := rb.Call(cmd.Context(), params)
-	elapsed := time.Since(start).Round(time.Millisecond)
 	if err != nil {
-		fmt.Fprintf(s.err, "glrun: %s failed after %s: %s\n", rb.Name(), elapsed, ss.tally.summary())
-		return runtimeExit(err)
+		return finishRun(s, f.output, ss, rb.Name(), nil, runtimeExit(err))
 	}
-	if err := printResult(s.out, result); err != nil {
-		return err
-	}
-	fmt.Fprintf(s.err, "glrun: %s done in %s: %s\n", rb.Name(), elapsed, ss.tally.summary())
-	return nil
+	return finishRun(s, f.output, ss, rb.Name(), result, nil)
 }
 
 // checkParamSyntax refuses arguments that are not NAME=VALUE.

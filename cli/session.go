@@ -41,6 +41,7 @@ type session struct {
 	client  *glapi.Client
 	env     *builtins.Env
 	tally   *tally
+	report  *report // wraps tally: jobs and their states, elapsed times
 	runbook *runtime.Runbook
 }
 
@@ -57,8 +58,9 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 		return nil, err
 	}
 	ss := &session{target: tgt, logger: f.log.logger(s.err), tally: newTally(mode)}
+	ss.report = newReport(ss.tally, tgt.clock)
 	cfg := tgt.cfg
-	cfg.Mode = ss.tally
+	cfg.Mode = ss.report
 	cfg.Clock = tgt.clock
 	cfg.Logger = ss.logger
 	ss.client, err = glapi.New(cfg)

@@ -1,0 +1,357 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"go.starlark.net/starlark"
+
+	"glrun/builtins"
+	"glrun/clock"
+	"glrun/glapi"
+)
+
+// Run outcomes, as the report's "status" says them.
+const (
+	statusOK          = "ok"
+	statusFailed      = "failed"
+	statusUsage       = "usage"
+	statusDrift       = "drift"
+	statusTimeout     = "timeout"
+	statusInterrupted = "interrupted"
+)
+
+// report is what a run did, told on every exit path (success, failure,
+// timeout, interrupt): the requests and changes sent, the jobs it created
+// or adopted with their last known states, and the time it took on the wall
+// and on the run's clock. It is a glapi.Mode that wraps the tally, watching
+// the answers about jobs go by. It holds no secrets: it keeps ids, states
+// and counts only.
+type report struct {
+	next  *tally
+	clock clock.Clock
+
+	wallStart time.Time
+	simStart  time.Time
+
+	mu   sync.Mutex
+	jobs map[string]*jobSeen
+	seq  int
+}
+
+// jobSeen is one job the run created (or adopted after an unknown outcome).
+type jobSeen struct {
+	ID         string `json:"id"`
+	Template   string `json:"template"`
+	ResourceID string `json:"resourceId"`
+	State      string `json:"state"`
+	Status     string `json:"status,omitempty"`
+	order      int
+}
+
+// newReport starts the report of a run whose waits use clk.
+func newReport(next *tally, clk clock.Clock) *report {
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	return &report{next: next, clock: clk, wallStart: time.Now(), simStart: clk.Now(), jobs: map[string]*jobSeen{}}
+}
+
+// RoundTrip hands req to the tally (and so to the run's mode) and notes the
+// jobs in the answer.
+func (r *report) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Response, error) {
+	resp, err := r.next.RoundTrip(req, next)
+	if err != nil || resp == nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return resp, err
+	}
+	if !strings.HasPrefix(req.URL.Path, jobsAPIPath) || resp.Body == nil || resp.Body == http.NoBody {
+		return resp, nil
+	}
+	b, rerr := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	if rerr != nil {
+		// Leave the short body for the client, which reports the failure.
+		return resp, nil
+	}
+	r.observe(req.Method, req.URL.Path, isOutcomeCheck(req), b)
+	return resp, nil
+}
+
+// jobsAPIPath is the jobs collection, whose answers the report watches.
+const jobsAPIPath = "/compute-ops-mgmt/v1/jobs"
+
+// isOutcomeCheck reports whether req is glapi's check for a job whose
+// creation had an unknown outcome (jobs of a template on a resource created
+// since just before): the jobs it finds are adopted by the run.
+func isOutcomeCheck(req *http.Request) bool {
+	f := req.URL.Query().Get("filter")
+	return req.Method == http.MethodGet && strings.Contains(f, "jobTemplate eq ") &&
+		strings.Contains(f, "resource/id eq ") && strings.Contains(f, "createdAt ge ")
+}
+
+// observe notes the jobs in an answer: a created job (POST), a job read
+// back (GET /jobs/{id}) or a page of jobs (GET /jobs), of which only those
+// the run knows are updated, unless the page answers an outcome check.
+func (r *report) observe(method, path string, adopt bool, body []byte) {
+	var one struct {
+		jobJSON
+		Items []jobJSON `json:"items"`
+	}
+	if json.Unmarshal(body, &one) != nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case method == http.MethodPost && path == jobsAPIPath:
+		r.note(one.jobJSON, true)
+	case path == jobsAPIPath:
+		for _, j := range one.Items {
+			r.note(j, adopt)
+		}
+	default:
+		r.note(one.jobJSON, false)
+	}
+}
+
+// jobJSON is the part of a job the report reads.
+type jobJSON struct {
+	ID          string `json:"id"`
+	JobTemplate string `json:"jobTemplate"`
+	State       string `json:"state"`
+	Status      string `json:"status"`
+	Resource    struct {
+		ID string `json:"id"`
+	} `json:"resource"`
+}
+
+// note records j; a job not seen before is added only when created.
+// Callers hold r.mu.
+func (r *report) note(j jobJSON, created bool) {
+	if j.ID == "" {
+		return
+	}
+	js, ok := r.jobs[j.ID]
+	if !ok {
+		if !created {
+			return
+		}
+		r.seq++
+		js = &jobSeen{ID: j.ID, ResourceID: j.Resource.ID, order: r.seq, Template: j.JobTemplate}
+		if t, ok := glapi.TemplateByID(j.JobTemplate); ok {
+			js.Template = t.Alias
+		}
+		r.jobs[j.ID] = js
+	}
+	if j.State != "" {
+		js.State = j.State
+	}
+	if j.Status != "" {
+		js.Status = j.Status
+	}
+}
+
+// finalJobState reports whether a job in state s has finished.
+func finalJobState(s string) bool { return s == "COMPLETE" || s == "ERROR" }
+
+// runReport is the report as printed by -o json.
+type runReport struct {
+	Runbook   string          `json:"runbook"`
+	Target    string          `json:"target,omitempty"`
+	Status    string          `json:"status"`
+	ExitCode  int             `json:"exitCode"`
+	Error     string          `json:"error,omitempty"`
+	Result    any             `json:"result,omitempty"`
+	Requests  int             `json:"requests"`
+	Changes   int             `json:"changes"`
+	Mutations map[string]int  `json:"mutations"`
+	Jobs      []jobSeen       `json:"jobs"`
+	InFlight  []string        `json:"inFlight"`
+	Elapsed   elapsedDuration `json:"elapsed"`
+}
+
+// elapsedDuration is how long the run took on the wall clock and on the
+// run's clock (the simulator's, or a replay's virtual one).
+type elapsedDuration struct {
+	Wall      string  `json:"wall"`
+	WallSec   float64 `json:"wallSeconds"`
+	Simulated string  `json:"simulated"`
+	SimSec    float64 `json:"simulatedSeconds"`
+}
+
+// snapshot returns the report so far.
+func (r *report) snapshot() runReport {
+	wall := time.Since(r.wallStart).Round(time.Millisecond)
+	sim := r.clock.Now().Sub(r.simStart).Round(time.Millisecond)
+	out := runReport{
+		Mutations: map[string]int{},
+		Jobs:      []jobSeen{},
+		InFlight:  []string{},
+		Elapsed:   elapsedDuration{Wall: wall.String(), WallSec: wall.Seconds(), Simulated: sim.String(), SimSec: sim.Seconds()},
+	}
+	if r.next != nil {
+		r.next.mu.Lock()
+		out.Requests = r.next.requests
+		for k, n := range r.next.mutations {
+			out.Mutations[k] = n
+			out.Changes += n
+		}
+		r.next.mu.Unlock()
+	}
+	r.mu.Lock()
+	for _, j := range r.jobs {
+		out.Jobs = append(out.Jobs, *j)
+	}
+	r.mu.Unlock()
+	sort.Slice(out.Jobs, func(i, k int) bool { return out.Jobs[i].order < out.Jobs[k].order })
+	for _, j := range out.Jobs {
+		if !finalJobState(j.State) {
+			out.InFlight = append(out.InFlight, j.ID)
+		}
+	}
+	return out
+}
+
+// statusOf names the outcome of exit code.
+func statusOf(code int) string {
+	switch code {
+	case ExitOK:
+		return statusOK
+	case ExitUsage:
+		return statusUsage
+	case ExitDrift:
+		return statusDrift
+	case ExitTimeout:
+		return statusTimeout
+	case ExitInterrupt:
+		return statusInterrupted
+	}
+	return statusFailed
+}
+
+// human writes the report's summary for standard error: one line with the
+// outcome, the time and the requests, one with the jobs, and, when jobs are
+// still running, which ones (they go on in GreenLake).
+func (rr runReport) human(w io.Writer) {
+	verb := map[string]string{
+		statusOK: "done", statusFailed: "failed", statusUsage: "stopped",
+		statusDrift: "stopped on drift", statusTimeout: "timed out", statusInterrupted: "interrupted",
+	}[rr.Status]
+	prep := "after"
+	if rr.Status == statusOK {
+		prep = "in"
+	}
+	fmt.Fprintf(w, "glrun: %s %s %s %s (simulated %s): %s\n", rr.Runbook, verb, prep, rr.Elapsed.Wall, rr.Elapsed.Simulated, rr.changesText())
+	if len(rr.Jobs) == 0 {
+		return
+	}
+	counts := map[string]int{}
+	for _, j := range rr.Jobs {
+		s := j.State
+		if s == "" {
+			s = "UNKNOWN"
+		}
+		counts[s]++
+	}
+	states := make([]string, 0, len(counts))
+	for s := range counts {
+		states = append(states, s)
+	}
+	sort.Strings(states)
+	parts := make([]string, len(states))
+	for i, s := range states {
+		parts[i] = fmt.Sprintf("%d %s", counts[s], s)
+	}
+	fmt.Fprintf(w, "glrun: jobs: %d (%s)\n", len(rr.Jobs), strings.Join(parts, ", "))
+	if len(rr.InFlight) == 0 || rr.Status == statusOK {
+		return
+	}
+	fmt.Fprintf(w, "glrun: %d job(s) still in flight in GreenLake (not cancelled by glrun):\n", len(rr.InFlight))
+	for _, j := range rr.Jobs {
+		if !finalJobState(j.State) {
+			fmt.Fprintf(w, "  %s %s on %s: %s\n", j.ID, j.Template, j.ResourceID, j.State)
+		}
+	}
+}
+
+// changesText is "N API requests, M changes (POST /x ×2, ...)".
+func (rr runReport) changesText() string {
+	keys := make([]string, 0, len(rr.Mutations))
+	for k := range rr.Mutations {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	s := fmt.Sprintf("%d API requests, %d changes", rr.Requests, rr.Changes)
+	if len(keys) > 0 {
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = fmt.Sprintf("%s ×%d", k, rr.Mutations[k])
+		}
+		s += " (" + strings.Join(parts, ", ") + ")"
+	}
+	return s
+}
+
+// finishRun prints the run's report, whatever the outcome: with output
+// "json" as JSON on stdout (main's result inside it), else main's result on
+// stdout; the human summary always goes to standard error. ss is nil when
+// the run stopped before connecting. It returns runErr, so the caller exits
+// with its code.
+func finishRun(s streams, output string, ss *session, name string, result starlark.Value, runErr error) error {
+	var rr runReport
+	if ss != nil {
+		rr = ss.report.snapshot()
+		rr.Target = ss.target.describe()
+	} else {
+		rr = newReport(nil, nil).snapshot()
+	}
+	rr.Runbook = name
+	rr.ExitCode = exitCodeOf(runErr)
+	rr.Status = statusOf(rr.ExitCode)
+	if runErr != nil {
+		rr.Error = runErr.Error()
+	}
+	if output == "json" {
+		if result != nil && result != starlark.None {
+			if v, err := builtins.FromStarlark(result); err == nil {
+				rr.Result = v
+			} else {
+				rr.Result = result.String()
+			}
+		}
+		b, err := json.MarshalIndent(rr, "", "  ")
+		if err != nil {
+			return fmt.Errorf("printing the run report: %w", err)
+		}
+		fmt.Fprintln(s.out, string(b))
+	} else if runErr == nil {
+		if err := printResult(s.out, result); err != nil {
+			return err
+		}
+	}
+	if ss != nil {
+		rr.human(s.err)
+	}
+	return runErr
+}
+
+// exitCodeOf is the exit code err carries (0 for nil, 1 when it carries none).
+func exitCodeOf(err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return ExitFailed
+}
