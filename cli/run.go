@@ -40,6 +40,7 @@ workspace under Manage Workspace > API).`,
 	fs := cmd.Flags()
 	fs.SetInterspersed(false) // everything after FILE is a parameter
 	f.register(fs)
+	registerCassetteFlags(fs, &f.target)
 	fs.StringVarP(&f.output, "output", "o", "text", `"json": print the run report (status, exit code, result, changes, jobs, elapsed times) as JSON on stdout`)
 	return cmd
 }
@@ -61,6 +62,9 @@ func runRunbook(cmd *cobra.Command, s streams, f *runFlags, path string, params 
 	rb := ss.runbook
 	ss.logger.Info("running", "runbook", rb.Name(), "target", ss.target.describe())
 	result, err := rb.Call(cmd.Context(), params)
+	if rerr := ss.target.finishRecording(); rerr != nil && err == nil {
+		err = rerr // the run worked but its cassette could not be written
+	}
 	if err != nil {
 		return finishRun(s, f.output, ss, rb.Name(), nil, runtimeExit(err))
 	}

@@ -57,6 +57,10 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 	if err != nil {
 		return nil, err
 	}
+	if err := tgt.startRecording(f.target.record); err != nil {
+		tgt.Close()
+		return nil, err
+	}
 	ss := &session{target: tgt, logger: f.log.logger(s.err), tally: newTally(mode)}
 	ss.report = newReport(ss.tally, tgt.clock)
 	cfg := tgt.cfg

@@ -26,6 +26,9 @@ type targetFlags struct {
 	tokenURL     string
 	tenantACID   string
 	clientID     string
+	// record and replay are cassette files (flags of 'glrun run', see
+	// cassette.go): record every interaction, or answer from one.
+	record, replay string
 }
 
 func (f *targetFlags) register(fs *pflag.FlagSet) {
@@ -45,6 +48,8 @@ type target struct {
 	clock clock.Clock
 	sim   *sim.Sim
 	stop  func()
+	// cassette is what --record or --replay uses (see cassette.go).
+	cassette cassetteState
 }
 
 // Close stops the in-process simulator, if any.
@@ -57,6 +62,8 @@ func (t *target) Close() {
 // describe says in one line where requests go.
 func (t *target) describe() string {
 	switch {
+	case t.cassette.player != nil:
+		return "cassette " + t.cassette.player.File() + " (replay: nothing is sent)"
 	case t.sim != nil:
 		return "built-in simulator at " + t.cfg.BaseURL
 	case t.cfg.BaseURL != "":
@@ -73,6 +80,9 @@ func (t *target) describe() string {
 // resolve builds the target. With --sim it starts the simulator on a
 // loopback port and points the client at it with the demo credentials.
 func (f *targetFlags) resolve(cmd *cobra.Command, s streams) (*target, error) {
+	if f.replay != "" {
+		return f.replayTarget(cmd)
+	}
 	if f.sim {
 		for _, name := range []string{"base-url", "region", "token-url", "client-id"} {
 			if cmd.Flags().Changed(name) {
