@@ -68,7 +68,7 @@ func (s *UsersService) InviteChecked(ctx context.Context, email string, sendWelc
 		return InviteResult{}, checkFailed(what, err, cerr)
 	}
 	if u != nil {
-		s.c.log.Warn("outcome of an invitation was unknown; the user exists, so it took effect",
+		s.c.log.Warn("outcome of an invitation was unknown; the user exists, so it took effect; adopted",
 			"endpoint", what, "user", email, "error", err)
 		return InviteResult{Message: "User invited (confirmed after an unknown outcome)", Location: u.String("resourceUri")}, nil
 	}
