@@ -134,6 +134,9 @@ Exit codes: 0 success, 1 the runbook failed, 2 usage/syntax/validation error
 		newSimCmd(s),
 		newFilterCmd(s),
 		newVersionCmd(s),
+		newPlanCmd(s),
+		newApplyCmd(s),
+		newShowCmd(s),
 	)
 	addToolboxCommands(root, s)
 	return root

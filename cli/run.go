@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 	"go.starlark.net/starlark"
@@ -15,6 +16,9 @@ import (
 type runFlags struct {
 	sessionFlags
 	output string // "text" or "json": how the run report is printed
+	// dryRun plans instead of running; yes and confirm steer the approval
+	// of a live run (see confirm.go).
+	dryRun, yes, confirm bool
 }
 
 func newRunCmd(s streams) *cobra.Command {
@@ -42,6 +46,7 @@ workspace under Manage Workspace > API).`,
 	f.register(fs)
 	registerCassetteFlags(fs, &f.target)
 	fs.StringVarP(&f.output, "output", "o", "text", `"json": print the run report (status, exit code, result, changes, jobs, elapsed times) as JSON on stdout`)
+	registerApprovalFlags(fs, &f)
 	return cmd
 }
 
@@ -53,6 +58,9 @@ func runRunbook(cmd *cobra.Command, s streams, f *runFlags, path string, params 
 	}
 	if err := checkParamSyntax(params); err != nil {
 		return finishRun(s, f.output, nil, path, nil, err)
+	}
+	if f.dryRun || f.confirm || needsApproval(&f.target, os.Getenv) {
+		return approvalRun(cmd, s, f, path, params)
 	}
 	ss, err := openSession(cmd, s, &f.sessionFlags, path, nil)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"glrun/builtins"
 	"glrun/glapi"
+	"glrun/plan"
 	"glrun/runtime"
 )
 
@@ -99,6 +100,10 @@ func (ss *session) Close() { ss.target.Close() }
 // classifyBuiltinError maps the builtins' and the client's own error types
 // to exit codes.
 func classifyBuiltinError(err error) (int, bool) {
+	var drift *plan.DriftError
+	if errors.As(err, &drift) {
+		return ExitDrift, true
+	}
 	var wt *builtins.WaitTimeoutError
 	if errors.As(err, &wt) {
 		return ExitTimeout, true

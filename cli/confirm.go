@@ -1,0 +1,156 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+
+	"glrun/builtins"
+	"glrun/glapi"
+	"glrun/plan"
+	"glrun/runtime"
+)
+
+// needsApproval reports whether a run against these target flags changes a
+// real GreenLake workspace: not --sim, and not a --base-url (or
+// GREENLAKE_BASE_URL) on a loopback host such as a 'glrun sim serve'.
+func needsApproval(f *targetFlags, getenv func(string) string) bool {
+	if f.sim || f.replay != "" {
+		return false
+	}
+	base := f.baseURL
+	if base == "" {
+		base = getenv(glapi.EnvBaseURL)
+	}
+	if base == "" {
+		return true
+	}
+	u, err := url.Parse(base)
+	if err != nil || u.Hostname() == "" {
+		return true
+	}
+	return !isLoopback(u.Hostname())
+}
+
+// isLoopback reports whether host is localhost or a loopback address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// isTerminalInput reports whether r is a terminal someone can answer on.
+func isTerminalInput(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// registerApprovalFlags adds run's --dry-run, --yes and --confirm.
+func registerApprovalFlags(fs *pflag.FlagSet, f *runFlags) {
+	fs.BoolVar(&f.dryRun, "dry-run", false, "send reads only and print the plan of the changes the runbook would make (-o json: the plan as JSON)")
+	fs.BoolVar(&f.yes, "yes", false, "against a real GreenLake workspace, run the plan shown without asking (needed when standard input is not a terminal)")
+	fs.BoolVar(&f.confirm, "confirm", false, "show the plan and ask before running even against --sim or a loopback --base-url (always on against GreenLake)")
+}
+
+// approvalRun is 'glrun run --dry-run', and 'glrun run' against a real
+// workspace (or with --confirm).
+func approvalRun(cmd *cobra.Command, s streams, f *runFlags, path string, params []string) error {
+	if !f.dryRun {
+		return approveAndRun(cmd, s, f, path, params)
+	}
+	p, err := makePlan(cmd, s, &f.sessionFlags, path, params)
+	if err != nil {
+		return err
+	}
+	if f.output == "json" {
+		b, err := p.Marshal()
+		if err != nil {
+			return err
+		}
+		_, err = s.out.Write(b)
+		return err
+	}
+	return renderPlan(s, p)
+}
+
+// checkCredentials fails as a run would when the target lacks credentials,
+// before a confirmation is asked for.
+func checkCredentials(cmd *cobra.Command, s streams, f *targetFlags, path string) error {
+	if f.sim || f.replay != "" {
+		return nil
+	}
+	tgt, err := f.resolve(cmd, s)
+	if err != nil {
+		return err
+	}
+	defer tgt.Close()
+	if _, err := glapi.New(tgt.cfg); err != nil {
+		if errors.Is(err, glapi.ErrNoCredentials) {
+			return withCode(ExitUsage, fmt.Errorf("%w\n(or try the built-in simulator: glrun run --sim %s)", err, path))
+		}
+		return withCode(ExitUsage, err)
+	}
+	return nil
+}
+
+// approveAndRun is 'glrun run' against a real workspace: plan (dry run),
+// show the plan, ask (or take --yes), then apply exactly that plan, so that
+// what was approved is what runs.
+func approveAndRun(cmd *cobra.Command, s streams, f *runFlags, path string, params []string) error {
+	if err := runtime.Check(path, builtins.Names()); err != nil {
+		return runtimeExit(err)
+	}
+	if err := checkCredentials(cmd, s, &f.target, path); err != nil {
+		return err
+	}
+	interactive := isTerminalInput(s.in)
+	if !f.yes && !interactive {
+		return usageErrorf("this run changes a real GreenLake workspace, so glrun shows its plan and asks before sending anything, "+
+			"but standard input is not a terminal: pass --yes to run without asking (the plan is still shown), "+
+			"or save a plan for review with 'glrun plan %s ... -o PLAN.json' and run it with 'glrun apply PLAN.json'. Nothing was sent.", path)
+	}
+	planning := f.sessionFlags
+	planning.target.record = "" // a cassette records the run, not its plan
+	p, err := makePlan(cmd, s, &planning, path, params)
+	if err != nil {
+		return err
+	}
+	if err := plan.Render(s.err, p, plan.RenderOptions{Color: terminal(s.err) != nil}); err != nil {
+		return err
+	}
+	if len(p.Mutations) > 0 && !f.yes {
+		ok, err := confirm(s.in, s.err, fmt.Sprintf("Send these changes (%s) to %s?", planSummary(p), p.Target))
+		if err != nil {
+			return withCode(ExitFailed, fmt.Errorf("reading the confirmation: %w", err))
+		}
+		if !ok {
+			return withCode(ExitFailed, fmt.Errorf("not confirmed: nothing was changed"))
+		}
+	}
+	return applyPlan(cmd, s, &f.sessionFlags, p)
+}
+
+// confirm asks question on w and reads the answer from r: only "yes"
+// confirms.
+func confirm(r io.Reader, w io.Writer, question string) (bool, error) {
+	fmt.Fprintf(w, "%s Only 'yes' is accepted: ", question)
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && line == "" {
+		if err == io.EOF {
+			return false, nil
+		}
+		return false, err
+	}
+	return strings.TrimSpace(line) == "yes", nil
+}

@@ -1,0 +1,200 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"glrun/clock"
+	"glrun/glapi"
+	"glrun/plan"
+	"glrun/runtime"
+)
+
+// planFlags are the flags of 'glrun plan'.
+type planFlags struct {
+	sessionFlags
+	out string
+}
+
+func newPlanCmd(s streams) *cobra.Command {
+	var f planFlags
+	cmd := &cobra.Command{
+		Use:   "plan [flags] FILE [NAME=VALUE ...] [-o PLAN.json]",
+		Short: "Show what a runbook would change, and save it as a plan to apply after review",
+		Long: `Run the runbook as a dry run: reads are sent, changes (POST, PUT, PATCH,
+DELETE) are not. Each change is recorded with a one-line description and
+answered with a plausible made-up response (a created job gets an id such as
+plan-job-0001 and reads back COMPLETE), so the runbook runs to the end.
+
+With -o, the plan is saved: glrun's version, the runbook's path and the sha256
+of every file it loads, the git commit of its repository (and whether the tree
+had uncommitted changes), the parameters, the target (never credentials), the
+time and the ordered changes. 'glrun show PLAN.json' renders it for review;
+'glrun apply PLAN.json' runs exactly that change and nothing else.
+See docs/approval.md.`,
+		Example: `  glrun plan --sim runbooks/power_cycle.star group=prod-web -o restart.plan.json
+  glrun show restart.plan.json
+  glrun apply --sim restart.plan.json
+
+  # the plan as JSON on standard output, for tools
+  glrun plan --region eu-central runbooks/onboard_user.star email=ana@example.com -o -`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return planCommand(cmd, s, &f, args[0], args[1:])
+		},
+	}
+	fs := cmd.Flags()
+	f.register(fs)
+	fs.StringVarP(&f.out, "out", "o", "", "save the plan as JSON to this file ('-' for standard output)")
+	return cmd
+}
+
+// planCommand makes the plan and prints or saves it.
+func planCommand(cmd *cobra.Command, s streams, f *planFlags, path string, params []string) error {
+	p, err := makePlan(cmd, s, &f.sessionFlags, path, params)
+	if err != nil {
+		return err
+	}
+	switch f.out {
+	case "-":
+		b, err := p.Marshal()
+		if err != nil {
+			return err
+		}
+		_, err = s.out.Write(b)
+		return err
+	case "":
+		return renderPlan(s, p)
+	}
+	if err := p.WriteFile(f.out); err != nil {
+		return withCode(ExitFailed, err)
+	}
+	if err := renderPlan(s, p); err != nil {
+		return err
+	}
+	fmt.Fprintf(s.err, "glrun: plan saved to %s; review it with 'glrun show %s', then run exactly it with 'glrun apply %s'\n", f.out, f.out, f.out)
+	return nil
+}
+
+// renderPlan writes the plan for people on standard output, in colour on a
+// terminal.
+func renderPlan(s streams, p *plan.Plan) error {
+	return plan.Render(s.out, p, plan.RenderOptions{Color: terminal(s.out) != nil})
+}
+
+// makePlan runs the runbook in dry-run mode and returns its plan. Nothing
+// but reads is sent.
+func makePlan(cmd *cobra.Command, s streams, f *sessionFlags, path string, params []string) (*plan.Plan, error) {
+	given, err := paramMap(params)
+	if err != nil {
+		return nil, err
+	}
+	clk := &clockRef{}
+	dry := plan.NewDryRun(clk)
+	ss, err := openSession(cmd, s, f, path, dry)
+	if err != nil {
+		return nil, err
+	}
+	defer ss.Close()
+	clk.c = ss.target.clock
+	rb := ss.runbook
+	ss.logger.Info("planning (dry run: reads are sent, changes are not)", "runbook", rb.Name(), "target", ss.target.describe())
+	if _, err := rb.Call(cmd.Context(), params); err != nil {
+		fmt.Fprintf(s.err, "glrun: the dry run of %s failed; nothing was changed: %s\n", rb.Name(), ss.tally.summary())
+		return nil, runtimeExit(err)
+	}
+	p := &plan.Plan{
+		Format:    plan.FormatVersion,
+		Glrun:     Version,
+		Created:   time.Now().UTC().Truncate(time.Second),
+		Runbook:   runbookInfo(cmd.Context(), path, rb),
+		Params:    given,
+		Target:    targetOf(ss),
+		Mutations: dry.Mutations(),
+	}
+	if p.Mutations == nil {
+		p.Mutations = []plan.Mutation{}
+	}
+	fmt.Fprintf(s.err, "glrun: dry run of %s done: %s sent; %d changes planned, none sent\n", rb.Name(), ss.tally.summary(), len(p.Mutations))
+	return p, nil
+}
+
+// runbookInfo identifies the runbook's code for a plan.
+func runbookInfo(ctx context.Context, path string, rb *runtime.Runbook) plan.Runbook {
+	info := plan.Runbook{Path: filepath.ToSlash(filepath.Clean(path)), Git: plan.GitInfo(ctx, filepath.Dir(path))}
+	info.Files = planFiles(rb.Files())
+	for _, f := range info.Files {
+		if f.Name == rb.Name() {
+			info.SHA256 = f.SHA256
+		}
+	}
+	return info
+}
+
+// planFiles converts the runtime's file list.
+func planFiles(files []runtime.File) []plan.File {
+	out := make([]plan.File, len(files))
+	for i, f := range files {
+		out[i] = plan.File{Name: f.Name, SHA256: f.SHA256}
+	}
+	return out
+}
+
+// targetOf describes the session's target for a plan: never credentials,
+// and for the built-in simulator no port (it changes with every start).
+func targetOf(ss *session) plan.Target {
+	cfg := ss.target.cfg
+	if ss.target.sim != nil {
+		return plan.Target{Kind: plan.KindSimulator, TenantACID: cfg.TenantACID}
+	}
+	ep := ss.client.BaseURLs()
+	t := plan.Target{Kind: plan.KindGreenLake, Compute: ep.Compute, Global: ep.Global, Token: ep.Token, TenantACID: cfg.TenantACID}
+	if cfg.BaseURL != "" {
+		t.Kind = plan.KindBaseURL
+		return t
+	}
+	t.Region = cfg.Region
+	if t.Region == "" {
+		t.Region = glapi.DefaultRegion
+	}
+	return t
+}
+
+// paramMap turns NAME=VALUE arguments into a map, refusing anything else
+// and names given twice.
+func paramMap(params []string) (map[string]string, error) {
+	if err := checkParamSyntax(params); err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(params))
+	for _, p := range params {
+		name, value, _ := cutParam(p)
+		if _, dup := out[name]; dup {
+			return nil, usageErrorf("parameter %s given twice", name)
+		}
+		out[name] = value
+	}
+	return out, nil
+}
+
+// clockRef is a clock.Clock that asks another clock, once known (the
+// session's, which exists only after the mode is built); until then the
+// wall clock.
+type clockRef struct{ c clock.Clock }
+
+// Now returns the time on the referenced clock.
+func (r *clockRef) Now() time.Time { return r.get().Now() }
+
+// Sleep sleeps on the referenced clock.
+func (r *clockRef) Sleep(ctx context.Context, d time.Duration) error { return r.get().Sleep(ctx, d) }
+
+func (r *clockRef) get() clock.Clock {
+	if r.c == nil {
+		return clock.Real{}
+	}
+	return r.c
+}

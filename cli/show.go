@@ -1,0 +1,40 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+
+	"glrun/plan"
+)
+
+func newShowCmd(s streams) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show [--json] PLAN.json",
+		Short: "Render a saved plan for review",
+		Long: `Render a plan saved by 'glrun plan -o': where it comes from (runbook, file
+hashes, git commit, parameters, target, time), then its changes grouped by kind
+of resource, numbered in the order they will be sent and marked like Terraform:
++ create, ~ update, - delete. Coloured on a terminal unless NO_COLOR is set.
+--json prints the plan as JSON, for tools. Nothing is sent.`,
+		Example: `  glrun show restart.plan.json
+  glrun show --json restart.plan.json | jq '.mutations[].description'`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := plan.ReadFile(args[0])
+			if err != nil {
+				return usageErrorf("%v", err)
+			}
+			if asJSON {
+				b, err := p.Marshal()
+				if err != nil {
+					return err
+				}
+				_, err = s.out.Write(b)
+				return err
+			}
+			return renderPlan(s, p)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as JSON")
+	return cmd
+}

@@ -1,0 +1,260 @@
+package plan
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// ErrNotArmed is returned for any request an Apply receives before Arm:
+// the plan's target has not been checked yet, so nothing may be sent.
+var ErrNotArmed = errors.New("apply: the target has not been checked against the plan yet; nothing is sent")
+
+// Apply is the glapi.Mode of 'glrun apply': it sends reads, and compares
+// every mutation, before sending it, with the plan's next one (planned ids
+// such as plan-job-0001 replaced by the real ids the API gave as they
+// arrived). The first mutation that differs, or that comes after the last
+// planned one, is not sent: it fails with a *DriftError, and so does every
+// request after it. It is safe for concurrent use; mutations are sent one at
+// a time, in the order they are checked.
+type Apply struct {
+	plan *Plan
+	seen *catalog
+
+	mu    sync.Mutex
+	armed bool
+	next  int               // index of the next planned mutation
+	ids   map[string]string // planned id -> real id
+	drift *DriftError
+}
+
+// NewApply returns an apply mode for p. It refuses every request until Arm.
+func NewApply(p *Plan) *Apply {
+	return &Apply{plan: p, seen: newCatalog(), ids: map[string]string{}}
+}
+
+// Arm lets requests through, once the caller has checked the target.
+func (a *Apply) Arm() {
+	a.mu.Lock()
+	a.armed = true
+	a.mu.Unlock()
+}
+
+// Drift returns the drift that stopped the apply, or nil.
+func (a *Apply) Drift() *DriftError {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.drift
+}
+
+// Sent returns how many planned mutations were sent.
+func (a *Apply) Sent() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.next
+}
+
+// IDs returns the real id of each planned id learned so far.
+func (a *Apply) IDs() map[string]string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := make(map[string]string, len(a.ids))
+	for k, v := range a.ids {
+		out[k] = v
+	}
+	return out
+}
+
+// Unsent returns the planned mutations not sent (yet), with the planned ids
+// already known replaced by real ones.
+func (a *Apply) Unsent() []Mutation {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out []Mutation
+	for _, m := range a.plan.Mutations[a.next:] {
+		out = append(out, a.resolve(m))
+	}
+	return out
+}
+
+// Finish returns an *UnsentError when planned mutations were not sent, the
+// drift that stopped the apply if there was one, else nil.
+func (a *Apply) Finish() error {
+	if d := a.Drift(); d != nil {
+		return d
+	}
+	if un := a.Unsent(); len(un) > 0 {
+		return &UnsentError{Unsent: un, Sent: a.Sent()}
+	}
+	return nil
+}
+
+// RoundTrip sends reads and checked mutations.
+func (a *Apply) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Response, error) {
+	a.mu.Lock()
+	armed, drift := a.armed, a.drift
+	a.mu.Unlock()
+	switch {
+	case !armed:
+		return nil, ErrNotArmed
+	case drift != nil:
+		return nil, drift
+	}
+	if isRead(req.Method) {
+		resp, err := next.RoundTrip(req)
+		if err == nil && resp.StatusCode == http.StatusOK {
+			if b, rerr := readResponse(resp); rerr == nil {
+				if v, derr := decode(b); derr == nil {
+					a.seen.observe(v)
+				}
+			}
+		}
+		return resp, err
+	}
+	actual, err := requestOf(req)
+	if err != nil {
+		return nil, err
+	}
+	// Hold the lock while sending, so mutations go out in the order checked.
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.drift != nil {
+		return nil, a.drift
+	}
+	if a.next >= len(a.plan.Mutations) {
+		a.drift = &DriftError{Actual: actual, ActualDescription: describeMutation(actual, a.seen), Planned: len(a.plan.Mutations)}
+		return nil, a.drift
+	}
+	want := a.resolve(a.plan.Mutations[a.next])
+	if diff := cmp.Diff(want.Request(), actual); diff != "" {
+		a.drift = &DriftError{
+			Want: &want, Actual: actual, ActualDescription: describeMutation(actual, a.seen),
+			Diff: diff, Planned: len(a.plan.Mutations),
+		}
+		return nil, a.drift
+	}
+	a.next++
+	resp, err := next.RoundTrip(req)
+	if err != nil {
+		return resp, err
+	}
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		a.learn(want, resp)
+	}
+	return resp, nil
+}
+
+// learn maps the planned id a mutation created to the real one in its
+// answer (the body's id, else the Location header's last segment).
+// Callers hold a.mu.
+func (a *Apply) learn(m Mutation, resp *http.Response) {
+	b, err := readResponse(resp)
+	if err != nil {
+		return
+	}
+	v, _ := decode(b)
+	a.seen.observe(v)
+	if m.Creates == "" {
+		return
+	}
+	if o, ok := v.(map[string]any); ok {
+		if id, ok := o["id"].(string); ok && id != "" {
+			a.ids[m.Creates] = id
+			return
+		}
+	}
+	if loc := resp.Header.Get("Location"); loc != "" {
+		a.ids[m.Creates] = path.Base(loc)
+	}
+}
+
+// resolve replaces the planned ids of m known so far by the real ones.
+// Callers hold a.mu.
+func (a *Apply) resolve(m Mutation) Mutation {
+	if len(a.ids) == 0 || len(m.Pending) == 0 {
+		return m
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return m
+	}
+	s := string(b)
+	for planned, real := range a.ids {
+		rb, _ := json.Marshal(real)
+		s = strings.ReplaceAll(s, planned, strings.Trim(string(rb), `"`))
+	}
+	var out Mutation
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	if err := dec.Decode(&out); err != nil {
+		return m
+	}
+	return out
+}
+
+// DriftError stops an apply before a mutation the plan does not contain.
+type DriftError struct {
+	// Want is the planned mutation the request was compared with; nil when
+	// every planned mutation had been sent already.
+	Want *Mutation
+	// Actual is the request the runbook tried to send instead.
+	Actual Request
+	// ActualDescription says what Actual would have done.
+	ActualDescription string
+	// Diff is the go-cmp diff of planned vs actual (-planned +actual).
+	Diff string
+	// Planned is the number of mutations in the plan.
+	Planned int
+}
+
+// Error says what was not sent, and why.
+func (e *DriftError) Error() string {
+	var b strings.Builder
+	if e.Want == nil {
+		fmt.Fprintf(&b, "apply stopped: the runbook tried a change the plan does not contain, and it was not sent:\n")
+		fmt.Fprintf(&b, "  %s (%s %s)\n", e.ActualDescription, e.Actual.Method, e.Actual.Path)
+		fmt.Fprintf(&b, "  all %d planned changes had been sent already", e.Planned)
+		return b.String()
+	}
+	fmt.Fprintf(&b, "apply stopped before change #%d of %d: the runbook now does something else, and it was not sent.\n", e.Want.Seq, e.Planned)
+	fmt.Fprintf(&b, "  planned: %s (%s %s)\n", e.Want.Description, e.Want.Method, e.Want.Path)
+	fmt.Fprintf(&b, "  actual:  %s (%s %s)\n", e.ActualDescription, e.Actual.Method, e.Actual.Path)
+	fmt.Fprintf(&b, "  diff (-planned +actual):\n%s", indentLines(e.Diff, "    "))
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// UnsentError reports planned mutations a finished run did not send.
+type UnsentError struct {
+	// Unsent are the planned mutations not sent, in order.
+	Unsent []Mutation
+	// Sent is how many planned mutations were sent.
+	Sent int
+}
+
+// Error lists the unsent mutations.
+func (e *UnsentError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "apply incomplete: the runbook ended after %d of %d planned changes; these were planned but not sent:\n",
+		e.Sent, e.Sent+len(e.Unsent))
+	for _, m := range e.Unsent {
+		fmt.Fprintf(&b, "  #%d %s (%s %s)\n", m.Seq, m.Description, m.Method, m.Path)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// indentLines prefixes every non-empty line of s.
+func indentLines(s, prefix string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = prefix + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,160 @@
+package plan
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+
+	"glrun/glapi"
+)
+
+// verbs say what a job template does to its resource.
+var verbs = map[string]string{
+	"power_off":                 "power off",
+	"power_on":                  "power on",
+	"restart":                   "restart",
+	"cold_boot":                 "cold boot",
+	"firmware_update":           "update the firmware of",
+	"ilo_firmware_update":       "update the iLO firmware of",
+	"group_firmware_update":     "update the firmware of the servers of",
+	"group_firmware_compliance": "calculate the firmware compliance of",
+	"collect_server_inventory":  "collect the inventory of",
+}
+
+// describeMutation says in one line what a mutation does, naming the
+// objects it touches by the names seen in earlier answers.
+func describeMutation(r Request, seen *catalog) string {
+	rt := routeOf(r.Path)
+	body, _ := r.Body.(map[string]any)
+	str := func(k string) string { s, _ := body[k].(string); return s }
+	switch {
+	case rt.coll == collJobs && r.Method == http.MethodPost && rt.id == "":
+		return describeJob(body, seen)
+	case rt.coll == collJobs && r.Method == http.MethodPatch && rt.id != "":
+		if st := str("state"); st != "" {
+			return fmt.Sprintf("set job %s to %s", rt.id, st)
+		}
+		return "update job " + rt.id
+	case rt.coll == collUsers && r.Method == http.MethodPost && rt.id == "":
+		d := "invite user " + str("email")
+		if w, ok := body["sendWelcomeEmail"].(bool); ok && !w {
+			d += " (no welcome email)"
+		}
+		return d
+	case rt.coll == collUsers && r.Method == http.MethodPut && rt.id != "":
+		return "update the preferences of " + userName(rt.id, seen) + ": " + fields(body)
+	case rt.coll == collUsers && r.Method == http.MethodDelete && rt.id != "":
+		return "delete " + userName(rt.id, seen) + " from the workspace"
+	case rt.coll == collCredentials && r.Method == http.MethodPost && rt.id == "":
+		d := fmt.Sprintf("create API credential '%s'", str("credentialName"))
+		if t, ok := body["associatedTenant"].(map[string]any); ok {
+			uri, _ := t["resourceUri"].(string)
+			d += " for tenant " + uri[strings.LastIndex(uri, "/")+1:]
+		}
+		return d
+	case rt.coll == collCredentials && r.Method == http.MethodPost && rt.sub == "reset":
+		return "reset the secret of " + credentialName(rt.id, seen)
+	case rt.coll == collCredentials && r.Method == http.MethodDelete && rt.id != "":
+		return "delete " + credentialName(rt.id, seen)
+	}
+	return r.Method + " " + r.Path
+}
+
+// describeJob describes POST /jobs: "restart server prod-web-03
+// (P28948-B21+2M212000P0) via job template Server Restart".
+func describeJob(body map[string]any, seen *catalog) string {
+	tid, _ := body["jobTemplate"].(string)
+	rid, _ := body["resourceId"].(string)
+	rtype, _ := body["resourceType"].(string)
+	tmpl, ok := glapi.TemplateByID(tid)
+	if !ok {
+		return fmt.Sprintf("run job template %s on %s", tid, resourceName(rid, rtype, seen))
+	}
+	res := resourceName(rid, rtype, seen)
+	d := fmt.Sprintf("run job template %s on %s", tmpl.Name, res)
+	if verb := verbs[tmpl.Alias]; verb != "" {
+		d = fmt.Sprintf("%s %s via job template %s", verb, res, tmpl.Name)
+	}
+	if params, ok := body["jobParams"].(map[string]any); ok && len(params) > 0 {
+		d += " (" + jobParams(params, seen) + ")"
+	}
+	return d
+}
+
+// resourceName names a job's resource: "server NAME (ID)", "group NAME".
+func resourceName(id, rtype string, seen *catalog) string {
+	kind := strings.TrimPrefix(rtype, "compute-ops-mgmt/")
+	if kind == "" {
+		kind = "resource"
+	}
+	if name := seen.str(id, "name"); name != "" {
+		return fmt.Sprintf("%s %s (%s)", kind, name, id)
+	}
+	return kind + " " + id
+}
+
+// jobParams renders job parameters, naming a bundle by its version.
+func jobParams(p map[string]any, seen *catalog) string {
+	keys := make([]string, 0, len(p))
+	for k := range p {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		v := fmt.Sprint(p[k])
+		if k == "bundle_id" {
+			if rv := seen.str(v, "releaseVersion"); rv != "" {
+				v = rv + " (" + v + ")"
+			}
+		}
+		parts[i] = k + "=" + v
+	}
+	return strings.Join(parts, ", ")
+}
+
+// userName names a user by username when known.
+func userName(id string, seen *catalog) string {
+	if u := seen.str(id, "username"); u != "" {
+		return fmt.Sprintf("user %s (%s)", u, id)
+	}
+	return "user " + id
+}
+
+// credentialName names a credential by its name when known.
+func credentialName(id string, seen *catalog) string {
+	if n := seen.str(id, "credentialName"); n != "" {
+		return fmt.Sprintf("API credential '%s' (client id %s)", n, id)
+	}
+	return "API credential " + id
+}
+
+// fields renders a flat body as k=v, sorted.
+func fields(body map[string]any) string {
+	keys := make([]string, 0, len(body))
+	for k := range body {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s=%v", k, body[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// collectionLabels name the collections for people.
+var collectionLabels = map[string]string{
+	collJobs:        "Compute Ops Management jobs",
+	collUsers:       "Workspace users (identity)",
+	collCredentials: "API credentials (workspaces)",
+}
+
+// CollectionLabel names a mutation's collection for people.
+func CollectionLabel(coll string) string {
+	if l, ok := collectionLabels[coll]; ok {
+		return l
+	}
+	return coll
+}

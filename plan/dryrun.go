@@ -1,0 +1,229 @@
+package plan
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"glrun/clock"
+	"glrun/glapi"
+)
+
+// DryRun is the glapi.Mode of 'glrun plan' and 'run --dry-run': reads are
+// sent; mutations are not. Each mutation is recorded, described, and
+// answered with a plausible synthesized response (a created job gets a
+// planned id such as plan-job-0001 and reads back COMPLETE; an invited user
+// and a created credential get planned ids too; a credential's secret is
+// always redacted). Later reads see the synthesized objects: a GET of a
+// planned id answers from the plan, lists get the planned objects their
+// filter matches, deleted objects are hidden, and servers read after a
+// planned job finished show its predicted effect (power state, firmware
+// bundle). It is safe for concurrent use.
+type DryRun struct {
+	clock clock.Clock
+	seen  *catalog
+
+	mu        sync.Mutex
+	store     *store
+	mutations []Mutation
+}
+
+// NewDryRun returns a dry-run mode; clk stamps synthesized objects (nil:
+// the wall clock).
+func NewDryRun(clk clock.Clock) *DryRun {
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	return &DryRun{clock: clk, seen: newCatalog(), store: newStore()}
+}
+
+// Mutations returns the mutations recorded so far, in order.
+func (d *DryRun) Mutations() []Mutation {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]Mutation(nil), d.mutations...)
+}
+
+// RoundTrip sends reads (adjusting their answers to what the plan has
+// changed so far) and records and answers mutations without sending them.
+func (d *DryRun) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Response, error) {
+	if isRead(req.Method) {
+		return d.read(req, next)
+	}
+	r, err := requestOf(req)
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	m := Mutation{
+		Seq:         len(d.mutations) + 1,
+		Action:      actionOf(r.Method, routeOf(r.Path)),
+		Method:      r.Method,
+		Path:        r.Path,
+		Query:       r.Query,
+		Body:        r.Body,
+		Description: describeMutation(r, d.seen),
+		Collection:  routeOf(r.Path).coll,
+		Pending:     pendingIDs(r),
+	}
+	resp, created := d.synthesize(req, r, next)
+	m.Creates = created
+	d.mutations = append(d.mutations, m)
+	return resp, nil
+}
+
+// read answers a read: from the plan for planned or deleted objects, else
+// from the API with the plan's changes applied to the answer.
+func (d *DryRun) read(req *http.Request, next http.RoundTripper) (*http.Response, error) {
+	rt := routeOf(req.URL.Path)
+	now := d.clock.Now()
+	if rt.id != "" && rt.sub == "" {
+		d.mu.Lock()
+		o, planned := d.store.read(rt.id, now)
+		deleted := d.store.deleted[rt.id]
+		d.mu.Unlock()
+		switch {
+		case planned:
+			return jsonResponse(req, http.StatusOK, o, nil), nil
+		case deleted:
+			return jsonResponse(req, http.StatusNotFound, map[string]any{
+				"httpStatusCode": http.StatusNotFound,
+				"message":        rt.id + " was deleted by an earlier change of this plan",
+			}, nil), nil
+		}
+	}
+	resp, err := next.RoundTrip(req)
+	if err != nil || resp.StatusCode < 200 || resp.StatusCode > 299 || req.Method != http.MethodGet {
+		return resp, err
+	}
+	b, err := readResponse(resp)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: reading the answer: %w", req.Method, req.URL.Path, err)
+	}
+	v, err := decode(b)
+	if err != nil {
+		return resp, nil // not JSON: leave it to the client to complain
+	}
+	page, ok := v.(map[string]any)
+	if !ok {
+		return resp, nil
+	}
+	d.mu.Lock()
+	if rt.id == "" {
+		d.store.adjustList(rt.coll, req.URL.Query().Get("filter"), page, now)
+	} else if rt.sub == "" {
+		d.store.overlay(rt.coll, page)
+	}
+	d.mu.Unlock()
+	d.seen.observe(page)
+	out, err := json.Marshal(page)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: re-encoding the answer: %w", req.Method, req.URL.Path, err)
+	}
+	replaceBody(resp, out)
+	return resp, nil
+}
+
+// synthesize answers a mutation as the API would, storing what it
+// creates. It returns the answer and the planned id it introduced.
+// Callers hold d.mu.
+func (d *DryRun) synthesize(req *http.Request, r Request, next http.RoundTripper) (*http.Response, string) {
+	rt := routeOf(r.Path)
+	body, _ := r.Body.(map[string]any)
+	now := d.clock.Now()
+	switch {
+	case r.Method == http.MethodDelete:
+		d.store.remove(rt.id)
+		return jsonResponse(req, http.StatusNoContent, nil, nil), ""
+	case rt.coll == collJobs && r.Method == http.MethodPost && rt.id == "":
+		o := d.store.newJob(body, now)
+		d.seen.observe(o)
+		return jsonResponse(req, http.StatusCreated, o, http.Header{"Location": {o["resourceUri"].(string)}}), o["id"].(string)
+	case rt.coll == collJobs && r.Method == http.MethodPatch && rt.id != "":
+		return jsonResponse(req, http.StatusOK, d.patchJob(req, rt.id, body, next, now), nil), ""
+	case rt.coll == collUsers && r.Method == http.MethodPost && rt.id == "":
+		o := d.store.newUser(body, now)
+		d.seen.observe(o)
+		return jsonResponse(req, http.StatusCreated, map[string]any{"message": "User invited successfully"},
+			http.Header{"Location": {o["resourceUri"].(string)}}), o["id"].(string)
+	case rt.coll == collUsers && r.Method == http.MethodPut:
+		return jsonResponse(req, http.StatusOK, map[string]any{"message": "User preferences updated successfully"}, nil), ""
+	case rt.coll == collCredentials && r.Method == http.MethodPost && rt.id == "":
+		o := d.store.newCredential(body, now)
+		d.seen.observe(o)
+		return jsonResponse(req, http.StatusCreated, withSecret(o), nil), o["id"].(string)
+	case rt.coll == collCredentials && rt.sub == "reset":
+		o, ok := d.store.read(rt.id, now)
+		if !ok {
+			o, ok = d.seen.get(rt.id)
+		}
+		if !ok {
+			o = map[string]any{"id": rt.id, "clientId": rt.id}
+		}
+		return jsonResponse(req, http.StatusOK, withSecret(o), nil), ""
+	case r.Method == http.MethodPost && rt.id == "":
+		o := d.store.newObject(rt.coll, body, now)
+		return jsonResponse(req, http.StatusCreated, o, nil), o["id"].(string)
+	}
+	return jsonResponse(req, http.StatusOK, map[string]any{}, nil), ""
+}
+
+// patchJob answers PATCH /jobs/{id}: a planned job changes in the plan; a
+// real one is read (reads are sent) and shown with the new state.
+func (d *DryRun) patchJob(req *http.Request, id string, body map[string]any, next http.RoundTripper, now time.Time) map[string]any {
+	state, _ := body["state"].(string)
+	if o, ok := d.store.setJobState(id, state, now); ok {
+		return o
+	}
+	o := map[string]any{"id": id}
+	if got, err := getJSON(req.Context(), req, next); err == nil {
+		o = got
+	}
+	if state != "" {
+		o["state"] = state
+	}
+	return o
+}
+
+// getJSON sends a GET of req's URL (with its headers) and decodes the answer.
+func getJSON(ctx context.Context, req *http.Request, next http.RoundTripper) (map[string]any, error) {
+	get, err := http.NewRequestWithContext(ctx, http.MethodGet, req.URL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	for k, vs := range req.Header {
+		if !strings.EqualFold(k, "Content-Type") {
+			get.Header[k] = vs
+		}
+	}
+	resp, err := next.RoundTrip(get)
+	if err != nil {
+		return nil, err
+	}
+	b, err := readResponse(resp)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: %d", req.URL.Path, resp.StatusCode)
+	}
+	v, err := decode(b)
+	o, ok := v.(map[string]any)
+	if err != nil || !ok {
+		return nil, fmt.Errorf("GET %s: not a JSON object", req.URL.Path)
+	}
+	return o, nil
+}
+
+// withSecret returns a credential answer with its clientSecret: always the
+// redacted value, never anything that looks like a real secret.
+func withSecret(o map[string]any) map[string]any {
+	out := make(map[string]any, len(o)+1)
+	for k, v := range o {
+		out[k] = v
+	}
+	out["clientSecret"] = glapi.Redacted
+	return out
+}

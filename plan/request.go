@@ -1,0 +1,196 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// isRead reports whether method only reads.
+func isRead(method string) bool {
+	return method == http.MethodGet || method == http.MethodHead || method == http.MethodOptions
+}
+
+// route is a request path cut into its collection, the id of one of its
+// objects, and what follows the id:
+// /compute-ops-mgmt/v1/jobs/ID -> ("/compute-ops-mgmt/v1/jobs", "ID", "").
+type route struct {
+	coll, id, sub string
+}
+
+// routeOf cuts an (unescaped) API path.
+func routeOf(path string) route {
+	parts := strings.SplitN(strings.TrimPrefix(path, "/"), "/", 5)
+	if len(parts) < 3 {
+		return route{coll: path}
+	}
+	r := route{coll: "/" + strings.Join(parts[:3], "/")}
+	if len(parts) >= 4 {
+		r.id = parts[3]
+	}
+	if len(parts) == 5 {
+		r.sub = parts[4]
+	}
+	return r
+}
+
+// Collections of the APIs glrun drives.
+const (
+	collJobs        = "/compute-ops-mgmt/v1/jobs"
+	collServers     = "/compute-ops-mgmt/v1/servers"
+	collGroups      = "/compute-ops-mgmt/v1/groups"
+	collUsers       = "/identity/v1/users"
+	collCredentials = "/workspaces/v1/credentials"
+)
+
+// readBody reads req's body and puts an identical one back; it returns the
+// bytes (nil without a body).
+func readBody(req *http.Request) ([]byte, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil, nil
+	}
+	b, err := io.ReadAll(req.Body)
+	_ = req.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: reading the request body: %w", req.Method, req.URL.Path, err)
+	}
+	req.Body = io.NopCloser(bytes.NewReader(b))
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	return b, nil
+}
+
+// decode decodes JSON keeping numbers as json.Number; nil for no bytes.
+func decode(b []byte) (any, error) {
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// requestOf returns the comparable request of a mutation, its body
+// redacted.
+func requestOf(req *http.Request) (Request, error) {
+	b, err := readBody(req)
+	if err != nil {
+		return Request{}, err
+	}
+	body, err := decode(b)
+	if err != nil {
+		return Request{}, fmt.Errorf("%s %s: the request body is not JSON: %w", req.Method, req.URL.Path, err)
+	}
+	return Request{Method: req.Method, Path: req.URL.Path, Query: req.URL.RawQuery, Body: redact(body)}, nil
+}
+
+// secretKey matches the names of fields that hold secrets.
+var secretKey = regexp.MustCompile(`(?i)secret|password|token`)
+
+// redactedValue is what a secret is replaced by.
+const redactedValue = "<redacted>"
+
+// redact replaces the values of secret-looking fields, at any depth.
+func redact(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			if secretKey.MatchString(k) {
+				out[k] = redactedValue
+				continue
+			}
+			out[k] = redact(x)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = redact(x)
+		}
+		return out
+	}
+	return v
+}
+
+// actionOf returns the action a mutation stands for.
+func actionOf(method string, r route) string {
+	switch {
+	case method == http.MethodDelete:
+		return ActionDelete
+	case method == http.MethodPost && r.id == "":
+		return ActionCreate
+	default:
+		return ActionUpdate
+	}
+}
+
+// jsonResponse makes a synthesized answer to req.
+func jsonResponse(req *http.Request, status int, v any, header http.Header) *http.Response {
+	var b []byte
+	if v != nil {
+		b, _ = json.Marshal(v)
+	}
+	h := http.Header{}
+	for k, vs := range header {
+		h[k] = vs
+	}
+	if b != nil {
+		h.Set("Content-Type", "application/json")
+	}
+	return &http.Response{
+		Status:        strconv.Itoa(status) + " " + http.StatusText(status),
+		StatusCode:    status,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        h,
+		Body:          io.NopCloser(bytes.NewReader(b)),
+		ContentLength: int64(len(b)),
+		Request:       req,
+	}
+}
+
+// replaceBody gives resp a new body.
+func replaceBody(resp *http.Response, b []byte) {
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	resp.ContentLength = int64(len(b))
+	resp.Header.Set("Content-Length", strconv.Itoa(len(b)))
+}
+
+// readResponse reads resp's body and puts an identical one back.
+func readResponse(resp *http.Response) ([]byte, error) {
+	if resp.Body == nil {
+		return nil, nil
+	}
+	b, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	return b, err
+}
+
+// plannedID matches the ids a plan makes up, such as plan-job-0001.
+var plannedID = regexp.MustCompile(`plan-[a-z]+(?:-[a-z]+)*-[0-9]{4,}`)
+
+// pendingIDs lists the planned ids that occur in a request, sorted and
+// without duplicates.
+func pendingIDs(r Request) []string {
+	b, _ := json.Marshal(r)
+	seen := map[string]bool{}
+	var out []string
+	for _, id := range plannedID.FindAllString(string(b), -1) {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
