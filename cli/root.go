@@ -137,6 +137,7 @@ Exit codes: 0 success, 1 the runbook failed, 2 usage/syntax/validation error
 		newPlanCmd(s),
 		newApplyCmd(s),
 		newShowCmd(s),
+		newTestCmd(s),
 	)
 	addToolboxCommands(root, s)
 	return root

@@ -1,0 +1,110 @@
+package runtest
+
+import (
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"go.starlark.net/starlark"
+
+	"glrun/builtins"
+	"glrun/clock"
+	"glrun/glapi"
+	"glrun/glapi/replay"
+	"glrun/glapi/sim"
+)
+
+// DefaultStart is where each test's virtual clock starts.
+var DefaultStart = time.Date(2025, 6, 2, 9, 0, 0, 0, time.UTC)
+
+// testCase is one test function's world: its simulator on a virtual clock
+// (or, after replay(), a cassette), the failures its assertions recorded
+// and the output it printed.
+type testCase struct {
+	opts *Options
+	file string // the test file, as found
+	dir  string // its directory: runbook.run and replay paths are relative to it
+
+	clk    *clock.Virtual
+	sim    *sim.Sim
+	player *replay.Player
+
+	failures []string
+	output   lines // print() output and, with -v, the runs' logs
+}
+
+func newCase(opts *Options, file string) *testCase {
+	clk := clock.NewVirtual(opts.start())
+	return &testCase{
+		opts: opts,
+		file: file,
+		dir:  filepath.Dir(file),
+		clk:  clk,
+		sim:  sim.New(sim.Options{Clock: clk}),
+	}
+}
+
+// client returns a glapi client for this test: requests go to the
+// simulator in memory (or the cassette), through next when not nil.
+func (tc *testCase) client(wrap func(rt caseTransport) *capturing) (*glapi.Client, *capturing, error) {
+	cap := wrap(caseTransport{tc: tc})
+	c, err := glapi.New(glapi.Config{
+		BaseURL:      "http://sim.test",
+		ClientID:     sim.DemoClientID,
+		ClientSecret: glapi.NewSecret(sim.DemoClientSecret),
+		Transport:    cap,
+		Clock:        tc.clk,
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("connecting to the test simulator: %w", err)
+	}
+	return c, cap, nil
+}
+
+// predeclared returns what a test file sees: every builtin, bound to this
+// test's simulator, and the test modules.
+func (tc *testCase) predeclared() (starlark.StringDict, error) {
+	c, _, err := tc.client(func(rt caseTransport) *capturing { return &capturing{next: rt} })
+	if err != nil {
+		return nil, err
+	}
+	env := &builtins.Env{Client: c, Clock: tc.clk, Log: discardLogger()}
+	d := builtins.Predeclared(env)
+	d["runbook"] = tc.runbookModule()
+	d["sim"] = tc.simModule()
+	d["assert"] = tc.assertModule()
+	d["replay"] = starlark.NewBuiltin("replay", tc.replayBuiltin)
+	return d, nil
+}
+
+// Names returns the names a test file sees besides the builtins, for
+// glrun check.
+func Names() []string { return []string{"assert", "replay", "runbook", "sim"} }
+
+// rel returns path relative to the test file's directory, as the test
+// wrote it relative to.
+func (tc *testCase) rel(path string) string {
+	if filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(tc.dir, path)
+}
+
+// replayBuiltin is replay(cassette): the test's later runs answer from the
+// cassette instead of the simulator, on a virtual clock starting when the
+// recording did.
+func (tc *testCase) replayBuiltin(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var path string
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "cassette", &path); err != nil {
+		return nil, err
+	}
+	p, err := replay.Open(tc.rel(path))
+	if err != nil {
+		return nil, fmt.Errorf("replay: %w", err)
+	}
+	tc.player = p
+	if s := p.Start(); !s.IsZero() {
+		tc.clk = clock.NewVirtual(s)
+	}
+	return starlark.None, nil
+}

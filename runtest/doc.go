@@ -1,0 +1,17 @@
+// Package runtest is glrun's test framework for runbooks: `glrun test`.
+//
+// It finds *_test.star files and runs each of their test_* functions with a
+// fresh in-process simulator (glapi/sim) on a virtual clock, so waits take
+// no wall time and no test touches a network. Besides every builtin a
+// runbook sees, a test file sees four more names (Names):
+//
+//   - runbook.run(path, **params) runs a runbook (path relative to the test
+//     file) against the test's simulator and returns its result: status,
+//     exit_code, value, error, jobs, mutations, logs, requests.
+//   - sim arranges the simulator's state and inspects it (sim.server,
+//     sim.set_power, sim.fail_next_job, sim.add_user, sim.jobs, ...).
+//   - assert.eq, ne, true, false, contains and fails record failures with
+//     the file and line of the call and go on, so a test reports all of them.
+//   - replay(cassette) makes the test's later runs answer from a recorded
+//     cassette (glapi/replay) instead of the simulator.
+package runtest

@@ -1,0 +1,156 @@
+package runtest
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sort"
+
+	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
+
+	"glrun/builtins"
+	"glrun/runtime"
+)
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// runbookModule is the runbook module: runbook.run(path, **params).
+func (tc *testCase) runbookModule() *starlarkstruct.Module {
+	return &starlarkstruct.Module{Name: "runbook", Members: starlark.StringDict{
+		"run": starlark.NewBuiltin("runbook.run", tc.runBuiltin),
+	}}
+}
+
+// runBuiltin runs a runbook's main(**params) against the test's simulator
+// (or cassette) and returns its result. A runbook that fails does not fail
+// the test: the result says how it failed.
+func (tc *testCase) runBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if len(args) != 1 {
+		return nil, fmt.Errorf("%s: want the runbook's path and its parameters as keywords, e.g. runbook.run(\"power_cycle.star\", group = \"prod-web\"), got %d positional arguments", b.Name(), len(args))
+	}
+	rel, ok := starlark.AsString(args[0])
+	if !ok || rel == "" {
+		return nil, fmt.Errorf("%s: parameter \"path\": want a runbook path string, got %s", b.Name(), builtins.Describe(args[0]))
+	}
+	path := tc.rel(rel)
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("%s: runbook %s: %w", b.Name(), path, err)
+	}
+	ctx := builtins.Context(thread)
+	logs := &lines{}
+	logger := slog.New(&lineHandler{out: logs})
+	client, cap, err := tc.client(func(rt caseTransport) *capturing { return &capturing{next: rt} })
+	if err != nil {
+		return nil, err
+	}
+	env := &builtins.Env{Client: client, Clock: tc.clk, Log: logger}
+	opts := runtime.Options{
+		Predeclared: builtins.Predeclared(env),
+		MaxSteps:    tc.opts.MaxSteps,
+		Timeout:     tc.opts.timeout(),
+		Print:       func(_ *starlark.Thread, msg string) { logs.add("PRINT " + msg) },
+		Classify:    tc.opts.Classify,
+	}
+	var value starlark.Value = starlark.None
+	var runErr error
+	if err := runtime.Check(path, builtins.Names()); err != nil {
+		runErr = err
+	} else if rb, err := runtime.Load(ctx, path, opts); err != nil {
+		runErr = err
+	} else if main, ok := rb.Globals()["main"].(starlark.Callable); !ok {
+		runErr = fmt.Errorf("%s has no main function", rel)
+	} else {
+		value, runErr = rb.Exec(ctx, "main", main, nil, kwargs)
+	}
+	if tc.opts.Verbose {
+		for _, l := range logs.list() {
+			tc.output.add("    " + rel + ": " + l)
+		}
+	}
+	if runErr != nil && ctx.Err() != nil {
+		return nil, runErr // the test itself was stopped
+	}
+	return tc.result(value, runErr, logs.list(), cap)
+}
+
+// result builds runbook.run's answer.
+func (tc *testCase) result(value starlark.Value, runErr error, logs []string, cap *capturing) (starlark.Value, error) {
+	status, code, errText := "ok", 0, starlark.Value(starlark.None)
+	if runErr != nil {
+		code = runtime.ExitFailure
+		msg := runErr.Error()
+		var re *runtime.Error
+		if errors.As(runErr, &re) {
+			code, msg = re.ExitCode(), re.Msg
+		}
+		status = statusOf(code)
+		errText = starlark.String(msg)
+		value = starlark.None
+	}
+	var jobs []starlark.Value
+	for _, created := range cap.createdJobs() {
+		id, _ := created["id"].(string)
+		if tc.player == nil {
+			if now, ok := tc.sim.Job(id); ok {
+				jobs = append(jobs, builtins.ToStarlark(now))
+				continue
+			}
+		}
+		jobs = append(jobs, builtins.ToStarlark(created))
+	}
+	muts := cap.mutations()
+	mv := make([]starlark.Value, len(muts))
+	for i, m := range muts {
+		mv[i] = starlark.String(m)
+	}
+	lv := make([]starlark.Value, len(logs))
+	for i, l := range logs {
+		lv[i] = starlark.String(l)
+	}
+	fields := starlark.StringDict{
+		"status":    starlark.String(status),
+		"exit_code": starlark.MakeInt(code),
+		"value":     value,
+		"error":     errText,
+		"jobs":      frozenList(jobs),
+		"mutations": frozenList(mv),
+		"logs":      frozenList(lv),
+		"requests":  starlark.MakeInt(cap.count()),
+	}
+	return starlarkstruct.FromStringDict(starlark.String("run_result"), fields), nil
+}
+
+// statusOf names an exit code: ok, failed, usage, drift, timeout, canceled.
+func statusOf(code int) string {
+	switch code {
+	case 0:
+		return "ok"
+	case runtime.ExitUsage:
+		return "usage"
+	case 3:
+		return "drift"
+	case runtime.ExitTimeout:
+		return "timeout"
+	case runtime.ExitCanceled:
+		return "canceled"
+	}
+	return "failed"
+}
+
+func frozenList(vs []starlark.Value) *starlark.List {
+	l := starlark.NewList(vs)
+	l.Freeze()
+	return l
+}
+
+// sortedKeys returns the keys of m, sorted.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,117 @@
+package runtest
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// runFixture runs the tests under dir and returns the summary and output,
+// with the per-test times replaced by "(T)" so it can be compared.
+func runFixture(t *testing.T, paths []string, opts Options) (Summary, string) {
+	t.Helper()
+	var out bytes.Buffer
+	opts.Out = &out
+	sum, err := Run(context.Background(), paths, opts)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	return sum, regexp.MustCompile(`\(\d+\.\d+s\)`).ReplaceAllString(out.String(), "(T)")
+}
+
+func TestFailingTestsFailNamingFileLineAndValues(t *testing.T) {
+	sum, out := runFixture(t, []string{"testdata/failing"}, Options{})
+	golden(t, "testdata/failing.golden", out)
+	if sum.Passed != 1 || sum.Failed != 3 {
+		t.Errorf("got %d passed, %d failed; want 1 and 3\n%s", sum.Passed, sum.Failed, out)
+	}
+	for _, want := range []string{
+		`testdata/failing/failing_test.star:9: assert.eq: got "ok", want "failed"`,
+		`testdata/failing/failing_test.star:10: assert.ne: got "hello prod-web", want anything else`,
+		`testdata/failing/failing_test.star:11: assert.true: got False, want a true value (logs should be empty)`,
+		`testdata/failing/failing_test.star:12: assert.contains: ["a", "b"] does not contain "c"`,
+		`testdata/failing/failing_test.star:13: assert.fails: want a failure matching "boom", but the call succeeded and returned 1`,
+		`testdata/failing/failing_test.star:17:6: key "missing" not in dict`,
+		`testdata/failing/failing_test.star:22: assert.fails: failed with "fail: boom", which does not match "^quiet$"`,
+		"\n1 passed, 3 failed\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.HasSuffix(out, "1 passed, 3 failed\n") {
+		t.Errorf("the summary is not the last line:\n%s", out)
+	}
+}
+
+func TestRunSelectsTestsByName(t *testing.T) {
+	tests := []struct {
+		run          string
+		pass, failed int
+	}{
+		{"^test_passes$", 1, 0},
+		{"fails", 0, 1},
+		{"nothing-matches", 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.run, func(t *testing.T) {
+			sum, out := runFixture(t, []string{"testdata/failing"}, Options{Run: regexp.MustCompile(tt.run)})
+			if sum.Passed != tt.pass || sum.Failed != tt.failed {
+				t.Errorf("-run %q: %d passed, %d failed; want %d, %d\n%s", tt.run, sum.Passed, sum.Failed, tt.pass, tt.failed, out)
+			}
+		})
+	}
+}
+
+func TestVerboseShowsRunsAndLogs(t *testing.T) {
+	_, out := runFixture(t, []string{"testdata/failing/failing_test.star"}, Options{Verbose: true, Run: regexp.MustCompile("collects")})
+	for _, want := range []string{
+		"=== RUN  testdata/failing/failing_test.star: test_collects_every_failure",
+		`runbook.star: INFO greeting name=prod-web`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("-v output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestFindRefusesPathsWithoutTests(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "plain.star"), []byte("def main():\n    pass\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ path, want string }{
+		{dir, "no *_test.star files in " + dir},
+		{filepath.Join(dir, "plain.star"), "want a *_test.star file or a directory"},
+		{filepath.Join(dir, "absent"), "no such file"},
+	} {
+		if _, err := Find([]string{tt.path}); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Find(%s): got %v, want an error containing %q", tt.path, err, tt.want)
+		}
+	}
+}
+
+// golden compares got with the golden file, or rewrites it with -update.
+func golden(t *testing.T, file, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("output differs from %s (go test -update rewrites it):\ngot:\n%s\nwant:\n%s", file, got, want)
+	}
+}
