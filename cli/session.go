@@ -24,6 +24,7 @@ type sessionFlags struct {
 	log      logFlags
 	maxSteps uint64
 	timeout  time.Duration
+	maxMem   byteSize
 }
 
 func (f *sessionFlags) register(fs *pflag.FlagSet) {
@@ -31,6 +32,8 @@ func (f *sessionFlags) register(fs *pflag.FlagSet) {
 	f.log.register(fs)
 	fs.Uint64Var(&f.maxSteps, "max-steps", runtime.DefaultMaxSteps, "stop the runbook after this many Starlark execution steps")
 	fs.DurationVar(&f.timeout, "timeout", 0, "stop the run after this long (e.g. 45m; 0 means no limit); exits 4")
+	f.maxMem = byteSize(runtime.DefaultMaxMemory)
+	fs.Var(&f.maxMem, "max-memory", "fail the run (exit 1) when glrun's heap grows past this, e.g. 512MiB or 2GiB")
 }
 
 // session is one runbook loaded against one target: the resolved target,
@@ -80,6 +83,7 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 	opts := runtime.Options{
 		Predeclared: builtins.Predeclared(ss.env),
 		MaxSteps:    f.maxSteps,
+		MaxMemory:   uint64(f.maxMem),
 		Timeout:     f.timeout,
 		Print: func(_ *starlark.Thread, msg string) {
 			fmt.Fprintln(s.err, msg)

@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBadRunbooks runs each broken runbook of testdata/bad and checks the
+// exit code, that the message names the file and line of the mistake (and
+// says what is wrong), and that nothing at all was sent to the API (not
+// even a token request).
+func TestBadRunbooks(t *testing.T) {
+	cases := []struct {
+		file  string
+		flags []string // besides --sim
+		code  int
+		where string // file:line:col the message must name
+		what  string // what it must say
+	}{
+		{"syntax_error.star", nil, ExitUsage, "syntax_error.star:5:1", "want ':'"},
+		{"unknown_builtin.star", nil, ExitUsage, "unknown_builtin.star:5:5", "undefined: reboot_everything"},
+		{"wrong_types.star", nil, ExitUsage, "wrong_types.star:4:24", `compute.jobs.create: parameter "template"`},
+		// The default step limit (1e8) stops this in a second or two; a
+		// lower one keeps the race-detector run quick.
+		{"infinite_loop.star", []string{"--max-steps", "2000000"}, ExitFailed, "infinite_loop.star:6:11", "exceeded 2000000 execution steps"},
+		{"deep_recursion.star", nil, ExitFailed, "deep_recursion.star:4:12", "function depth called recursively"},
+		// s = s + s doubles per step; the memory watchdog stops it.
+		{"huge_string.star", []string{"--max-memory", "128MiB"}, ExitFailed, "huge_string.star:6:15", "exceeded 128 MiB of memory"},
+		{"load_parent.star", nil, ExitUsage, "load_parent.star:3:6", "escapes the runbook root"},
+		{"load_absolute.star", nil, ExitUsage, "load_absolute.star:3:6", "absolute paths are refused"},
+		{"no_main.star", nil, ExitUsage, "no_main.star", "no main function"},
+		{"fail_message.star", nil, ExitFailed, "fail_message.star:4:9", "the maintenance window is closed"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.file, func(t *testing.T) {
+			s := newTestSim(t)
+			args := append([]string{"run", "--sim"}, tc.flags...)
+			args = append(args, filepath.Join("..", "testdata", "bad", tc.file))
+			r := glrunSim(t, s, args...)
+			if r.code != tc.code {
+				t.Errorf("exit %d, want %d\nstderr:\n%s", r.code, tc.code, r.stderr)
+			}
+			if !strings.Contains(r.stderr, "glrun: "+tc.where) {
+				t.Errorf("stderr should name %q:\n%s", tc.where, r.stderr)
+			}
+			if !strings.Contains(r.stderr, tc.what) {
+				t.Errorf("stderr should say %q:\n%s", tc.what, r.stderr)
+			}
+			if len(r.requests) != 0 {
+				t.Errorf("%d requests sent, want none: %+v", len(r.requests), r.requests)
+			}
+		})
+	}
+}
