@@ -65,6 +65,12 @@ func scalarLit(v any) (*Lit, error) {
 			return nil, fmt.Errorf("integer %d is beyond the range of a filter integer", u)
 		}
 		return &Lit{Kind: KindInt, Int: int64(u)}, nil
+	case reflect.String: // named string types, such as an enum
+		return &Lit{Kind: KindString, Str: rv.String()}, nil
+	case reflect.Bool:
+		return &Lit{Kind: KindBool, Bool: rv.Bool()}, nil
+	case reflect.Float32, reflect.Float64:
+		return decimalLit(rv.Float())
 	case reflect.Slice, reflect.Array:
 		return nil, fmt.Errorf("a list (%T) can only be the right side of in", v)
 	}

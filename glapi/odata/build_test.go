@@ -183,6 +183,9 @@ func TestBuilders(t *testing.T) {
 	}
 }
 
+// namedState is a named string type, as callers use for enums.
+type namedState string
+
 func TestLiteral(t *testing.T) {
 	tests := []struct {
 		v    any
@@ -194,6 +197,7 @@ func TestLiteral(t *testing.T) {
 		{-0.5, "-0.5"},
 		{int8(-3), "-3"},
 		{[]any{1, "a"}, "(1, 'a')"},
+		{namedState("RUNNING"), "'RUNNING'"},
 	}
 	for _, tt := range tests {
 		e, err := Literal(tt.v)

@@ -197,7 +197,7 @@ func (p *parser) parseNot() (Expr, *SyntaxError) {
 	return p.parseCompare()
 }
 
-// compareOps maps the lowercase comparison keywords to their operators.
+// compareOp returns the comparison operator that t spells, if any.
 func compareOp(t token) (CompareOp, bool) {
 	if t.kind != tIdent {
 		return "", false
