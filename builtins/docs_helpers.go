@@ -68,8 +68,9 @@ func helperDocs() []Doc {
 		Doc{Name: "fail",
 			Params: []ParamDoc{
 				{Name: "args", Variadic: true, Desc: "the message's parts (strings as they are, other values as repr)"},
+				{Name: "sep", Default: `" "`, Desc: "what goes between the parts"},
 			},
-			Summary: "Stop the runbook with a message (exit 1); it also takes sep= (default \" \").",
+			Summary: "Stop the runbook with a message (exit 1).",
 			Example: `servers = compute.servers.list(filter = "name eq 'prod-web-01'")
 if len(servers) != 1:
     fail("want exactly one server, found", len(servers))`},

@@ -7,5 +7,7 @@ import "github.com/spf13/cobra"
 func addToolboxCommands(root *cobra.Command, s streams) {
 	root.AddCommand(
 		newDocsCmd(s),
+		newFmtCmd(s),
+		newLintCmd(s),
 	)
 }
