@@ -9,5 +9,7 @@ func addToolboxCommands(root *cobra.Command, s streams) {
 		newDocsCmd(s),
 		newFmtCmd(s),
 		newLintCmd(s),
+		newCompletionCmd(s),
 	)
+	addCompletions(root)
 }
