@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"glrun/builtins"
+	"glrun/runtest"
 	"glrun/runtime"
 )
 
@@ -31,8 +32,13 @@ Nothing runs and nothing is sent. Exits 2 when any file has an error.`,
 			}
 			failed := 0
 			names := builtins.Names()
+			testNames := append(builtins.Names(), runtest.Names()...) // *_test.star files see the test modules
 			for _, f := range files {
-				if err := runtime.Check(f, names); err != nil {
+				fileNames := names
+				if runtest.IsTestFile(f) {
+					fileNames = testNames
+				}
+				if err := runtime.Check(f, fileNames); err != nil {
 					failed++
 					fmt.Fprintln(s.err, err)
 				}
