@@ -284,3 +284,27 @@ func BenchmarkReplayLongestCassette(b *testing.B) {
 		}
 	}
 }
+
+// A replay of a run that waited more than thirty simulated minutes takes
+// none of them: the replay's clock is virtual.
+func TestReplayOfALongWaitTakesNoWallTime(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "long.yaml")
+	args := []string{"../runbooks/firmware_update.star", "group=lab", "batch=2", "poll=5m"}
+	rec := glrunSim(t, newTestSim(t), append([]string{"run", "--sim", "--record", file}, args...)...)
+	if rec.code != 0 {
+		t.Fatalf("recording: exit %d\n%s", rec.code, rec.stderr)
+	}
+	r := replayRun(t, file, args)
+	if goldenOf(r) != goldenOf(rec) {
+		t.Fatalf("replay printed\n%s\nrecording printed\n%s", goldenOf(r), goldenOf(rec))
+	}
+	m := regexp.MustCompile(`\(simulated ([0-9hms.]+)\)`).FindStringSubmatch(r.stderr)
+	if m == nil {
+		t.Fatalf("the replay's report gives no simulated time:\n%s", r.stderr)
+	}
+	waited, err := time.ParseDuration(m[1])
+	t.Logf("the replay waited %s of simulated time", waited)
+	if err != nil || waited < 30*time.Minute {
+		t.Errorf("the replay waited %s of simulated time (%v), want at least 30m", m[1], err)
+	}
+}

@@ -35,7 +35,11 @@ GREENLAKE_CLIENT_ID and GREENLAKE_CLIENT_SECRET (create them in the GreenLake
 workspace under Manage Workspace > API).`,
 		Example: `  glrun run --sim runbooks/power_cycle.star group=prod-web batch=4
   glrun run --region eu-central runbooks/failed_jobs.star days=3
-  glrun run --base-url http://127.0.0.1:8080 runbooks/onboard_user.star email=ana@example.com`,
+  glrun run --base-url http://127.0.0.1:8080 runbooks/onboard_user.star email=ana@example.com
+
+  # record a run (secrets redacted), then replay it offline in milliseconds
+  glrun run --record testdata/cassettes/pc.yaml runbooks/power_cycle.star group=prod-db
+  glrun run --replay testdata/cassettes/pc.yaml runbooks/power_cycle.star group=prod-db`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRunbook(cmd, s, &f, args[0], args[1:])
