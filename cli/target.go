@@ -26,6 +26,7 @@ type targetFlags struct {
 	tokenURL     string
 	tenantACID   string
 	clientID     string
+	profile      string
 	// record and replay are cassette files (flags of 'glrun run', see
 	// cassette.go): record every interaction, or answer from one.
 	record, replay string
@@ -39,6 +40,7 @@ func (f *targetFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.tokenURL, "token-url", "", "OAuth2 token endpoint (env GREENLAKE_TOKEN_URL; default the GreenLake SSO, or <base-url>/as/token.oauth2)")
 	fs.StringVar(&f.tenantACID, "tenant-acid", "", "MSP tenant application customer id, sent as the Tenant-Acid header (env GREENLAKE_TENANT_ACID)")
 	fs.StringVar(&f.clientID, "client-id", "", "API client id (env GREENLAKE_CLIENT_ID); the secret is read from GREENLAKE_CLIENT_SECRET only, never from a flag")
+	fs.StringVar(&f.profile, "profile", "", "use this profile of ~/.config/glrun/config.yaml for what flags and env leave unset (env GLRUN_PROFILE); see 'glrun config'")
 }
 
 // target is a resolved API target: the client configuration, the clock the
@@ -122,5 +124,8 @@ func (f *targetFlags) resolve(cmd *cobra.Command, s streams) (*target, error) {
 		TenantACID: f.tenantACID,
 	}
 	cfg.ApplyEnv(os.Getenv)
+	if err := f.applyProfile(cmd, &cfg, os.Getenv); err != nil {
+		return nil, err
+	}
 	return &target{cfg: cfg, clock: clock.Real{}}, nil
 }

@@ -10,6 +10,7 @@ func addToolboxCommands(root *cobra.Command, s streams) {
 		newFmtCmd(s),
 		newLintCmd(s),
 		newCompletionCmd(s),
+		newConfigCmd(s),
 	)
 	addCompletions(root)
 }

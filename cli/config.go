@@ -1,0 +1,180 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"glrun/config"
+	"glrun/glapi"
+)
+
+// loadProfile reads the configuration file and selects the profile in
+// effect (none is fine). Errors are usage errors naming the file.
+func (f *targetFlags) loadProfile(getenv func(string) string) (*config.File, config.Selection, error) {
+	path, err := config.Path(getenv)
+	if err != nil {
+		return nil, config.Selection{}, withCode(ExitUsage, err)
+	}
+	file, err := config.Load(path)
+	if err != nil {
+		return nil, config.Selection{}, withCode(ExitUsage, err)
+	}
+	file.Path = path
+	sel, err := file.Select(f.profile, getenv)
+	if err != nil {
+		return nil, config.Selection{}, withCode(ExitUsage, err)
+	}
+	return file, sel, nil
+}
+
+// applyProfile fills what flags and environment left unset in cfg from the
+// selected profile: flags > env > profile.
+func (f *targetFlags) applyProfile(cmd *cobra.Command, cfg *glapi.Config, getenv func(string) string) error {
+	_, sel, err := f.loadProfile(getenv)
+	if err != nil || sel.Name == "" {
+		return err
+	}
+	p := sel.Profile
+	for _, fl := range []struct {
+		dst *string
+		v   string
+	}{
+		{&cfg.Region, p.Region}, {&cfg.BaseURL, strings.TrimRight(p.BaseURL, "/")}, {&cfg.TokenURL, p.TokenURL},
+		{&cfg.TenantACID, p.TenantACID}, {&cfg.ClientID, p.ClientID},
+	} {
+		if *fl.dst == "" {
+			*fl.dst = fl.v
+		}
+	}
+	if cfg.ClientSecret.Reveal() == "" {
+		secret, err := p.Secret(cmd.Context(), getenv)
+		if err != nil {
+			return withCode(ExitUsage, fmt.Errorf("profile %q: %w", sel.Name, err))
+		}
+		cfg.ClientSecret = glapi.NewSecret(secret)
+	}
+	return nil
+}
+
+// setting is one value in effect and where it came from.
+type setting struct {
+	Name   string `json:"name"`
+	Value  string `json:"value"`
+	Source string `json:"source"`
+}
+
+func newConfigCmd(s streams) *cobra.Command {
+	var f targetFlags
+	var output string
+	cmd := &cobra.Command{
+		Use:   "config [--profile NAME] [-o text|json]",
+		Short: "Show the GreenLake settings in effect and where each came from",
+		Long: `Show which GreenLake glrun would talk to: region, base URL, token URL, tenant,
+client id and client secret, each with its source. Flags win over environment
+variables (GREENLAKE_*), which win over the profile.
+
+Profiles live in $XDG_CONFIG_HOME/glrun/config.yaml (~/.config/glrun/config.yaml):
+
+  default: prod
+  profiles:
+    prod:
+      region: eu-central
+      client_id: 5f0c3b9e-...
+      client_secret_command: pass show greenlake/prod
+    lab:
+      base_url: http://127.0.0.1:8080
+      client_id: lab-client
+      client_secret_env: LAB_SECRET
+
+--profile NAME or GLRUN_PROFILE=NAME selects one, else 'default'. The secret
+never goes in the file: it comes from an environment variable or a command.
+Secrets are never shown; the secret command is not run by 'glrun config'.`,
+		Example: `  glrun config
+  glrun config --profile lab
+  GLRUN_PROFILE=prod glrun config -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if output != "text" && output != "json" {
+				return usageErrorf("--output %q: want text or json", output)
+			}
+			settings, err := f.settings(cmd, os.Getenv)
+			if err != nil {
+				return err
+			}
+			if output == "json" {
+				b, err := json.MarshalIndent(settings, "", "  ")
+				if err != nil {
+					return fmt.Errorf("encoding settings: %w", err)
+				}
+				_, err = fmt.Fprintln(s.out, string(b))
+				return err
+			}
+			tw := tabwriter.NewWriter(s.out, 0, 4, 2, ' ', 0)
+			for _, st := range settings {
+				v := st.Value
+				if v == "" {
+					v = "-"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t(%s)\n", st.Name, v, st.Source)
+			}
+			return tw.Flush()
+		},
+	}
+	f.register(cmd.Flags())
+	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
+	return cmd
+}
+
+// settings lists every setting in effect with its source, secrets masked.
+func (f *targetFlags) settings(cmd *cobra.Command, getenv func(string) string) ([]setting, error) {
+	file, sel, err := f.loadProfile(getenv)
+	if err != nil {
+		return nil, err
+	}
+	profileSrc := "profile " + sel.Name + " in " + file.Path
+	out := []setting{{Name: "config file", Value: file.Path, Source: "XDG_CONFIG_HOME or ~/.config"}}
+	if _, err := os.Stat(file.Path); err != nil {
+		out[0].Source = "not found; no profiles"
+	}
+	if sel.Name != "" {
+		out = append(out, setting{Name: "profile", Value: sel.Name, Source: sel.Source})
+	} else {
+		out = append(out, setting{Name: "profile", Source: "none selected"})
+	}
+	p := sel.Profile
+	for _, it := range []struct{ name, flag, env, flagVal, profVal, dflt string }{
+		{"region", "region", glapi.EnvRegion, f.region, p.Region, glapi.DefaultRegion},
+		{"base url", "base-url", glapi.EnvBaseURL, f.baseURL, p.BaseURL, ""},
+		{"token url", "token-url", glapi.EnvTokenURL, f.tokenURL, p.TokenURL, ""},
+		{"tenant acid", "tenant-acid", glapi.EnvTenantACID, f.tenantACID, p.TenantACID, ""},
+		{"client id", "client-id", glapi.EnvClientID, f.clientID, p.ClientID, ""},
+	} {
+		st := setting{Name: it.name}
+		switch {
+		case cmd.Flags().Changed(it.flag):
+			st.Value, st.Source = it.flagVal, "flag --"+it.flag
+		case strings.TrimSpace(getenv(it.env)) != "":
+			st.Value, st.Source = strings.TrimSpace(getenv(it.env)), "env "+it.env
+		case sel.Name != "" && it.profVal != "":
+			st.Value, st.Source = it.profVal, profileSrc
+		case it.dflt != "":
+			st.Value, st.Source = it.dflt, "default"
+		default:
+			st.Source = "unset"
+		}
+		out = append(out, st)
+	}
+	secret := setting{Name: "client secret", Source: "unset: set " + glapi.EnvClientSecret + " or a profile's client_secret_env/client_secret_command"}
+	switch {
+	case getenv(glapi.EnvClientSecret) != "":
+		secret.Value, secret.Source = "****", "env "+glapi.EnvClientSecret
+	case sel.Name != "" && p.SecretSource() != "":
+		secret.Value, secret.Source = "****", p.SecretSource()+" in "+profileSrc
+	}
+	return append(out, secret), nil
+}

@@ -1,0 +1,192 @@
+// Package config reads glrun's configuration file: named profiles that say
+// which GreenLake to talk to (region, base URL, tenant, client id) and
+// where the client secret comes from (an environment variable or a
+// command such as `pass show greenlake/prod`). The secret itself is never
+// stored in the file.
+package config
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// EnvProfile selects a profile when --profile is not given.
+const EnvProfile = "GLRUN_PROFILE"
+
+// Profile is one named target.
+type Profile struct {
+	// Region is the Compute Ops Management region (us-west, eu-central,
+	// ap-northeast).
+	Region string `yaml:"region"`
+	// BaseURL sends every API request to this host instead.
+	BaseURL string `yaml:"base_url"`
+	// TokenURL is the OAuth2 token endpoint.
+	TokenURL string `yaml:"token_url"`
+	// TenantACID is the MSP tenant's application customer id.
+	TenantACID string `yaml:"tenant_acid"`
+	// ClientID is the API client id.
+	ClientID string `yaml:"client_id"`
+	// ClientSecretEnv names the environment variable holding the secret.
+	ClientSecretEnv string `yaml:"client_secret_env"`
+	// ClientSecretCommand is a shell command printing the secret, such as
+	// "pass show greenlake/prod".
+	ClientSecretCommand string `yaml:"client_secret_command"`
+}
+
+// File is the configuration file.
+type File struct {
+	// Path is where it was read from ("" when there is none).
+	Path string `yaml:"-"`
+	// Default is the profile used when none is selected.
+	Default string `yaml:"default"`
+	// Profiles are the named profiles.
+	Profiles map[string]Profile `yaml:"profiles"`
+}
+
+// Path returns the configuration file's path: $XDG_CONFIG_HOME/glrun/config.yaml,
+// else ~/.config/glrun/config.yaml.
+func Path(getenv func(string) string) (string, error) {
+	if dir := getenv("XDG_CONFIG_HOME"); dir != "" {
+		return filepath.Join(dir, "glrun", "config.yaml"), nil
+	}
+	home := getenv("HOME")
+	if home == "" {
+		var err error
+		if home, err = os.UserHomeDir(); err != nil {
+			return "", fmt.Errorf("finding the configuration file: %w", err)
+		}
+	}
+	return filepath.Join(home, ".config", "glrun", "config.yaml"), nil
+}
+
+// Load reads the file at path. A missing file is an empty configuration.
+// Unknown keys are errors naming the line, so a typo does not silently
+// drop a setting.
+func Load(path string) (*File, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &File{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	f := &File{Path: path}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(f); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: %w (want default: NAME and profiles: NAME: {region, base_url, token_url, tenant_acid, client_id, client_secret_env, client_secret_command})", path, err)
+	}
+	for name, p := range f.Profiles {
+		if p.ClientSecretEnv != "" && p.ClientSecretCommand != "" {
+			return nil, fmt.Errorf("%s: profile %q: give client_secret_env or client_secret_command, not both", path, name)
+		}
+	}
+	if f.Default != "" {
+		if _, ok := f.Profiles[f.Default]; !ok {
+			return nil, fmt.Errorf("%s: default profile %q is not defined (profiles: %s)", path, f.Default, strings.Join(f.Names(), ", "))
+		}
+	}
+	return f, nil
+}
+
+// Names returns the profile names, sorted.
+func (f *File) Names() []string {
+	out := make([]string, 0, len(f.Profiles))
+	for k := range f.Profiles {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Selection is the profile in effect and why.
+type Selection struct {
+	// Name is the profile's name, "" when none is in effect.
+	Name string
+	// Source says what selected it: "--profile", "GLRUN_PROFILE" or
+	// "default in PATH".
+	Source string
+	// Profile is the profile's settings.
+	Profile Profile
+}
+
+// Select picks the profile: flag (from --profile) first, then the
+// GLRUN_PROFILE environment variable, then the file's default. An unknown
+// name is an error listing the profiles.
+func (f *File) Select(flag string, getenv func(string) string) (Selection, error) {
+	name, source := flag, "--profile"
+	if name == "" {
+		name, source = strings.TrimSpace(getenv(EnvProfile)), EnvProfile
+	}
+	if name == "" {
+		name, source = f.Default, "default in "+f.Path
+	}
+	if name == "" {
+		return Selection{}, nil
+	}
+	p, ok := f.Profiles[name]
+	if !ok {
+		where := f.Path
+		if where == "" {
+			where = "the configuration file (there is none)"
+		}
+		known := strings.Join(f.Names(), ", ")
+		if known == "" {
+			known = "none"
+		}
+		return Selection{}, fmt.Errorf("profile %q (from %s) is not defined in %s; profiles: %s", name, source, where, known)
+	}
+	return Selection{Name: name, Source: source, Profile: p}, nil
+}
+
+// SecretSource describes where the profile's secret comes from, without
+// revealing it: "env NAME", "command `...`" or "".
+func (p Profile) SecretSource() string {
+	switch {
+	case p.ClientSecretEnv != "":
+		return "env " + p.ClientSecretEnv
+	case p.ClientSecretCommand != "":
+		return "command `" + p.ClientSecretCommand + "`"
+	}
+	return ""
+}
+
+// Secret returns the client secret from the profile's environment
+// variable or command ("" when the profile names neither). The command
+// runs with sh -c; its first line of output is the secret (as `pass show`
+// prints it). Errors never contain the secret.
+func (p Profile) Secret(ctx context.Context, getenv func(string) string) (string, error) {
+	switch {
+	case p.ClientSecretEnv != "":
+		v := strings.TrimSpace(getenv(p.ClientSecretEnv))
+		if v == "" {
+			return "", fmt.Errorf("client_secret_env: environment variable %s is empty or unset", p.ClientSecretEnv)
+		}
+		return v, nil
+	case p.ClientSecretCommand != "":
+		var stderr bytes.Buffer
+		cmd := exec.CommandContext(ctx, "sh", "-c", p.ClientSecretCommand)
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			return "", fmt.Errorf("client_secret_command `%s`: %w: %s", p.ClientSecretCommand, err, strings.TrimSpace(stderr.String()))
+		}
+		first, _, _ := strings.Cut(string(out), "\n")
+		if first = strings.TrimSpace(first); first == "" {
+			return "", fmt.Errorf("client_secret_command `%s` printed nothing", p.ClientSecretCommand)
+		}
+		return first, nil
+	}
+	return "", nil
+}
