@@ -200,3 +200,35 @@ func setPower(t *testing.T, s *sim.Sim, name, state string) {
 		t.Fatal(err)
 	}
 }
+
+// Plan and apply work with --base-url too (here a simulator served on
+// loopback, as 'glrun sim serve' does).
+func TestPlanAndApplyWithBaseURL(t *testing.T) {
+	s := newTestSim(t)
+	base, err := s.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	t.Setenv("GREENLAKE_CLIENT_ID", sim.DemoClientID)
+	t.Setenv("GREENLAKE_CLIENT_SECRET", sim.DemoClientSecret)
+	out := filepath.Join(t.TempDir(), "p.json")
+	r := glrunSim(t, s, "plan", "--base-url", base, "../runbooks/onboard_user.star", "email=ana@example.com", "-o", out)
+	if r.code != 0 || len(sentChanges(r)) != 0 {
+		t.Fatalf("plan: exit %d, %d changes sent\n%s", r.code, len(sentChanges(r)), r.stderr)
+	}
+	p := readPlan(t, out)
+	if p.Target.Kind != "base-url" || p.Target.Compute != base {
+		t.Errorf("target %+v, want base-url %s", p.Target, base)
+	}
+	a := glrunSim(t, s, "apply", "--base-url", base, out)
+	if a.code != 0 {
+		t.Fatalf("apply: exit %d\n%s", a.code, a.stderr)
+	}
+	if diff := cmp.Diff(plannedChanges(p, nil), sentChanges(a)); diff != "" {
+		t.Errorf("apply sent (-planned +sent):\n%s", diff)
+	}
+	if !hasUser(s.Users(), "ana@example.com") {
+		t.Errorf("the apply did not invite ana@example.com")
+	}
+}
