@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"sort"
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
@@ -143,14 +142,4 @@ func frozenList(vs []starlark.Value) *starlark.List {
 	l := starlark.NewList(vs)
 	l.Freeze()
 	return l
-}
-
-// sortedKeys returns the keys of m, sorted.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
