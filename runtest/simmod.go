@@ -31,6 +31,7 @@ func (tc *testCase) simModule() *starlarkstruct.Module {
 		"add_servers":   tc.simAddServers,
 		"requests":      tc.simRequests,
 		"advance":       tc.simAdvance,
+		"faults":        tc.simFaults,
 	}
 	members := starlark.StringDict{}
 	for name, fn := range fns {

@@ -140,16 +140,18 @@ func (s *Sim) pickFault(r *http.Request) fault {
 	if r.URL.Path == tokenPath || family(r.URL.Path) == "" {
 		return fault{}
 	}
-	f := fault{latency: s.faults.Latency}
-	if len(s.faults.Rates) == 0 {
+	s.faultMu.Lock()
+	faults := s.faults // SetFaults may replace it
+	f := fault{latency: faults.Latency}
+	if len(faults.Rates) == 0 {
+		s.faultMu.Unlock()
 		return f
 	}
-	s.faultMu.Lock()
 	x := s.faultRng.Float64()
 	s.faultMu.Unlock()
 	var cum float64
 	for _, k := range rateKinds {
-		cum += s.faults.Rates[k]
+		cum += faults.Rates[k]
 		if x < cum {
 			f.kind = k
 			if n, err := strconv.Atoi(k); err == nil {
