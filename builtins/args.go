@@ -2,6 +2,7 @@ package builtins
 
 import (
 	"fmt"
+	"glrun/internal/suggest"
 	"strings"
 	"time"
 
@@ -97,7 +98,7 @@ func bindArgs(fn string, args starlark.Tuple, kwargs []starlark.Tuple, params ..
 		i := a.index(name)
 		if i < 0 {
 			want := "one of the parameters " + a.paramList()
-			if s := closest(name, a.names); s != "" {
+			if s := suggest.Closest(name, a.names); s != "" {
 				want += fmt.Sprintf(" (did you mean %q?)", s)
 			}
 			return nil, &ArgError{Fn: fn, Param: name, Want: want,
@@ -317,36 +318,4 @@ func (a *Args) Callable(param string) (starlark.Callable, error) {
 		return nil, a.Error(param, "a function")
 	}
 	return c, nil
-}
-
-// closest returns the candidate nearest to name by edit distance, if it is
-// near enough to be a likely typo, else "".
-func closest(name string, candidates []string) string {
-	best, bestD := "", len(name)/2+2
-	for _, c := range candidates {
-		if d := editDistance(name, c); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"glrun/internal/suggest"
 	"slices"
 	"strconv"
 	"strings"
@@ -82,8 +83,8 @@ func (rb *Runbook) bind(fn *starlark.Function, given map[string]string) ([]starl
 		switch {
 		case fn.HasKwargs():
 			kwargs = append(kwargs, starlark.Tuple{starlark.String(name), starlark.String(given[name])})
-		case suggest(name, names) != "":
-			problems = append(problems, fmt.Sprintf("unknown parameter %s (did you mean %s?)", name, suggest(name, names)))
+		case suggest.Closest(name, names) != "":
+			problems = append(problems, fmt.Sprintf("unknown parameter %s (did you mean %s?)", name, suggest.Closest(name, names)))
 		default:
 			problems = append(problems, fmt.Sprintf("unknown parameter %s", name))
 		}

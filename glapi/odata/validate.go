@@ -2,6 +2,7 @@ package odata
 
 import (
 	"fmt"
+	"glrun/internal/suggest"
 	"sort"
 	"strings"
 )
@@ -108,20 +109,20 @@ func checkPath(resource string, ps []property, path string) error {
 		perr.Reason = "no such property; for the null literal write null"
 		return perr
 	}
-	perr.Suggestion = suggest(ps, path)
+	perr.Suggestion = suggestProperty(ps, path)
 	return perr
 }
 
-// suggest returns the allowed property closest to path (case-insensitive
+// suggestProperty returns the allowed property closest to path (case-insensitive
 // edit distance, at most a third of the length and at least 2), or "".
-func suggest(ps []property, path string) string {
+func suggestProperty(ps []property, path string) string {
 	best, bestD := "", 0
 	for _, p := range ps {
 		cands := []string{p.name}
 		if p.nested {
 			// "hardware/x" misspelt as "hardwre/x": compare the first segment.
 			if i := strings.IndexByte(path, '/'); i > 0 {
-				if d := distance(strings.ToLower(path[:i]), strings.ToLower(p.name)); d <= limit(p.name) {
+				if d := suggest.Distance(strings.ToLower(path[:i]), strings.ToLower(p.name)); d <= limit(p.name) {
 					cand := p.name + path[i:]
 					if best == "" || d < bestD {
 						best, bestD = cand, d
@@ -130,7 +131,7 @@ func suggest(ps []property, path string) string {
 			}
 		}
 		for _, c := range cands {
-			d := distance(strings.ToLower(path), strings.ToLower(c))
+			d := suggest.Distance(strings.ToLower(path), strings.ToLower(c))
 			if d <= limit(c) && (best == "" || d < bestD) {
 				best, bestD = c, d
 			}
@@ -154,25 +155,4 @@ func limit(name string) int {
 		return n
 	}
 	return 2
-}
-
-// distance is the Levenshtein distance between a and b, in bytes.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
