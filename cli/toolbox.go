@@ -11,6 +11,7 @@ func addToolboxCommands(root *cobra.Command, s streams) {
 		newLintCmd(s),
 		newCompletionCmd(s),
 		newConfigCmd(s),
+		newReplCmd(s),
 	)
 	addCompletions(root)
 }

@@ -1,0 +1,249 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"go.starlark.net/starlark"
+	"go.starlark.net/syntax"
+
+	"glrun/builtins"
+	"glrun/glapi"
+	"glrun/plan"
+)
+
+// replFlags are the flags of 'glrun repl'.
+type replFlags struct {
+	sessionFlags
+	// live sends changes to a GreenLake target; without it they are planned
+	// only (as 'glrun plan' does).
+	live bool
+}
+
+func newReplCmd(s streams) *cobra.Command {
+	var f replFlags
+	cmd := &cobra.Command{
+		Use:   "repl [flags] [FILE]",
+		Short: "An interactive Starlark session with every builtin loaded",
+		Long: `Start an interactive Starlark session with every builtin a runbook sees
+(compute, identity, workspaces, odata, log, parallel, json, time ...), against
+the same targets as 'glrun run'. With FILE, the runbook's top-level names
+(its helpers and main) are loaded too.
+
+Type a statement or an expression; the value of an expression is printed, and
+also kept in _. A block (def, if, for ...) ends with a blank line. An error is
+printed and the session goes on. End the session with Ctrl-D (end of input);
+Ctrl-C stops the running statement and ends the session.
+
+Against GreenLake itself (not --sim, a loopback --base-url or --replay),
+changes are planned, not sent, unless --live is given: reads show real data,
+compute.jobs.create answers with a planned job.
+
+Standard input need not be a terminal: 'glrun repl --sim < script.star' runs
+the lines one by one and prints each expression's value (no prompts).`,
+		Example: `  glrun repl --sim
+  >>> servers = compute.servers.list(filter = "powerState eq 'ON'")
+  >>> len(servers)
+  12
+  >>> [s.name for s in servers][:2]
+  ["prod-web-01", "prod-web-02"]
+  >>> def names(group):
+  ...     return [s.name for s in compute.servers.list(filter = odata.filter("contains(name, {})", group))]
+  ...
+  >>> names("prod-db")
+
+  # try a runbook's helpers
+  glrun repl --sim runbooks/power_cycle.star
+
+  # scripted, without a terminal
+  echo 'len(identity.users.list())' | glrun repl --sim`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runRepl(cmd, s, &f, args)
+		},
+	}
+	f.register(cmd.Flags())
+	cmd.Flags().BoolVar(&f.live, "live", false, "against GreenLake itself: send changes (by default they are planned, not sent)")
+	return cmd
+}
+
+// runRepl opens a session on FILE (or on an empty runbook) and reads,
+// evaluates and prints until the end of input.
+func runRepl(cmd *cobra.Command, s streams, f *replFlags, args []string) error {
+	path := ""
+	if len(args) == 1 {
+		path = args[0]
+	} else {
+		dir, err := os.MkdirTemp("", "glrun-repl-")
+		if err != nil {
+			return fmt.Errorf("repl: making an empty runbook: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		path = filepath.Join(dir, "repl.star")
+		if err := os.WriteFile(path, nil, 0o600); err != nil {
+			return fmt.Errorf("repl: making an empty runbook: %w", err)
+		}
+	}
+	var mode glapi.Mode
+	dry := !f.live && needsApproval(&f.target, os.Getenv)
+	clk := &clockRef{}
+	if dry {
+		mode = plan.NewDryRun(clk)
+	}
+	ss, err := openSession(cmd, s, &f.sessionFlags, path, mode)
+	if err != nil {
+		return err
+	}
+	defer ss.Close()
+	clk.c = ss.target.clock
+	interactive := isTerminalInput(s.in)
+	if interactive {
+		fmt.Fprintf(s.err, "glrun repl: %s", ss.target.describe())
+		if dry {
+			fmt.Fprint(s.err, " (changes are planned, not sent; --live sends them)")
+		}
+		fmt.Fprintln(s.err, "\nEvery builtin is loaded. A block ends with a blank line; Ctrl-D ends the session.")
+	}
+	r := &repl{
+		ctx:         cmd.Context(),
+		ss:          ss,
+		in:          bufio.NewReader(s.in),
+		out:         s.out,
+		errw:        s.err,
+		interactive: interactive,
+		globals:     starlark.StringDict{},
+	}
+	for name, v := range builtins.Predeclared(ss.env) {
+		r.globals[name] = v
+	}
+	for name, v := range ss.runbook.Globals() {
+		r.globals[name] = v
+	}
+	return r.loop()
+}
+
+// repl is one interactive session: the globals its statements share and
+// where it reads and writes.
+type repl struct {
+	ctx         context.Context
+	ss          *session
+	in          *bufio.Reader
+	out, errw   io.Writer
+	interactive bool
+	globals     starlark.StringDict
+	chunk       int // statements read so far, for thread names
+}
+
+// loop reads and runs one statement at a time until the end of input or
+// until the session's context is cancelled (Ctrl-C).
+func (r *repl) loop() error {
+	for {
+		if err := r.ctx.Err(); err != nil {
+			return withCode(ExitInterrupt, errors.New("repl: interrupted"))
+		}
+		eof, err := r.step()
+		if err != nil {
+			return err
+		}
+		if eof {
+			if r.interactive {
+				fmt.Fprintln(r.out)
+			}
+			return nil
+		}
+	}
+}
+
+// step reads one compound statement, runs it and prints the value of an
+// expression. Starlark errors are printed, not returned: only a failure to
+// read input ends the session with an error.
+func (r *repl) step() (eof bool, err error) {
+	var readErr error
+	prompt := ">>> "
+	lines, endedBlock := 0, false
+	readline := func() ([]byte, error) {
+		if r.interactive {
+			fmt.Fprint(r.out, prompt)
+		}
+		prompt = "... "
+		line, err := r.in.ReadString('\n')
+		if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+			if !errors.Is(err, io.EOF) {
+				readErr = err
+				return nil, err
+			}
+			if lines > 0 && !endedBlock {
+				// The input ended inside a block: end the block as a
+				// blank line would, and run it.
+				endedBlock = true
+				return []byte("\n"), nil
+			}
+			eof = true
+			return nil, err
+		}
+		lines++
+		if !strings.HasSuffix(line, "\n") {
+			line += "\n"
+		}
+		return []byte(line), nil
+	}
+	opts := &syntax.FileOptions{Set: true, While: true, TopLevelControl: true, GlobalReassign: true, LoadBindsGlobally: true}
+	f, perr := opts.ParseCompoundStmt("<repl>", readline)
+	if readErr != nil {
+		return false, withCode(ExitFailed, fmt.Errorf("repl: reading standard input: %w", readErr))
+	}
+	if perr != nil {
+		if eof {
+			return true, nil
+		}
+		r.printError(perr)
+		return false, nil
+	}
+	r.chunk++
+	thread := r.ss.runbook.NewThread(r.ctx, fmt.Sprintf("repl#%d", r.chunk))
+	thread.Print = func(_ *starlark.Thread, msg string) { fmt.Fprintln(r.out, msg) }
+	if expr := soleExpr(f); expr != nil {
+		v, err := starlark.EvalExprOptions(f.Options, thread, expr, r.globals)
+		if err != nil {
+			r.printError(err)
+			return false, nil
+		}
+		r.globals["_"] = v
+		if v != starlark.None {
+			fmt.Fprintln(r.out, v.String())
+		}
+		return false, nil
+	}
+	if err := starlark.ExecREPLChunk(f, thread, r.globals); err != nil {
+		r.printError(err)
+	}
+	return false, nil
+}
+
+// soleExpr returns the expression when f is a single expression statement.
+func soleExpr(f *syntax.File) syntax.Expr {
+	if len(f.Stmts) == 1 {
+		if st, ok := f.Stmts[0].(*syntax.ExprStmt); ok {
+			return st.X
+		}
+	}
+	return nil
+}
+
+// printError prints a Starlark error with its backtrace, and the session
+// goes on.
+func (r *repl) printError(err error) {
+	var ee *starlark.EvalError
+	if errors.As(err, &ee) {
+		fmt.Fprintln(r.errw, ee.Backtrace())
+		return
+	}
+	fmt.Fprintln(r.errw, err)
+}
