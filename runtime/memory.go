@@ -8,7 +8,11 @@ import (
 )
 
 // DefaultMaxMemory is the heap size used when Options.MaxMemory is 0.
-const DefaultMaxMemory uint64 = 1 << 30
+// Half a GiB holds a listing of a hundred thousand jobs several times over,
+// yet a runaway s = s + s loop reaches it within a few seconds: the last
+// doublings before a larger limit cost far more time in page faults than
+// all the steps before them.
+const DefaultMaxMemory uint64 = 512 << 20
 
 // heapMetric is the live-plus-unswept heap size, cheap to read without
 // stopping the world.
