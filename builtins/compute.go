@@ -92,8 +92,9 @@ func listBuiltin(env *Env, fn string, list func(*glapi.Client) lister) *starlark
 			return nil, err
 		}
 		var vals []starlark.Value
+		var conv Converter // shares field names and repeated strings between items
 		err = list(c)(ctx, glapi.ListOptions{Filter: filter, Limit: limit}, func(o glapi.Object) error {
-			vals = append(vals, ToStarlark(o))
+			vals = append(vals, conv.Value(o))
 			return nil
 		})
 		if err != nil {

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	libtime "go.starlark.net/lib/time"
@@ -28,25 +30,53 @@ const maxConvertDepth = 64
 // become Secret values that print as <redacted>; time.Time becomes a time
 // value of the time module. Starlark values are returned as they are.
 func ToStarlark(v any) starlark.Value {
+	var c Converter
+	return c.Value(v)
+}
+
+// Limits of what a Converter shares.
+const (
+	maxInternLen    = 64   // longer strings are rarely repeated
+	maxInternedStrs = 8192 // the table stops growing here
+	maxShapes       = 256  // distinct field name sets remembered
+)
+
+// emptyRecord is the one record with no fields ({} in JSON); records are
+// immutable, so every empty object can be it.
+var emptyRecord = &Record{}
+
+// Converter is ToStarlark for many values at once, such as the items of
+// a list builtin: it shares what repeats between them, so a list of 100,000
+// jobs keeps one copy of the field names of a job, one boxed value of each
+// repeated short string ("COMPLETE", a template id, a server id) and one
+// empty record, instead of 100,000 of each. The zero value is ready to
+// use; a Converter is not safe for concurrent use.
+type Converter struct {
+	shapes map[string][]string       // field names joined by NUL -> shared sorted names
+	strs   map[string]starlark.Value // interned short strings
+}
+
+// Value converts v as ToStarlark does.
+func (c *Converter) Value(v any) starlark.Value {
 	switch v := v.(type) {
 	case nil:
 		return starlark.None
 	case starlark.Value:
 		return v
 	case glapi.Object:
-		return objectToRecord(v)
+		return c.record(v)
 	case map[string]any:
-		return objectToRecord(v)
+		return c.record(v)
 	case []any:
-		return frozenList(len(v), func(i int) any { return v[i] })
+		return c.list(len(v), func(i int) any { return v[i] })
 	case []glapi.Object:
-		return frozenList(len(v), func(i int) any { return v[i] })
+		return c.list(len(v), func(i int) any { return v[i] })
 	case []map[string]any:
-		return frozenList(len(v), func(i int) any { return v[i] })
+		return c.list(len(v), func(i int) any { return v[i] })
 	case []string:
-		return frozenList(len(v), func(i int) any { return v[i] })
+		return c.list(len(v), func(i int) any { return v[i] })
 	case string:
-		return starlark.String(v)
+		return c.str(v)
 	case bool:
 		return starlark.Bool(v)
 	case json.Number:
@@ -91,22 +121,63 @@ func ToStarlark(v any) starlark.Value {
 		if err := dec.Decode(&decoded); err != nil {
 			return starlark.String(string(b))
 		}
-		return ToStarlark(decoded)
+		return c.Value(decoded)
 	}
 }
 
-func objectToRecord(m map[string]any) *Record {
-	fields := make(map[string]starlark.Value, len(m))
-	for k, v := range m {
-		fields[k] = ToStarlark(v)
+// str returns s as a Starlark value, the same boxed value for the same
+// short string.
+func (c *Converter) str(s string) starlark.Value {
+	if len(s) > maxInternLen {
+		return starlark.String(s)
 	}
-	return NewRecord(fields)
+	if v, ok := c.strs[s]; ok {
+		return v
+	}
+	v := starlark.Value(starlark.String(s))
+	if c.strs == nil {
+		c.strs = make(map[string]starlark.Value)
+	}
+	if len(c.strs) < maxInternedStrs {
+		c.strs[s] = v
+	}
+	return v
 }
 
-func frozenList(n int, at func(int) any) *starlark.List {
+// record converts an object, sharing its sorted field names with the
+// objects of the same shape converted before.
+func (c *Converter) record(m map[string]any) *Record {
+	if len(m) == 0 {
+		return emptyRecord
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	shape := strings.Join(keys, "\x00")
+	if shared, ok := c.shapes[shape]; ok {
+		keys = shared
+	} else {
+		if c.shapes == nil {
+			c.shapes = make(map[string][]string)
+		}
+		if len(c.shapes) < maxShapes {
+			c.shapes[shape] = keys
+		}
+	}
+	vals := make([]starlark.Value, len(keys))
+	for i, k := range keys {
+		vals[i] = c.Value(m[k])
+	}
+	return &Record{keys: keys, vals: vals}
+}
+
+// list converts a JSON array into a frozen list.
+func (c *Converter) list(n int, at func(int) any) *starlark.List {
 	elems := make([]starlark.Value, n)
 	for i := range elems {
-		elems[i] = ToStarlark(at(i))
+		elems[i] = c.Value(at(i))
 	}
 	l := starlark.NewList(elems)
 	l.Freeze()
@@ -180,8 +251,8 @@ func fromStarlark(v starlark.Value, depth int, redact bool) (any, error) {
 		return v.String(), nil
 	case *Record:
 		out := make(map[string]any, v.Len())
-		for _, k := range v.keys {
-			x, err := fromStarlark(v.fields[k], depth+1, redact)
+		for i, k := range v.keys {
+			x, err := fromStarlark(v.vals[i], depth+1, redact)
 			if err != nil {
 				return nil, fmt.Errorf("field %q: %w", k, err)
 			}

@@ -50,8 +50,9 @@ func usersList(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
 		return nil, err
 	}
 	var users []starlark.Value // streamed a page at a time, as in listBuiltin
+	var conv Converter
 	err = c.Users.ListFunc(ctx, glapi.ListOptions{Filter: filter, Limit: limit}, func(u glapi.Object) error {
-		users = append(users, ToStarlark(u))
+		users = append(users, conv.Value(u))
 		return nil
 	})
 	if err != nil {
