@@ -12,6 +12,7 @@ func addToolboxCommands(root *cobra.Command, s streams) {
 		newCompletionCmd(s),
 		newConfigCmd(s),
 		newReplCmd(s),
+		newNewCmd(s),
 	)
 	addCompletions(root)
 }
