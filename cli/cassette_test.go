@@ -107,9 +107,6 @@ func replayRun(t *testing.T, file string, args []string) result {
 // Record against the stand-alone simulator, stop it, replay: the same
 // output and exit code, with nothing listening any more.
 func TestRecordAgainstSimServeStopItThenReplay(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a process and waits on simulated jobs in real time")
-	}
 	dir := t.TempDir()
 	recorded := recordAgainst(t, dir) // the simulator process has exited here
 	for _, run := range cassetteRuns {

@@ -77,9 +77,6 @@ func startSimServe(t *testing.T, extra ...string) string {
 // over real HTTP with a real token exchange, through --base-url and the
 // demo credentials — as an operator would run them against GreenLake.
 func TestRunbooksAgainstSimServeInAnotherProcess(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a process and waits on simulated jobs in real time")
-	}
 	logPath := filepath.Join(t.TempDir(), "requests.jsonl")
 	base := startSimServe(t, "--time-scale", "1200", "--request-log", logPath)
 	t.Setenv("GREENLAKE_CLIENT_ID", sim.DemoClientID)

@@ -24,8 +24,8 @@ const (
 
 // Faults says which faults the simulator injects into API requests (never
 // into token requests): each rate kind is the probability that a request
-// gets that fault; Latency delays every API request on the simulator's
-// clock; TokenTTL shortens token lifetimes; Seed makes the draws
+// gets that fault; Latency delays every API request (on the wall clock,
+// or on Options.Clock when one is given); TokenTTL shortens token lifetimes; Seed makes the draws
 // reproducible.
 type Faults struct {
 	// Rates by kind: "429", "500", "502", "503", "504", "reset-before",

@@ -106,7 +106,7 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	f := s.pickFault(r)
 	if f.latency > 0 {
-		_ = s.clock.Sleep(r.Context(), f.latency)
+		_ = s.latencyClock.Sleep(r.Context(), f.latency)
 	}
 	if f.kind == faultResetBefore {
 		entry.Time, entry.Fault = s.clock.Now(), f.kind

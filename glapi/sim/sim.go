@@ -70,6 +70,7 @@ type Options struct {
 type Sim struct {
 	clock        clock.Clock
 	tokenClock   clock.Clock
+	latencyClock clock.Clock // waits out the latency fault
 	clientID     string
 	clientSecret string
 	tokenTTL     time.Duration
@@ -115,6 +116,13 @@ func New(opts Options) *Sim {
 	}
 	if s.tokenClock == nil {
 		s.tokenClock = clock.Real{}
+	}
+	// Injected latency stands for the network, so it is wall time unless
+	// the simulator runs on a clock of its own (tests): 20ms stays 20ms
+	// whatever --time-scale does to job life cycles.
+	s.latencyClock = opts.Clock
+	if s.latencyClock == nil {
+		s.latencyClock = clock.Real{}
 	}
 	if s.clientID == "" {
 		s.clientID = DemoClientID
