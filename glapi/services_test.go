@@ -38,7 +38,6 @@ func TestPlusInIDsTravelsEscaped(t *testing.T) {
 	}
 }
 
-
 // TestFilterEncodedAndValidated: a filter travels percent-encoded (%20,
 // %2B, never form-encoded); an invalid one is refused before sending.
 func TestFilterEncodedAndValidated(t *testing.T) {
