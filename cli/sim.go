@@ -31,17 +31,23 @@ func newSimServeCmd(s streams) *cobra.Command {
 	var (
 		addr, clientID, clientSecret, requestLog, faults string
 		timeScale                                        float64
+		grow                                             simGrowth
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the simulator over HTTP until interrupted",
 		Example: `  glrun sim serve --addr 127.0.0.1:8080 --request-log requests.jsonl
   glrun run --base-url http://127.0.0.1:8080 runbooks/power_cycle.star group=prod-web
-    (with GREENLAKE_CLIENT_ID and GREENLAKE_CLIENT_SECRET set to the values it prints)`,
+    (with GREENLAKE_CLIENT_ID and GREENLAKE_CLIENT_SECRET set to the values it prints)
+  glrun sim serve --addr 127.0.0.1:8080 --servers 188 --jobs 100000 --faults latency=20ms
+    (a 200-server "lab" group and 100,000 finished jobs, 20ms per request: bench/run.sh)`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if timeScale <= 0 {
 				return usageErrorf("--time-scale must be a positive number, got %v", timeScale)
+			}
+			if err := grow.check(); err != nil {
+				return err
 			}
 			opts := sim.Options{ClientID: clientID, ClientSecret: clientSecret, TimeScale: timeScale}
 			if faults != "" {
@@ -63,7 +69,7 @@ func newSimServeCmd(s streams) *cobra.Command {
 			if err != nil {
 				return usageErrorf("--addr %s: %v", addr, err)
 			}
-			return serveSim(cmd.Context(), s.out, l, opts)
+			return serveSim(cmd.Context(), s.out, l, opts, grow.apply)
 		},
 	}
 	f := cmd.Flags()
@@ -73,12 +79,13 @@ func newSimServeCmd(s streams) *cobra.Command {
 	f.StringVar(&requestLog, "request-log", "", "append one JSON line per request received to this file")
 	f.Float64Var(&timeScale, "time-scale", 1, "run simulated time this many times faster than real time")
 	f.StringVar(&faults, "faults", "", "inject faults, e.g. 429=0.2,503=0.05,reset-after=0.02,latency=20ms,token-ttl=5m,seed=7")
+	grow.register(f)
 	return cmd
 }
 
 // serveSim serves the simulator on l until ctx is done, after printing how
 // to reach it.
-func serveSim(ctx context.Context, out io.Writer, l net.Listener, opts sim.Options) error {
+func serveSim(ctx context.Context, out io.Writer, l net.Listener, opts sim.Options, prepare func(*sim.Sim) error) error {
 	if opts.ClientID == "" {
 		opts.ClientID = sim.DemoClientID
 	}
@@ -86,6 +93,11 @@ func serveSim(ctx context.Context, out io.Writer, l net.Listener, opts sim.Optio
 		opts.ClientSecret = sim.DemoClientSecret
 	}
 	s := sim.New(opts)
+	if prepare != nil {
+		if err := prepare(s); err != nil {
+			return err
+		}
+	}
 	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	base := "http://" + l.Addr().String()
 	fmt.Fprintf(out, "glrun simulator listening on %s\n", base)
