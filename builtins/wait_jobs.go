@@ -5,15 +5,23 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"glrun/glapi"
 	"glrun/glapi/odata"
 )
 
 // maxIDFilterLen bounds the length of one `id in (...)` filter built by
-// wait_all, so the request line stays a sane length; more jobs take more
-// requests per poll.
-const maxIDFilterLen = 1500
+// wait_all. Encoded, a job id costs about 48 characters of query ('uuid',
+// with quotes, comma and space escaped), so 6000 characters of filter (150
+// ids) keep the request line under 8 KiB, the limit of common proxies and
+// API gateways. The jobs page limit (1000) cannot be reached this way: a
+// 1000-id filter would be a 48 KB URL. See listJobs for how a large wait
+// still costs ceil(N / 1000) requests per poll.
+const maxIDFilterLen = 6000
+
+// jobsPageLimit is the largest page GET /jobs returns (seed 001).
+const jobsPageLimit = 1000
 
 // Job states and result codes (seed 001).
 const (
@@ -120,15 +128,48 @@ func jobWaitKind(jobs *glapi.JobsService, single bool) waitKind {
 	return k
 }
 
-// listJobs fetches pending with one list request per batch; a job missing
-// from the answers is fetched by id.
+// listJobs fetches pending with as few list requests as it can:
+//
+//   - up to 150 jobs: one `id in (...)` request;
+//   - more, when their creation times are known: the jobs created since the
+//     earliest of them (`createdAt ge T`, pages of 1000), reading at most as
+//     many pages as id batches would cost less one; in a workspace where no
+//     one else creates jobs meanwhile that is ceil(N / 1000) requests;
+//   - whatever that window did not cover: `id in (...)` batches of 150;
+//   - a job missing from every answer: fetched by id.
 func listJobs(ctx context.Context, jobs *glapi.JobsService, pending []glapi.Object) ([]glapi.Object, error) {
 	ids := make([]string, len(pending))
 	for i, p := range pending {
 		ids[i] = p.ID()
 	}
 	found := map[string]glapi.Object{}
-	for _, batch := range batchIDs(ids, maxIDFilterLen) {
+	batches := batchIDs(ids, maxIDFilterLen)
+	if since, ok := earliestCreated(pending); ok && len(batches) > 1 {
+		want := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			want[id] = true
+		}
+		err := jobs.ListFunc(ctx, glapi.ListOptions{
+			Filter: "createdAt ge " + since.Format(time.RFC3339Nano),
+			Limit:  (len(batches) - 1) * jobsPageLimit, PageSize: jobsPageLimit,
+		}, func(j glapi.Object) error {
+			if want[j.ID()] {
+				found[j.ID()] = j
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("list jobs: %w", err)
+		}
+		var rest []string
+		for _, id := range ids {
+			if _, ok := found[id]; !ok {
+				rest = append(rest, id)
+			}
+		}
+		batches = batchIDs(rest, maxIDFilterLen)
+	}
+	for _, batch := range batches {
 		vals := make([]any, len(batch))
 		for i, id := range batch {
 			vals[i] = id
@@ -158,6 +199,22 @@ func listJobs(ctx context.Context, jobs *glapi.JobsService, pending []glapi.Obje
 		out[i] = j
 	}
 	return out, nil
+}
+
+// earliestCreated returns the earliest createdAt of jobs, when every one
+// has a valid one (records from create, get or list; not bare ids).
+func earliestCreated(jobs []glapi.Object) (time.Time, bool) {
+	var first time.Time
+	for _, j := range jobs {
+		t, err := time.Parse(time.RFC3339Nano, j.String("createdAt"))
+		if err != nil {
+			return time.Time{}, false
+		}
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+	}
+	return first.UTC(), !first.IsZero()
 }
 
 // getJob fetches one job. A job created with deleteOnComplete that is gone

@@ -256,7 +256,7 @@ func TestBackoff(t *testing.T) {
 
 func TestBatchIDs(t *testing.T) {
 	uuid := "2500759c-b7dd-4c68-ab7e-6b644bcf4b9c" // 36 chars, 40 with quoting
-	many := make([]string, 80)
+	many := make([]string, 400)
 	for i := range many {
 		many[i] = uuid
 	}
@@ -268,7 +268,7 @@ func TestBatchIDs(t *testing.T) {
 	}{
 		{"none", nil, 100, nil},
 		{"one batch", []string{"a", "b", "c"}, 100, []int{3}},
-		{"uuids split by length", many, maxIDFilterLen, []int{37, 37, 6}},
+		{"uuids split by length", many, maxIDFilterLen, []int{150, 150, 100}},
 		{"an id longer than the limit still goes alone", []string{strings.Repeat("x", 50), "y"}, 10, []int{1, 1}},
 	}
 	for _, tt := range tests {
