@@ -71,6 +71,10 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 	cfg.Mode = ss.report
 	cfg.Clock = tgt.clock
 	cfg.Logger = ss.logger
+	if cfg.RateLimits, err = f.target.rate.limits(); err != nil {
+		tgt.Close()
+		return nil, err
+	}
 	ss.client, err = glapi.New(cfg)
 	if err != nil {
 		tgt.Close()

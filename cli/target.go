@@ -30,6 +30,8 @@ type targetFlags struct {
 	// record and replay are cassette files (flags of 'glrun run', see
 	// cassette.go): record every interaction, or answer from one.
 	record, replay string
+	// rate configures the client-side rate limiter.
+	rate rateLimitFlags
 }
 
 func (f *targetFlags) register(fs *pflag.FlagSet) {
@@ -40,6 +42,7 @@ func (f *targetFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.tokenURL, "token-url", "", "OAuth2 token endpoint (env GREENLAKE_TOKEN_URL; default the GreenLake SSO, or <base-url>/as/token.oauth2)")
 	fs.StringVar(&f.tenantACID, "tenant-acid", "", "MSP tenant application customer id, sent as the Tenant-Acid header (env GREENLAKE_TENANT_ACID)")
 	fs.StringVar(&f.clientID, "client-id", "", "API client id (env GREENLAKE_CLIENT_ID); the secret is read from GREENLAKE_CLIENT_SECRET only, never from a flag")
+	f.rate.register(fs)
 	fs.StringVar(&f.profile, "profile", "", "use this profile of ~/.config/glrun/config.yaml for what flags and env leave unset (env GLRUN_PROFILE); see 'glrun config'")
 }
 
