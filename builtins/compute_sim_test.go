@@ -482,14 +482,14 @@ func TestWaitProgressOnTerminalVersusLog(t *testing.T) {
 			f := newSimFixture(t, nil)
 			var term bytes.Buffer
 			if terminal {
-				f.env.Progress = &term
+				f.env.Progress = NewDisplay(&term)
 			}
 			a, b := f.serverID(t, "prod-db-01"), f.serverID(t, "prod-db-02")
 			f.mustRun(t, fmt.Sprintf(`compute.jobs.wait_all([compute.jobs.create("power_off", %q), compute.jobs.create("restart", %q)])`, a, b))
 			logs := f.logs.String()
 			if terminal {
 				out := term.String()
-				for _, want := range []string{"Server Power Off on " + a, "Server Restart on " + b, "PENDING", "RUNNING", "COMPLETE/SUCCESS", "\x1b[2F"} {
+				for _, want := range []string{"(Server Power Off on", "(Server Restart on", "PENDING", "RUNNING", "COMPLETE/SUCCESS", "\x1b[2A\x1b[J"} {
 					if !strings.Contains(out, want) {
 						t.Errorf("terminal lacks %q:\n%q", want, out)
 					}

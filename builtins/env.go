@@ -6,7 +6,6 @@ package builtins
 
 import (
 	"context"
-	"io"
 	"log/slog"
 
 	"go.starlark.net/starlark"
@@ -24,9 +23,12 @@ type Env struct {
 	// Log receives the runbook's log.info/warn/error and the waits' state
 	// changes.
 	Log *slog.Logger
-	// Progress, when not nil, is a terminal on which waits draw a live line
-	// per job; when nil, waits log one line per state change instead.
-	Progress io.Writer
+	// Progress, when not nil, is the terminal display on which waits draw a
+	// live bar per job or operation (shared by the waits of parallel.map);
+	// Log should then write through it (it is an io.Writer) so that log
+	// lines appear above the bars. When nil, waits log one line per state
+	// change instead.
+	Progress *Display
 }
 
 // threadContextKey is the thread-local key under which the run's context is kept.

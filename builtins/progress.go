@@ -3,9 +3,7 @@ package builtins
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
-	"strings"
 	"time"
 
 	"glrun/glapi"
@@ -20,11 +18,11 @@ type progress interface {
 	close()
 }
 
-// newProgress returns the terminal display when env.Progress is set, else
-// the log display.
+// newProgress returns bars on env.Progress when it is set, else the log
+// display.
 func newProgress(env *Env, kind waitKind, start time.Time) progress {
 	if env != nil && env.Progress != nil {
-		return &termProgress{w: env.Progress, kind: kind, start: start, ended: map[string]time.Time{}}
+		return newBarProgress(env.Progress, clockOf(env), kind, start)
 	}
 	return &logProgress{log: waitLogger(env), kind: kind, start: start, last: map[string]string{}}
 }
@@ -48,43 +46,6 @@ func percent(obj glapi.Object) string {
 		return fmt.Sprintf("%v%%", p)
 	}
 }
-
-// termProgress draws one line per item and rewrites them in place at every
-// poll.
-type termProgress struct {
-	w     io.Writer
-	kind  waitKind
-	start time.Time
-	drawn int                  // lines drawn last time
-	ended map[string]time.Time // when each finished item was first seen finished
-}
-
-func (p *termProgress) show(items []glapi.Object, now time.Time) {
-	var b strings.Builder
-	if p.drawn > 0 {
-		fmt.Fprintf(&b, "\x1b[%dF", p.drawn) // back to the first line
-	}
-	for _, it := range items {
-		at := now
-		if p.kind.finished(it) {
-			if t, ok := p.ended[it.ID()]; ok {
-				at = t
-			} else {
-				p.ended[it.ID()] = now
-			}
-		}
-		line := p.kind.label(it) + "  " + p.kind.state(it)
-		if pc := percent(it); pc != "" {
-			line += "  " + pc
-		}
-		line += "  " + at.Sub(p.start).Truncate(time.Second).String()
-		b.WriteString("\r\x1b[2K" + line + "\n")
-	}
-	p.drawn = len(items)
-	_, _ = io.WriteString(p.w, b.String())
-}
-
-func (p *termProgress) close() {}
 
 // logProgress logs one line per state change of each item.
 type logProgress struct {

@@ -140,5 +140,6 @@ Exit codes: 0 success, 1 the runbook failed, 2 usage/syntax/validation error
 		newTestCmd(s),
 	)
 	addToolboxCommands(root, s)
+	registerLogFormat(root)
 	return root
 }

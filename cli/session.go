@@ -57,6 +57,10 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 	if err := runtime.Check(path, builtins.Names()); err != nil {
 		return nil, runtimeExit(err)
 	}
+	format, err := logFormat(cmd)
+	if err != nil {
+		return nil, err
+	}
 	tgt, err := f.target.resolve(cmd, s)
 	if err != nil {
 		return nil, err
@@ -65,7 +69,8 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 		tgt.Close()
 		return nil, err
 	}
-	ss := &session{target: tgt, logger: f.log.logger(s.err), tally: newTally(mode)}
+	logw, display := progressOutput(s.err, format)
+	ss := &session{target: tgt, logger: f.log.logger(logw, format), tally: newTally(mode)}
 	ss.report = newReport(ss.tally, tgt.clock)
 	cfg := tgt.cfg
 	cfg.Mode = ss.report
@@ -83,14 +88,14 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 		}
 		return nil, withCode(ExitUsage, err)
 	}
-	ss.env = &builtins.Env{Client: ss.client, Clock: tgt.clock, Log: ss.logger, Progress: terminal(s.err)}
+	ss.env = &builtins.Env{Client: ss.client, Clock: tgt.clock, Log: ss.logger, Progress: display}
 	opts := runtime.Options{
 		Predeclared: builtins.Predeclared(ss.env),
 		MaxSteps:    f.maxSteps,
 		MaxMemory:   uint64(f.maxMem),
 		Timeout:     f.timeout,
 		Print: func(_ *starlark.Thread, msg string) {
-			fmt.Fprintln(s.err, msg)
+			fmt.Fprintln(logw, msg)
 		},
 		Classify: classifyBuiltinError,
 	}
