@@ -18,13 +18,15 @@ const (
 	// DefaultIdentityPerMinute is the documented identity rate limit: 300
 	// requests per minute per workspace (seed 003).
 	DefaultIdentityPerMinute = 300
-	// DefaultComputeRate is the rate (requests per second) the adaptive
-	// limiter of Compute Ops Management and workspaces starts at.
-	DefaultComputeRate = 50
+	// DefaultComputeRate is the rate (requests per second, and the burst)
+	// the adaptive limiter of Compute Ops Management and workspaces starts
+	// at: high enough that a 200-server fan-out is not slowed down before
+	// the API says anything, low enough that a runaway loop is.
+	DefaultComputeRate = 200
 	// DefaultComputeMinRate and DefaultComputeMaxRate bound the adaptive
 	// rate (requests per second).
 	DefaultComputeMinRate = 1
-	DefaultComputeMaxRate = 500
+	DefaultComputeMaxRate = 1000
 )
 
 // identityWindow is the window the identity limit counts requests in: a
@@ -36,7 +38,7 @@ const identityWindow = time.Minute + time.Second
 // run from tripping 429 storms. The identity API gets its documented limit
 // (a sliding window of IdentityPerMinute requests); Compute Ops Management
 // and workspaces, which document none, get an adaptive limit: it starts at
-// ComputeRate requests per second, grows by one request per second for each
+// ComputeRate requests per second (a burst of as many), grows by one request per second for each
 // second's worth of answers without a 429 (additive increase), halves on a
 // 429 (multiplicative decrease) and holds every request of the family until
 // the 429's wait hint (Retry-After, retryAfterSeconds, ratelimit-reset) has
