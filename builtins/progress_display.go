@@ -70,6 +70,9 @@ func (d *Display) acquire() *mpb.Progress {
 		mpb.WithConsoleWriter(d.cw),
 		mpb.WithManualRefresh(d.tick),
 		mpb.WithShutdownNotifier(d.done),
+		// A finished job's bar moves up above the running ones and stays
+		// there, like a log line: the live block holds what is running.
+		mpb.PopCompletedMode(),
 	)
 	go ticker(d.tick, d.stop, d.done)
 	return d.p
@@ -161,6 +164,16 @@ func (w *frameWriter) Flush(lines int) error {
 	w.mu.Unlock()
 	w.cond.Broadcast()
 	return err
+}
+
+// GetTermSize returns the terminal's size, or 80x40 when the terminal does
+// not know it (a pty nobody sized reports 0x0, on which nothing would show).
+func (w *frameWriter) GetTermSize() (width, height int, err error) {
+	width, height, err = w.Writer.GetTermSize()
+	if err != nil || width <= 0 || height <= 0 {
+		return 80, 40, nil
+	}
+	return width, height, nil
 }
 
 // frames returns how many frames were written so far.
