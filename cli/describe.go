@@ -17,22 +17,32 @@ import (
 )
 
 func newDescribeCmd(s streams) *cobra.Command {
-	return &cobra.Command{
+	var output string
+	cmd := &cobra.Command{
 		Use:   "describe FILE",
 		Short: "Show a runbook's description and parameters",
 		Long: `Show what a runbook does (main's docstring) and its parameters with their
 defaults and types. Nothing is sent to GreenLake.`,
-		Example: "  glrun describe runbooks/power_cycle.star",
-		Args:    cobra.ExactArgs(1),
+		Example: `  glrun describe runbooks/power_cycle.star
+  glrun describe -o json runbooks/power_cycle.star | jq -r '.params[].name'`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkOutput(output); err != nil {
+				return err
+			}
 			d, err := describeRunbook(cmd.Context(), args[0])
 			if err != nil {
 				return runtimeExit(err)
+			}
+			if output == "json" {
+				return writeJSON(s.out, describeJSON(d))
 			}
 			fmt.Fprint(s.out, formatDescription(d))
 			return nil
 		},
 	}
+	registerOutput(cmd.Flags(), &output, "the description (path, doc, params with name, type, required, default)")
+	return cmd
 }
 
 // describeRunbook loads the runbook with builtins that cannot reach any

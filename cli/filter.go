@@ -26,14 +26,18 @@ check a filter before a runbook sends it, and evaluate it locally on JSON.`,
 }
 
 func newFilterCheckCmd(s streams) *cobra.Command {
-	var resource string
+	var resource, output string
 	cmd := &cobra.Command{
-		Use:   "check [--resource NAME] EXPR",
+		Use:   "check [--resource NAME] [-o json] EXPR",
 		Short: "Print a filter's canonical form, or say what is wrong with it (exit 2)",
 		Example: `  glrun filter check "state eq 'FAILED' and createdAt gt 2024-07-01T00:00:00Z"
-  glrun filter check --resource users "userStatus ne 'UNVERIFIED'"`,
+  glrun filter check --resource users "userStatus ne 'UNVERIFIED'"
+  glrun filter check -o json "name eq 'web'"   # {"filter": ..., "canonical": ...}`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkOutput(output); err != nil {
+				return err
+			}
 			e, err := odata.Parse(args[0])
 			if err != nil {
 				return withCode(ExitUsage, err)
@@ -43,10 +47,14 @@ func newFilterCheckCmd(s streams) *cobra.Command {
 					return withCode(ExitUsage, err)
 				}
 			}
+			if output == "json" {
+				return writeJSON(s.out, map[string]string{"filter": args[0], "canonical": e.String(), "resource": resource})
+			}
 			fmt.Fprintln(s.out, e.String())
 			return nil
 		},
 	}
+	registerOutput(cmd.Flags(), &output, `{"filter", "canonical", "resource"}`)
 	cmd.Flags().StringVar(&resource, "resource", "", "also check the properties against this endpoint's filterable ones: "+
 		strings.Join(filterResources, ", "))
 	return cmd
@@ -59,15 +67,20 @@ var filterResources = []string{
 }
 
 func newFilterMatchCmd(s streams) *cobra.Command {
-	return &cobra.Command{
-		Use:   "match EXPR [FILE]",
+	var output string
+	cmd := &cobra.Command{
+		Use:   "match [-o json] EXPR [FILE]",
 		Short: "Print the JSON objects of FILE (or stdin) that match EXPR",
 		Long: `Reads a JSON array of objects, or JSON lines (one object per line), from FILE or
-standard input, and prints each object that matches the filter, one per line.`,
+standard input, and prints each object that matches the filter, one per line
+(with -o json: one JSON array of them, [] when none matches).`,
 		Example: `  glrun filter match "powerState eq 'OFF'" servers.json
   curl ... | jq -c '.items[]' | glrun filter match "contains(name, 'web')"`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkOutput(output); err != nil {
+				return err
+			}
 			e, err := odata.Parse(args[0])
 			if err != nil {
 				return withCode(ExitUsage, err)
@@ -85,6 +98,15 @@ standard input, and prints each object that matches the filter, one per line.`,
 			if err != nil {
 				return usageErrorf("%s: %v", name, err)
 			}
+			if output == "json" {
+				matched := []map[string]any{}
+				for _, o := range objs {
+					if odata.Eval(e, o) {
+						matched = append(matched, o)
+					}
+				}
+				return writeJSON(s.out, matched)
+			}
 			for _, o := range objs {
 				if odata.Eval(e, o) {
 					b, err := json.Marshal(o)
@@ -97,6 +119,8 @@ standard input, and prints each object that matches the filter, one per line.`,
 			return nil
 		},
 	}
+	registerOutput(cmd.Flags(), &output, "the matching objects as one array")
+	return cmd
 }
 
 // readJSONObjects reads a JSON array of objects or JSON lines of objects.

@@ -8,6 +8,7 @@ import (
 
 func newShowCmd(s streams) *cobra.Command {
 	var asJSON bool
+	var output string
 	cmd := &cobra.Command{
 		Use:   "show [--json] PLAN.json",
 		Short: "Render a saved plan for review",
@@ -20,11 +21,14 @@ of resource, numbered in the order they will be sent and marked like Terraform:
   glrun show --json restart.plan.json | jq '.mutations[].description'`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkOutput(output); err != nil {
+				return err
+			}
 			p, err := plan.ReadFile(args[0])
 			if err != nil {
 				return usageErrorf("%v", err)
 			}
-			if asJSON {
+			if asJSON || output == "json" {
 				b, err := p.Marshal()
 				if err != nil {
 					return err
@@ -35,6 +39,7 @@ of resource, numbered in the order they will be sent and marked like Terraform:
 			return renderPlan(s, p)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as JSON")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as JSON (same as -o json)")
+	registerOutput(cmd.Flags(), &output, "the plan")
 	return cmd
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"io"
 	"regexp"
 	"strings"
 
@@ -57,17 +58,25 @@ func runTests(cmd *cobra.Command, s streams, args []string) error {
 		run     string
 		verbose bool
 		help    bool
+		output  string
 	)
 	fs.StringVar(&run, "run", "", "run only the test functions whose name matches this regular expression")
 	fs.BoolVarP(&verbose, "v", "v", false, "show each test as it starts, its print() output and its runbooks' logs")
 	fs.BoolVarP(&help, "help", "h", false, "help for test")
+	registerOutput(fs, &output, `the results ({"passed", "failed", "tests": [{"file", "name", "passed", "failures", "elapsed_ms"}]})`)
 	if err := fs.Parse(goTestArgs(args)); err != nil {
 		return usageErrorf("%v (see 'glrun test --help')", err)
 	}
 	if help {
 		return cmd.Help()
 	}
+	if err := checkOutput(output); err != nil {
+		return err
+	}
 	opts := runtest.Options{Out: s.out, Verbose: verbose, Classify: classifyBuiltinError}
+	if output == "json" {
+		opts.Out, opts.Verbose = io.Discard, false
+	}
 	if run != "" {
 		re, err := regexp.Compile(run)
 		if err != nil {
@@ -78,6 +87,11 @@ func runTests(cmd *cobra.Command, s streams, args []string) error {
 	sum, err := runtest.Run(cmd.Context(), fs.Args(), opts)
 	if err != nil {
 		return withCode(ExitUsage, err)
+	}
+	if output == "json" {
+		if err := writeJSON(s.out, testResultsJSON(sum)); err != nil {
+			return err
+		}
 	}
 	if sum.Failed > 0 {
 		return withCode(ExitFailed, nil)
