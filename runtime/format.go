@@ -29,12 +29,22 @@ func runError(ctx context.Context, err error, classify func(error) (int, bool)) 
 		e.Backtrace = strings.TrimRight(frames.String(), "\n")
 	}
 	switch {
+	case errors.As(context.Cause(ctx), new(memoryExceeded)):
+		// The watchdog cancels the run's context, so a builtin stopped by
+		// it (a wait, a request) reports context.Canceled: the memory limit
+		// is the real cause and a runbook failure, not an interruption.
+		e.cause = context.Cause(ctx)
+		if cause := e.cause.Error(); !strings.Contains(msg, cause) {
+			e.Msg = strings.TrimSuffix(strings.TrimSuffix(e.Msg, msg), ": ")
+			if e.Msg != "" {
+				e.Msg += ": "
+			}
+			e.Msg += cause + " (stopped: " + msg + ")"
+		}
 	case errors.Is(err, context.DeadlineExceeded):
 		e.Kind = KindTimeout
 	case errors.Is(err, context.Canceled):
 		e.Kind = KindCanceled
-	case errors.As(context.Cause(ctx), new(memoryExceeded)):
-		e.cause = context.Cause(ctx)
 	case ctx.Err() != nil:
 		e.cause = ctx.Err()
 		e.Kind = KindCanceled

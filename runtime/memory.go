@@ -29,14 +29,22 @@ func (m memoryExceeded) Error() string {
 	return fmt.Sprintf("runbook exceeded %d MiB of memory; raise --max-memory", m.limit>>20)
 }
 
-// watchMemory cancels ctx (through cancel) when the process heap grows past
-// limit, which the step limit cannot prevent (s = s + s doubles a string
-// per step). It returns a func that stops the watchdog. go.starlark.net
+// watchMemory cancels ctx (through cancel) when the heap grows by more
+// than limit over what it was when the watch began, which the step limit
+// cannot prevent (s = s + s doubles a string per step). Measuring growth,
+// not the whole heap, keeps what the process held before the run (an
+// in-process simulator, other work of a test binary) from counting against
+// the runbook. It returns a func that stops the watchdog. go.starlark.net
 // itself refuses single repeats ("x" * n) of 1 GiB or more.
 func watchMemory(ctx context.Context, limit uint64, cancel context.CancelCauseFunc) (stop func()) {
 	done := make(chan struct{})
+	sample := []metrics.Sample{{Name: heapMetric}}
+	metrics.Read(sample)
+	var base uint64
+	if sample[0].Value.Kind() == metrics.KindUint64 {
+		base = sample[0].Value.Uint64()
+	}
 	go func() {
-		sample := []metrics.Sample{{Name: heapMetric}}
 		ticker := time.NewTicker(memoryPoll)
 		defer ticker.Stop()
 		for {
@@ -47,7 +55,7 @@ func watchMemory(ctx context.Context, limit uint64, cancel context.CancelCauseFu
 				return
 			case <-ticker.C:
 				metrics.Read(sample)
-				if sample[0].Value.Kind() == metrics.KindUint64 && sample[0].Value.Uint64() > limit {
+				if sample[0].Value.Kind() == metrics.KindUint64 && sample[0].Value.Uint64() > base+limit {
 					cancel(memoryExceeded{limit})
 					return
 				}

@@ -3,11 +3,14 @@ package runtime_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	goruntime "runtime"
 	"testing"
 	"time"
 
 	"go.starlark.net/starlark"
 
+	"glrun/builtins"
 	"glrun/runtime"
 )
 
@@ -114,6 +117,28 @@ func TestCanceledBeforeStart(t *testing.T) {
 	cancel()
 	_, err := rb.Call(ctx, nil)
 	checkErr(t, err, 130, "interrupted")
+}
+
+// A builtin stopped by the memory watchdog (it cancels the run's context)
+// reports context.Canceled; the run still fails as over its memory limit
+// (exit 1), not as interrupted (130).
+func TestMemoryLimitDuringABuiltinWait(t *testing.T) {
+	holdAndWait := starlark.NewBuiltin("hold_and_wait", func(thread *starlark.Thread, _ *starlark.Builtin, _ starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
+		buf := make([]byte, 96<<20)
+		for i := range buf {
+			buf[i] = 1
+		}
+		ctx := builtins.Context(thread)
+		<-ctx.Done()
+		goruntime.KeepAlive(buf)
+		return nil, fmt.Errorf("hold_and_wait: %w", ctx.Err())
+	})
+	rb := mustLoad(t, "memory_wait.star", runtime.Options{
+		MaxMemory:   32 << 20,
+		Predeclared: starlark.StringDict{"hold_and_wait": holdAndWait},
+	})
+	_, err := rb.Call(context.Background(), nil)
+	checkErr(t, err, 1, "exceeded 32 MiB of memory")
 }
 
 func TestMemoryLimit(t *testing.T) {
