@@ -166,6 +166,13 @@ func TestReplayDivergenceNamesTheDifference(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}
 	}
+	// A divergence is permanent and nothing was sent: not retried, and not
+	// an "outcome unknown"; spaces show as %20, as they travel.
+	for _, unwanted := range []string{"attempt", "outcome", "filter=username+eq"} {
+		if strings.Contains(r.stderr, unwanted) {
+			t.Errorf("stderr has %q:\n%s", unwanted, r.stderr)
+		}
+	}
 }
 
 func TestReplayFlagsRefuseATarget(t *testing.T) {

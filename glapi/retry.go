@@ -141,8 +141,10 @@ func (t *retryTransport) check(ctx context.Context, resp *http.Response, err err
 	st.attempts++
 	var te *TokenError
 	isToken := err != nil && errors.As(err, &te)
-	st.unknown = err != nil && !isToken && !idempotent(st.method) && !isDialError(err)
-	if err != nil && !isToken && !isDialError(err) {
+	permanent := err != nil && isPermanent(err)
+	notSent := isDialError(err) || permanent
+	st.unknown = err != nil && !isToken && !idempotent(st.method) && !notSent
+	if err != nil && !isToken && !notSent {
 		st.lost = true
 	}
 	if ctx.Err() != nil {
@@ -150,6 +152,8 @@ func (t *retryTransport) check(ctx context.Context, resp *http.Response, err err
 	}
 	if err != nil {
 		switch {
+		case permanent:
+			return false, nil
 		case isToken:
 			if !te.temporary() {
 				return false, nil
@@ -290,6 +294,22 @@ func idempotent(method string) bool {
 
 // isDialError reports whether err happened while connecting, before any
 // byte of the request was sent.
+// PermanentError is implemented by transport errors that no retry can
+// mend and that certainly sent nothing, such as a replay asked for a request
+// its cassette does not hold: they are returned at once, never retried and
+// never reported as an unknown outcome.
+type PermanentError interface {
+	error
+	// Permanent reports whether the error is permanent.
+	Permanent() bool
+}
+
+// isPermanent reports whether err wraps a permanent transport error.
+func isPermanent(err error) bool {
+	var p PermanentError
+	return errors.As(err, &p) && p.Permanent()
+}
+
 func isDialError(err error) bool {
 	var op *net.OpError
 	return errors.As(err, &op) && op.Op == "dial"

@@ -59,7 +59,9 @@ func newShape(method string, u *url.URL, contentType, body string) shape {
 func (s shape) line() string {
 	t := s.method + " " + s.path
 	if q := s.query.Encode(); q != "" {
-		t += "?" + q
+		// Encode writes a space as '+' (and a '+' as %2B); show spaces as
+		// %20, as glapi sends them, so a '+' in a message never misleads.
+		t += "?" + strings.ReplaceAll(q, "+", "%20")
 	}
 	if s.token {
 		return t + " (token request)"

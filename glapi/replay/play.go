@@ -189,6 +189,10 @@ type DivergenceError struct {
 	Differences []string
 }
 
+// Permanent reports true: retrying cannot make the cassette hold the
+// request, and nothing was sent, so glapi returns the error at once.
+func (e *DivergenceError) Permanent() bool { return true }
+
 // Error names the request, the closest recorded one and what differs.
 func (e *DivergenceError) Error() string {
 	var b strings.Builder
