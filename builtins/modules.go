@@ -63,12 +63,3 @@ func apiClient(env *Env, fn string) (*glapi.Client, error) {
 func apiError(fn string, err error) error {
 	return fmt.Errorf("%s: %w", fn, err)
 }
-
-// records returns items as a Starlark list of Records.
-func records(items []glapi.Object) *starlark.List {
-	vals := make([]starlark.Value, len(items))
-	for i, it := range items {
-		vals[i] = ToStarlark(it)
-	}
-	return starlark.NewList(vals)
-}
