@@ -25,57 +25,16 @@ var emailRE = regexp.MustCompile(`^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$`)
 func identityModule(env *Env) *starlarkstruct.Module {
 	return newModule("identity", starlark.StringDict{
 		"users": newModule("identity.users", starlark.StringDict{
-			"list":   apiBuiltin(env, "identity.users.list", []string{"filter?", "limit?"}, usersList),
-			"get":    apiBuiltin(env, "identity.users.get", []string{"id"}, usersGet),
+			"list": listBuiltin(env, "identity.users.list",
+				func(c *glapi.Client) lister { return c.Users.ListFunc }),
+			"get": getBuiltin(env, "identity.users.get", "user",
+				func(c *glapi.Client) getter { return c.Users.Get }),
 			"find":   apiBuiltin(env, "identity.users.find", []string{"username"}, usersFind),
 			"invite": apiBuiltin(env, "identity.users.invite", []string{"email", "send_welcome_email?"}, usersInvite),
 			"update": apiBuiltin(env, "identity.users.update", []string{"id", "language?", "idle_timeout?"}, usersUpdate),
 			"delete": apiBuiltin(env, "identity.users.delete", []string{"id"}, usersDelete),
 		}),
 	})
-}
-
-// usersList is identity.users.list(filter=None, limit=None).
-func usersList(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-	filter, err := a.Filter("filter")
-	if err != nil {
-		return nil, err
-	}
-	limit, _, err := a.OptInt("limit", 1, maxListItems)
-	if err != nil {
-		return nil, err
-	}
-	c, err := apiClient(env, a.Fn())
-	if err != nil {
-		return nil, err
-	}
-	var users []starlark.Value // streamed a page at a time, as in listBuiltin
-	var conv Converter
-	err = c.Users.ListFunc(ctx, glapi.ListOptions{Filter: filter, Limit: limit}, func(u glapi.Object) error {
-		users = append(users, conv.Value(u))
-		return nil
-	})
-	if err != nil {
-		return nil, apiError(a.Fn(), err)
-	}
-	return starlark.NewList(users), nil
-}
-
-// usersGet is identity.users.get(id).
-func usersGet(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-	id, err := a.ID("id", "user")
-	if err != nil {
-		return nil, err
-	}
-	c, err := apiClient(env, a.Fn())
-	if err != nil {
-		return nil, err
-	}
-	u, err := c.Users.Get(ctx, id)
-	if err != nil {
-		return nil, apiError(a.Fn(), err)
-	}
-	return ToStarlark(u), nil
 }
 
 // usersFind is identity.users.find(username): the user, or None.
