@@ -52,11 +52,12 @@ func groupsModule(env *Env) *starlarkstruct.Module {
 	return newModule(name, members)
 }
 
-// lister and getter are the ListFunc and Get methods of a glapi service:
-// a lister hands over the items a page at a time.
+// lister, getter and deleter are the ListFunc, Get and Delete methods of
+// a glapi service: a lister hands over the items a page at a time.
 type (
-	lister func(ctx context.Context, opts glapi.ListOptions, fn func(glapi.Object) error) error
-	getter func(ctx context.Context, id string) (glapi.Object, error)
+	lister  func(ctx context.Context, opts glapi.ListOptions, fn func(glapi.Object) error) error
+	getter  func(ctx context.Context, id string) (glapi.Object, error)
+	deleter func(ctx context.Context, id string) error
 )
 
 // readOnlyModule returns a module with list(filter=None, limit=None) and
@@ -120,6 +121,25 @@ func getBuiltin(env *Env, fn, what string, get func(*glapi.Client) getter) *star
 			return nil, callError(fn, err)
 		}
 		return ToStarlark(obj), nil
+	})
+}
+
+// deleteBuiltin is delete(id): deletes one item by id (or by a record of
+// it) and returns None.
+func deleteBuiltin(env *Env, fn, what string, del func(*glapi.Client) deleter) *starlark.Builtin {
+	return apiBuiltin(env, fn, []string{"id"}, func(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
+		id, err := a.ID("id", what)
+		if err != nil {
+			return nil, err
+		}
+		c, err := apiClient(env, fn)
+		if err != nil {
+			return nil, err
+		}
+		if err := del(c)(ctx, id); err != nil {
+			return nil, callError(fn, err)
+		}
+		return starlark.None, nil
 	})
 }
 

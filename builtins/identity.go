@@ -32,7 +32,8 @@ func identityModule(env *Env) *starlarkstruct.Module {
 			"find":   apiBuiltin(env, "identity.users.find", []string{"username"}, usersFind),
 			"invite": apiBuiltin(env, "identity.users.invite", []string{"email", "send_welcome_email?"}, usersInvite),
 			"update": apiBuiltin(env, "identity.users.update", []string{"id", "language?", "idle_timeout?"}, usersUpdate),
-			"delete": apiBuiltin(env, "identity.users.delete", []string{"id"}, usersDelete),
+			"delete": deleteBuiltin(env, "identity.users.delete", "user",
+				func(c *glapi.Client) deleter { return c.Users.Delete }),
 		}),
 	})
 }
@@ -122,22 +123,6 @@ func usersUpdate(ctx context.Context, env *Env, a *Args) (starlark.Value, error)
 		return nil, apiError(a.Fn(), err)
 	}
 	return ToStarlark(map[string]any{"message": msg}), nil
-}
-
-// usersDelete is identity.users.delete(id).
-func usersDelete(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-	id, err := a.ID("id", "user")
-	if err != nil {
-		return nil, err
-	}
-	c, err := apiClient(env, a.Fn())
-	if err != nil {
-		return nil, err
-	}
-	if err := c.Users.Delete(ctx, id); err != nil {
-		return nil, apiError(a.Fn(), err)
-	}
-	return starlark.None, nil
 }
 
 // quoteAll returns each string in double quotes.

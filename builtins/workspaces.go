@@ -18,9 +18,10 @@ func workspacesModule(env *Env) *starlarkstruct.Module {
 		"credentials": newModule("workspaces.credentials", starlark.StringDict{
 			"create": apiBuiltin(env, "workspaces.credentials.create",
 				[]string{"name", "tenant?", "service_manager_provision?"}, credentialsCreate),
-			"list":   apiBuiltin(env, "workspaces.credentials.list", []string{"filter?"}, credentialsList),
-			"reset":  apiBuiltin(env, "workspaces.credentials.reset", []string{"id"}, credentialsReset),
-			"delete": apiBuiltin(env, "workspaces.credentials.delete", []string{"id"}, credentialsDelete),
+			"list":  apiBuiltin(env, "workspaces.credentials.list", []string{"filter?"}, credentialsList),
+			"reset": apiBuiltin(env, "workspaces.credentials.reset", []string{"id"}, credentialsReset),
+			"delete": deleteBuiltin(env, "workspaces.credentials.delete", "credential",
+				func(c *glapi.Client) deleter { return c.Credentials.Delete }),
 		}),
 	})
 }
@@ -90,22 +91,6 @@ func credentialsReset(ctx context.Context, env *Env, a *Args) (starlark.Value, e
 		return nil, apiError(a.Fn(), err)
 	}
 	return credentialRecord(cred), nil
-}
-
-// credentialsDelete is workspaces.credentials.delete(id).
-func credentialsDelete(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-	id, err := a.ID("id", "credential")
-	if err != nil {
-		return nil, err
-	}
-	c, err := apiClient(env, a.Fn())
-	if err != nil {
-		return nil, err
-	}
-	if err := c.Credentials.Delete(ctx, id); err != nil {
-		return nil, apiError(a.Fn(), err)
-	}
-	return starlark.None, nil
 }
 
 // optID returns the id of an optional parameter ("" when absent or None).
