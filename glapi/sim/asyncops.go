@@ -128,9 +128,5 @@ func (s *Sim) listAsyncOps(r *request) response {
 }
 
 func (s *Sim) getAsyncOp(r *request) response {
-	op, ok := s.st.asyncOps.get(r.params[0])
-	if !ok {
-		return s.apiError(r.fam, http.StatusNotFound, "Async operation "+r.params[0]+" not found")
-	}
-	return jsonResp(http.StatusOK, copyObj(op))
+	return s.getOne(r, s.st.asyncOps, "Async operation")
 }

@@ -11,11 +11,7 @@ func (s *Sim) listServers(r *request) response {
 }
 
 func (s *Sim) getServer(r *request) response {
-	srv, ok := s.st.servers.get(r.params[0])
-	if !ok {
-		return s.apiError(r.fam, http.StatusNotFound, "Server "+r.params[0]+" not found")
-	}
-	return jsonResp(http.StatusOK, copyObj(srv))
+	return s.getOne(r, s.st.servers, "Server")
 }
 
 func (s *Sim) listGroups(r *request) response {
@@ -23,11 +19,7 @@ func (s *Sim) listGroups(r *request) response {
 }
 
 func (s *Sim) getGroup(r *request) response {
-	g, ok := s.st.groups.get(r.params[0])
-	if !ok {
-		return s.apiError(r.fam, http.StatusNotFound, "Group "+r.params[0]+" not found")
-	}
-	return jsonResp(http.StatusOK, copyObj(g))
+	return s.getOne(r, s.st.groups, "Group")
 }
 
 // listGroupDevices answers GET groups/{id}/devices (its filter parameter
@@ -67,9 +59,5 @@ func (s *Sim) listBundles(r *request) response {
 }
 
 func (s *Sim) getBundle(r *request) response {
-	b, ok := s.st.bundles.get(r.params[0])
-	if !ok {
-		return s.apiError(r.fam, http.StatusNotFound, "Firmware bundle "+r.params[0]+" not found")
-	}
-	return jsonResp(http.StatusOK, copyObj(b))
+	return s.getOne(r, s.st.bundles, "Firmware bundle")
 }

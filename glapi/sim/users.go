@@ -15,11 +15,7 @@ func (s *Sim) listUsers(r *request) response {
 }
 
 func (s *Sim) getUser(r *request) response {
-	u, ok := s.st.users.get(r.params[0])
-	if !ok {
-		return s.apiError(r.fam, http.StatusNotFound, "User "+r.params[0]+" not found")
-	}
-	return jsonResp(http.StatusOK, copyObj(u))
+	return s.getOne(r, s.st.users, "User")
 }
 
 // findUser returns the user with that username (case-insensitive).
