@@ -74,12 +74,7 @@ func approvalRun(cmd *cobra.Command, s streams, f *runFlags, path string, params
 		return err
 	}
 	if f.output == "json" {
-		b, err := p.Marshal()
-		if err != nil {
-			return err
-		}
-		_, err = s.out.Write(b)
-		return err
+		return writePlanJSON(s, p)
 	}
 	return renderPlan(s, p)
 }

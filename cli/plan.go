@@ -61,12 +61,7 @@ func planCommand(cmd *cobra.Command, s streams, f *planFlags, path string, param
 	}
 	switch f.out {
 	case "-":
-		b, err := p.Marshal()
-		if err != nil {
-			return err
-		}
-		_, err = s.out.Write(b)
-		return err
+		return writePlanJSON(s, p)
 	case "":
 		return renderPlan(s, p)
 	}
@@ -84,6 +79,16 @@ func planCommand(cmd *cobra.Command, s streams, f *planFlags, path string, param
 // terminal.
 func renderPlan(s streams, p *plan.Plan) error {
 	return plan.Render(s.out, p, plan.RenderOptions{Color: terminal(s.out) != nil})
+}
+
+// writePlanJSON writes the plan as JSON on standard output, for tools.
+func writePlanJSON(s streams, p *plan.Plan) error {
+	b, err := p.Marshal()
+	if err != nil {
+		return err
+	}
+	_, err = s.out.Write(b)
+	return err
 }
 
 // makePlan runs the runbook in dry-run mode and returns its plan. Nothing

@@ -29,12 +29,7 @@ of resource, numbered in the order they will be sent and marked like Terraform:
 				return usageErrorf("%v", err)
 			}
 			if asJSON || output == "json" {
-				b, err := p.Marshal()
-				if err != nil {
-					return err
-				}
-				_, err = s.out.Write(b)
-				return err
+				return writePlanJSON(s, p)
 			}
 			return renderPlan(s, p)
 		},
