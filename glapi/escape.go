@@ -7,30 +7,12 @@ import (
 	"glrun/glapi/odata"
 )
 
-// escapeComponent percent-encodes every byte of s except the unreserved
-// characters of RFC 3986 (letters, digits, "-", ".", "_", "~"). Spaces
-// become %20 and "+" becomes %2B, as GreenLake requires for server ids
-// such as P06760-B21+2M212504P8.
-func escapeComponent(s string) string {
-	const hex = "0123456789ABCDEF"
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if isUnreserved(c) {
-			b.WriteByte(c)
-			continue
-		}
-		b.WriteByte('%')
-		b.WriteByte(hex[c>>4])
-		b.WriteByte(hex[c&15])
-	}
-	return b.String()
-}
-
-func isUnreserved(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-		c == '-' || c == '.' || c == '_' || c == '~'
-}
+// escapeComponent percent-encodes a path segment: every byte but the
+// unreserved characters of RFC 3986 (letters, digits, "-", ".", "_", "~")
+// becomes %XX. Spaces become %20 and "+" becomes %2B, as GreenLake requires
+// for server ids such as P06760-B21+2M212504P8. That is exactly how a
+// filter value is encoded, so odata.Encode does it.
+func escapeComponent(s string) string { return odata.Encode(s) }
 
 // encodeFilter encodes a filter as the value of the filter query parameter
 // (ODATA.md "Encoding": %20 for spaces, %2B for "+", never form-encoded).
