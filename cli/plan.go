@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -177,7 +178,7 @@ func paramMap(params []string) (map[string]string, error) {
 	}
 	out := make(map[string]string, len(params))
 	for _, p := range params {
-		name, value, _ := cutParam(p)
+		name, value, _ := strings.Cut(p, "=")
 		if _, dup := out[name]; dup {
 			return nil, usageErrorf("parameter %s given twice", name)
 		}

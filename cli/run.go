@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"go.starlark.net/starlark"
@@ -86,21 +87,12 @@ func runRunbook(cmd *cobra.Command, s streams, f *runFlags, path string, params 
 // checkParamSyntax refuses arguments that are not NAME=VALUE.
 func checkParamSyntax(params []string) error {
 	for _, p := range params {
-		name, _, ok := cutParam(p)
+		name, _, ok := strings.Cut(p, "=")
 		if !ok || name == "" {
 			return usageErrorf("parameter %q: want NAME=VALUE (see 'glrun describe FILE' for the parameters)", p)
 		}
 	}
 	return nil
-}
-
-func cutParam(p string) (name, value string, ok bool) {
-	for i := 0; i < len(p); i++ {
-		if p[i] == '=' {
-			return p[:i], p[i+1:], true
-		}
-	}
-	return "", "", false
 }
 
 // printResult writes main's return value: nothing for None, a string as
