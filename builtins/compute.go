@@ -105,8 +105,9 @@ func listBuiltin(env *Env, fn string, list func(*glapi.Client) lister) *starlark
 	})
 }
 
-// getBuiltin is get(id): one item by id (or by a record of it).
-func getBuiltin(env *Env, fn, what string, get func(*glapi.Client) getter) *starlark.Builtin {
+// idBuiltin is a builtin of one parameter, id (an id string or a record
+// of the item), that acts on that one item through the client.
+func idBuiltin(env *Env, fn, what string, do func(ctx context.Context, c *glapi.Client, id string) (starlark.Value, error)) *starlark.Builtin {
 	return apiBuiltin(env, fn, []string{"id"}, func(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
 		id, err := a.ID("id", what)
 		if err != nil {
@@ -116,9 +117,20 @@ func getBuiltin(env *Env, fn, what string, get func(*glapi.Client) getter) *star
 		if err != nil {
 			return nil, err
 		}
-		obj, err := get(c)(ctx, id)
+		v, err := do(ctx, c, id)
 		if err != nil {
 			return nil, callError(fn, err)
+		}
+		return v, nil
+	})
+}
+
+// getBuiltin is get(id): one item by id (or by a record of it).
+func getBuiltin(env *Env, fn, what string, get func(*glapi.Client) getter) *starlark.Builtin {
+	return idBuiltin(env, fn, what, func(ctx context.Context, c *glapi.Client, id string) (starlark.Value, error) {
+		obj, err := get(c)(ctx, id)
+		if err != nil {
+			return nil, err
 		}
 		return ToStarlark(obj), nil
 	})
@@ -127,19 +139,8 @@ func getBuiltin(env *Env, fn, what string, get func(*glapi.Client) getter) *star
 // deleteBuiltin is delete(id): deletes one item by id (or by a record of
 // it) and returns None.
 func deleteBuiltin(env *Env, fn, what string, del func(*glapi.Client) deleter) *starlark.Builtin {
-	return apiBuiltin(env, fn, []string{"id"}, func(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-		id, err := a.ID("id", what)
-		if err != nil {
-			return nil, err
-		}
-		c, err := apiClient(env, fn)
-		if err != nil {
-			return nil, err
-		}
-		if err := del(c)(ctx, id); err != nil {
-			return nil, callError(fn, err)
-		}
-		return starlark.None, nil
+	return idBuiltin(env, fn, what, func(ctx context.Context, c *glapi.Client, id string) (starlark.Value, error) {
+		return starlark.None, del(c)(ctx, id)
 	})
 }
 
