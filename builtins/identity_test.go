@@ -70,11 +70,7 @@ func TestIdentityUpdateSendsOnlyWhatIsGiven(t *testing.T) {
 }
 
 func TestIdentityArgumentErrors(t *testing.T) {
-	tests := []struct {
-		name string
-		src  string
-		want []string
-	}{
+	tests := []argErrorCase{
 		{"list filter type", `identity.users.list(filter=3)`, []string{`identity.users.list: parameter "filter": want an OData filter`, "got int 3"}},
 		{"list filter syntax", `identity.users.list(filter="username eq")`, []string{`identity.users.list: parameter "filter"`, `got string "username eq"`, "column"}},
 		{"list limit range", `identity.users.list(limit=0)`, []string{`identity.users.list: parameter "limit": want an int from 1 to`, "got int 0"}},
@@ -93,17 +89,7 @@ func TestIdentityArgumentErrors(t *testing.T) {
 		{"delete missing", `identity.users.delete()`, []string{`identity.users.delete: parameter "id"`, "got nothing"}},
 		{"delete too many", `identity.users.delete("a", "b")`, []string{"identity.users.delete: want at most 1 positional arguments (id), got 2"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f := newFakeGL()
-			pre, _ := apiPredeclared(t, f)
-			_, err := runStar(t, pre, tt.src)
-			wantErr(t, err, tt.want...)
-			if n := len(f.sent()); n != 0 {
-				t.Errorf("an invalid call sent %d requests: %v", n, f.sent())
-			}
-		})
-	}
+	checkArgErrorsSendNothing(t, tests)
 }
 
 func TestIdentityAPIErrorNamesTheBuiltin(t *testing.T) {
@@ -119,4 +105,29 @@ func TestNoClientConfigured(t *testing.T) {
 	wantErr(t, err, "identity.users.find: no GreenLake client is configured")
 	_, err = runStar(t, pre, `workspaces.credentials.list()`)
 	wantErr(t, err, "workspaces.credentials.list: no GreenLake client is configured")
+}
+
+// argErrorCase is a call with wrong arguments and the substrings its error
+// must contain.
+type argErrorCase struct {
+	name string
+	src  string
+	want []string
+}
+
+// checkArgErrorsSendNothing runs each case against a fake GreenLake: each
+// must fail with its message, and none may send a request.
+func checkArgErrorsSendNothing(t *testing.T, tests []argErrorCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeGL()
+			pre, _ := apiPredeclared(t, f)
+			_, err := runStar(t, pre, tt.src)
+			wantErr(t, err, tt.want...)
+			if n := len(f.sent()); n != 0 {
+				t.Errorf("an invalid call sent %d requests: %v", n, f.sent())
+			}
+		})
+	}
 }

@@ -60,11 +60,7 @@ func TestWorkspacesCreateAssociations(t *testing.T) {
 }
 
 func TestWorkspacesArgumentErrors(t *testing.T) {
-	tests := []struct {
-		name string
-		src  string
-		want []string
-	}{
+	tests := []argErrorCase{
 		{"create missing name", `workspaces.credentials.create()`, []string{`workspaces.credentials.create: parameter "name": want a credential name string, got nothing`}},
 		{"create name type", `workspaces.credentials.create(5)`, []string{`parameter "name"`, "got int 5"}},
 		{"create blank name", `workspaces.credentials.create("  ")`, []string{`parameter "name"`, `got string "  "`}},
@@ -76,15 +72,5 @@ func TestWorkspacesArgumentErrors(t *testing.T) {
 		{"reset missing", `workspaces.credentials.reset()`, []string{`workspaces.credentials.reset: parameter "id": want a credential id string or a credential record with an id, got nothing`}},
 		{"delete type", `workspaces.credentials.delete(True)`, []string{`workspaces.credentials.delete: parameter "id"`, "got bool True"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f := newFakeGL()
-			pre, _ := apiPredeclared(t, f)
-			_, err := runStar(t, pre, tt.src)
-			wantErr(t, err, tt.want...)
-			if n := len(f.sent()); n != 0 {
-				t.Errorf("an invalid call sent %d requests: %v", n, f.sent())
-			}
-		})
-	}
+	checkArgErrorsSendNothing(t, tests)
 }
