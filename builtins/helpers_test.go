@@ -34,11 +34,7 @@ func helperPredeclared(env *Env) starlark.StringDict {
 }
 
 func TestHelpers(t *testing.T) {
-	tests := []struct {
-		name string
-		src  string
-		want string
-	}{
+	tests := []outputCase{
 		{"chunks", `print(chunks([1, 2, 3, 4, 5], 2))`, "[[1, 2], [3, 4], [5]]"},
 		{"chunks tuple", `print(chunks((1, 2), 5))`, "[[1, 2]]"},
 		{"chunks empty", `print(chunks([], 3))`, "[]"},
@@ -49,18 +45,7 @@ func TestHelpers(t *testing.T) {
 		{"json", `print(json.decode(json.encode({"a": [1, None]}))["a"])`, "[1, None]"},
 		{"json secret", `print(json.encode({"s": secret}))`, `{"s":"<redacted>"}`},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			env, _ := testEnv(new(bytes.Buffer))
-			out, err := runStar(t, helperPredeclared(env), tt.src)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := strings.TrimSpace(out); got != tt.want {
-				t.Errorf("got %s, want %s", got, tt.want)
-			}
-		})
-	}
+	checkHelperOutputs(t, tests)
 }
 
 func TestHelperArgumentErrors(t *testing.T) {
@@ -168,5 +153,30 @@ func TestPredeclaredNames(t *testing.T) {
 		if _, ok := pre[n]; !ok {
 			t.Errorf("DESIGN.md's %q is missing", n)
 		}
+	}
+}
+
+// outputCase is a snippet run with the helper modules and what it prints.
+type outputCase struct {
+	name string
+	src  string
+	want string
+}
+
+// checkHelperOutputs runs each case with the helper modules on a fresh
+// environment and compares what it printed.
+func checkHelperOutputs(t *testing.T, tests []outputCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env, _ := testEnv(new(bytes.Buffer))
+			out, err := runStar(t, helperPredeclared(env), tt.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.TrimSpace(out); got != tt.want {
+				t.Errorf("got %s, want %s", got, tt.want)
+			}
+		})
 	}
 }

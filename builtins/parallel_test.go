@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -12,11 +11,7 @@ import (
 )
 
 func TestParallelMap(t *testing.T) {
-	tests := []struct {
-		name string
-		src  string
-		want string
-	}{
+	tests := []outputCase{
 		{"results in input order", `print(parallel.map(lambda x: x * x, list(range(20)), workers=7))`,
 			"[0, 1, 4, 9, 16, 25, 36, 49, 64, 81, 100, 121, 144, 169, 196, 225, 256, 289, 324, 361]"},
 		{"default workers", `print(parallel.map(lambda x: x + 1, (1, 2, 3)))`, "[2, 3, 4]"},
@@ -33,18 +28,7 @@ def f(x):
     return x
 parallel.map(f, [1])`, "item"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			env, _ := testEnv(new(bytes.Buffer))
-			out, err := runStar(t, helperPredeclared(env), tt.src)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := strings.TrimSpace(out); got != tt.want {
-				t.Errorf("got %s, want %s", got, tt.want)
-			}
-		})
-	}
+	checkHelperOutputs(t, tests)
 }
 
 func TestParallelMapErrors(t *testing.T) {
