@@ -126,14 +126,7 @@ func record(t *testing.T) (file string, out []string, secret string) {
 
 func TestRecordThenReplayGivesTheSameAnswersWithoutNetwork(t *testing.T) {
 	file, want, _ := record(t)
-	p, err := Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// No host answers here: a request that reached the network would fail.
-	clk := clock.NewVirtual(p.Start())
-	c := client(t, "http://replay.invalid", "placeholder", clk, p)
-	got, err := scenario(context.Background(), c, clk, firstServerOf(t, file))
+	p, _, got, err := replayScenario(t, file)
 	if err != nil {
 		t.Fatalf("replay: %v", err)
 	}
@@ -224,13 +217,7 @@ func TestDivergenceNamesRequestClosestAndDifference(t *testing.T) {
 
 func TestReplayAnswersRepeatedPollsInOrder(t *testing.T) {
 	file, want, _ := record(t)
-	p, err := Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	clk := clock.NewVirtual(p.Start())
-	c := client(t, "http://replay.invalid", "placeholder", clk, p)
-	got, err := scenario(context.Background(), c, clk, firstServerOf(t, file))
+	_, c, got, err := replayScenario(t, file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,4 +264,20 @@ func TestOpenMissingCassetteSaysHowToRecord(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "nope.yaml: no such file") || !strings.Contains(err.Error(), "--record") {
 		t.Fatalf("got %v", err)
 	}
+}
+
+// replayScenario replays the recorded scenario of file against no host at
+// all (a request that reached the network would fail), on a virtual clock
+// starting where the recording did. It returns the player and the client,
+// for more requests, with what the scenario printed.
+func replayScenario(t *testing.T, file string) (*Player, *glapi.Client, []string, error) {
+	t.Helper()
+	p, err := Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := clock.NewVirtual(p.Start())
+	c := client(t, "http://replay.invalid", "placeholder", clk, p)
+	got, err := scenario(context.Background(), c, clk, firstServerOf(t, file))
+	return p, c, got, err
 }
