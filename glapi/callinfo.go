@@ -1,0 +1,68 @@
+package glapi
+
+import (
+	"context"
+	"net/http"
+)
+
+// Call describes one API request in the API's own terms, so that the layers
+// below Client.do (modes, the run's tally and report, plans, tests) never
+// parse a URL path again. Client.do attaches it to every request's context;
+// read it with CallOf.
+type Call struct {
+	// Resource is the collection, as a short plural noun such as "jobs",
+	// "servers", "users", "credentials", "async-operations" (the last path
+	// segment of the collection).
+	Resource string
+	// Collection is the collection's path, such as
+	// "/compute-ops-mgmt/v1/jobs" (for messages and plan summaries).
+	Collection string
+	// ID is the object the request is about; "" for the collection itself.
+	ID string
+	// Action is what is done to the object beyond CRUD, the path segment after
+	// the id such as "reset" or "approve"; "" for none.
+	Action string
+	// Method is the HTTP method.
+	Method string
+	// Mutates is true for a request that changes something (POST, PUT,
+	// PATCH, DELETE).
+	Mutates bool
+	// OutcomeCheck is true for the read that looks for the result of a
+	// change whose outcome was unknown (a job created just before, an
+	// invitation, a credential by name): what it finds is adopted by the run.
+	OutcomeCheck bool
+	// Token is true for the OAuth2 token request (set by the auth layer on
+	// its own requests; API calls leave it false).
+	Token bool
+	// Job is set for a job creation: the template and the resource it runs on.
+	Job *JobCreate
+}
+
+// Kind returns "METHOD collection/{id}[/action]" with the id collapsed, so
+// that changes to many objects of one kind count together, such as
+// "DELETE /identity/v1/users/{id}".
+func (c Call) Kind() string {
+	s := c.Method + " " + c.Collection
+	if c.ID != "" {
+		s += "/{id}"
+	}
+	if c.Action != "" {
+		s += "/" + c.Action
+	}
+	return s
+}
+
+type callKey struct{}
+
+// WithCall returns ctx carrying c.
+func WithCall(ctx context.Context, c Call) context.Context {
+	return context.WithValue(ctx, callKey{}, c)
+}
+
+// CallOf returns the description of req that Client.do attached, and
+// whether there is one (requests not made by a Client, such as the token
+// exchange, have none).
+func CallOf(req *http.Request) (Call, bool) {
+	c, ok := req.Context().Value(callKey{}).(Call)
+	return c, ok
+}
