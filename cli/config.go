@@ -169,12 +169,27 @@ func (f *targetFlags) settings(cmd *cobra.Command, getenv func(string) string) (
 		}
 		out = append(out, st)
 	}
+	return append(out, secretSetting(sel, profileSrc, getenv)), nil
+}
+
+// secretSetting says whether the client secret is set and where it comes
+// from, never what it is. It is "****" only when a value is there: a
+// profile's client_secret_env naming an empty or unset variable shows "not
+// set (NAME is empty)", as the run would fail; a client_secret_command is
+// not run here, so it is shown as such.
+func secretSetting(sel config.Selection, profileSrc string, getenv func(string) string) setting {
 	secret := setting{Name: "client secret", Source: "unset: set " + glapi.EnvClientSecret + " or a profile's client_secret_env/client_secret_command"}
+	p := sel.Profile
 	switch {
-	case getenv(glapi.EnvClientSecret) != "":
+	case strings.TrimSpace(getenv(glapi.EnvClientSecret)) != "":
 		secret.Value, secret.Source = "****", "env "+glapi.EnvClientSecret
-	case sel.Name != "" && p.SecretSource() != "":
+	case sel.Name != "" && p.ClientSecretEnv != "":
 		secret.Value, secret.Source = "****", p.SecretSource()+" in "+profileSrc
+		if strings.TrimSpace(getenv(p.ClientSecretEnv)) == "" {
+			secret.Value = "not set (" + p.ClientSecretEnv + " is empty)"
+		}
+	case sel.Name != "" && p.ClientSecretCommand != "":
+		secret.Value, secret.Source = "from the command (not run by glrun config)", p.SecretSource()+" in "+profileSrc
 	}
-	return append(out, secret), nil
+	return secret
 }

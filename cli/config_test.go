@@ -107,3 +107,59 @@ func TestRunUsesProfile(t *testing.T) {
 		t.Error("the run printed the client secret")
 	}
 }
+
+// TestConfigSecretNotSetWhenItsVariableIsEmpty: a profile whose
+// client_secret_env variable is unset or empty shows the secret as not
+// set, naming the variable, never as "****"; with the variable set it is
+// "****" and never the value.
+func TestConfigSecretNotSetWhenItsVariableIsEmpty(t *testing.T) {
+	writeConfig(t, `default: lab
+profiles:
+  lab:
+    base_url: http://127.0.0.1:9
+    client_id: lab-client
+    client_secret_env: LAB_SECRET
+  vault:
+    client_id: vault-client
+    client_secret_command: pass show greenlake/vault
+`)
+	secretOf := func(args ...string) setting {
+		t.Helper()
+		r := glrunTool(t, "", append([]string{"config", "-o", "json"}, args...)...)
+		if r.code != 0 {
+			t.Fatalf("config: exit %d: %s", r.code, r.stderr)
+		}
+		var got []setting
+		if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range got {
+			if s.Name == "client secret" {
+				return s
+			}
+		}
+		t.Fatalf("no client secret in %s", r.stdout)
+		return setting{}
+	}
+	for _, v := range []string{"", "   "} {
+		t.Setenv("LAB_SECRET", v)
+		if got := secretOf(); got.Value != "not set (LAB_SECRET is empty)" || !strings.HasPrefix(got.Source, "env LAB_SECRET in profile lab") {
+			t.Errorf("LAB_SECRET=%q: client secret %q (%s), want not set (LAB_SECRET is empty)", v, got.Value, got.Source)
+		}
+	}
+	text := glrunTool(t, "", "config")
+	if !strings.Contains(text.stdout, "not set (LAB_SECRET is empty)") || strings.Contains(text.stdout, "****") {
+		t.Errorf("config text:\n%s", text.stdout)
+	}
+	t.Setenv("LAB_SECRET", "lab-secret-value")
+	if got := secretOf(); got.Value != "****" {
+		t.Errorf("LAB_SECRET set: client secret %q, want ****", got.Value)
+	}
+	if got := secretOf("--profile", "vault"); got.Value == "****" || !strings.Contains(got.Value, "not run") {
+		t.Errorf("secret command: client secret %q, want it said the command is not run", got.Value)
+	}
+	all := glrunTool(t, "", "config")
+	if strings.Contains(all.stdout+all.stderr, "lab-secret-value") {
+		t.Error("glrun config printed the secret")
+	}
+}

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/url"
 	"os"
 	"strings"
 
@@ -21,33 +19,10 @@ import (
 )
 
 // needsApproval reports whether a run against these target flags changes a
-// real GreenLake workspace: not --sim, and not a --base-url (or
-// GREENLAKE_BASE_URL) on a loopback host such as a 'glrun sim serve'.
+// real GreenLake workspace (targetFlags.realGreenLake: not --sim, not
+// --replay, and not a base URL on a loopback host, from whichever source).
 func needsApproval(f *targetFlags, getenv func(string) string) bool {
-	if f.sim || f.replay != "" {
-		return false
-	}
-	base := f.baseURL
-	if base == "" {
-		base = getenv(glapi.EnvBaseURL)
-	}
-	if base == "" {
-		return true
-	}
-	u, err := url.Parse(base)
-	if err != nil || u.Hostname() == "" {
-		return true
-	}
-	return !isLoopback(u.Hostname())
-}
-
-// isLoopback reports whether host is localhost or a loopback address.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return f.realGreenLake(getenv)
 }
 
 // isTerminalInput reports whether r is a terminal someone can answer on.

@@ -32,9 +32,13 @@ func TestNeedsApprovalOnlyForRealGreenLake(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			noConfig := t.TempDir()
 			getenv := func(k string) string {
-				if k == "GREENLAKE_BASE_URL" {
+				switch k {
+				case "GREENLAKE_BASE_URL":
 					return tt.env
+				case "XDG_CONFIG_HOME":
+					return noConfig
 				}
 				return ""
 			}

@@ -24,7 +24,7 @@ var exampleRunbooks = []struct {
 	changes int
 }{
 	{"power_cycle", "../runbooks/power_cycle.star", []string{"group=lab", "batch=4"}, 9},
-	{"firmware_update", "../runbooks/firmware_update.star", []string{"group=prod-web"}, 5},
+	{"firmware_update", "../runbooks/firmware_update.star", []string{"group=prod-web"}, 4},
 	{"onboard_user", "../runbooks/onboard_user.star", []string{"email=ana@example.com"}, 2},
 	{"offboard_user", "../runbooks/offboard_user.star", []string{"email=jane.doe@example.com"}, 2},
 	{"failed_jobs", "../runbooks/failed_jobs.star", []string{"days=7"}, 0},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -80,6 +81,54 @@ func (t *target) describe() string {
 		}
 		return "GreenLake region " + r
 	}
+}
+
+// baseURLInEffect returns the base URL these flags send requests to,
+// whatever gave it: --base-url, else GREENLAKE_BASE_URL, else the selected
+// profile's base_url, as resolve applies them; "" when none does. A
+// configuration file that cannot be read counts as giving none (resolve
+// reports its error).
+func (f *targetFlags) baseURLInEffect(getenv func(string) string) string {
+	if f.baseURL != "" {
+		return strings.TrimRight(f.baseURL, "/")
+	}
+	if v := strings.TrimSpace(getenv(glapi.EnvBaseURL)); v != "" {
+		return v
+	}
+	if _, sel, err := f.loadProfile(getenv); err == nil && sel.Name != "" {
+		return strings.TrimRight(sel.Profile.BaseURL, "/")
+	}
+	return ""
+}
+
+// realGreenLake reports whether these flags target a real GreenLake
+// workspace. Everything does except --sim, --replay and a base URL on a
+// loopback host (such as a 'glrun sim serve'), and the rule is the same
+// whether the base URL comes from --base-url, GREENLAKE_BASE_URL or a
+// profile. A base URL that does not parse, or names no host, counts as
+// real: when in doubt, glrun asks.
+func (f *targetFlags) realGreenLake(getenv func(string) string) bool {
+	if f.sim || f.replay != "" {
+		return false
+	}
+	base := f.baseURLInEffect(getenv)
+	if base == "" {
+		return true
+	}
+	u, err := url.Parse(base)
+	if err != nil || u.Hostname() == "" {
+		return true
+	}
+	return !isLoopback(u.Hostname())
+}
+
+// isLoopback reports whether host is localhost or a loopback address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // resolve builds the target. With --sim it starts the simulator on a

@@ -12,27 +12,33 @@ const (
 	ResourceExternalServices = "external-services"
 )
 
-// property is one filterable property; nested means that every path below
-// it (name/...) is filterable too.
+// property is one filterable property; nested means that paths below it
+// (name/...) are filterable too, each level checked against the resource's
+// shape (shapes_gen.go).
 type property struct {
 	name   string
 	nested bool
 }
 
 // resourceProperties returns the filterable properties of a resource, or
-// nil for an unknown resource. Sources:
-//   - jobs: seed 001 (and the v1 jobs filter description), with the nested
-//     paths resource/id and resource/type;
-//   - async-operations: seed 000;
-//   - users: seed 003;
-//   - external-services: seed 002;
-//   - credentials: tenantId (seed 004, MSP workspaces);
-//   - servers: the v1 servers filter description in compute-ops-mgmt.json,
-//     where "hardware and all nested properties" (also host,
-//     lastFirmwareUpdate, oneview, state) allows every nested path;
+// nil for an unknown resource. They are the lists under "... can be
+// filtered by" in the description of each list endpoint's filter
+// parameter (docs/filters.md), kept by hand because they are prose; the
+// shapes below them come from the schemas (shapes_gen.go), and
+// TestFilterablePropertiesAreInTheSchema checks that the two agree:
+//   - jobs: the v1 jobs filter description, with the nested paths
+//     resource/id and resource/type;
+//   - async-operations, users (including firstName and lastName): their
+//     filter descriptions;
+//   - external-services: serviceType;
+//   - credentials: tenantId (MSP workspaces), a property the service
+//     derives from associatedTenant and the schema does not list;
+//   - servers: the v1 servers filter description, where "hardware and all
+//     nested properties" (also host, lastFirmwareUpdate, oneview, state)
+//     allows nested paths;
 //   - groups: the v1 groups filter description; its own examples filter on
-//     autoAddTags/Department, so autoAddTags (and policies, also an object)
-//     allow nested paths;
+//     autoAddTags/Department, so autoAddTags (free-form) and policies allow
+//     nested paths;
 //   - firmware-bundles: the v1 endpoint documents no filter parameter, so
 //     the table holds the top-level properties of its firmwareBundle-v1
 //     schema (what a runbook can usefully match on, locally or in the
@@ -55,7 +61,7 @@ func resourceProperties(resource string) []property {
 			"progressPercent", "recommendations", "results", "sourceResourceUri", "startedAt",
 			"state", "updatedAt")
 	case ResourceUsers:
-		return plain("id", "username", "userStatus", "createdAt", "updatedAt", "lastLogin")
+		return plain("id", "username", "firstName", "lastName", "userStatus", "createdAt", "updatedAt", "lastLogin")
 	case ResourceExternalServices:
 		return plain("serviceType")
 	case ResourceCredentials:

@@ -92,7 +92,7 @@ func TestProperties(t *testing.T) {
 	if got := Properties(ResourceCredentials); !slices.Equal(got, []string{"tenantId"}) {
 		t.Errorf("credentials = %v", got)
 	}
-	if got := Properties(ResourceUsers); !slices.Equal(got, []string{"createdAt", "id", "lastLogin", "updatedAt", "userStatus", "username"}) {
+	if got := Properties(ResourceUsers); !slices.Equal(got, []string{"createdAt", "firstName", "id", "lastLogin", "lastName", "updatedAt", "userStatus", "username"}) {
 		t.Errorf("users = %v", got)
 	}
 	if got := Properties(ResourceJobs); len(got) != 18 || !slices.Contains(got, "resource/id") {
@@ -110,5 +110,102 @@ func TestPaths(t *testing.T) {
 	e, _ := Parse("a eq 1 and (b/c in (1) or contains(a, d)) and not 2020 in e")
 	if got := Paths(e); !slices.Equal(got, []string{"a", "b/c", "d", "e"}) {
 		t.Errorf("Paths = %v", got)
+	}
+}
+
+// TestValidateNestedPathsAgainstTheSchema: below a property that allows
+// nested paths, every level must name a property of the resource's schema,
+// case-sensitively, with the did-you-mean at the level that is wrong; below
+// a free-form object any sub-path is accepted.
+func TestValidateNestedPathsAgainstTheSchema(t *testing.T) {
+	tests := []struct {
+		resource, filter string
+		want             string // "" means valid; else substrings, | separated
+		suggestion       string
+	}{
+		{ResourceServers, "hardware/powerState eq 'ON'", "", ""},
+		{ResourceServers, "hardware/bmc/version eq '2.81' and host/hostname eq 'x' and state/managed eq true", "", ""},
+		{ResourceServers, "lastFirmwareUpdate/status eq 'OK' and oneview/name eq 'x' and hardware/health/summary eq 'OK'", "", ""},
+		{ResourceServers, "hardware eq null and not state eq null", "", ""},
+		{ResourceServers, "hardware/powrState eq 'ON'", `servers cannot be filtered by "hardware/powrState": "hardware" has no property "powrState"|(filterable: hardware/bmc[/...], hardware/formFactor`, "hardware/powerState"},
+		{ResourceServers, "hardware/powerstate eq 'OFF'", `"hardware" has no property "powerstate"|did you mean "hardware/powerState"?`, "hardware/powerState"},
+		{ResourceServers, "hardware/bcm/version eq 'x'", `"hardware" has no property "bcm"`, "hardware/bmc/version"},
+		{ResourceServers, "hardware/bmc/verison eq 'x'", `"hardware/bmc" has no property "verison"|hardware/bmc/hostname`, "hardware/bmc/version"},
+		{ResourceServers, "Hardware/powrstate eq 'ON'", `cannot be filtered by "Hardware/powrstate"`, "hardware/powerState"},
+		{ResourceServers, "hardwre/bcm/version eq 'x'", `cannot be filtered by "hardwre/bcm/version"`, "hardware/bmc/version"},
+		{ResourceServers, "state/Managed eq true", `"state" has no property "Managed"`, "state/managed"},
+		{ResourceServers, "hardware/zzzzzzzz eq 1", `"hardware" has no property "zzzzzzzz"`, ""},
+		{ResourceServers, "hardware/powerState/x eq 1", `"hardware/powerState" is a string; it has no properties`, ""},
+		{ResourceServers, "lastFirmwareUpdate/firmwareInventoryUpdates/name eq 'x'", `"lastFirmwareUpdate/firmwareInventoryUpdates" is a list`, ""},
+		{ResourceServers, "name/x eq 1", `cannot be filtered by "name/x": "name" is a string`, ""},
+		{ResourceGroups, "autoAddTags/Department eq 'x' and autoAddTags/any_tag eq 'y'", "", ""},
+		{ResourceGroups, "policies/onDeviceAdd/anything/below eq 1", "", ""},
+		{ResourceGroups, "policies/onDevceAdd eq null", `"policies" has no property "onDevceAdd"|(filterable: policies/onDeviceAdd[/...])`, "policies/onDeviceAdd"},
+		{ResourceJobs, "jobParams/x eq 1", `"jobParams" can be filtered on only as a whole`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.resource+" "+tt.filter, func(t *testing.T) {
+			e, err := Parse(tt.filter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = Validate(tt.resource, e)
+			if tt.want == "" {
+				if err != nil {
+					t.Errorf("Validate: %v", err)
+				}
+				return
+			}
+			var pe *PropertyError
+			if !errors.As(err, &pe) {
+				t.Fatalf("Validate: %v, want a *PropertyError with %q", err, tt.want)
+			}
+			for _, w := range strings.Split(tt.want, "|") {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("Validate error %q lacks %q", err, w)
+				}
+			}
+			if pe.Suggestion != tt.suggestion {
+				t.Errorf("Suggestion = %q, want %q", pe.Suggestion, tt.suggestion)
+			}
+			if tt.suggestion != "" && !strings.Contains(err.Error(), `did you mean "`+tt.suggestion+`"?`) {
+				t.Errorf("Validate error %q lacks the did-you-mean", err)
+			}
+		})
+	}
+}
+
+// computedProperties are filterable properties the service derives, which
+// the item schema does not list.
+var computedProperties = map[string]string{
+	ResourceCredentials + " tenantId": "the workspace id of associatedTenant",
+	ResourceJobs + " cancellable":     "listed by the jobs filter description, missing from its job-v1 schema",
+}
+
+// TestFilterablePropertiesAreInTheSchema: every filterable property (and
+// every nested path of one, such as jobs' resource/id) names a property of
+// the resource's schema, and a property that allows nested paths is an
+// object there, so the hand-kept lists and the generated shapes agree.
+func TestFilterablePropertiesAreInTheSchema(t *testing.T) {
+	for _, r := range Resources() {
+		root := specShape(r)
+		if root == nil {
+			if r != ResourceExternalServices {
+				t.Errorf("%s has no shape in shapes_gen.go", r)
+			}
+			continue
+		}
+		for _, p := range resourceProperties(r) {
+			if _, ok := computedProperties[r+" "+p.name]; ok {
+				continue
+			}
+			if pe := walkShape(root, strings.Split(p.name, "/"), 0); pe != nil {
+				t.Errorf("%s: filterable %q: %s", r, p.name, pe.reason)
+				continue
+			}
+			if s := root.lookup(p.name); p.nested && (s == nil || (s.kind != shapeObject && s.kind != shapeFreeForm)) {
+				t.Errorf("%s: %q allows nested paths but is not an object in the schema", r, p.name)
+			}
+		}
 	}
 }
