@@ -3,6 +3,7 @@ package glapi
 import (
 	"context"
 	"net/http"
+	"strings"
 )
 
 // Call describes one API request in the API's own terms, so that the layers
@@ -73,6 +74,10 @@ func (c Call) IsJobCreation() bool {
 // "/compute-ops-mgmt/v1/firmware-bundles/ID" (ids are not escaped, as
 // resourceUri fields show them).
 func URI(collection, id string) string { return collection + "/" + id }
+
+// IDOf returns the id at the end of a resourceUri or Location, such as
+// "ID" for "/workspaces/v1/workspaces/ID".
+func IDOf(uri string) string { return uri[strings.LastIndexByte(uri, '/')+1:] }
 
 type callKey struct{}
 

@@ -2,54 +2,52 @@ package sim
 
 import (
 	"time"
+
+	"glrun/glapi"
 )
 
-// applyEffect makes a finishing job's effect visible at t. A non-empty
-// status means the job failed instead, with that status and details.
+// applyEffect makes a finishing job's effect (its template's glapi.Effect)
+// visible at t. A non-empty status means the job failed instead, with that
+// status and details.
 func (s *Sim) applyEffect(j *job, t time.Time) (string, obj) {
+	eff := j.tmpl.Effect
 	rid := j.o["resource"].(obj)["id"].(string)
 	params, _ := j.o["jobParams"].(obj)
-	switch j.tmpl.Alias {
-	case "power_off":
-		s.setPower(rid, "OFF", t)
-	case "power_on", "restart", "cold_boot":
-		s.setPower(rid, "ON", t)
-	case "firmware_update":
-		bid, _ := params["bundle_id"].(string)
-		downgrade, _ := params["downgrade"].(bool)
-		if st, d := s.updateFirmware(rid, bid, downgrade, t); st != "" {
-			return st, d
-		}
-		if off, _ := params["power_off"].(bool); off {
-			s.setPower(rid, "OFF", t)
-		}
-	case "ilo_firmware_update":
+	switch {
+	case eff.Compliance:
+		s.st.calculateCompliance(rid, t)
+		return "", nil
+	case eff.ILOFirmware:
 		s.updateILO(rid, t)
-	case "group_firmware_update":
-		bid, _ := params["bundle_id"].(string)
-		if bid == "" {
-			bid = s.st.groupBaseline[rid]
-		}
-		downgrade, _ := params["downgrade"].(bool)
-		off, _ := params["powerOff"].(bool)
-		var failed []any
-		for _, sid := range groupJobDevices(s.st, rid, params) {
-			if st, _ := s.updateFirmware(sid, bid, downgrade, t); st != "" {
+	}
+	servers := []string{rid}
+	if eff.EachServer {
+		servers = groupJobDevices(s.st, rid, params)
+	}
+	var failed []any
+	for _, sid := range servers {
+		if eff.Firmware {
+			bid := eff.Bundle(params)
+			if bid == "" && eff.EachServer {
+				bid = s.st.groupBaseline[rid]
+			}
+			if st, d := s.updateFirmware(sid, bid, glapi.Downgrade(params), t); st != "" {
+				if !eff.EachServer {
+					return st, d
+				}
 				failed = append(failed, sid)
 				continue
 			}
-			if off {
-				s.setPower(sid, "OFF", t)
-			}
 		}
-		if len(failed) > 0 {
-			return "Firmware update failed on some servers of the group", obj{
-				"message":       "Firmware downgrade is not allowed on the listed servers; set downgrade to true to allow it",
-				"failedDevices": failed,
-			}
+		if p := eff.PowerAfter(params); p != "" {
+			s.setPower(sid, p, t)
 		}
-	case "group_firmware_compliance":
-		s.st.calculateCompliance(rid, t)
+	}
+	if len(failed) > 0 {
+		return "Firmware update failed on some servers of the group", obj{
+			"message":       "Firmware downgrade is not allowed on the listed servers; set downgrade to true to allow it",
+			"failedDevices": failed,
+		}
 	}
 	return "", nil
 }
@@ -57,14 +55,8 @@ func (s *Sim) applyEffect(j *job, t time.Time) (string, obj) {
 // groupJobDevices returns the servers a group job runs on: jobParams
 // devices, else every member of the group.
 func groupJobDevices(st *state, gid string, params obj) []string {
-	if l, ok := params["devices"].([]any); ok && len(l) > 0 {
-		out := make([]string, 0, len(l))
-		for _, d := range l {
-			if id, ok := d.(string); ok {
-				out = append(out, id)
-			}
-		}
-		return out
+	if l := glapi.Devices(params); len(l) > 0 {
+		return l
 	}
 	return append([]string(nil), st.groupMembers[gid]...)
 }
@@ -97,13 +89,13 @@ func (s *Sim) updateFirmware(sid, bid string, downgrade bool, t time.Time) (stri
 		updates = append(updates, obj{"name": c["name"], "version": c["version"], "status": "OK"})
 	}
 	srv["firmwareInventory"] = inv
-	srv["firmwareBundleUri"] = "/compute-ops-mgmt/v1/firmware-bundles/" + bid
+	srv["firmwareBundleUri"] = glapi.URI(glapi.CollectionFirmwareBundles, bid)
 	ilo, _ := st.iloVersion(bid, gen)
 	srv["hardware"].(obj)["bmc"].(obj)["version"] = ilo
 	srv["lastFirmwareUpdate"] = obj{
 		"attemptedAt":              ts(t.Add(-jobDuration(templateByAlias("firmware_update"), nil, 1))),
 		"completedAt":              ts(t),
-		"attemptedBaselineUri":     "/compute-ops-mgmt/v1/firmware-bundles/" + bid,
+		"attemptedBaselineUri":     glapi.URI(glapi.CollectionFirmwareBundles, bid),
 		"bundleUpdateMethod":       "Update",
 		"downgrade":                downgrade,
 		"installSwDrivers":         false,
@@ -118,7 +110,7 @@ func (s *Sim) updateFirmware(sid, bid string, downgrade bool, t time.Time) (stri
 // bundleIDOf returns the id of the bundle a server's firmware comes from.
 func bundleIDOf(srv obj) string {
 	uri, _ := srv["firmwareBundleUri"].(string)
-	const p = "/compute-ops-mgmt/v1/firmware-bundles/"
+	const p = glapi.CollectionFirmwareBundles + "/"
 	if len(uri) > len(p) {
 		return uri[len(p):]
 	}
