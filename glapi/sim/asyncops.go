@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"glrun/glapi"
 	"glrun/glapi/odata"
 )
 
@@ -24,7 +25,7 @@ func (s *Sim) newOp(gid string, t time.Time) string {
 		"updatedAt":         ts(t),
 		"resourceUri":       "/compute-ops-mgmt/v1/async-operations/" + id,
 		"sourceResourceUri": "/compute-ops-mgmt/v1/groups/" + gid + "/compliance",
-		"state":             "INITIALIZED",
+		"state":             glapi.OpInitialized,
 		"startedAt":         nil,
 		"endedAt":           nil,
 		"logMessages":       []any{obj{"message": "Firmware compliance calculation queued", "timestamp": ts(t)}},
@@ -42,7 +43,7 @@ func (s *Sim) opRunning(j *job, t time.Time) {
 	if j.opID == "" || !ok {
 		return
 	}
-	op["state"] = "RUNNING"
+	op["state"] = glapi.OpRunning
 	op["startedAt"] = ts(t)
 	op["progressPercent"] = 10
 	op["logMessages"] = append(op["logMessages"].([]any), obj{"message": "Calculating firmware compliance", "timestamp": ts(t)})
@@ -60,12 +61,12 @@ func (s *Sim) opFinished(j *job, t time.Time) {
 	}
 	op["endedAt"] = ts(t)
 	op["progressPercent"] = 100
-	if j.o["state"] == "COMPLETE" {
-		op["state"] = "SUCCEEDED"
+	if j.o["state"] == glapi.JobComplete {
+		op["state"] = glapi.OpSucceeded
 		op["results"] = []any{obj{"resourceUri": op["sourceResourceUri"]}}
 		op["logMessages"] = append(op["logMessages"].([]any), obj{"message": "Firmware compliance calculated", "timestamp": ts(t)})
 	} else {
-		op["state"] = "FAILED"
+		op["state"] = glapi.OpFailed
 		msg, _ := j.o["status"].(string)
 		op["error"] = obj{
 			"httpStatusCode": 500,

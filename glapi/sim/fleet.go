@@ -98,9 +98,9 @@ func newDemoState(rng *rand.Rand, now time.Time, clientID, clientSecret string) 
 			if contains(g.Behind, i) {
 				bundle = max(g.Baseline-1-i%2, 0)
 			}
-			power := "ON"
+			power := glapi.PowerOn
 			if contains(g.Off, i) {
-				power = "OFF"
+				power = glapi.PowerOff
 			}
 			m := g.Models[(i-1)%len(g.Models)]
 			name := fmt.Sprintf("%s-%02d", g.Name, i)

@@ -3,6 +3,8 @@ package sim
 import (
 	"fmt"
 	"time"
+
+	"glrun/glapi"
 )
 
 // seedHistory adds finished jobs and async operations of the last days.
@@ -82,14 +84,14 @@ func (s *Sim) finishHistoric(j *job) {
 	j.o["generation"] = 4
 	j.o["updatedAt"] = ts(j.endAt)
 	if j.fail {
-		j.o["state"], j.o["resultCode"] = "ERROR", "FAILURE"
+		j.o["state"], j.o["resultCode"] = glapi.JobError, glapi.ResultFailure
 		j.o["status"], j.o["statusDetails"] = j.failStatus, j.failDetails
 		if j.tmpl.Alias == "restart" && s.serverName(j.o["resource"].(obj)["id"].(string)) == "prod-db-12" {
 			j.o["status"] = "Restart failed: the server is powered off"
 			j.o["statusDetails"] = obj{"message": "The server prod-db-12 is powered off. A restart needs a running server; use the Server Power On job instead.", "failureReason": "SERVER_POWERED_OFF"}
 		}
 	} else {
-		j.o["state"], j.o["resultCode"] = "COMPLETE", "SUCCESS"
+		j.o["state"], j.o["resultCode"] = glapi.JobComplete, glapi.ResultSuccess
 		j.o["status"], j.o["statusDetails"] = "Complete", obj{}
 	}
 }
@@ -137,7 +139,7 @@ func (s *Sim) seedOps(now time.Time) {
 			"updatedAt":         ts(end),
 			"resourceUri":       "/compute-ops-mgmt/v1/async-operations/" + id,
 			"sourceResourceUri": src,
-			"state":             "SUCCEEDED",
+			"state":             glapi.OpSucceeded,
 			"startedAt":         ts(start.Add(time.Second)),
 			"endedAt":           ts(end),
 			"logMessages": []any{
@@ -150,7 +152,7 @@ func (s *Sim) seedOps(now time.Time) {
 			"results":         []any{},
 		}
 		if e.failed {
-			op["state"] = "FAILED"
+			op["state"] = glapi.OpFailed
 			op["error"] = obj{
 				"httpStatusCode": 409,
 				"errorCode":      "HPE-GL-COMPUTE_OPS-0409001",

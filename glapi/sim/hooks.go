@@ -183,9 +183,9 @@ func (s *Sim) AsyncOperations() []glapi.Object {
 	return objects(s.st.asyncOps.list())
 }
 
-// SetPower sets a server's power state to "ON" or "OFF".
+// SetPower sets a server's power state to glapi.PowerOn or glapi.PowerOff.
 func (s *Sim) SetPower(id, state string) error {
-	if state != "ON" && state != "OFF" {
+	if state != glapi.PowerOn && state != glapi.PowerOff {
 		return fmt.Errorf("sim: SetPower %s: state must be ON or OFF, not %q", id, state)
 	}
 	now := s.lockAt()
@@ -248,7 +248,7 @@ func (s *Sim) AddServersToGroup(group string, n int) ([]string, error) {
 		st.serverSeq++
 		name := fmt.Sprintf("%s-x%04d", group, st.serverSeq)
 		m := []serverModel{modelDL360G10P, modelDL380G11}[st.serverSeq%2]
-		id := st.addServer(st.serverSeq, name, m, base, "ON", obj{"env": group}, now)
+		id := st.addServer(st.serverSeq, name, m, base, glapi.PowerOn, obj{"env": group}, now)
 		st.assign(gid, id, now)
 		ids = append(ids, id)
 	}

@@ -56,7 +56,7 @@ func (s *Sim) newJob(tmpl glapi.JobTemplate, rid string, params obj, t time.Time
 		"resource":         obj{"id": rid, "type": tmpl.ResourceType},
 		"jobParams":        params,
 		"results":          obj{},
-		"state":            "PENDING",
+		"state":            glapi.JobPending,
 		"resultCode":       nil,
 		"status":           "Pending",
 		"statusDetails":    nil,
@@ -233,7 +233,7 @@ func (s *Sim) patchJob(r *request) response {
 		return s.apiError(r.fam, http.StatusBadRequest, "Nothing to update: give state or input", issue{"field", "state"})
 	}
 	if in.State != nil {
-		if *in.State != "COMPLETE" && *in.State != "ERROR" {
+		if *in.State != glapi.JobComplete && *in.State != glapi.JobError {
 			return s.apiError(r.fam, http.StatusBadRequest,
 				"Invalid state "+*in.State+": only COMPLETE or ERROR is supported", issue{"field", "state"})
 		}

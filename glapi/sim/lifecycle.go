@@ -138,7 +138,7 @@ func (s *Sim) startJob(j *job, t time.Time) {
 		return
 	}
 	j.phase = phaseRunning
-	j.o["state"] = "RUNNING"
+	j.o["state"] = glapi.JobRunning
 	j.o["cancellable"] = false
 	st := runningStatus[j.tmpl.Alias]
 	if st == "" {
@@ -152,11 +152,11 @@ func (s *Sim) startJob(j *job, t time.Time) {
 	case "power_off":
 		j.prevPower = s.setPower(sid, "POWERING_OFF", t)
 	case "power_on":
-		if s.powerOf(sid) == "OFF" {
+		if s.powerOf(sid) == glapi.PowerOff {
 			j.prevPower = s.setPower(sid, "POWERING_ON", t)
 		}
 	case "restart":
-		if p := s.powerOf(sid); p == "OFF" {
+		if p := s.powerOf(sid); p == glapi.PowerOff {
 			j.fail = true
 			j.failStatus = "Restart failed: the server is powered off"
 			j.failDetails = obj{
@@ -194,13 +194,13 @@ func (s *Sim) finishJob(j *job, t time.Time) {
 		if j.prevPower != "" {
 			s.setPower(j.o["resource"].(obj)["id"].(string), j.prevPower, t)
 		}
-		j.o["state"] = "ERROR"
-		j.o["resultCode"] = "FAILURE"
+		j.o["state"] = glapi.JobError
+		j.o["resultCode"] = glapi.ResultFailure
 		j.o["status"] = j.failStatus
 		j.o["statusDetails"] = j.failDetails
 	} else {
-		j.o["state"] = "COMPLETE"
-		j.o["resultCode"] = "SUCCESS"
+		j.o["state"] = glapi.JobComplete
+		j.o["resultCode"] = glapi.ResultSuccess
 		j.o["status"] = "Complete"
 		j.o["statusDetails"] = obj{}
 	}
@@ -218,12 +218,12 @@ func (s *Sim) endManually(j *job, state string, t time.Time) {
 	}
 	j.phase = phaseDone
 	j.o["state"] = state
-	if state == "COMPLETE" {
-		j.o["resultCode"] = "SUCCESS"
+	if state == glapi.JobComplete {
+		j.o["resultCode"] = glapi.ResultSuccess
 		j.o["status"] = "Complete"
 		j.o["statusDetails"] = obj{"message": "Job marked complete by request"}
 	} else {
-		j.o["resultCode"] = "FAILURE"
+		j.o["resultCode"] = glapi.ResultFailure
 		j.o["status"] = "Error"
 		j.o["statusDetails"] = obj{"message": "Job marked in error by request"}
 	}
