@@ -61,13 +61,13 @@ func (s *Sim) opFinished(j *job, t time.Time) {
 	}
 	op["endedAt"] = ts(t)
 	op["progressPercent"] = 100
-	if j.o["state"] == glapi.JobComplete {
+	if j.rec.State == glapi.JobComplete {
 		op["state"] = glapi.OpSucceeded
 		op["results"] = []any{obj{"resourceUri": op["sourceResourceUri"]}}
 		op["logMessages"] = append(op["logMessages"].([]any), obj{"message": "Firmware compliance calculated", "timestamp": ts(t)})
 	} else {
 		op["state"] = glapi.OpFailed
-		msg, _ := j.o["status"].(string)
+		msg := j.rec.Status
 		op["error"] = obj{
 			"httpStatusCode": 500,
 			"errorCode":      "HPE-GL-COMPUTE_OPS-0500001",

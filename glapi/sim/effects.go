@@ -11,8 +11,7 @@ import (
 // status and details.
 func (s *Sim) applyEffect(j *job, t time.Time) (string, obj) {
 	eff := j.tmpl.Effect
-	rid := j.o["resource"].(obj)["id"].(string)
-	params, _ := j.o["jobParams"].(obj)
+	rid, params := j.rec.Resource.ID, j.rec.JobParams
 	switch {
 	case eff.Compliance:
 		s.st.calculateCompliance(rid, t)

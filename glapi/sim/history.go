@@ -80,19 +80,19 @@ func (s *Sim) resourceByName(name string) string {
 // finishHistoric ends a seeded job at its endAt without effects.
 func (s *Sim) finishHistoric(j *job) {
 	j.phase = phaseDone
-	j.o["cancellable"] = false
-	j.o["generation"] = 4
-	j.o["updatedAt"] = ts(j.endAt)
-	if j.fail {
-		j.o["state"], j.o["resultCode"] = glapi.JobError, glapi.ResultFailure
-		j.o["status"], j.o["statusDetails"] = j.failStatus, j.failDetails
-		if j.tmpl.Alias == "restart" && s.serverName(j.o["resource"].(obj)["id"].(string)) == "prod-db-12" {
-			j.o["status"] = "Restart failed: the server is powered off"
-			j.o["statusDetails"] = obj{"message": "The server prod-db-12 is powered off. A restart needs a running server; use the Server Power On job instead.", "failureReason": "SERVER_POWERED_OFF"}
-		}
-	} else {
-		j.o["state"], j.o["resultCode"] = glapi.JobComplete, glapi.ResultSuccess
-		j.o["status"], j.o["statusDetails"] = "Complete", obj{}
+	j.rec.Cancellable = false
+	j.rec.Generation = 4
+	j.rec.UpdatedAt = ts(j.endAt)
+	switch {
+	case j.fail && j.tmpl.Alias == "restart" && s.serverName(j.rec.Resource.ID) == "prod-db-12":
+		j.end(glapi.JobError, glapi.ResultFailure, "Restart failed: the server is powered off", obj{
+			"message":       "The server prod-db-12 is powered off. A restart needs a running server; use the Server Power On job instead.",
+			"failureReason": "SERVER_POWERED_OFF",
+		})
+	case j.fail:
+		j.end(glapi.JobError, glapi.ResultFailure, j.failStatus, j.failDetails)
+	default:
+		j.end(glapi.JobComplete, glapi.ResultSuccess, "Complete", obj{})
 	}
 }
 

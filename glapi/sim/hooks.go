@@ -173,7 +173,7 @@ func (s *Sim) Job(id string) (glapi.Object, bool) {
 	if !ok {
 		return nil, false
 	}
-	return toObject(j.o), true
+	return toObject(j.view()), true
 }
 
 // AsyncOperations returns every async operation, oldest first.

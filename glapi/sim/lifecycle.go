@@ -17,15 +17,17 @@ const (
 	phaseDone
 )
 
-// job is a job and its simulated life cycle. The JSON shape is o; the rest
-// says when and how it moves.
+// job is a job and its simulated life cycle. What the API shows is rec;
+// the rest says when and how it moves.
 type job struct {
-	o       obj
-	tmpl    glapi.JobTemplate
-	seq     int
-	startAt time.Time
-	endAt   time.Time
-	phase   int
+	rec jobRecord
+	// rendered is rec in the API's JSON shape, nil after a change.
+	rendered obj
+	tmpl     glapi.JobTemplate
+	seq      int
+	startAt  time.Time
+	endAt    time.Time
+	phase    int
 	// fail makes the job end in ERROR with failStatus and failDetails.
 	fail        bool
 	failStatus  string
@@ -138,16 +140,16 @@ func (s *Sim) startJob(j *job, t time.Time) {
 		return
 	}
 	j.phase = phaseRunning
-	j.o["state"] = glapi.JobRunning
-	j.o["cancellable"] = false
+	j.rec.State = glapi.JobRunning
+	j.rec.Cancellable = false
 	st := runningStatus[j.tmpl.Alias]
 	if st == "" {
 		st = "Running"
 	}
-	j.o["status"] = st
-	bump(j.o, t)
+	j.rec.Status = st
+	j.touch(t)
 	s.opRunning(j, t)
-	sid := j.o["resource"].(obj)["id"].(string)
+	sid := j.rec.Resource.ID
 	switch j.tmpl.Alias {
 	case "power_off":
 		j.prevPower = s.setPower(sid, "POWERING_OFF", t)
@@ -192,19 +194,13 @@ func (s *Sim) finishJob(j *job, t time.Time) {
 	}
 	if j.fail {
 		if j.prevPower != "" {
-			s.setPower(j.o["resource"].(obj)["id"].(string), j.prevPower, t)
+			s.setPower(j.rec.Resource.ID, j.prevPower, t)
 		}
-		j.o["state"] = glapi.JobError
-		j.o["resultCode"] = glapi.ResultFailure
-		j.o["status"] = j.failStatus
-		j.o["statusDetails"] = j.failDetails
+		j.end(glapi.JobError, glapi.ResultFailure, j.failStatus, j.failDetails)
 	} else {
-		j.o["state"] = glapi.JobComplete
-		j.o["resultCode"] = glapi.ResultSuccess
-		j.o["status"] = "Complete"
-		j.o["statusDetails"] = obj{}
+		j.end(glapi.JobComplete, glapi.ResultSuccess, "Complete", obj{})
 	}
-	bump(j.o, t)
+	j.touch(t)
 	s.opFinished(j, t)
 }
 
@@ -214,21 +210,16 @@ func (s *Sim) endManually(j *job, state string, t time.Time) {
 		return
 	}
 	if j.prevPower != "" {
-		s.setPower(j.o["resource"].(obj)["id"].(string), j.prevPower, t)
+		s.setPower(j.rec.Resource.ID, j.prevPower, t)
 	}
 	j.phase = phaseDone
-	j.o["state"] = state
 	if state == glapi.JobComplete {
-		j.o["resultCode"] = glapi.ResultSuccess
-		j.o["status"] = "Complete"
-		j.o["statusDetails"] = obj{"message": "Job marked complete by request"}
+		j.end(state, glapi.ResultSuccess, "Complete", obj{"message": "Job marked complete by request"})
 	} else {
-		j.o["resultCode"] = glapi.ResultFailure
-		j.o["status"] = "Error"
-		j.o["statusDetails"] = obj{"message": "Job marked in error by request"}
+		j.end(state, glapi.ResultFailure, "Error", obj{"message": "Job marked in error by request"})
 	}
-	j.o["cancellable"] = false
-	bump(j.o, t)
+	j.rec.Cancellable = false
+	j.touch(t)
 	s.opFinished(j, t)
 }
 
