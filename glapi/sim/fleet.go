@@ -79,7 +79,7 @@ func newDemoState(rng *rand.Rand, now time.Time, clientID, clientSecret string) 
 		groups:         newColl(),
 		bundles:        newColl(),
 		users:          newColl(),
-		asyncOps:       newColl(),
+		asyncOps:       newOpList(),
 		jobs:           map[string]*job{},
 		creds:          newColl(),
 		bundleVersions: map[string]componentVersions{},

@@ -125,41 +125,39 @@ func (s *Sim) seedOps(now time.Time) {
 		end := start.Add(90 * time.Second)
 		src := "/compute-ops-mgmt/v1/metrics-configurations"
 		if e.group != "" {
-			src = "/compute-ops-mgmt/v1/groups/" + s.resourceByName(e.group) + "/devices"
+			src = glapi.URI(glapi.CollectionGroups, s.resourceByName(e.group)) + "/devices"
 			if e.kind == "REMOVE_DEVICE_FROM_GROUP" {
-				src = "/compute-ops-mgmt/v1/groups/" + s.resourceByName(e.group) + "/devices/unassign"
+				src += "/unassign"
 			}
 		}
-		op := obj{
-			"id":                id,
-			"type":              "compute-ops-mgmt/async-operation",
-			"operationType":     e.kind,
-			"generation":        3,
-			"createdAt":         ts(start),
-			"updatedAt":         ts(end),
-			"resourceUri":       "/compute-ops-mgmt/v1/async-operations/" + id,
-			"sourceResourceUri": src,
-			"state":             glapi.OpSucceeded,
-			"startedAt":         ts(start.Add(time.Second)),
-			"endedAt":           ts(end),
-			"logMessages": []any{
-				obj{"message": "Operation started", "timestamp": ts(start.Add(time.Second))},
-				obj{"message": "Operation finished", "timestamp": ts(end)},
+		op := &asyncOp{
+			ID:                id,
+			Type:              "compute-ops-mgmt/async-operation",
+			OperationType:     e.kind,
+			Generation:        3,
+			CreatedAt:         ts(start),
+			UpdatedAt:         ts(end),
+			ResourceURI:       glapi.URI(glapi.CollectionAsyncOperations, id),
+			SourceResourceURI: src,
+			State:             glapi.OpSucceeded,
+			StartedAt:         ts(start.Add(time.Second)),
+			EndedAt:           ts(end),
+			LogMessages: []logMessage{
+				{Message: "Operation started", Timestamp: ts(start.Add(time.Second))},
+				{Message: "Operation finished", Timestamp: ts(end)},
 			},
-			"progressPercent": 100,
-			"error":           nil,
-			"recommendations": []any{},
-			"results":         []any{},
+			ProgressPercent: 100,
+			created:         start,
 		}
 		if e.failed {
-			op["state"] = glapi.OpFailed
-			op["error"] = obj{
-				"httpStatusCode": 409,
-				"errorCode":      "HPE-GL-COMPUTE_OPS-0409001",
-				"message":        fmt.Sprintf("%s failed: a device is locked by another operation", e.kind),
-				"debugId":        st.uuid(),
+			op.State = glapi.OpFailed
+			op.Error = &opError{
+				HTTPStatusCode: 409,
+				ErrorCode:      "HPE-GL-COMPUTE_OPS-0409001",
+				Message:        fmt.Sprintf("%s failed: a device is locked by another operation", e.kind),
+				DebugID:        st.uuid(),
 			}
-			op["recommendations"] = []any{"Examine the error field for information and retry the operation."}
+			op.Recommendations = []string{opFailedRecommendation}
 		}
 		st.asyncOps.add(op)
 	}

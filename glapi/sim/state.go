@@ -64,7 +64,7 @@ type state struct {
 	groups   *coll
 	bundles  *coll
 	users    *coll
-	asyncOps *coll
+	asyncOps *opList
 	jobs     map[string]*job
 	jobOrder []string
 	creds    *coll
