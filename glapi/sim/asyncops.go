@@ -110,56 +110,25 @@ func (op *asyncOp) log(msg string, t time.Time) {
 	op.LogMessages = append(op.LogMessages, logMessage{Message: msg, Timestamp: ts(t)})
 }
 
-// opList holds the async operations by id, oldest first.
-type opList struct {
-	m     map[string]*asyncOp
-	order []string
-}
-
-func newOpList() *opList { return &opList{m: map[string]*asyncOp{}} }
-
-func (l *opList) add(op *asyncOp) {
-	if _, ok := l.m[op.ID]; !ok {
-		l.order = append(l.order, op.ID)
-	}
-	l.m[op.ID] = op
-}
-
-func (l *opList) get(id string) (*asyncOp, bool) {
-	op, ok := l.m[id]
-	return op, ok
-}
-
-func (l *opList) del(id string) {
-	if _, ok := l.m[id]; !ok {
-		return
-	}
-	delete(l.m, id)
-	for i, x := range l.order {
-		if x == id {
-			l.order = append(l.order[:i:i], l.order[i+1:]...)
-			break
-		}
-	}
-}
-
-// list returns every operation in the API's JSON shape, oldest first.
-func (l *opList) list() []obj {
-	out := make([]obj, 0, len(l.order))
-	for _, id := range l.order {
-		out = append(out, l.m[id].render())
+// opViews returns the async operations in the API's JSON shape, oldest
+// first.
+func (st *state) opViews() []obj {
+	l := st.asyncOps.list()
+	out := make([]obj, len(l))
+	for i, op := range l {
+		out[i] = op.render()
 	}
 	return out
 }
 
-// opFailed is the recommendation of every failed operation.
+// opFailedRecommendation is the recommendation of every failed operation.
 const opFailedRecommendation = "Examine the error field for information and retry the operation."
 
 // newOp stores an INITIALIZED async operation for a group's compliance
 // calculation and returns its id. Callers hold s.mu.
 func (s *Sim) newOp(gid string, t time.Time) string {
 	id := s.st.uuid()
-	s.st.asyncOps.add(&asyncOp{
+	s.st.asyncOps.add(id, &asyncOp{
 		ID:                id,
 		Type:              "compute-ops-mgmt/async-operation",
 		OperationType:     "INTERNAL_ASYNC_OPERATION",
@@ -220,8 +189,7 @@ func (s *Sim) opFinished(j *job, t time.Time) {
 // in the API's JSON shape.
 func (s *Sim) recentOps(now time.Time) []obj {
 	var out []obj
-	for _, id := range s.st.asyncOps.order {
-		op := s.st.asyncOps.m[id]
+	for _, op := range s.st.asyncOps.list() {
 		if now.Sub(op.created) > asyncOpWindow {
 			continue
 		}

@@ -80,38 +80,32 @@ func (s *Sim) updateFirmware(sid, bid string, downgrade bool, t time.Time) (stri
 			"recommendation": "Choose a newer bundle or allow downgrade",
 		}
 	}
-	gen, _ := srv["serverGeneration"].(string)
-	inv := st.inventory(bid, gen)
-	var updates []any
-	for _, it := range inv {
-		c := it.(obj)
-		updates = append(updates, obj{"name": c["name"], "version": c["version"], "status": "OK"})
+	inv := st.inventory(bid, srv.ServerGeneration)
+	updates := make([]componentState, len(inv))
+	for i, c := range inv {
+		updates[i] = componentState{Name: c.Name, Version: c.Version, Status: "OK"}
 	}
-	srv["firmwareInventory"] = inv
-	srv["firmwareBundleUri"] = glapi.URI(glapi.CollectionFirmwareBundles, bid)
-	ilo, _ := st.iloVersion(bid, gen)
-	srv["hardware"].(obj)["bmc"].(obj)["version"] = ilo
-	srv["lastFirmwareUpdate"] = obj{
-		"attemptedAt":              ts(t.Add(-jobDuration(templateByAlias("firmware_update"), nil, 1))),
-		"completedAt":              ts(t),
-		"attemptedBaselineUri":     glapi.URI(glapi.CollectionFirmwareBundles, bid),
-		"bundleUpdateMethod":       "Update",
-		"downgrade":                downgrade,
-		"installSwDrivers":         false,
-		"powerOff":                 false,
-		"status":                   "OK",
-		"firmwareInventoryUpdates": updates,
+	srv.FirmwareInventory = inv
+	srv.FirmwareBundleURI = glapi.URI(glapi.CollectionFirmwareBundles, bid)
+	srv.Hardware.Bmc.Version, _ = st.iloVersion(bid, srv.ServerGeneration)
+	srv.LastFirmwareUpdate = &firmwareUpdate{
+		AttemptedAt:              ts(t.Add(-jobDuration(templateByAlias("firmware_update"), nil, 1))),
+		CompletedAt:              ts(t),
+		AttemptedBaselineURI:     glapi.URI(glapi.CollectionFirmwareBundles, bid),
+		BundleUpdateMethod:       "Update",
+		Downgrade:                downgrade,
+		Status:                   "OK",
+		FirmwareInventoryUpdates: updates,
 	}
-	bump(srv, t)
+	srv.touch(t)
 	return "", nil
 }
 
 // bundleIDOf returns the id of the bundle a server's firmware comes from.
-func bundleIDOf(srv obj) string {
-	uri, _ := srv["firmwareBundleUri"].(string)
+func bundleIDOf(srv *server) string {
 	const p = glapi.CollectionFirmwareBundles + "/"
-	if len(uri) > len(p) {
-		return uri[len(p):]
+	if len(srv.FirmwareBundleURI) > len(p) {
+		return srv.FirmwareBundleURI[len(p):]
 	}
 	return ""
 }
@@ -123,18 +117,15 @@ func (s *Sim) updateILO(sid string, t time.Time) {
 	if !ok {
 		return
 	}
-	gen, _ := srv["serverGeneration"].(string)
 	newest := st.bundleOrder[len(st.bundleOrder)-1]
-	ilo, name := st.iloVersion(newest, gen)
-	srv["hardware"].(obj)["bmc"].(obj)["version"] = ilo
-	if inv, ok := srv["firmwareInventory"].([]any); ok {
-		for _, it := range inv {
-			if c, ok := it.(obj); ok && c["name"] == name {
-				c["version"] = ilo
-			}
+	ilo, name := st.iloVersion(newest, srv.ServerGeneration)
+	srv.Hardware.Bmc.Version = ilo
+	for i := range srv.FirmwareInventory {
+		if srv.FirmwareInventory[i].Name == name {
+			srv.FirmwareInventory[i].Version = ilo
 		}
 	}
-	bump(srv, t)
+	srv.touch(t)
 }
 
 // calculateCompliance compares every server of a group with the group's
@@ -153,21 +144,19 @@ func (st *state) calculateCompliance(gid string, t time.Time) {
 		if !ok {
 			continue
 		}
-		gen, _ := srv["serverGeneration"].(string)
-		want := st.inventory(bid, gen)
-		have, _ := srv["firmwareInventory"].([]any)
+		want := st.inventory(bid, srv.ServerGeneration)
+		have := srv.FirmwareInventory
 		var devs []any
 		for i, w := range want {
-			wc := w.(obj)
 			installed := ""
 			if i < len(have) {
-				installed, _ = have[i].(obj)["version"].(string)
+				installed = have[i].Version
 			}
-			if installed != wc["version"] {
+			if installed != w.Version {
 				devs = append(devs, obj{
-					"componentName":     wc["name"],
+					"componentName":     w.Name,
 					"componentFilename": "",
-					"expectedVersion":   wc["version"],
+					"expectedVersion":   w.Version,
 					"installedVersion":  installed,
 				})
 			}
@@ -178,7 +167,6 @@ func (st *state) calculateCompliance(gid string, t time.Time) {
 			summary = "NOT_COMPLIANT"
 			notCompliant++
 		}
-		hw := srv["hardware"].(obj)
 		id := st.uuid()
 		if devs == nil {
 			devs = []any{}
@@ -193,8 +181,8 @@ func (st *state) calculateCompliance(gid string, t time.Time) {
 			"groupId":            gid,
 			"deviceId":           sid,
 			"deviceUri":          "/compute-ops-mgmt/v1/servers/" + sid,
-			"productId":          hw["productId"],
-			"serial":             hw["serialNumber"],
+			"productId":          srv.Hardware.ProductID,
+			"serial":             srv.Hardware.SerialNumber,
 			"bundleId":           bid,
 			"complianceCategory": "FIRMWARE",
 			"complianceState":    state,

@@ -75,11 +75,11 @@ var demoUsers = []struct{ Email, First, Last, Status string }{
 func newDemoState(rng *rand.Rand, now time.Time, clientID, clientSecret string) *state {
 	st := &state{
 		rng:            rng,
-		servers:        newColl(),
+		servers:        newOrdered[*server](),
 		groups:         newColl(),
 		bundles:        newColl(),
 		users:          newColl(),
-		asyncOps:       newOpList(),
+		asyncOps:       newOrdered[*asyncOp](),
 		jobs:           map[string]*job{},
 		creds:          newColl(),
 		bundleVersions: map[string]componentVersions{},
@@ -236,72 +236,67 @@ func (st *state) addServer(n int, name string, m serverModel, bundle int, power 
 	id := m.ProductID + "+" + sn
 	bid := st.bundleOrder[bundle]
 	ilo, iloName := st.iloVersion(bid, m.Gen)
-	srv := obj{
-		"id":               id,
-		"type":             "compute-ops-mgmt/server",
-		"name":             name,
-		"generation":       1,
-		"createdAt":        ts(created),
-		"updatedAt":        ts(created),
-		"resourceUri":      "/compute-ops-mgmt/v1/servers/" + id,
-		"serverGeneration": m.Gen,
-		"platformFamily":   "PROLIANT",
-		"processorVendor":  m.CPU,
-		"biosFamily":       m.BIOS,
-		"connectionType":   "DIRECT",
-		"deviceClaimType":  "MANUAL",
-		"autoIloFwUpdate":  true,
-		"maintenanceMode":  false,
-		"managedBy":        "COM",
-		"appliance":        nil,
-		"oneview":          nil,
-		"hardware": obj{
-			"serialNumber": sn,
-			"productId":    m.ProductID,
-			"model":        m.Model,
-			"manufacturer": "HPE",
-			"platform":     m.Model,
-			"formFactor":   "RACK",
-			"powerState":   power,
-			"indicatorLed": "OFF",
-			"memoryMb":     m.MemoryMB,
-			"uuid":         st.uuid(),
-			"health": obj{
-				"summary": "OK", "bios": "OK", "fans": "OK", "fanRedundancy": "REDUNDANT", "memory": "OK",
-				"network": "OK", "powerSupplies": "OK", "powerSupplyRedundancy": "REDUNDANT",
-				"processor": "OK", "storage": "OK", "temperature": "OK", "healthLED": "OK",
+	srv := &server{
+		ID:               id,
+		Type:             "compute-ops-mgmt/server",
+		Name:             name,
+		Generation:       1,
+		CreatedAt:        ts(created),
+		UpdatedAt:        ts(created),
+		ResourceURI:      glapi.URI(glapi.CollectionServers, id),
+		ServerGeneration: m.Gen,
+		PlatformFamily:   "PROLIANT",
+		ProcessorVendor:  m.CPU,
+		BiosFamily:       m.BIOS,
+		ConnectionType:   "DIRECT",
+		DeviceClaimType:  "MANUAL",
+		AutoIloFwUpdate:  true,
+		ManagedBy:        "COM",
+		Hardware: hardware{
+			SerialNumber: sn,
+			ProductID:    m.ProductID,
+			Model:        m.Model,
+			Manufacturer: "HPE",
+			Platform:     m.Model,
+			FormFactor:   "RACK",
+			PowerState:   power,
+			IndicatorLed: "OFF",
+			MemoryMb:     m.MemoryMB,
+			UUID:         st.uuid(),
+			Health: health{
+				Summary: "OK", Bios: "OK", Fans: "OK", FanRedundancy: "REDUNDANT", Memory: "OK",
+				Network: "OK", PowerSupplies: "OK", PowerSupplyRedundancy: "REDUNDANT",
+				Processor: "OK", Storage: "OK", Temperature: "OK", HealthLED: "OK",
 			},
-			"bmc": obj{
-				"hostname": name + "-ilo.example.com",
-				"ip":       fmt.Sprintf("10.20.%d.%d", 10+n/200, 10+n%200),
-				"mac":      fmt.Sprintf("94:40:c9:%02x:%02x:%02x", n/65536%256, n/256%256, n%256),
-				"license":  "iLO Advanced",
-				"model":    iloName,
-				"version":  ilo,
+			Bmc: bmc{
+				Hostname: name + "-ilo.example.com",
+				IP:       fmt.Sprintf("10.20.%d.%d", 10+n/200, 10+n%200),
+				Mac:      fmt.Sprintf("94:40:c9:%02x:%02x:%02x", n/65536%256, n/256%256, n%256),
+				License:  "iLO Advanced",
+				Model:    iloName,
+				Version:  ilo,
 			},
 		},
-		"host": obj{
-			"hostname":      name + ".example.com",
-			"osName":        "Red Hat Enterprise Linux",
-			"osVersion":     "9.3",
-			"osDescription": "Red Hat Enterprise Linux 9.3 (Plow)",
-			"osType":        2,
+		Host: serverHost{
+			Hostname:      name + ".example.com",
+			OsName:        "Red Hat Enterprise Linux",
+			OsVersion:     "9.3",
+			OsDescription: "Red Hat Enterprise Linux 9.3 (Plow)",
+			OsType:        2,
 		},
-		"state": obj{
-			"managed": true, "connected": true, "connectedModifiedAt": ts(created),
-			"subscriptionState": "SUBSCRIBED", "subscriptionTier": "ENHANCED",
-			"subscriptionKey": nil, "subscriptionExpiresAt": ts(created.Add(3 * 365 * 24 * time.Hour)),
+		State: serverState{
+			Managed: true, Connected: true, ConnectedModifiedAt: ts(created),
+			SubscriptionState: "SUBSCRIBED", SubscriptionTier: "ENHANCED",
+			SubscriptionExpiresAt: ts(created.Add(3 * 365 * 24 * time.Hour)),
 		},
-		"tags":                                  deepCopy(tags),
-		"firmwareInventory":                     st.inventory(bid, m.Gen),
-		"firmwareBundleUri":                     "/compute-ops-mgmt/v1/firmware-bundles/" + bid,
-		"lastFirmwareUpdate":                    nil,
-		"softwareInventory":                     []any{},
-		"lastFullInventoryCollectionAt":         ts(created),
-		"lastFullInventoryCollectionPowerState": power,
-		"lastServerLogCollectionAt":             nil,
+		Tags:                                  copyObj(tags),
+		FirmwareInventory:                     st.inventory(bid, m.Gen),
+		FirmwareBundleURI:                     glapi.URI(glapi.CollectionFirmwareBundles, bid),
+		SoftwareInventory:                     []map[string]any{},
+		LastFullInventoryCollectionAt:         ts(created),
+		LastFullInventoryCollectionPowerState: power,
 	}
-	st.servers.add(srv)
+	st.servers.add(id, srv)
 	return id
 }
 
@@ -315,17 +310,17 @@ func (st *state) iloVersion(bundleID, gen string) (version, model string) {
 }
 
 // inventory returns the firmware inventory a bundle installs.
-func (st *state) inventory(bundleID, gen string) []any {
+func (st *state) inventory(bundleID, gen string) []component {
 	v := st.bundleVersions[bundleID]
 	ilo, iloName := st.iloVersion(bundleID, gen)
 	rom := v.ROMGen10
 	if gen == "GEN_11" {
 		rom = v.ROMGen11
 	}
-	return []any{
-		obj{"name": iloName, "version": ilo, "deviceContext": "System Board"},
-		obj{"name": "System ROM", "version": rom, "deviceContext": "System Board"},
-		obj{"name": "Server Platform Services (SPS) Firmware", "version": v.SPS, "deviceContext": "System Board"},
+	return []component{
+		{Name: iloName, Version: ilo, DeviceContext: "System Board"},
+		{Name: "System ROM", Version: rom, DeviceContext: "System Board"},
+		{Name: "Server Platform Services (SPS) Firmware", Version: v.SPS, DeviceContext: "System Board"},
 	}
 }
 
@@ -337,15 +332,14 @@ func (st *state) assign(gid, sid string, now time.Time) {
 		return
 	}
 	st.groupMembers[gid] = append(st.groupMembers[gid], sid)
-	hw := srv["hardware"].(obj)
 	dev := obj{
 		"id":                    sid,
 		"type":                  "compute-ops-mgmt/group/device",
 		"deviceId":              sid,
 		"deviceUri":             "/compute-ops-mgmt/v1/servers/" + sid,
 		"groupId":               gid,
-		"productId":             hw["productId"],
-		"serial":                hw["serialNumber"],
+		"productId":             srv.Hardware.ProductID,
+		"serial":                srv.Hardware.SerialNumber,
 		"resourceUri":           "/compute-ops-mgmt/v1/groups/" + gid + "/devices/" + sid,
 		"overallSecurityStatus": "OK",
 		"subscriptionState":     "SUBSCRIBED",

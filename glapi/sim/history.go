@@ -70,8 +70,8 @@ func (s *Sim) resourceByName(name string) string {
 		}
 	}
 	for _, srv := range s.st.servers.list() {
-		if srv["name"] == name {
-			return srv["id"].(string)
+		if srv.Name == name {
+			return srv.ID
 		}
 	}
 	return ""
@@ -159,6 +159,6 @@ func (s *Sim) seedOps(now time.Time) {
 			}
 			op.Recommendations = []string{opFailedRecommendation}
 		}
-		st.asyncOps.add(op)
+		st.asyncOps.add(id, op)
 	}
 }

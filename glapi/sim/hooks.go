@@ -37,7 +37,7 @@ func (s *Sim) Server(id string) (glapi.Object, bool) {
 	if !ok {
 		return nil, false
 	}
-	return toObject(srv), true
+	return toObject(srv.view()), true
 }
 
 // ServerByName returns the server with that name.
@@ -45,8 +45,8 @@ func (s *Sim) ServerByName(name string) (glapi.Object, bool) {
 	s.lockAt()
 	defer s.mu.Unlock()
 	for _, srv := range s.st.servers.list() {
-		if srv["name"] == name {
-			return toObject(srv), true
+		if srv.Name == name {
+			return toObject(srv.view()), true
 		}
 	}
 	return nil, false
@@ -56,7 +56,7 @@ func (s *Sim) ServerByName(name string) (glapi.Object, bool) {
 func (s *Sim) Servers() []glapi.Object {
 	s.lockAt()
 	defer s.mu.Unlock()
-	return objects(s.st.servers.list())
+	return objects(s.st.serverViews())
 }
 
 // Group returns the group with that id.
@@ -180,7 +180,7 @@ func (s *Sim) Job(id string) (glapi.Object, bool) {
 func (s *Sim) AsyncOperations() []glapi.Object {
 	s.lockAt()
 	defer s.mu.Unlock()
-	return objects(s.st.asyncOps.list())
+	return objects(s.st.opViews())
 }
 
 // SetPower sets a server's power state to glapi.PowerOn or glapi.PowerOff.
@@ -260,10 +260,10 @@ func (s *Sim) ServerIDs() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	l := s.st.servers.list()
-	sort.SliceStable(l, func(a, b int) bool { return l[a]["name"].(string) < l[b]["name"].(string) })
+	sort.SliceStable(l, func(a, b int) bool { return l[a].Name < l[b].Name })
 	ids := make([]string, 0, len(l))
 	for _, srv := range l {
-		ids = append(ids, srv["id"].(string))
+		ids = append(ids, srv.ID)
 	}
 	return ids
 }

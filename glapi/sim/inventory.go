@@ -7,11 +7,15 @@ import (
 )
 
 func (s *Sim) listServers(r *request) response {
-	return s.listOffset(r, pageServers, odata.ResourceServers, s.st.servers.list())
+	return s.listOffset(r, pageServers, odata.ResourceServers, s.st.serverViews())
 }
 
 func (s *Sim) getServer(r *request) response {
-	return s.getOne(r, s.st.servers, "Server")
+	srv, ok := s.st.servers.get(r.params[0])
+	if !ok {
+		return s.apiError(r.fam, http.StatusNotFound, "Server "+r.params[0]+" not found")
+	}
+	return jsonResp(http.StatusOK, copyObj(srv.view()))
 }
 
 func (s *Sim) listGroups(r *request) response {

@@ -229,14 +229,12 @@ func (s *Sim) powerOf(sid string) string {
 	if !ok {
 		return ""
 	}
-	p, _ := srv["hardware"].(obj)["powerState"].(string)
-	return p
+	return srv.Hardware.PowerState
 }
 
 func (s *Sim) serverName(sid string) string {
 	if srv, ok := s.st.servers.get(sid); ok {
-		n, _ := srv["name"].(string)
-		return n
+		return srv.Name
 	}
 	return sid
 }
@@ -247,11 +245,10 @@ func (s *Sim) setPower(sid, power string, t time.Time) string {
 	if !ok {
 		return ""
 	}
-	hw := srv["hardware"].(obj)
-	prev, _ := hw["powerState"].(string)
+	prev := srv.Hardware.PowerState
 	if prev != power {
-		hw["powerState"] = power
-		bump(srv, t)
+		srv.Hardware.PowerState = power
+		srv.touch(t)
 	}
 	return prev
 }

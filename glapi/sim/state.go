@@ -60,11 +60,11 @@ func (c *coll) list() []obj {
 type state struct {
 	rng *rand.Rand
 
-	servers  *coll
+	servers  *ordered[*server]
 	groups   *coll
 	bundles  *coll
 	users    *coll
-	asyncOps *opList
+	asyncOps *ordered[*asyncOp]
 	jobs     map[string]*job
 	jobOrder []string
 	creds    *coll
