@@ -199,9 +199,8 @@ func (st *state) calculateCompliance(gid string, t time.Time) {
 	if notCompliant > 0 {
 		reason = "Firmware of some servers does not match the group baseline"
 	}
-	g["complianceStatus"] = summary
-	gc := g["groupCompliance"].(obj)
-	gc["summary"] = summary
-	gc["firmware"] = obj{"status": summary, "statusReason": reason}
-	bump(g, t)
+	g.ComplianceStatus = summary
+	g.GroupCompliance.Summary = summary
+	g.GroupCompliance.Firmware = complianceStatus{Status: summary, StatusReason: reason}
+	g.touch(t)
 }

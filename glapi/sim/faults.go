@@ -178,7 +178,7 @@ func (s *Sim) faultResponse(path string, status int) response {
 	case 0:
 		r = r.with("Retry-After", strconv.Itoa(secs))
 	case 1:
-		r.body.(obj)["errorDetails"] = []any{obj{"type": "hpe.greenlake.retry_info", "retryAfterSeconds": secs}}
+		r = withRetryInfo(r, secs)
 	case 2:
 		r = r.with("ratelimit-limit", "300").with("ratelimit-remaining", "0").with("ratelimit-reset", strconv.Itoa(secs))
 	case 3:

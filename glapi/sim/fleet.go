@@ -76,12 +76,12 @@ func newDemoState(rng *rand.Rand, now time.Time, clientID, clientSecret string) 
 	st := &state{
 		rng:            rng,
 		servers:        newOrdered[*server](),
-		groups:         newColl(),
-		bundles:        newColl(),
-		users:          newColl(),
+		groups:         newOrdered[*group](),
+		bundles:        newOrdered[obj](),
+		users:          newOrdered[*user](),
 		asyncOps:       newOrdered[*asyncOp](),
 		jobs:           map[string]*job{},
-		creds:          newColl(),
+		creds:          newOrdered[*credential](),
 		bundleVersions: map[string]componentVersions{},
 		groupBaseline:  map[string]string{},
 		groupMembers:   map[string][]string{},
@@ -163,7 +163,7 @@ func (st *state) seedBundles(now time.Time) {
 			"updatedAt":        ts(created),
 			"resourceUri":      "/compute-ops-mgmt/v1/firmware-bundles/" + id,
 		}
-		st.bundles.add(b)
+		st.bundles.add(id, b)
 		st.bundleOrder = append(st.bundleOrder, id)
 		st.bundleVersions[id] = v
 	}
@@ -182,37 +182,30 @@ func (st *state) bundleIndex(id string) int {
 func (st *state) addGroup(name string, baseline int, tags map[string]any, created time.Time) string {
 	id := st.uuid()
 	settingID := st.uuid()
-	g := obj{
-		"id":          id,
-		"type":        glapi.ResourceGroup,
-		"name":        name,
-		"generation":  1,
-		"createdAt":   ts(created),
-		"updatedAt":   ts(created),
-		"resourceUri": "/compute-ops-mgmt/v1/groups/" + id,
-		"devicesUri":  "/compute-ops-mgmt/v1/groups/" + id + "/devices",
-		"deviceType":  "DIRECT_CONNECT_SERVER",
-		"devices":     []any{},
-		"autoAddTags": deepCopy(tags),
-		"policies": obj{
-			"onDeviceAdd": obj{
-				"biosApplySettings": false, "biosFactoryReset": false, "externalStorageConfiguration": false,
-				"firmwarePowerOff": false, "firmwareUpdate": false, "iloApplySettings": false,
-				"osCompletionTimeoutMin": 240, "osInstall": false, "storageConfiguration": false,
-				"storageVolumeDeletion": false,
-			},
-			"onDeviceApply": obj{"firmwareDowngrade": false},
+	g := &group{
+		ID:           id,
+		Type:         glapi.ResourceGroup,
+		Name:         name,
+		Generation:   1,
+		CreatedAt:    ts(created),
+		UpdatedAt:    ts(created),
+		ResourceURI:  glapi.URI(glapi.CollectionGroups, id),
+		DevicesURI:   glapi.URI(glapi.CollectionGroups, id) + "/devices",
+		DeviceType:   "DIRECT_CONNECT_SERVER",
+		Devices:      []groupDevice{},
+		AutoAddTags:  copyObj(tags),
+		SettingsURIs: []string{"/compute-ops-mgmt/v1/settings/" + settingID},
+		// Compliance is unknown until a Group Firmware Compliance job ran.
+		ComplianceStatus: "UNKNOWN",
+		GroupCompliance: groupCompliance{
+			Summary:     "UNKNOWN",
+			Firmware:    complianceStatus{Status: "UNKNOWN", StatusReason: "Compliance has not been calculated"},
+			IloSettings: complianceStatus{Status: "NOT_APPLICABLE", StatusReason: "No iLO settings in the group"},
 		},
-		"settingsUris":     []any{"/compute-ops-mgmt/v1/settings/" + settingID},
-		"complianceStatus": "UNKNOWN",
-		"groupCompliance": obj{
-			"summary":     "UNKNOWN",
-			"firmware":    obj{"status": "UNKNOWN", "statusReason": "Compliance has not been calculated"},
-			"iloSettings": obj{"status": "NOT_APPLICABLE", "statusReason": "No iLO settings in the group"},
-		},
-		"securityStatus": "OK",
+		SecurityStatus: "OK",
 	}
-	st.groups.add(g)
+	g.Policies.OnDeviceAdd.OsCompletionTimeoutMin = 240
+	st.groups.add(id, g)
 	if baseline >= 0 && baseline < len(st.bundleOrder) {
 		st.groupBaseline[id] = st.bundleOrder[baseline]
 	}
@@ -332,42 +325,41 @@ func (st *state) assign(gid, sid string, now time.Time) {
 		return
 	}
 	st.groupMembers[gid] = append(st.groupMembers[gid], sid)
-	dev := obj{
-		"id":                    sid,
-		"type":                  "compute-ops-mgmt/group/device",
-		"deviceId":              sid,
-		"deviceUri":             "/compute-ops-mgmt/v1/servers/" + sid,
-		"groupId":               gid,
-		"productId":             srv.Hardware.ProductID,
-		"serial":                srv.Hardware.SerialNumber,
-		"resourceUri":           "/compute-ops-mgmt/v1/groups/" + gid + "/devices/" + sid,
-		"overallSecurityStatus": "OK",
-		"subscriptionState":     "SUBSCRIBED",
-		"subscriptionTier":      "ENHANCED",
-		"eTag":                  st.hex32()[:16],
-	}
-	g["devices"] = append(g["devices"].([]any), dev)
-	bump(g, now)
+	g.Devices = append(g.Devices, groupDevice{
+		ID:                    sid,
+		Type:                  "compute-ops-mgmt/group/device",
+		DeviceID:              sid,
+		DeviceURI:             srv.ResourceURI,
+		GroupID:               gid,
+		ProductID:             srv.Hardware.ProductID,
+		Serial:                srv.Hardware.SerialNumber,
+		ResourceURI:           g.DevicesURI + "/" + sid,
+		OverallSecurityStatus: "OK",
+		SubscriptionState:     "SUBSCRIBED",
+		SubscriptionTier:      "ENHANCED",
+		ETag:                  st.hex32()[:16],
+	})
+	g.touch(now)
 }
 
-func (st *state) addUser(email, first, last, status string, created, lastLogin time.Time) obj {
+func (st *state) addUser(email, first, last, status string, created, lastLogin time.Time) *user {
 	id := st.uuid()
-	u := obj{
-		"id":          id,
-		"type":        "user",
-		"username":    email,
-		"firstName":   first,
-		"lastName":    last,
-		"generation":  1,
-		"createdAt":   ts(created),
-		"updatedAt":   ts(created),
-		"userStatus":  status,
-		"resourceUri": "/identity/v1/users/" + id,
+	u := &user{
+		ID:          id,
+		Type:        "user",
+		Username:    email,
+		FirstName:   &first,
+		LastName:    &last,
+		Generation:  1,
+		CreatedAt:   ts(created),
+		UpdatedAt:   ts(created),
+		UserStatus:  status,
+		ResourceURI: glapi.URI(glapi.CollectionUsers, id),
 	}
 	if status != "UNVERIFIED" {
-		u["lastLogin"] = ts(lastLogin)
+		u.LastLogin = ts(lastLogin)
 	}
-	st.users.add(u)
+	st.users.add(id, u)
 	return u
 }
 
@@ -379,26 +371,26 @@ func (st *state) seedCredentials(now time.Time, clientID, clientSecret string) {
 }
 
 // addCredential stores a credential; empty id or secret are generated.
-func (st *state) addCredential(id, secret, name, tenantID, tenantName string, created time.Time) obj {
+func (st *state) addCredential(id, secret, name, tenantID, tenantName string, created time.Time) *credential {
 	if id == "" {
 		id = st.uuid()
 	}
 	if secret == "" {
 		secret = st.hex32()
 	}
-	c := obj{
-		"id":             id,
-		"clientId":       id,
-		"credentialName": name,
-		"type":           "credentials",
-		"generation":     1,
-		"createdAt":      credTS(created),
-		"updatedAt":      credTS(created),
+	c := &credential{
+		ID:             id,
+		ClientID:       id,
+		CredentialName: name,
+		Type:           "credentials",
+		Generation:     1,
+		CreatedAt:      credTS(created),
+		UpdatedAt:      credTS(created),
 	}
 	if tenantID != "" {
-		c["associatedTenant"] = obj{"resourceUri": "/workspaces/v1/workspaces/" + tenantID, "tenantName": tenantName}
+		c.AssociatedTenant = &tenantRef{ResourceURI: "/workspaces/v1/workspaces/" + tenantID, TenantName: tenantName}
 	}
-	st.creds.add(c)
+	st.creds.add(id, c)
 	st.secrets[id] = secret
 	return c
 }

@@ -65,8 +65,8 @@ func (s0 *state) seedHistory(now time.Time) {
 // resourceByName returns the id of the server or group with that name.
 func (s *Sim) resourceByName(name string) string {
 	for _, g := range s.st.groups.list() {
-		if g["name"] == name {
-			return g["id"].(string)
+		if g.Name == name {
+			return g.ID
 		}
 	}
 	for _, srv := range s.st.servers.list() {

@@ -67,7 +67,7 @@ func (s *Sim) Group(id string) (glapi.Object, bool) {
 	if !ok {
 		return nil, false
 	}
-	return toObject(g), true
+	return toObject(render(g)), true
 }
 
 // GroupByName returns the group with that name.
@@ -75,8 +75,8 @@ func (s *Sim) GroupByName(name string) (glapi.Object, bool) {
 	s.lockAt()
 	defer s.mu.Unlock()
 	for _, g := range s.st.groups.list() {
-		if g["name"] == name {
-			return toObject(g), true
+		if g.Name == name {
+			return toObject(render(g)), true
 		}
 	}
 	return nil, false
@@ -86,7 +86,7 @@ func (s *Sim) GroupByName(name string) (glapi.Object, bool) {
 func (s *Sim) Groups() []glapi.Object {
 	s.lockAt()
 	defer s.mu.Unlock()
-	return objects(s.st.groups.list())
+	return objects(views(s.st.groups.list()))
 }
 
 // GroupServerIDs returns the ids of a group's servers (by group name).
@@ -94,8 +94,8 @@ func (s *Sim) GroupServerIDs(name string) []string {
 	s.lockAt()
 	defer s.mu.Unlock()
 	for _, g := range s.st.groups.list() {
-		if g["name"] == name {
-			return append([]string(nil), s.st.groupMembers[g["id"].(string)]...)
+		if g.Name == name {
+			return append([]string(nil), s.st.groupMembers[g.ID]...)
 		}
 	}
 	return nil
@@ -108,8 +108,8 @@ func (s *Sim) GroupBaseline(idOrName string) (string, bool) {
 	s.lockAt()
 	defer s.mu.Unlock()
 	for _, g := range s.st.groups.list() {
-		if g["id"] == idOrName || g["name"] == idOrName {
-			b, ok := s.st.groupBaseline[g["id"].(string)]
+		if g.ID == idOrName || g.Name == idOrName {
+			b, ok := s.st.groupBaseline[g.ID]
 			return b, ok
 		}
 	}
@@ -141,7 +141,7 @@ func (s *Sim) Compliance(groupID string) []glapi.Object {
 func (s *Sim) Users() []glapi.Object {
 	s.lockAt()
 	defer s.mu.Unlock()
-	return objects(s.st.users.list())
+	return objects(views(s.st.users.list()))
 }
 
 // Credentials returns every credential, with its clientSecret as a
@@ -151,8 +151,8 @@ func (s *Sim) Credentials() []glapi.Object {
 	defer s.mu.Unlock()
 	out := make([]glapi.Object, 0)
 	for _, c := range s.st.creds.list() {
-		o := toObject(c)
-		o["clientSecret"] = glapi.NewSecret(s.st.secrets[c["id"].(string)])
+		o := toObject(render(c))
+		o["clientSecret"] = glapi.NewSecret(s.st.secrets[c.ID])
 		out = append(out, o)
 	}
 	return out
@@ -216,7 +216,7 @@ func (s *Sim) AddUser(email, status string) glapi.Object {
 	now := s.lockAt()
 	defer s.mu.Unlock()
 	u := s.st.addUser(email, "", "", status, now, now)
-	return toObject(u)
+	return toObject(render(u))
 }
 
 // AddServers adds n powered-on servers to the "lab" group, to scale the
@@ -234,8 +234,8 @@ func (s *Sim) AddServersToGroup(group string, n int) ([]string, error) {
 	st := s.st
 	gid := ""
 	for _, g := range st.groups.list() {
-		if g["name"] == group {
-			gid = g["id"].(string)
+		if g.Name == group {
+			gid = g.ID
 		}
 	}
 	if gid == "" {

@@ -104,7 +104,7 @@ func (s *Sim) listOffset(r *request, p paging, resource string, items []obj) res
 
 // getOne answers a GET of one item by id (the path's first parameter) from
 // c: a copy of it, or 404 "<kind> <id> not found".
-func (s *Sim) getOne(r *request, c *coll, kind string) response {
+func (s *Sim) getOne(r *request, c *ordered[obj], kind string) response {
 	o, ok := c.get(r.params[0])
 	if !ok {
 		return s.apiError(r.fam, http.StatusNotFound, kind+" "+r.params[0]+" not found")

@@ -1,10 +1,6 @@
 package sim
 
-import (
-	"bytes"
-	"encoding/json"
-	"time"
-)
+import "time"
 
 // server is a server as the servers API shows it (the json tags are the
 // API's field names).
@@ -150,63 +146,6 @@ func (srv *server) touch(t time.Time) {
 	srv.rendered = nil
 }
 
-// render returns a record in the API's JSON shape, through its json tags.
-func render(v any) obj {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic("sim: rendering a record: " + err.Error()) // records hold JSON values only
-	}
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	var o obj
-	if err := d.Decode(&o); err != nil {
-		panic("sim: rendering a record: " + err.Error())
-	}
-	return o
-}
-
-// ordered holds records by id, in the order they were added.
-type ordered[T any] struct {
-	m     map[string]T
-	order []string
-}
-
-func newOrdered[T any]() *ordered[T] { return &ordered[T]{m: map[string]T{}} }
-
-func (c *ordered[T]) add(id string, v T) {
-	if _, ok := c.m[id]; !ok {
-		c.order = append(c.order, id)
-	}
-	c.m[id] = v
-}
-
-func (c *ordered[T]) get(id string) (T, bool) {
-	v, ok := c.m[id]
-	return v, ok
-}
-
-func (c *ordered[T]) del(id string) {
-	if _, ok := c.m[id]; !ok {
-		return
-	}
-	delete(c.m, id)
-	for i, x := range c.order {
-		if x == id {
-			c.order = append(c.order[:i:i], c.order[i+1:]...)
-			break
-		}
-	}
-}
-
-// list returns the records, oldest first.
-func (c *ordered[T]) list() []T {
-	out := make([]T, 0, len(c.order))
-	for _, id := range c.order {
-		out = append(out, c.m[id])
-	}
-	return out
-}
-
 // serverViews returns the servers in the API's JSON shape.
 func (st *state) serverViews() []obj {
 	l := st.servers.list()
@@ -215,4 +154,116 @@ func (st *state) serverViews() []obj {
 		out[i] = srv.view()
 	}
 	return out
+}
+
+// group is a server group as the groups API shows it.
+type group struct {
+	ID               string          `json:"id"`
+	Type             string          `json:"type"`
+	Name             string          `json:"name"`
+	Generation       int             `json:"generation"`
+	CreatedAt        string          `json:"createdAt"`
+	UpdatedAt        string          `json:"updatedAt"`
+	ResourceURI      string          `json:"resourceUri"`
+	DevicesURI       string          `json:"devicesUri"`
+	DeviceType       string          `json:"deviceType"`
+	Devices          []groupDevice   `json:"devices"`
+	AutoAddTags      obj             `json:"autoAddTags"`
+	Policies         groupPolicies   `json:"policies"`
+	SettingsURIs     []string        `json:"settingsUris"`
+	ComplianceStatus string          `json:"complianceStatus"`
+	GroupCompliance  groupCompliance `json:"groupCompliance"`
+	SecurityStatus   string          `json:"securityStatus"`
+}
+
+// groupDevice is a server as a member of a group.
+type groupDevice struct {
+	ID                    string `json:"id"`
+	Type                  string `json:"type"`
+	DeviceID              string `json:"deviceId"`
+	DeviceURI             string `json:"deviceUri"`
+	GroupID               string `json:"groupId"`
+	ProductID             string `json:"productId"`
+	Serial                string `json:"serial"`
+	ResourceURI           string `json:"resourceUri"`
+	OverallSecurityStatus string `json:"overallSecurityStatus"`
+	SubscriptionState     string `json:"subscriptionState"`
+	SubscriptionTier      string `json:"subscriptionTier"`
+	ETag                  string `json:"eTag"`
+}
+
+// groupPolicies are what a group does to servers added to it and when
+// applying its settings.
+type groupPolicies struct {
+	OnDeviceAdd struct {
+		BiosApplySettings            bool `json:"biosApplySettings"`
+		BiosFactoryReset             bool `json:"biosFactoryReset"`
+		ExternalStorageConfiguration bool `json:"externalStorageConfiguration"`
+		FirmwarePowerOff             bool `json:"firmwarePowerOff"`
+		FirmwareUpdate               bool `json:"firmwareUpdate"`
+		IloApplySettings             bool `json:"iloApplySettings"`
+		OsCompletionTimeoutMin       int  `json:"osCompletionTimeoutMin"`
+		OsInstall                    bool `json:"osInstall"`
+		StorageConfiguration         bool `json:"storageConfiguration"`
+		StorageVolumeDeletion        bool `json:"storageVolumeDeletion"`
+	} `json:"onDeviceAdd"`
+	OnDeviceApply struct {
+		FirmwareDowngrade bool `json:"firmwareDowngrade"`
+	} `json:"onDeviceApply"`
+}
+
+// groupCompliance is the compliance summary of a group.
+type groupCompliance struct {
+	Summary     string           `json:"summary"`
+	Firmware    complianceStatus `json:"firmware"`
+	IloSettings complianceStatus `json:"iloSettings"`
+}
+
+// complianceStatus is one compliance category of a group.
+type complianceStatus struct {
+	Status       string `json:"status"`
+	StatusReason string `json:"statusReason"`
+}
+
+// touch records a change of the group at t.
+func (g *group) touch(t time.Time) {
+	g.Generation++
+	g.UpdatedAt = ts(t)
+}
+
+// user is a workspace user as the identity API shows it.
+type user struct {
+	ID          string  `json:"id"`
+	Type        string  `json:"type"`
+	Username    string  `json:"username"`
+	FirstName   *string `json:"firstName,omitempty"` // nil for an invited user
+	LastName    *string `json:"lastName,omitempty"`
+	Generation  int     `json:"generation"`
+	CreatedAt   string  `json:"createdAt"`
+	UpdatedAt   string  `json:"updatedAt"`
+	UserStatus  string  `json:"userStatus"`
+	ResourceURI string  `json:"resourceUri"`
+	LastLogin   string  `json:"lastLogin,omitempty"`
+	Language    string  `json:"language,omitempty"`
+	IdleTimeout *int    `json:"idleTimeout,omitempty"`
+}
+
+// credential is an API credential as the workspaces API shows it (never
+// with its secret, which the state keeps apart).
+type credential struct {
+	ID                                string     `json:"id"`
+	ClientID                          string     `json:"clientId"`
+	CredentialName                    string     `json:"credentialName"`
+	Type                              string     `json:"type"`
+	Generation                        int        `json:"generation"`
+	CreatedAt                         string     `json:"createdAt"`
+	UpdatedAt                         string     `json:"updatedAt"`
+	AssociatedTenant                  *tenantRef `json:"associatedTenant,omitempty"`
+	AssociatedServiceManagerProvision *ref       `json:"associatedServiceManagerProvision,omitempty"`
+}
+
+// tenantRef is a credential's associated tenant.
+type tenantRef struct {
+	ResourceURI string `json:"resourceUri"`
+	TenantName  string `json:"tenantName"`
 }
