@@ -111,7 +111,7 @@ func assertNoMutationTwice(t *testing.T, log []sim.LogEntry, jobs []glapi.Object
 	}
 	applied := map[string]int{}
 	for _, e := range log {
-		if e.Method == "GET" || e.Path == "/as/token.oauth2" || e.Path == jobsAPIPath {
+		if e.Method == "GET" || e.Path == "/as/token.oauth2" || e.Path == glapi.CollectionJobs {
 			continue
 		}
 		if e.Status >= 200 && e.Status < 300 {

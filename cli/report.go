@@ -72,7 +72,8 @@ func (r *report) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Res
 	if err != nil || resp == nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return resp, err
 	}
-	if !strings.HasPrefix(req.URL.Path, jobsAPIPath) || resp.Body == nil || resp.Body == http.NoBody {
+	call, ok := glapi.CallOf(req)
+	if !ok || call.Collection != glapi.CollectionJobs || resp.Body == nil || resp.Body == http.NoBody {
 		return resp, nil
 	}
 	b, rerr := io.ReadAll(resp.Body)
@@ -82,26 +83,16 @@ func (r *report) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Res
 		// Leave the short body for the client, which reports the failure.
 		return resp, nil
 	}
-	r.observe(req.Method, req.URL.Path, isOutcomeCheck(req), b)
+	r.observe(call, b)
 	return resp, nil
 }
 
-// jobsAPIPath is the jobs collection, whose answers the report watches.
-const jobsAPIPath = "/compute-ops-mgmt/v1/jobs"
-
-// isOutcomeCheck reports whether req is glapi's check for a job whose
-// creation had an unknown outcome (jobs of a template on a resource created
-// since just before): the jobs it finds are adopted by the run.
-func isOutcomeCheck(req *http.Request) bool {
-	f := req.URL.Query().Get("filter")
-	return req.Method == http.MethodGet && strings.Contains(f, "jobTemplate eq ") &&
-		strings.Contains(f, "resource/id eq ") && strings.Contains(f, "createdAt ge ")
-}
-
-// observe notes the jobs in an answer: a created job (POST), a job read
-// back (GET /jobs/{id}) or a page of jobs (GET /jobs), of which only those
-// the run knows are updated, unless the page answers an outcome check.
-func (r *report) observe(method, path string, adopt bool, body []byte) {
+// observe notes the jobs in an answer about jobs: a created job, a job
+// read back (GET /jobs/{id}) or a page of jobs (GET /jobs), of which only
+// those the run knows are updated, unless the page answers glapi's check
+// for a job whose creation had an unknown outcome (those jobs are adopted
+// by the run).
+func (r *report) observe(call glapi.Call, body []byte) {
 	var one struct {
 		jobJSON
 		Items []jobJSON `json:"items"`
@@ -112,11 +103,11 @@ func (r *report) observe(method, path string, adopt bool, body []byte) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	switch {
-	case method == http.MethodPost && path == jobsAPIPath:
+	case call.IsJobCreation():
 		r.note(one.jobJSON, true)
-	case path == jobsAPIPath:
+	case call.ID == "":
 		for _, j := range one.Items {
-			r.note(j, adopt)
+			r.note(j, call.OutcomeCheck)
 		}
 	default:
 		r.note(one.jobJSON, false)
@@ -159,9 +150,6 @@ func (r *report) note(j jobJSON, created bool) {
 		js.Status = j.Status
 	}
 }
-
-// finalJobState reports whether a job in state s has finished.
-func finalJobState(s string) bool { return s == "COMPLETE" || s == "ERROR" }
 
 // runReport is the report as printed by -o json.
 type runReport struct {
@@ -214,7 +202,7 @@ func (r *report) snapshot() runReport {
 	r.mu.Unlock()
 	sort.Slice(out.Jobs, func(i, k int) bool { return out.Jobs[i].order < out.Jobs[k].order })
 	for _, j := range out.Jobs {
-		if !finalJobState(j.State) {
+		if !glapi.JobFinished(j.State) {
 			out.InFlight = append(out.InFlight, j.ID)
 		}
 	}
@@ -277,7 +265,7 @@ func (rr runReport) human(w io.Writer) {
 	}
 	fmt.Fprintf(w, "glrun: %d job(s) still in flight in GreenLake (not cancelled by glrun):\n", len(rr.InFlight))
 	for _, j := range rr.Jobs {
-		if !finalJobState(j.State) {
+		if !glapi.JobFinished(j.State) {
 			fmt.Fprintf(w, "  %s %s on %s: %s\n", j.ID, j.Template, j.ResourceID, j.State)
 		}
 	}

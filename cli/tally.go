@@ -18,7 +18,7 @@ type tally struct {
 
 	mu        sync.Mutex
 	requests  int
-	mutations map[string]int // "POST /compute-ops-mgmt/v1/jobs" -> count
+	mutations map[string]int // glapi.Call.Kind(), such as "POST .../jobs" -> count
 }
 
 func newTally(next glapi.Mode) *tally {
@@ -40,24 +40,19 @@ type countingTransport struct {
 }
 
 func (c countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	call, described := glapi.CallOf(req)
 	c.t.mu.Lock()
 	c.t.requests++
-	if req.Method != http.MethodGet && req.Method != http.MethodHead {
-		c.t.mutations[req.Method+" "+collapseID(req.URL.Path)]++
+	switch {
+	case described && call.Mutates:
+		// Kind collapses the id, so changes to many objects of one kind
+		// count together: "DELETE /identity/v1/users/{id}".
+		c.t.mutations[call.Kind()]++
+	case !described && req.Method != http.MethodGet && req.Method != http.MethodHead:
+		c.t.mutations[req.Method+" "+req.URL.Path]++
 	}
 	c.t.mu.Unlock()
 	return c.next.RoundTrip(req)
-}
-
-// collapseID turns /identity/v1/users/<id> into /identity/v1/users/{id} so
-// changes to many resources of one kind count together.
-func collapseID(path string) string {
-	parts := strings.Split(path, "/")
-	// /<api>/<version>/<collection>/<id>[/<action>]
-	if len(parts) >= 5 && parts[4] != "" {
-		parts[4] = "{id}"
-	}
-	return strings.Join(parts, "/")
 }
 
 // summary says how many requests and changes were sent.

@@ -10,12 +10,11 @@ import (
 type AsyncOpsService struct{ c *Client }
 
 const (
-	asyncOpsPath    = prefixCompute + "/async-operations"
 	asyncOpsPageMax = 1000
 )
 
 func (s *AsyncOpsService) lister() lister {
-	return lister{api: apiCompute, path: asyncOpsPath, resource: odata.ResourceAsyncOperations,
+	return lister{api: apiCompute, coll: CollectionAsyncOperations, resource: odata.ResourceAsyncOperations,
 		maxPage: asyncOpsPageMax, cursor: true}
 }
 
@@ -24,7 +23,7 @@ func (s *AsyncOpsService) Get(ctx context.Context, id string) (Object, error) {
 	if err := requireID("getting an async operation", id); err != nil {
 		return nil, err
 	}
-	return s.c.getObject(ctx, apiCompute, joinPath(asyncOpsPath, id))
+	return s.c.getObject(ctx, apiCompute, CollectionAsyncOperations, id)
 }
 
 // List returns the async operations matching opts, following the "next"

@@ -65,6 +65,8 @@ func (t *authTransport) get(ctx context.Context, stale *oauth2.Token) (*oauth2.T
 	if t.token.Valid() && (stale == nil || t.token.AccessToken != stale.AccessToken) {
 		return t.token, nil
 	}
+	// The token request is not the API call whose context it borrows.
+	ctx = WithCall(ctx, Call{Method: http.MethodPost, Mutates: false, Token: true})
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, &http.Client{Transport: t.base})
 	tok, err := t.conf.Token(ctx)
 	if err != nil {

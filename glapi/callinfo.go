@@ -3,6 +3,7 @@ package glapi
 import (
 	"context"
 	"net/http"
+	"strings"
 )
 
 // Call describes one API request in the API's own terms, so that the layers
@@ -51,6 +52,32 @@ func (c Call) Kind() string {
 	}
 	return s
 }
+
+// The collections glrun calls, as Call.Collection spells them (see
+// docs/api.md).
+const (
+	CollectionJobs            = prefixCompute + "/jobs"
+	CollectionAsyncOperations = prefixCompute + "/async-operations"
+	CollectionServers         = prefixCompute + "/servers"
+	CollectionGroups          = prefixCompute + "/groups"
+	CollectionFirmwareBundles = prefixCompute + "/firmware-bundles"
+	CollectionUsers           = prefixIdentity + "/users"
+	CollectionCredentials     = prefixWorkspaces + "/credentials"
+)
+
+// IsJobCreation reports whether c creates a job (c.Job is then its body).
+func (c Call) IsJobCreation() bool {
+	return c.Collection == CollectionJobs && c.Method == http.MethodPost && c.ID == ""
+}
+
+// URI returns the resourceUri of the object id of collection, such as
+// "/compute-ops-mgmt/v1/firmware-bundles/ID" (ids are not escaped, as
+// resourceUri fields show them).
+func URI(collection, id string) string { return collection + "/" + id }
+
+// IDOf returns the id at the end of a resourceUri or Location, such as
+// "ID" for "/workspaces/v1/workspaces/ID".
+func IDOf(uri string) string { return uri[strings.LastIndexByte(uri, '/')+1:] }
 
 type callKey struct{}
 

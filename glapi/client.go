@@ -130,19 +130,60 @@ const (
 	contentMergePatch = "application/merge-patch+json"
 )
 
-// call is one API request as a service describes it.
+// call is one API request as a service describes it: the collection, the
+// object and the action, from which the path is built (so the description
+// attached to the request never has to be parsed back out of its path).
 type call struct {
 	api      api
 	method   string
-	path     string     // escaped path, from joinPath
+	coll     string     // the collection's path, one of the Collection* constants
+	id       string     // the object, "" for the collection
+	action   string     // what follows the id, such as "reset"; "" for none
 	query    url.Values // without the filter
-	filter   string     // raw filter text, encoded per ODATA.md
+	filter   string     // raw filter text, encoded as docs/filters.md says
 	body     any        // marshalled as JSON when non-nil
 	bodyType string     // Content-Type of body; application/json by default
+	job      *JobCreate // the body of a job creation
+}
+
+// path is the escaped path of c.
+func (c call) path() string {
+	var segs []string
+	if c.id != "" {
+		segs = append(segs, c.id)
+	}
+	if c.action != "" {
+		segs = append(segs, c.action)
+	}
+	return joinPath(c.coll, segs...)
 }
 
 // endpoint is "METHOD /path" for messages.
-func (c call) endpoint() string { return c.method + " " + unescapePath(c.path) }
+func (c call) endpoint() string { return c.method + " " + unescapePath(c.path()) }
+
+// describe is the Call that c attaches to its request; outcomeCheck marks
+// the reads that look for the result of a change whose outcome was unknown.
+func (c call) describe(outcomeCheck bool) Call {
+	return Call{
+		Resource:     c.coll[strings.LastIndexByte(c.coll, '/')+1:],
+		Collection:   c.coll,
+		ID:           c.id,
+		Action:       c.action,
+		Method:       c.method,
+		Mutates:      mutates(c.method),
+		OutcomeCheck: outcomeCheck && c.method == http.MethodGet,
+		Job:          c.job,
+	}
+}
+
+// mutates reports whether a request of method changes something.
+func mutates(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return false
+	}
+	return true
+}
 
 // do sends cl through the chain and returns a 2xx response, or an error:
 // *APIError for a non-2xx answer (wrapping ErrOutcomeUnknown for a POST or
@@ -158,14 +199,14 @@ func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
 	if err != nil {
 		return nil, c.transportError(ctx, cl, err)
 	}
-	c.log.Debug("api request", "method", cl.method, "path", unescapePath(cl.path),
+	c.log.Debug("api request", "method", cl.method, "path", unescapePath(cl.path()),
 		"status", resp.StatusCode, "duration", time.Since(start))
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return resp, nil
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxHintBody))
 	_ = resp.Body.Close()
-	apiErr := newAPIError(cl.method, unescapePath(cl.path), resp.StatusCode, body)
+	apiErr := newAPIError(cl.method, unescapePath(cl.path()), resp.StatusCode, body)
 	if !idempotent(cl.method) {
 		switch resp.StatusCode {
 		case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
@@ -196,7 +237,7 @@ func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error)
 	if cl.api == apiCompute {
 		host = c.endpoints.Compute
 	}
-	raw := host + cl.path
+	raw := host + cl.path()
 	q := cl.query.Encode()
 	if cl.filter != "" {
 		if q != "" {
@@ -215,6 +256,7 @@ func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error)
 		}
 		body = bytes.NewReader(b)
 	}
+	ctx = WithCall(ctx, cl.describe(isOutcomeCheck(ctx)))
 	req, err := http.NewRequestWithContext(ctx, cl.method, raw, body)
 	if err != nil {
 		return nil, fmt.Errorf("%s: building request: %w", cl.endpoint(), err)
@@ -254,10 +296,10 @@ func (c *Client) doJSON(ctx context.Context, cl call, out any) (http.Header, err
 	return resp.Header, nil
 }
 
-// getObject GETs one object.
-func (c *Client) getObject(ctx context.Context, a api, path string) (Object, error) {
+// getObject GETs one object of a collection.
+func (c *Client) getObject(ctx context.Context, a api, coll, id string) (Object, error) {
 	var o Object
-	if _, err := c.doJSON(ctx, call{api: a, method: http.MethodGet, path: path}, &o); err != nil {
+	if _, err := c.doJSON(ctx, call{api: a, method: http.MethodGet, coll: coll, id: id}, &o); err != nil {
 		return nil, err
 	}
 	return o, nil

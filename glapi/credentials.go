@@ -13,8 +13,6 @@ import (
 // clientSecret as a Secret.
 type CredentialsService struct{ c *Client }
 
-const credentialsPath = prefixWorkspaces + "/credentials"
-
 // Resource URI prefixes of a credential's associations.
 const (
 	tenantURIPrefix    = "/workspaces/v1/workspaces/"
@@ -23,7 +21,7 @@ const (
 
 func (s *CredentialsService) lister() lister {
 	// The API documents no page size: none is sent unless asked for.
-	return lister{api: apiGlobal, path: credentialsPath, resource: odata.ResourceCredentials, fix: hideSecrets}
+	return lister{api: apiGlobal, coll: CollectionCredentials, resource: odata.ResourceCredentials, fix: hideSecrets}
 }
 
 // resourceRef is {"resourceUri": ...}.
@@ -53,7 +51,7 @@ func (s *CredentialsService) Create(ctx context.Context, c CredentialCreate) (Ob
 		body.AssociatedServiceManagerProvision = &resourceRef{provisionURIPrefix + c.ServiceManagerProvisionID}
 	}
 	var o Object
-	cl := call{api: apiGlobal, method: http.MethodPost, path: credentialsPath, body: body}
+	cl := call{api: apiGlobal, method: http.MethodPost, coll: CollectionCredentials, body: body}
 	if _, err := s.c.doJSON(ctx, cl, &o); err != nil {
 		return nil, err
 	}
@@ -79,7 +77,7 @@ func (s *CredentialsService) Reset(ctx context.Context, id string) (Object, erro
 		return nil, err
 	}
 	var o Object
-	cl := call{api: apiGlobal, method: http.MethodPost, path: joinPath(credentialsPath, id, "reset")}
+	cl := call{api: apiGlobal, method: http.MethodPost, coll: CollectionCredentials, id: id, action: "reset"}
 	if _, err := s.c.doJSON(ctx, cl, &o); err != nil {
 		return nil, err
 	}
@@ -92,7 +90,7 @@ func (s *CredentialsService) Delete(ctx context.Context, id string) error {
 	if err := requireID("deleting a credential", id); err != nil {
 		return err
 	}
-	_, err := s.c.doJSON(ctx, call{api: apiGlobal, method: http.MethodDelete, path: joinPath(credentialsPath, id)}, nil)
+	_, err := s.c.doJSON(ctx, call{api: apiGlobal, method: http.MethodDelete, coll: CollectionCredentials, id: id}, nil)
 	return err
 }
 

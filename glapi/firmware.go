@@ -10,13 +10,12 @@ import (
 type FirmwareBundlesService struct{ c *Client }
 
 const (
-	firmwarePath = prefixCompute + "/firmware-bundles"
 	// firmwarePageMax is the largest limit GET /firmware-bundles accepts.
 	firmwarePageMax = 1000
 )
 
 func (s *FirmwareBundlesService) lister() lister {
-	return lister{api: apiCompute, path: firmwarePath, resource: odata.ResourceFirmwareBundles,
+	return lister{api: apiCompute, coll: CollectionFirmwareBundles, resource: odata.ResourceFirmwareBundles,
 		maxPage: firmwarePageMax}
 }
 
@@ -25,7 +24,7 @@ func (s *FirmwareBundlesService) Get(ctx context.Context, id string) (Object, er
 	if err := requireID("getting a firmware bundle", id); err != nil {
 		return nil, err
 	}
-	return s.c.getObject(ctx, apiCompute, joinPath(firmwarePath, id))
+	return s.c.getObject(ctx, apiCompute, CollectionFirmwareBundles, id)
 }
 
 // List returns the firmware bundles matching opts, reading every page

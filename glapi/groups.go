@@ -10,13 +10,12 @@ import (
 type GroupsService struct{ c *Client }
 
 const (
-	groupsPath = prefixCompute + "/groups"
 	// groupsPageMax is the largest limit GET /groups accepts.
 	groupsPageMax = 1000
 )
 
 func (s *GroupsService) lister() lister {
-	return lister{api: apiCompute, path: groupsPath, resource: odata.ResourceGroups, maxPage: groupsPageMax}
+	return lister{api: apiCompute, coll: CollectionGroups, resource: odata.ResourceGroups, maxPage: groupsPageMax}
 }
 
 // Get returns the group id.
@@ -24,7 +23,7 @@ func (s *GroupsService) Get(ctx context.Context, id string) (Object, error) {
 	if err := requireID("getting a group", id); err != nil {
 		return nil, err
 	}
-	return s.c.getObject(ctx, apiCompute, joinPath(groupsPath, id))
+	return s.c.getObject(ctx, apiCompute, CollectionGroups, id)
 }
 
 // List returns the groups matching opts, reading every page unless
@@ -46,6 +45,6 @@ func (s *GroupsService) Compliance(ctx context.Context, id string) ([]Object, er
 	if err := requireID("getting a group's compliance", id); err != nil {
 		return nil, err
 	}
-	l := lister{api: apiCompute, path: joinPath(groupsPath, id, "compliance"), resource: odata.ResourceGroups}
+	l := lister{api: apiCompute, coll: CollectionGroups, id: id, action: "compliance", resource: odata.ResourceGroups}
 	return s.c.all(ctx, l, ListOptions{})
 }

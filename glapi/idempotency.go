@@ -30,10 +30,10 @@ func (s *JobsService) CreateChecked(ctx context.Context, req JobCreate) (Object,
 	if err == nil || !errors.Is(err, ErrOutcomeUnknown) {
 		return job, err
 	}
-	what := "POST " + jobsPath
+	what := "POST " + CollectionJobs
 	filter := fmt.Sprintf("jobTemplate eq %s and resource/id eq %s and createdAt ge %s",
 		quoteLit(req.JobTemplate), quoteLit(req.ResourceID), before.UTC().Format(time.RFC3339))
-	found, cerr := s.List(ctx, ListOptions{Filter: filter})
+	found, cerr := s.List(withOutcomeCheck(ctx), ListOptions{Filter: filter})
 	if cerr != nil {
 		return nil, checkFailed(what, err, cerr)
 	}
@@ -62,8 +62,8 @@ func (s *UsersService) InviteChecked(ctx context.Context, email string, sendWelc
 	if err == nil || !errors.Is(err, ErrOutcomeUnknown) {
 		return res, err
 	}
-	what := "POST " + usersPath
-	u, cerr := s.Find(ctx, email)
+	what := "POST " + CollectionUsers
+	u, cerr := s.Find(withOutcomeCheck(ctx), email)
 	if cerr != nil {
 		return InviteResult{}, checkFailed(what, err, cerr)
 	}
@@ -87,9 +87,9 @@ func (s *CredentialsService) CreateChecked(ctx context.Context, c CredentialCrea
 	if err == nil || !errors.Is(err, ErrOutcomeUnknown) {
 		return cred, err
 	}
-	what := "POST " + credentialsPath
+	what := "POST " + CollectionCredentials
 	var found Object
-	cerr := s.ListFunc(ctx, ListOptions{}, func(o Object) error {
+	cerr := s.ListFunc(withOutcomeCheck(ctx), ListOptions{}, func(o Object) error {
 		if found == nil && o.String("credentialName") == c.CredentialName {
 			found = o
 		}
@@ -108,6 +108,20 @@ func (s *CredentialsService) CreateChecked(ctx context.Context, c CredentialCrea
 	s.c.log.Warn("outcome of a credential creation was unknown; no such credential exists, so sending it once more",
 		"endpoint", what, "credential", c.CredentialName, "error", err)
 	return s.Create(ctx, c)
+}
+
+type outcomeCheckKey struct{}
+
+// withOutcomeCheck marks ctx as that of a check for an unknown outcome: the
+// reads made with it are described with Call.OutcomeCheck.
+func withOutcomeCheck(ctx context.Context) context.Context {
+	return context.WithValue(ctx, outcomeCheckKey{}, true)
+}
+
+// isOutcomeCheck reports whether ctx is that of an outcome check.
+func isOutcomeCheck(ctx context.Context) bool {
+	b, _ := ctx.Value(outcomeCheckKey{}).(bool)
+	return b
 }
 
 // checkFailed is the error when checking an unknown outcome failed too: the

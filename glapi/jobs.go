@@ -11,14 +11,11 @@ import (
 // JobsService is /compute-ops-mgmt/v1/jobs.
 type JobsService struct{ c *Client }
 
-// jobsPath is the jobs collection.
-const jobsPath = prefixCompute + "/jobs"
-
 // jobsPageMax is the largest limit GET /jobs accepts.
 const jobsPageMax = 1000
 
 func (s *JobsService) lister() lister {
-	return lister{api: apiCompute, path: jobsPath, resource: odata.ResourceJobs, maxPage: jobsPageMax}
+	return lister{api: apiCompute, coll: CollectionJobs, resource: odata.ResourceJobs, maxPage: jobsPageMax}
 }
 
 // Create starts a job (POST, answered 201 with the job). A POST that fails
@@ -29,7 +26,7 @@ func (s *JobsService) Create(ctx context.Context, req JobCreate) (Object, error)
 		return nil, fmt.Errorf("creating a job: jobTemplate, resourceId and resourceType are required")
 	}
 	var o Object
-	cl := call{api: apiCompute, method: http.MethodPost, path: jobsPath, body: req}
+	cl := call{api: apiCompute, method: http.MethodPost, coll: CollectionJobs, body: req, job: &req}
 	if _, err := s.c.doJSON(ctx, cl, &o); err != nil {
 		return nil, err
 	}
@@ -41,7 +38,7 @@ func (s *JobsService) Get(ctx context.Context, id string) (Object, error) {
 	if err := requireID("getting a job", id); err != nil {
 		return nil, err
 	}
-	return s.c.getObject(ctx, apiCompute, joinPath(jobsPath, id))
+	return s.c.getObject(ctx, apiCompute, CollectionJobs, id)
 }
 
 // List returns the jobs matching opts, reading every page unless opts.Limit
@@ -63,7 +60,7 @@ func (s *JobsService) Update(ctx context.Context, id, state string) (Object, err
 	}
 	var o Object
 	cl := call{
-		api: apiCompute, method: http.MethodPatch, path: joinPath(jobsPath, id),
+		api: apiCompute, method: http.MethodPatch, coll: CollectionJobs, id: id,
 		body: map[string]string{"state": state}, bodyType: contentMergePatch,
 	}
 	if _, err := s.c.doJSON(ctx, cl, &o); err != nil {

@@ -13,9 +13,12 @@ import (
 
 // lister describes one list endpoint.
 type lister struct {
-	api      api
-	path     string // escaped collection path
-	resource string // odata resource name, for filter validation
+	api    api
+	coll   string // the collection, one of the Collection* constants
+	id     string // for a list under one object, such as a group's compliance
+	action string // what follows id
+	// resource is the odata resource name, for filter validation.
+	resource string
 	// maxPage is the endpoint's largest documented page size, used by
 	// default; 0 means no limit is sent unless ListOptions.PageSize asks.
 	maxPage int
@@ -65,7 +68,8 @@ func (c *Client) each(ctx context.Context, l lister, opts ListOptions, fn func(O
 		if !l.cursor && offset > 0 {
 			q.Set("offset", strconv.Itoa(offset))
 		}
-		cl := call{api: l.api, method: http.MethodGet, path: l.path, query: q, filter: strings.TrimSpace(opts.Filter)}
+		cl := call{api: l.api, method: http.MethodGet, coll: l.coll, id: l.id, action: l.action,
+			query: q, filter: strings.TrimSpace(opts.Filter)}
 		var pg page
 		if _, err := c.doJSON(ctx, cl, &pg); err != nil {
 			return err

@@ -10,13 +10,12 @@ import (
 type ServersService struct{ c *Client }
 
 const (
-	serversPath = prefixCompute + "/servers"
 	// serversPageMax is the largest limit GET /servers accepts.
 	serversPageMax = 100
 )
 
 func (s *ServersService) lister() lister {
-	return lister{api: apiCompute, path: serversPath, resource: odata.ResourceServers, maxPage: serversPageMax}
+	return lister{api: apiCompute, coll: CollectionServers, resource: odata.ResourceServers, maxPage: serversPageMax}
 }
 
 // Get returns the server id (ids contain "+", sent as %2B).
@@ -24,7 +23,7 @@ func (s *ServersService) Get(ctx context.Context, id string) (Object, error) {
 	if err := requireID("getting a server", id); err != nil {
 		return nil, err
 	}
-	return s.c.getObject(ctx, apiCompute, joinPath(serversPath, id))
+	return s.c.getObject(ctx, apiCompute, CollectionServers, id)
 }
 
 // List returns the servers matching opts, reading every page unless

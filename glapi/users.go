@@ -13,13 +13,12 @@ import (
 type UsersService struct{ c *Client }
 
 const (
-	usersPath = prefixIdentity + "/users"
 	// usersPageMax is the largest limit GET /users accepts.
 	usersPageMax = 600
 )
 
 func (s *UsersService) lister() lister {
-	return lister{api: apiGlobal, path: usersPath, resource: odata.ResourceUsers, maxPage: usersPageMax}
+	return lister{api: apiGlobal, coll: CollectionUsers, resource: odata.ResourceUsers, maxPage: usersPageMax}
 }
 
 // Get returns the user id.
@@ -27,7 +26,7 @@ func (s *UsersService) Get(ctx context.Context, id string) (Object, error) {
 	if err := requireID("getting a user", id); err != nil {
 		return nil, err
 	}
-	return s.c.getObject(ctx, apiGlobal, joinPath(usersPath, id))
+	return s.c.getObject(ctx, apiGlobal, CollectionUsers, id)
 }
 
 // List returns the users matching opts, reading every page unless
@@ -77,7 +76,7 @@ func (s *UsersService) Invite(ctx context.Context, email string, sendWelcomeEmai
 		SendWelcomeEmail bool   `json:"sendWelcomeEmail"`
 	}{email, sendWelcomeEmail}
 	var m message
-	h, err := s.c.doJSON(ctx, call{api: apiGlobal, method: http.MethodPost, path: usersPath, body: body}, &m)
+	h, err := s.c.doJSON(ctx, call{api: apiGlobal, method: http.MethodPost, coll: CollectionUsers, body: body}, &m)
 	if err != nil {
 		return InviteResult{}, err
 	}
@@ -90,7 +89,7 @@ func (s *UsersService) Update(ctx context.Context, id string, u UserUpdate) (str
 		return "", err
 	}
 	var m message
-	cl := call{api: apiGlobal, method: http.MethodPut, path: joinPath(usersPath, id), body: u}
+	cl := call{api: apiGlobal, method: http.MethodPut, coll: CollectionUsers, id: id, body: u}
 	if _, err := s.c.doJSON(ctx, cl, &m); err != nil {
 		return "", err
 	}
@@ -102,6 +101,6 @@ func (s *UsersService) Delete(ctx context.Context, id string) error {
 	if err := requireID("deleting a user", id); err != nil {
 		return err
 	}
-	_, err := s.c.doJSON(ctx, call{api: apiGlobal, method: http.MethodDelete, path: joinPath(usersPath, id)}, nil)
+	_, err := s.c.doJSON(ctx, call{api: apiGlobal, method: http.MethodDelete, coll: CollectionUsers, id: id}, nil)
 	return err
 }

@@ -5,11 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"path"
 	"strings"
 	"sync"
 
 	"github.com/google/go-cmp/cmp"
+
+	"glrun/glapi"
 )
 
 // ErrNotArmed is returned for any request an Apply receives before Arm:
@@ -106,7 +107,7 @@ func (a *Apply) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Resp
 	case drift != nil:
 		return nil, drift
 	}
-	if isRead(req.Method) {
+	if !callOf(req).Mutates {
 		resp, err := next.RoundTrip(req)
 		if err == nil && resp.StatusCode == http.StatusOK {
 			if b, rerr := readResponse(resp); rerr == nil {
@@ -128,13 +129,13 @@ func (a *Apply) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Resp
 		return nil, a.drift
 	}
 	if a.next >= len(a.plan.Mutations) {
-		a.drift = &DriftError{Actual: actual, ActualDescription: describeMutation(actual, a.seen), Planned: len(a.plan.Mutations)}
+		a.drift = &DriftError{Actual: actual, ActualDescription: describeMutation(callOf(req), actual, a.seen), Planned: len(a.plan.Mutations)}
 		return nil, a.drift
 	}
 	want := a.resolve(a.plan.Mutations[a.next])
 	if diff := cmp.Diff(want.Request(), actual); diff != "" {
 		a.drift = &DriftError{
-			Want: &want, Actual: actual, ActualDescription: describeMutation(actual, a.seen),
+			Want: &want, Actual: actual, ActualDescription: describeMutation(callOf(req), actual, a.seen),
 			Diff: diff, Planned: len(a.plan.Mutations),
 		}
 		return nil, a.drift
@@ -170,7 +171,7 @@ func (a *Apply) learn(m Mutation, resp *http.Response) {
 		}
 	}
 	if loc := resp.Header.Get("Location"); loc != "" {
-		a.ids[m.Creates] = path.Base(loc)
+		a.ids[m.Creates] = glapi.IDOf(loc)
 	}
 }
 

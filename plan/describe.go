@@ -22,41 +22,41 @@ var verbs = map[string]string{
 	"collect_server_inventory":  "collect the inventory of",
 }
 
-// describeMutation says in one line what a mutation does, naming the
-// objects it touches by the names seen in earlier answers.
-func describeMutation(r Request, seen *catalog) string {
-	rt := routeOf(r.Path)
+// describeMutation says in one line what a mutation does (c describes it,
+// r is its request), naming the objects it touches by the names seen in
+// earlier answers.
+func describeMutation(c glapi.Call, r Request, seen *catalog) string {
 	body, _ := r.Body.(map[string]any)
 	str := func(k string) string { s, _ := body[k].(string); return s }
 	switch {
-	case rt.coll == collJobs && r.Method == http.MethodPost && rt.id == "":
+	case c.Collection == glapi.CollectionJobs && c.Method == http.MethodPost && c.ID == "":
 		return describeJob(body, seen)
-	case rt.coll == collJobs && r.Method == http.MethodPatch && rt.id != "":
+	case c.Collection == glapi.CollectionJobs && c.Method == http.MethodPatch && c.ID != "":
 		if st := str("state"); st != "" {
-			return fmt.Sprintf("set job %s to %s", rt.id, st)
+			return fmt.Sprintf("set job %s to %s", c.ID, st)
 		}
-		return "update job " + rt.id
-	case rt.coll == collUsers && r.Method == http.MethodPost && rt.id == "":
+		return "update job " + c.ID
+	case c.Collection == glapi.CollectionUsers && c.Method == http.MethodPost && c.ID == "":
 		d := "invite user " + str("email")
 		if w, ok := body["sendWelcomeEmail"].(bool); ok && !w {
 			d += " (no welcome email)"
 		}
 		return d
-	case rt.coll == collUsers && r.Method == http.MethodPut && rt.id != "":
-		return "update the preferences of " + userName(rt.id, seen) + ": " + fields(body)
-	case rt.coll == collUsers && r.Method == http.MethodDelete && rt.id != "":
-		return "delete " + userName(rt.id, seen) + " from the workspace"
-	case rt.coll == collCredentials && r.Method == http.MethodPost && rt.id == "":
+	case c.Collection == glapi.CollectionUsers && c.Method == http.MethodPut && c.ID != "":
+		return "update the preferences of " + userName(c.ID, seen) + ": " + fields(body)
+	case c.Collection == glapi.CollectionUsers && c.Method == http.MethodDelete && c.ID != "":
+		return "delete " + userName(c.ID, seen) + " from the workspace"
+	case c.Collection == glapi.CollectionCredentials && c.Method == http.MethodPost && c.ID == "":
 		d := fmt.Sprintf("create API credential '%s'", str("credentialName"))
 		if t, ok := body["associatedTenant"].(map[string]any); ok {
 			uri, _ := t["resourceUri"].(string)
-			d += " for tenant " + uri[strings.LastIndex(uri, "/")+1:]
+			d += " for tenant " + glapi.IDOf(uri)
 		}
 		return d
-	case rt.coll == collCredentials && r.Method == http.MethodPost && rt.sub == "reset":
-		return "reset the secret of " + credentialName(rt.id, seen)
-	case rt.coll == collCredentials && r.Method == http.MethodDelete && rt.id != "":
-		return "delete " + credentialName(rt.id, seen)
+	case c.Collection == glapi.CollectionCredentials && c.Method == http.MethodPost && c.Action == "reset":
+		return "reset the secret of " + credentialName(c.ID, seen)
+	case c.Collection == glapi.CollectionCredentials && c.Method == http.MethodDelete && c.ID != "":
+		return "delete " + credentialName(c.ID, seen)
 	}
 	return r.Method + " " + r.Path
 }
@@ -146,9 +146,9 @@ func fields(body map[string]any) string {
 
 // collectionLabels name the collections for people.
 var collectionLabels = map[string]string{
-	collJobs:        "Compute Ops Management jobs",
-	collUsers:       "Workspace users (identity)",
-	collCredentials: "API credentials (workspaces)",
+	glapi.CollectionJobs:        "Compute Ops Management jobs",
+	glapi.CollectionUsers:       "Workspace users (identity)",
+	glapi.CollectionCredentials: "API credentials (workspaces)",
 }
 
 // CollectionLabel names a mutation's collection for people.

@@ -51,8 +51,9 @@ func (d *DryRun) Mutations() []Mutation {
 // RoundTrip sends reads (adjusting their answers to what the plan has
 // changed so far) and records and answers mutations without sending them.
 func (d *DryRun) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Response, error) {
-	if isRead(req.Method) {
-		return d.read(req, next)
+	c := callOf(req)
+	if !c.Mutates {
+		return d.read(req, c, next)
 	}
 	r, err := requestOf(req)
 	if err != nil {
@@ -62,30 +63,30 @@ func (d *DryRun) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Res
 	defer d.mu.Unlock()
 	m := Mutation{
 		Seq:         len(d.mutations) + 1,
-		Action:      actionOf(r.Method, routeOf(r.Path)),
+		Action:      actionOf(c),
 		Method:      r.Method,
 		Path:        r.Path,
 		Query:       r.Query,
 		Body:        r.Body,
-		Description: describeMutation(r, d.seen),
-		Collection:  routeOf(r.Path).coll,
+		Description: describeMutation(c, r, d.seen),
+		Collection:  c.Collection,
 		Pending:     pendingIDs(r),
 	}
-	resp, created := d.synthesize(req, r, next)
+	resp, created := d.synthesize(req, c, r, next)
 	m.Creates = created
 	d.mutations = append(d.mutations, m)
 	return resp, nil
 }
 
-// read answers a read: from the plan for planned or deleted objects, else
-// from the API with the plan's changes applied to the answer.
-func (d *DryRun) read(req *http.Request, next http.RoundTripper) (*http.Response, error) {
-	rt := routeOf(req.URL.Path)
+// read answers a read (c describes it): from the plan for planned or
+// deleted objects, else from the API with the plan's changes applied to
+// the answer.
+func (d *DryRun) read(req *http.Request, c glapi.Call, next http.RoundTripper) (*http.Response, error) {
 	now := d.clock.Now()
-	if rt.id != "" && rt.sub == "" {
+	if c.ID != "" && c.Action == "" {
 		d.mu.Lock()
-		o, planned := d.store.read(rt.id, now)
-		deleted := d.store.deleted[rt.id]
+		o, planned := d.store.read(c.ID, now)
+		deleted := d.store.deleted[c.ID]
 		d.mu.Unlock()
 		switch {
 		case planned:
@@ -93,7 +94,7 @@ func (d *DryRun) read(req *http.Request, next http.RoundTripper) (*http.Response
 		case deleted:
 			return jsonResponse(req, http.StatusNotFound, map[string]any{
 				"httpStatusCode": http.StatusNotFound,
-				"message":        rt.id + " was deleted by an earlier change of this plan",
+				"message":        c.ID + " was deleted by an earlier change of this plan",
 			}, nil), nil
 		}
 	}
@@ -114,10 +115,11 @@ func (d *DryRun) read(req *http.Request, next http.RoundTripper) (*http.Response
 		return resp, nil
 	}
 	d.mu.Lock()
-	if rt.id == "" {
-		d.store.adjustList(rt.coll, req.URL.Query().Get("filter"), page, now)
-	} else if rt.sub == "" {
-		d.store.overlay(rt.coll, page)
+	switch {
+	case c.ID == "":
+		d.store.adjustList(c.Collection, req.URL.Query().Get("filter"), page, now)
+	case c.Action == "":
+		d.store.overlay(c.Collection, page)
 	}
 	d.mu.Unlock()
 	d.seen.observe(page)
@@ -129,46 +131,51 @@ func (d *DryRun) read(req *http.Request, next http.RoundTripper) (*http.Response
 	return resp, nil
 }
 
-// synthesize answers a mutation as the API would, storing what it
-// creates. It returns the answer and the planned id it introduced.
-// Callers hold d.mu.
-func (d *DryRun) synthesize(req *http.Request, r Request, next http.RoundTripper) (*http.Response, string) {
-	rt := routeOf(r.Path)
+// synthesize answers a mutation (c describes it, r is its request) as the
+// API would, storing what it creates. It returns the answer and the
+// planned id it introduced. Callers hold d.mu.
+func (d *DryRun) synthesize(req *http.Request, c glapi.Call, r Request, next http.RoundTripper) (*http.Response, string) {
 	body, _ := r.Body.(map[string]any)
 	now := d.clock.Now()
 	switch {
-	case r.Method == http.MethodDelete:
-		d.store.remove(rt.id)
+	case c.Method == http.MethodDelete:
+		d.store.remove(c.ID)
 		return jsonResponse(req, http.StatusNoContent, nil, nil), ""
-	case rt.coll == collJobs && r.Method == http.MethodPost && rt.id == "":
-		o := d.store.newJob(body, now)
+	case c.IsJobCreation():
+		var jc glapi.JobCreate
+		_ = decodeInto(r.Body, &jc) // the redacted body: a planned job never holds a secret
+		j := d.store.newJob(jc, now)
+		o := toMap(j)
 		d.seen.observe(o)
-		return jsonResponse(req, http.StatusCreated, o, http.Header{"Location": {o["resourceUri"].(string)}}), o["id"].(string)
-	case rt.coll == collJobs && r.Method == http.MethodPatch && rt.id != "":
-		return jsonResponse(req, http.StatusOK, d.patchJob(req, rt.id, body, next, now), nil), ""
-	case rt.coll == collUsers && r.Method == http.MethodPost && rt.id == "":
-		o := d.store.newUser(body, now)
-		d.seen.observe(o)
+		return jsonResponse(req, http.StatusCreated, o, http.Header{"Location": {j.ResourceURI}}), j.ID
+	case c.Collection == glapi.CollectionJobs && c.Method == http.MethodPatch && c.ID != "":
+		return jsonResponse(req, http.StatusOK, d.patchJob(req, c.ID, body, next, now), nil), ""
+	case c.Collection == glapi.CollectionUsers && c.Method == http.MethodPost && c.ID == "":
+		email, _ := body["email"].(string)
+		u := d.store.newUser(email, now)
+		d.seen.observe(toMap(u))
 		return jsonResponse(req, http.StatusCreated, map[string]any{"message": "User invited successfully"},
-			http.Header{"Location": {o["resourceUri"].(string)}}), o["id"].(string)
-	case rt.coll == collUsers && r.Method == http.MethodPut:
+			http.Header{"Location": {u.ResourceURI}}), u.ID
+	case c.Collection == glapi.CollectionUsers && c.Method == http.MethodPut:
 		return jsonResponse(req, http.StatusOK, map[string]any{"message": "User preferences updated successfully"}, nil), ""
-	case rt.coll == collCredentials && r.Method == http.MethodPost && rt.id == "":
-		o := d.store.newCredential(body, now)
+	case c.Collection == glapi.CollectionCredentials && c.Method == http.MethodPost && c.ID == "":
+		cred := d.store.newCredential(body, now)
+		o := toMap(cred)
 		d.seen.observe(o)
-		return jsonResponse(req, http.StatusCreated, withSecret(o), nil), o["id"].(string)
-	case rt.coll == collCredentials && rt.sub == "reset":
-		o, ok := d.store.read(rt.id, now)
+		return jsonResponse(req, http.StatusCreated, withSecret(o), nil), cred.ID
+	case c.Collection == glapi.CollectionCredentials && c.Action == "reset":
+		o, ok := d.store.read(c.ID, now)
 		if !ok {
-			o, ok = d.seen.get(rt.id)
+			o, ok = d.seen.get(c.ID)
 		}
 		if !ok {
-			o = map[string]any{"id": rt.id, "clientId": rt.id}
+			o = map[string]any{"id": c.ID, "clientId": c.ID}
 		}
 		return jsonResponse(req, http.StatusOK, withSecret(o), nil), ""
-	case r.Method == http.MethodPost && rt.id == "":
-		o := d.store.newObject(rt.coll, body, now)
-		return jsonResponse(req, http.StatusCreated, o, nil), o["id"].(string)
+	case c.Method == http.MethodPost && c.ID == "":
+		o := d.store.newObject(c, body, now)
+		id, _ := o["id"].(string)
+		return jsonResponse(req, http.StatusCreated, o, nil), id
 	}
 	return jsonResponse(req, http.StatusOK, map[string]any{}, nil), ""
 }

@@ -8,7 +8,8 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
-	"strings"
+
+	"glrun/glapi"
 )
 
 // isRead reports whether method only reads.
@@ -16,37 +17,15 @@ func isRead(method string) bool {
 	return method == http.MethodGet || method == http.MethodHead || method == http.MethodOptions
 }
 
-// route is a request path cut into its collection, the id of one of its
-// objects, and what follows the id:
-// /compute-ops-mgmt/v1/jobs/ID -> ("/compute-ops-mgmt/v1/jobs", "ID", "").
-type route struct {
-	coll, id, sub string
+// callOf returns glapi's description of req. A request that glapi did not
+// describe (not made by a glapi.Client) is described by its method only:
+// it belongs to no known collection.
+func callOf(req *http.Request) glapi.Call {
+	if c, ok := glapi.CallOf(req); ok {
+		return c
+	}
+	return glapi.Call{Method: req.Method, Collection: req.URL.Path, Mutates: !isRead(req.Method)}
 }
-
-// routeOf cuts an (unescaped) API path.
-func routeOf(path string) route {
-	parts := strings.SplitN(strings.TrimPrefix(path, "/"), "/", 5)
-	if len(parts) < 3 {
-		return route{coll: path}
-	}
-	r := route{coll: "/" + strings.Join(parts[:3], "/")}
-	if len(parts) >= 4 {
-		r.id = parts[3]
-	}
-	if len(parts) == 5 {
-		r.sub = parts[4]
-	}
-	return r
-}
-
-// Collections of the APIs glrun drives.
-const (
-	collJobs        = "/compute-ops-mgmt/v1/jobs"
-	collServers     = "/compute-ops-mgmt/v1/servers"
-	collGroups      = "/compute-ops-mgmt/v1/groups"
-	collUsers       = "/identity/v1/users"
-	collCredentials = "/workspaces/v1/credentials"
-)
 
 // readBody reads req's body and puts an identical one back; it returns the
 // bytes (nil without a body).
@@ -122,11 +101,11 @@ func redact(v any) any {
 }
 
 // actionOf returns the action a mutation stands for.
-func actionOf(method string, r route) string {
+func actionOf(c glapi.Call) string {
 	switch {
-	case method == http.MethodDelete:
+	case c.Method == http.MethodDelete:
 		return ActionDelete
-	case method == http.MethodPost && r.id == "":
+	case c.Method == http.MethodPost && c.ID == "":
 		return ActionCreate
 	default:
 		return ActionUpdate

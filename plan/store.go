@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -14,31 +15,97 @@ import (
 // id, what it deleted, and the predicted effects of planned jobs on
 // servers. Callers serialize access.
 type store struct {
-	objs    map[string]*synth
+	objs    map[string]*entry
 	order   []string // planned ids, oldest first
 	counter map[string]int
 	deleted map[string]bool
 	// effects are the changes finished planned jobs made to servers, by
 	// server id, in order.
-	effects map[string][]func(map[string]any)
+	effects map[string][]serverChange
 }
 
-// synth is one synthesized object.
-type synth struct {
+// entry is one synthesized object of a collection: a *plannedJob,
+// *plannedUser or *plannedCredential, or the body of any other creation
+// (map[string]any) with its id.
+type entry struct {
 	coll string
-	obj  map[string]any
-	// job: whether it has been read since it was created (and so is
-	// COMPLETE), and its effect on servers.
-	job      bool
-	complete bool
+	rec  any
 }
+
+// plannedJob is a job a dry run created, as GET /jobs/{id} shows it.
+type plannedJob struct {
+	ID              string         `json:"id"`
+	Type            string         `json:"type"`
+	ResourceURI     string         `json:"resourceUri"`
+	Name            string         `json:"name"`
+	Generation      int            `json:"generation"`
+	CreatedAt       string         `json:"createdAt"`
+	UpdatedAt       string         `json:"updatedAt"`
+	JobTemplate     string         `json:"jobTemplate"`
+	Resource        jobResource    `json:"resource"`
+	JobParams       map[string]any `json:"jobParams"`
+	Results         map[string]any `json:"results"`
+	State           string         `json:"state"`
+	ResultCode      *string        `json:"resultCode"`
+	Status          string         `json:"status"`
+	StatusDetails   any            `json:"statusDetails"`
+	ProgressPercent int            `json:"progressPercent"`
+
+	// read: whether it has been read since it was created (it is then
+	// finished, and its effect shows).
+	read bool
+}
+
+// jobResource is the resource a job runs on.
+type jobResource struct {
+	ID   string `json:"id"`
+	Type string `json:"type"`
+}
+
+// plannedUser is the user an invitation creates.
+type plannedUser struct {
+	ID          string `json:"id"`
+	Type        string `json:"type"`
+	Username    string `json:"username"`
+	UserStatus  string `json:"userStatus"`
+	Generation  int    `json:"generation"`
+	CreatedAt   string `json:"createdAt"`
+	UpdatedAt   string `json:"updatedAt"`
+	ResourceURI string `json:"resourceUri"`
+}
+
+// plannedCredential is a created credential, without its secret.
+type plannedCredential struct {
+	ID                                string `json:"id"`
+	ClientID                          string `json:"clientId"`
+	CredentialName                    string `json:"credentialName"`
+	Type                              string `json:"type"`
+	Generation                        int    `json:"generation"`
+	CreatedAt                         string `json:"createdAt"`
+	UpdatedAt                         string `json:"updatedAt"`
+	AssociatedTenant                  any    `json:"associatedTenant,omitempty"`
+	AssociatedServiceManagerProvision any    `json:"associatedServiceManagerProvision,omitempty"`
+}
+
+// serverChange is the predicted change of a finished planned job to one
+// server: its power state, its firmware bundle ("" unchanged).
+type serverChange struct {
+	power  string
+	bundle string
+}
+
+// Statuses of planned jobs.
+const (
+	statusPlannedPending  = "Pending (planned: this job is created when the plan is applied)"
+	statusPlannedComplete = "Complete (planned: the outcome is known only when the plan is applied)"
+)
 
 func newStore() *store {
 	return &store{
-		objs:    map[string]*synth{},
+		objs:    map[string]*entry{},
 		counter: map[string]int{},
 		deleted: map[string]bool{},
-		effects: map[string][]func(map[string]any){},
+		effects: map[string][]serverChange{},
 	}
 }
 
@@ -49,137 +116,137 @@ func (s *store) newID(kind string) string {
 }
 
 // add stores a synthesized object.
-func (s *store) add(coll string, o map[string]any, job bool) {
-	id := o["id"].(string)
-	s.objs[id] = &synth{coll: coll, obj: o, job: job}
+func (s *store) add(id, coll string, rec any) {
+	s.objs[id] = &entry{coll: coll, rec: rec}
 	s.order = append(s.order, id)
 }
 
 // stamp formats t as the APIs do.
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
-// newJob synthesizes the answer to POST /jobs: a PENDING job.
-func (s *store) newJob(body map[string]any, now time.Time) map[string]any {
+// newJob synthesizes the answer to a job creation: a PENDING job.
+func (s *store) newJob(req glapi.JobCreate, now time.Time) *plannedJob {
 	id := s.newID("job")
-	tid, _ := body["jobTemplate"].(string)
-	rid, _ := body["resourceId"].(string)
-	rtype, _ := body["resourceType"].(string)
-	name := tid
-	if t, ok := glapi.TemplateByID(tid); ok {
+	name := req.JobTemplate
+	if t, ok := glapi.TemplateByID(req.JobTemplate); ok {
 		name = t.Name
 	}
-	params, _ := body["jobParams"].(map[string]any)
+	params := copyMap(req.JobParams)
 	if params == nil {
 		params = map[string]any{}
 	}
-	o := map[string]any{
-		"id":              id,
-		"type":            "compute-ops-mgmt/job",
-		"resourceUri":     collJobs + "/" + id,
-		"name":            name,
-		"generation":      1,
-		"createdAt":       stamp(now),
-		"updatedAt":       stamp(now),
-		"jobTemplate":     tid,
-		"resource":        map[string]any{"id": rid, "type": rtype},
-		"jobParams":       params,
-		"results":         map[string]any{},
-		"state":           "PENDING",
-		"resultCode":      nil,
-		"status":          "Pending (planned: this job is created when the plan is applied)",
-		"statusDetails":   nil,
-		"progressPercent": 0,
+	j := &plannedJob{
+		ID:          id,
+		Type:        "compute-ops-mgmt/job",
+		ResourceURI: glapi.URI(glapi.CollectionJobs, id),
+		Name:        name,
+		Generation:  1,
+		CreatedAt:   stamp(now),
+		UpdatedAt:   stamp(now),
+		JobTemplate: req.JobTemplate,
+		Resource:    jobResource{ID: req.ResourceID, Type: req.ResourceType},
+		JobParams:   params,
+		Results:     map[string]any{},
+		State:       glapi.JobPending,
+		Status:      statusPlannedPending,
 	}
-	s.add(collJobs, o, true)
-	return copyMap(o)
+	s.add(id, glapi.CollectionJobs, j)
+	return j
 }
 
-// newUser synthesizes the user an invitation creates.
-func (s *store) newUser(body map[string]any, now time.Time) map[string]any {
+// newUser synthesizes the user an invitation of email creates.
+func (s *store) newUser(email string, now time.Time) *plannedUser {
 	id := s.newID("user")
-	email, _ := body["email"].(string)
-	o := map[string]any{
-		"id":          id,
-		"type":        "user",
-		"username":    email,
-		"userStatus":  "UNVERIFIED",
-		"generation":  1,
-		"createdAt":   stamp(now),
-		"updatedAt":   stamp(now),
-		"resourceUri": collUsers + "/" + id,
+	u := &plannedUser{
+		ID:          id,
+		Type:        "user",
+		Username:    email,
+		UserStatus:  "UNVERIFIED",
+		Generation:  1,
+		CreatedAt:   stamp(now),
+		UpdatedAt:   stamp(now),
+		ResourceURI: glapi.URI(glapi.CollectionUsers, id),
 	}
-	s.add(collUsers, o, false)
-	return copyMap(o)
+	s.add(id, glapi.CollectionUsers, u)
+	return u
 }
 
 // newCredential synthesizes a created credential (without its secret).
-func (s *store) newCredential(body map[string]any, now time.Time) map[string]any {
+func (s *store) newCredential(body map[string]any, now time.Time) *plannedCredential {
 	id := s.newID("credential")
 	name, _ := body["credentialName"].(string)
-	o := map[string]any{
-		"id":             id,
-		"clientId":       id,
-		"credentialName": name,
-		"type":           "credentials",
-		"generation":     1,
-		"createdAt":      stamp(now),
-		"updatedAt":      stamp(now),
+	c := &plannedCredential{
+		ID:                                id,
+		ClientID:                          id,
+		CredentialName:                    name,
+		Type:                              "credentials",
+		Generation:                        1,
+		CreatedAt:                         stamp(now),
+		UpdatedAt:                         stamp(now),
+		AssociatedTenant:                  body["associatedTenant"],
+		AssociatedServiceManagerProvision: body["associatedServiceManagerProvision"],
 	}
-	for _, k := range []string{"associatedTenant", "associatedServiceManagerProvision"} {
-		if v, ok := body[k]; ok {
-			o[k] = v
-		}
-	}
-	s.add(collCredentials, o, false)
-	return copyMap(o)
+	s.add(id, glapi.CollectionCredentials, c)
+	return c
 }
 
-// newObject synthesizes any other created object: the body with an id.
-func (s *store) newObject(coll string, body map[string]any, now time.Time) map[string]any {
-	kind := strings.TrimSuffix(coll[strings.LastIndex(coll, "/")+1:], "s")
+// newObject synthesizes any other created object of a collection: the body
+// with an id.
+func (s *store) newObject(c glapi.Call, body map[string]any, now time.Time) map[string]any {
 	o := copyMap(body)
 	if o == nil {
 		o = map[string]any{}
 	}
-	o["id"] = s.newID(kind)
+	id := s.newID(strings.TrimSuffix(c.Resource, "s"))
+	o["id"] = id
 	o["createdAt"] = stamp(now)
-	s.add(coll, o, false)
+	s.add(id, c.Collection, o)
 	return copyMap(o)
 }
 
 // read returns a planned object as a read shows it now: a job read after
 // its creation has finished (COMPLETE, SUCCESS), and its effect shows.
 func (s *store) read(id string, now time.Time) (map[string]any, bool) {
-	sy, ok := s.objs[id]
+	e, ok := s.objs[id]
 	if !ok {
 		return nil, false
 	}
-	if sy.job && !sy.complete {
-		sy.complete = true
-		if sy.obj["state"] == "PENDING" || sy.obj["state"] == "RUNNING" {
-			sy.obj["state"] = "COMPLETE"
-			sy.obj["resultCode"] = "SUCCESS"
-			sy.obj["status"] = "Complete (planned: the outcome is known only when the plan is applied)"
-			sy.obj["progressPercent"] = 100
-			sy.obj["updatedAt"] = stamp(now)
-			s.addEffects(sy.obj)
+	if j, ok := e.rec.(*plannedJob); ok && !j.read {
+		j.read = true
+		if !glapi.JobFinished(j.State) {
+			s.finish(j, now)
 		}
 	}
-	return copyMap(sy.obj), true
+	return toMap(e.rec), true
+}
+
+// finish makes a planned job end well at now and records its effect.
+func (s *store) finish(j *plannedJob, now time.Time) {
+	success := glapi.ResultSuccess
+	j.State = glapi.JobComplete
+	j.ResultCode = &success
+	j.Status = statusPlannedComplete
+	j.ProgressPercent = 100
+	j.UpdatedAt = stamp(now)
+	s.addEffects(j)
 }
 
 // setJobState applies PATCH {"state": ...} to a planned job.
 func (s *store) setJobState(id, state string, now time.Time) (map[string]any, bool) {
-	sy, ok := s.objs[id]
-	if !ok || !sy.job {
+	e, ok := s.objs[id]
+	if !ok {
+		return nil, false
+	}
+	j, ok := e.rec.(*plannedJob)
+	if !ok {
 		return nil, false
 	}
 	if state != "" {
-		sy.complete = true
-		sy.obj["state"] = state
-		sy.obj["updatedAt"] = stamp(now)
+		j.read = true
+		j.State = state
+		j.UpdatedAt = stamp(now)
 	}
-	return copyMap(sy.obj), true
+	return toMap(j), true
 }
 
 // remove records a deletion.
@@ -199,55 +266,42 @@ func (s *store) remove(id string) {
 	}
 }
 
-// addEffects records the predicted effect of a finished job on servers.
-func (s *store) addEffects(job map[string]any) {
-	tmpl, ok := glapi.TemplateByID(fmt.Sprint(job["jobTemplate"]))
-	if !ok {
+// addEffects records the predicted effect of a finished job on servers,
+// as its template's glapi.Effect says: the power state after it and the
+// firmware bundle it installs. A group job's effect is predicted for the
+// servers its jobParams devices name (the plan does not know the members
+// of a group otherwise); an iLO update and a compliance calculation change
+// nothing the plan can predict.
+func (s *store) addEffects(j *plannedJob) {
+	eff := glapi.EffectOf(j.JobTemplate)
+	ch := serverChange{power: eff.PowerAfter(j.JobParams), bundle: eff.Bundle(j.JobParams)}
+	if ch == (serverChange{}) {
 		return
 	}
-	res, _ := job["resource"].(map[string]any)
-	rid, _ := res["id"].(string)
-	params, _ := job["jobParams"].(map[string]any)
-	power := func(state string) func(map[string]any) {
-		return func(srv map[string]any) {
-			if hw, ok := srv["hardware"].(map[string]any); ok {
-				hw["powerState"] = state
-			}
-		}
+	servers := []string{j.Resource.ID}
+	if eff.EachServer {
+		servers = glapi.Devices(j.JobParams)
 	}
-	bundle := func(bid string) func(map[string]any) {
-		return func(srv map[string]any) {
-			srv["firmwareBundleUri"] = "/compute-ops-mgmt/v1/firmware-bundles/" + bid
-		}
-	}
-	switch tmpl.Alias {
-	case "power_off":
-		s.effects[rid] = append(s.effects[rid], power("OFF"))
-	case "power_on", "restart", "cold_boot":
-		s.effects[rid] = append(s.effects[rid], power("ON"))
-	case "firmware_update":
-		if bid, _ := params["bundle_id"].(string); bid != "" {
-			s.effects[rid] = append(s.effects[rid], bundle(bid))
-		}
-	case "group_firmware_update":
-		bid, _ := params["bundle_id"].(string)
-		devices, _ := params["devices"].([]any)
-		for _, dv := range devices {
-			if sid, ok := dv.(string); ok && bid != "" {
-				s.effects[sid] = append(s.effects[sid], bundle(bid))
-			}
-		}
+	for _, sid := range servers {
+		s.effects[sid] = append(s.effects[sid], ch)
 	}
 }
 
 // overlay applies the predicted effects to a server read from the API.
 func (s *store) overlay(coll string, o map[string]any) {
-	if coll != collServers {
+	if coll != glapi.CollectionServers {
 		return
 	}
 	id, _ := o["id"].(string)
-	for _, fx := range s.effects[id] {
-		fx(o)
+	for _, ch := range s.effects[id] {
+		if ch.power != "" {
+			if hw, ok := o["hardware"].(map[string]any); ok {
+				hw["powerState"] = ch.power
+			}
+		}
+		if ch.bundle != "" {
+			o["firmwareBundleUri"] = glapi.URI(glapi.CollectionFirmwareBundles, ch.bundle)
+		}
 	}
 }
 
@@ -291,18 +345,14 @@ func (s *store) adjustList(coll, filter string, page map[string]any, now time.Ti
 	}
 	var add []any
 	for _, id := range s.order {
-		sy := s.objs[id]
-		if sy.coll != coll {
+		if s.objs[id].coll != coll {
 			continue
 		}
-		o := sy.obj
-		if sy.job {
-			o, _ = s.read(id, now)
-		}
+		o, _ := s.read(id, now)
 		if expr != nil && !odata.Eval(expr, filterView(coll, o)) {
 			continue
 		}
-		add = append(add, copyMap(o))
+		add = append(add, o)
 	}
 	total += len(add)
 	if last {
@@ -320,13 +370,13 @@ func (s *store) adjustList(coll, filter string, page map[string]any, now time.Ti
 // filterView is an object as a list filter sees it (a credential's
 // tenantId comes from its associated tenant, as in the API).
 func filterView(coll string, o map[string]any) map[string]any {
-	if coll != collCredentials {
+	if coll != glapi.CollectionCredentials {
 		return o
 	}
 	v := copyMap(o)
 	if t, ok := o["associatedTenant"].(map[string]any); ok {
 		uri, _ := t["resourceUri"].(string)
-		v["tenantId"] = uri[strings.LastIndex(uri, "/")+1:]
+		v["tenantId"] = glapi.IDOf(uri)
 	}
 	return v
 }
@@ -343,6 +393,35 @@ func number(v any) (int, bool) {
 		return n, true
 	}
 	return 0, false
+}
+
+// toMap renders a record as the JSON object an answer carries (numbers as
+// json.Number, as decoded answers hold them).
+func toMap(rec any) map[string]any {
+	if m, ok := rec.(map[string]any); ok {
+		return copyMap(m)
+	}
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return map[string]any{}
+	}
+	v, err := decode(b)
+	m, ok := v.(map[string]any)
+	if err != nil || !ok {
+		return map[string]any{}
+	}
+	return m
+}
+
+// decodeInto decodes a JSON value (such as a request body) into out.
+func decodeInto(v any, out any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	return dec.Decode(out)
 }
 
 // copyMap deep-copies a JSON object.

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+
+	"glrun/glapi"
 )
 
 // lines collects text lines from several goroutines.
@@ -70,6 +72,7 @@ func (h *lineHandler) WithGroup(string) slog.Handler { return h }
 // exchange is one API request a run sent and what came back.
 type exchange struct {
 	method, path string
+	mutates      bool
 	status       int
 	body         []byte // the answer of a job creation, else nil
 }
@@ -84,11 +87,12 @@ type capturing struct {
 
 func (c *capturing) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := c.next.RoundTrip(req)
-	if err != nil || strings.HasSuffix(req.URL.Path, "/as/token.oauth2") {
+	call, ok := glapi.CallOf(req)
+	if err != nil || !ok || call.Token {
 		return resp, err
 	}
-	ex := exchange{method: req.Method, path: req.URL.Path, status: resp.StatusCode}
-	if req.Method == http.MethodPost && req.URL.Path == "/compute-ops-mgmt/v1/jobs" && resp.StatusCode/100 == 2 {
+	ex := exchange{method: req.Method, path: req.URL.Path, mutates: call.Mutates, status: resp.StatusCode}
+	if call.IsJobCreation() && resp.StatusCode/100 == 2 {
 		b, rerr := io.ReadAll(resp.Body)
 		_ = resp.Body.Close()
 		if rerr != nil {
@@ -128,7 +132,7 @@ func (c *capturing) mutations() []string {
 	defer c.mu.Unlock()
 	var out []string
 	for _, ex := range c.seen {
-		if ex.method != http.MethodGet && ex.method != http.MethodHead {
+		if ex.mutates {
 			out = append(out, ex.method+" "+ex.path)
 		}
 	}

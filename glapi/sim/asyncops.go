@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"glrun/glapi"
 	"glrun/glapi/odata"
 )
 
@@ -11,27 +12,134 @@ import (
 // "for the last 7 days").
 const asyncOpWindow = 7 * 24 * time.Hour
 
+// asyncOp is an async operation as the API shows it (the json tags are
+// the API's field names).
+type asyncOp struct {
+	ID                string       `json:"id"`
+	Type              string       `json:"type"`
+	OperationType     string       `json:"operationType"`
+	Generation        int          `json:"generation"`
+	CreatedAt         string       `json:"createdAt"`
+	UpdatedAt         string       `json:"updatedAt"`
+	ResourceURI       string       `json:"resourceUri"`
+	SourceResourceURI string       `json:"sourceResourceUri"`
+	State             string       `json:"state"`
+	StartedAt         string       `json:"startedAt"` // "" shows as null
+	EndedAt           string       `json:"endedAt"`   // "" shows as null
+	LogMessages       []logMessage `json:"logMessages"`
+	ProgressPercent   int          `json:"progressPercent"`
+	Error             *opError     `json:"error"`
+	Recommendations   []string     `json:"recommendations"`
+	Results           []opResult   `json:"results"`
+
+	created time.Time // CreatedAt, for the 7-day window
+}
+
+// logMessage is one line of an async operation's log.
+type logMessage struct {
+	Message   string `json:"message"`
+	Timestamp string `json:"timestamp"`
+}
+
+// opError is the error of a failed async operation.
+type opError struct {
+	HTTPStatusCode int    `json:"httpStatusCode"`
+	ErrorCode      string `json:"errorCode"`
+	Message        string `json:"message"`
+	DebugID        string `json:"debugId"`
+}
+
+// opResult is a resource an async operation produced.
+type opResult struct {
+	ResourceURI string `json:"resourceUri"`
+}
+
+// render returns the operation in the API's JSON shape.
+func (op *asyncOp) render() obj {
+	nullable := func(s string) any {
+		if s == "" {
+			return nil
+		}
+		return s
+	}
+	logs := make([]any, len(op.LogMessages))
+	for i, l := range op.LogMessages {
+		logs[i] = obj{"message": l.Message, "timestamp": l.Timestamp}
+	}
+	recs := make([]any, len(op.Recommendations))
+	for i, r := range op.Recommendations {
+		recs[i] = r
+	}
+	results := make([]any, len(op.Results))
+	for i, r := range op.Results {
+		results[i] = obj{"resourceUri": r.ResourceURI}
+	}
+	var e any
+	if op.Error != nil {
+		e = obj{"httpStatusCode": op.Error.HTTPStatusCode, "errorCode": op.Error.ErrorCode,
+			"message": op.Error.Message, "debugId": op.Error.DebugID}
+	}
+	return obj{
+		"id":                op.ID,
+		"type":              op.Type,
+		"operationType":     op.OperationType,
+		"generation":        op.Generation,
+		"createdAt":         op.CreatedAt,
+		"updatedAt":         op.UpdatedAt,
+		"resourceUri":       op.ResourceURI,
+		"sourceResourceUri": op.SourceResourceURI,
+		"state":             op.State,
+		"startedAt":         nullable(op.StartedAt),
+		"endedAt":           nullable(op.EndedAt),
+		"logMessages":       logs,
+		"progressPercent":   op.ProgressPercent,
+		"error":             e,
+		"recommendations":   recs,
+		"results":           results,
+	}
+}
+
+// touch records a change of op at t.
+func (op *asyncOp) touch(t time.Time) {
+	op.Generation++
+	op.UpdatedAt = ts(t)
+}
+
+// log adds a line to op's log at t.
+func (op *asyncOp) log(msg string, t time.Time) {
+	op.LogMessages = append(op.LogMessages, logMessage{Message: msg, Timestamp: ts(t)})
+}
+
+// opViews returns the async operations in the API's JSON shape, oldest
+// first.
+func (st *state) opViews() []obj {
+	l := st.asyncOps.list()
+	out := make([]obj, len(l))
+	for i, op := range l {
+		out[i] = op.render()
+	}
+	return out
+}
+
+// opFailedRecommendation is the recommendation of every failed operation.
+const opFailedRecommendation = "Examine the error field for information and retry the operation."
+
 // newOp stores an INITIALIZED async operation for a group's compliance
 // calculation and returns its id. Callers hold s.mu.
 func (s *Sim) newOp(gid string, t time.Time) string {
 	id := s.st.uuid()
-	s.st.asyncOps.add(obj{
-		"id":                id,
-		"type":              "compute-ops-mgmt/async-operation",
-		"operationType":     "INTERNAL_ASYNC_OPERATION",
-		"generation":        1,
-		"createdAt":         ts(t),
-		"updatedAt":         ts(t),
-		"resourceUri":       "/compute-ops-mgmt/v1/async-operations/" + id,
-		"sourceResourceUri": "/compute-ops-mgmt/v1/groups/" + gid + "/compliance",
-		"state":             "INITIALIZED",
-		"startedAt":         nil,
-		"endedAt":           nil,
-		"logMessages":       []any{obj{"message": "Firmware compliance calculation queued", "timestamp": ts(t)}},
-		"progressPercent":   0,
-		"error":             nil,
-		"recommendations":   []any{},
-		"results":           []any{},
+	s.st.asyncOps.add(id, &asyncOp{
+		ID:                id,
+		Type:              "compute-ops-mgmt/async-operation",
+		OperationType:     "INTERNAL_ASYNC_OPERATION",
+		Generation:        1,
+		CreatedAt:         ts(t),
+		UpdatedAt:         ts(t),
+		ResourceURI:       glapi.URI(glapi.CollectionAsyncOperations, id),
+		SourceResourceURI: glapi.URI(glapi.CollectionGroups, gid) + "/compliance",
+		State:             glapi.OpInitialized,
+		LogMessages:       []logMessage{{Message: "Firmware compliance calculation queued", Timestamp: ts(t)}},
+		created:           t,
 	})
 	return id
 }
@@ -39,54 +147,53 @@ func (s *Sim) newOp(gid string, t time.Time) string {
 // opRunning moves a job's async operation to RUNNING at t.
 func (s *Sim) opRunning(j *job, t time.Time) {
 	op, ok := s.st.asyncOps.get(j.opID)
-	if j.opID == "" || !ok {
+	if !ok {
 		return
 	}
-	op["state"] = "RUNNING"
-	op["startedAt"] = ts(t)
-	op["progressPercent"] = 10
-	op["logMessages"] = append(op["logMessages"].([]any), obj{"message": "Calculating firmware compliance", "timestamp": ts(t)})
-	bump(op, t)
+	op.State = glapi.OpRunning
+	op.StartedAt = ts(t)
+	op.ProgressPercent = 10
+	op.log("Calculating firmware compliance", t)
+	op.touch(t)
 }
 
 // opFinished ends a job's async operation at t, as the job ended.
 func (s *Sim) opFinished(j *job, t time.Time) {
 	op, ok := s.st.asyncOps.get(j.opID)
-	if j.opID == "" || !ok {
+	if !ok {
 		return
 	}
-	if op["startedAt"] == nil {
-		op["startedAt"] = ts(t)
+	if op.StartedAt == "" {
+		op.StartedAt = ts(t)
 	}
-	op["endedAt"] = ts(t)
-	op["progressPercent"] = 100
-	if j.o["state"] == "COMPLETE" {
-		op["state"] = "SUCCEEDED"
-		op["results"] = []any{obj{"resourceUri": op["sourceResourceUri"]}}
-		op["logMessages"] = append(op["logMessages"].([]any), obj{"message": "Firmware compliance calculated", "timestamp": ts(t)})
+	op.EndedAt = ts(t)
+	op.ProgressPercent = 100
+	if j.rec.State == glapi.JobComplete {
+		op.State = glapi.OpSucceeded
+		op.Results = []opResult{{ResourceURI: op.SourceResourceURI}}
+		op.log("Firmware compliance calculated", t)
 	} else {
-		op["state"] = "FAILED"
-		msg, _ := j.o["status"].(string)
-		op["error"] = obj{
-			"httpStatusCode": 500,
-			"errorCode":      "HPE-GL-COMPUTE_OPS-0500001",
-			"message":        msg,
-			"debugId":        s.st.uuid(),
+		op.State = glapi.OpFailed
+		op.Error = &opError{
+			HTTPStatusCode: 500,
+			ErrorCode:      "HPE-GL-COMPUTE_OPS-0500001",
+			Message:        j.rec.Status,
+			DebugID:        s.st.uuid(),
 		}
-		op["recommendations"] = []any{"Examine the error field for information and retry the operation."}
+		op.Recommendations = []string{opFailedRecommendation}
 	}
-	bump(op, t)
+	op.touch(t)
 }
 
-// recentOps returns the async operations of the last 7 days, oldest first.
+// recentOps returns the async operations of the last 7 days, oldest first,
+// in the API's JSON shape.
 func (s *Sim) recentOps(now time.Time) []obj {
 	var out []obj
 	for _, op := range s.st.asyncOps.list() {
-		c, err := time.Parse(time.RFC3339, op["createdAt"].(string))
-		if err == nil && now.Sub(c) > asyncOpWindow {
+		if now.Sub(op.created) > asyncOpWindow {
 			continue
 		}
-		out = append(out, op)
+		out = append(out, op.render())
 	}
 	return out
 }
@@ -128,5 +235,9 @@ func (s *Sim) listAsyncOps(r *request) response {
 }
 
 func (s *Sim) getAsyncOp(r *request) response {
-	return s.getOne(r, s.st.asyncOps, "Async operation")
+	op, ok := s.st.asyncOps.get(r.params[0])
+	if !ok {
+		return s.apiError(r.fam, http.StatusNotFound, "Async operation "+r.params[0]+" not found")
+	}
+	return jsonResp(http.StatusOK, op.render())
 }

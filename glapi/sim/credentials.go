@@ -19,7 +19,7 @@ func credentialView(c obj) obj {
 }
 
 func (s *Sim) listCredentials(r *request) response {
-	items, resp, ok := s.filter(r, odata.ResourceCredentials, s.st.creds.list(), credentialView)
+	items, resp, ok := s.filter(r, odata.ResourceCredentials, views(s.st.creds.list()), credentialView)
 	if !ok {
 		return resp
 	}
@@ -51,7 +51,7 @@ func (s *Sim) createCredential(r *request) response {
 		return s.apiError(r.fam, http.StatusBadRequest, "credentialName is required")
 	}
 	for _, c := range s.st.creds.list() {
-		if c["credentialName"] == *in.CredentialName {
+		if c.CredentialName == *in.CredentialName {
 			return s.apiError(r.fam, http.StatusConflict, "Credential name already created.")
 		}
 	}
@@ -69,10 +69,10 @@ func (s *Sim) createCredential(r *request) response {
 		if in.AssociatedServiceManagerProvision.ResourceURI == "" {
 			return s.apiError(r.fam, http.StatusBadRequest, "associatedServiceManagerProvision.resourceUri is required")
 		}
-		c["associatedServiceManagerProvision"] = obj{"resourceUri": in.AssociatedServiceManagerProvision.ResourceURI}
+		c.AssociatedServiceManagerProvision = &ref{ResourceURI: in.AssociatedServiceManagerProvision.ResourceURI}
 	}
-	out := copyObj(c)
-	out["clientSecret"] = s.st.secrets[c["id"].(string)]
+	out := render(c)
+	out["clientSecret"] = s.st.secrets[c.ID]
 	return jsonResp(http.StatusCreated, out)
 }
 
@@ -99,10 +99,9 @@ func (s *Sim) resetCredential(r *request) response {
 		return s.apiError(r.fam, http.StatusNotFound, "Unable to find the credential")
 	}
 	s.st.secrets[id] = s.st.hex32()
-	c["updatedAt"] = credTS(r.now)
-	g, _ := c["generation"].(int)
-	c["generation"] = g + 1
-	out := copyObj(c)
+	c.UpdatedAt = credTS(r.now)
+	c.Generation++
+	out := render(c)
 	out["clientSecret"] = s.st.secrets[id]
 	return jsonResp(http.StatusOK, out)
 }

@@ -2,54 +2,51 @@ package sim
 
 import (
 	"time"
+
+	"glrun/glapi"
 )
 
-// applyEffect makes a finishing job's effect visible at t. A non-empty
-// status means the job failed instead, with that status and details.
+// applyEffect makes a finishing job's effect (its template's glapi.Effect)
+// visible at t. A non-empty status means the job failed instead, with that
+// status and details.
 func (s *Sim) applyEffect(j *job, t time.Time) (string, obj) {
-	rid := j.o["resource"].(obj)["id"].(string)
-	params, _ := j.o["jobParams"].(obj)
-	switch j.tmpl.Alias {
-	case "power_off":
-		s.setPower(rid, "OFF", t)
-	case "power_on", "restart", "cold_boot":
-		s.setPower(rid, "ON", t)
-	case "firmware_update":
-		bid, _ := params["bundle_id"].(string)
-		downgrade, _ := params["downgrade"].(bool)
-		if st, d := s.updateFirmware(rid, bid, downgrade, t); st != "" {
-			return st, d
-		}
-		if off, _ := params["power_off"].(bool); off {
-			s.setPower(rid, "OFF", t)
-		}
-	case "ilo_firmware_update":
+	eff := j.tmpl.Effect
+	rid, params := j.rec.Resource.ID, j.rec.JobParams
+	switch {
+	case eff.Compliance:
+		s.st.calculateCompliance(rid, t)
+		return "", nil
+	case eff.ILOFirmware:
 		s.updateILO(rid, t)
-	case "group_firmware_update":
-		bid, _ := params["bundle_id"].(string)
-		if bid == "" {
-			bid = s.st.groupBaseline[rid]
-		}
-		downgrade, _ := params["downgrade"].(bool)
-		off, _ := params["powerOff"].(bool)
-		var failed []any
-		for _, sid := range groupJobDevices(s.st, rid, params) {
-			if st, _ := s.updateFirmware(sid, bid, downgrade, t); st != "" {
+	}
+	servers := []string{rid}
+	if eff.EachServer {
+		servers = groupJobDevices(s.st, rid, params)
+	}
+	var failed []any
+	for _, sid := range servers {
+		if eff.Firmware {
+			bid := eff.Bundle(params)
+			if bid == "" && eff.EachServer {
+				bid = s.st.groupBaseline[rid]
+			}
+			if st, d := s.updateFirmware(sid, bid, glapi.Downgrade(params), t); st != "" {
+				if !eff.EachServer {
+					return st, d
+				}
 				failed = append(failed, sid)
 				continue
 			}
-			if off {
-				s.setPower(sid, "OFF", t)
-			}
 		}
-		if len(failed) > 0 {
-			return "Firmware update failed on some servers of the group", obj{
-				"message":       "Firmware downgrade is not allowed on the listed servers; set downgrade to true to allow it",
-				"failedDevices": failed,
-			}
+		if p := eff.PowerAfter(params); p != "" {
+			s.setPower(sid, p, t)
 		}
-	case "group_firmware_compliance":
-		s.st.calculateCompliance(rid, t)
+	}
+	if len(failed) > 0 {
+		return "Firmware update failed on some servers of the group", obj{
+			"message":       "Firmware downgrade is not allowed on the listed servers; set downgrade to true to allow it",
+			"failedDevices": failed,
+		}
 	}
 	return "", nil
 }
@@ -57,14 +54,8 @@ func (s *Sim) applyEffect(j *job, t time.Time) (string, obj) {
 // groupJobDevices returns the servers a group job runs on: jobParams
 // devices, else every member of the group.
 func groupJobDevices(st *state, gid string, params obj) []string {
-	if l, ok := params["devices"].([]any); ok && len(l) > 0 {
-		out := make([]string, 0, len(l))
-		for _, d := range l {
-			if id, ok := d.(string); ok {
-				out = append(out, id)
-			}
-		}
-		return out
+	if l := glapi.Devices(params); len(l) > 0 {
+		return l
 	}
 	return append([]string(nil), st.groupMembers[gid]...)
 }
@@ -89,38 +80,32 @@ func (s *Sim) updateFirmware(sid, bid string, downgrade bool, t time.Time) (stri
 			"recommendation": "Choose a newer bundle or allow downgrade",
 		}
 	}
-	gen, _ := srv["serverGeneration"].(string)
-	inv := st.inventory(bid, gen)
-	var updates []any
-	for _, it := range inv {
-		c := it.(obj)
-		updates = append(updates, obj{"name": c["name"], "version": c["version"], "status": "OK"})
+	inv := st.inventory(bid, srv.ServerGeneration)
+	updates := make([]componentState, len(inv))
+	for i, c := range inv {
+		updates[i] = componentState{Name: c.Name, Version: c.Version, Status: "OK"}
 	}
-	srv["firmwareInventory"] = inv
-	srv["firmwareBundleUri"] = "/compute-ops-mgmt/v1/firmware-bundles/" + bid
-	ilo, _ := st.iloVersion(bid, gen)
-	srv["hardware"].(obj)["bmc"].(obj)["version"] = ilo
-	srv["lastFirmwareUpdate"] = obj{
-		"attemptedAt":              ts(t.Add(-jobDuration(templateByAlias("firmware_update"), nil, 1))),
-		"completedAt":              ts(t),
-		"attemptedBaselineUri":     "/compute-ops-mgmt/v1/firmware-bundles/" + bid,
-		"bundleUpdateMethod":       "Update",
-		"downgrade":                downgrade,
-		"installSwDrivers":         false,
-		"powerOff":                 false,
-		"status":                   "OK",
-		"firmwareInventoryUpdates": updates,
+	srv.FirmwareInventory = inv
+	srv.FirmwareBundleURI = glapi.URI(glapi.CollectionFirmwareBundles, bid)
+	srv.Hardware.Bmc.Version, _ = st.iloVersion(bid, srv.ServerGeneration)
+	srv.LastFirmwareUpdate = &firmwareUpdate{
+		AttemptedAt:              ts(t.Add(-jobDuration(templateByAlias("firmware_update"), nil, 1))),
+		CompletedAt:              ts(t),
+		AttemptedBaselineURI:     glapi.URI(glapi.CollectionFirmwareBundles, bid),
+		BundleUpdateMethod:       "Update",
+		Downgrade:                downgrade,
+		Status:                   "OK",
+		FirmwareInventoryUpdates: updates,
 	}
-	bump(srv, t)
+	srv.touch(t)
 	return "", nil
 }
 
 // bundleIDOf returns the id of the bundle a server's firmware comes from.
-func bundleIDOf(srv obj) string {
-	uri, _ := srv["firmwareBundleUri"].(string)
-	const p = "/compute-ops-mgmt/v1/firmware-bundles/"
-	if len(uri) > len(p) {
-		return uri[len(p):]
+func bundleIDOf(srv *server) string {
+	const p = glapi.CollectionFirmwareBundles + "/"
+	if len(srv.FirmwareBundleURI) > len(p) {
+		return srv.FirmwareBundleURI[len(p):]
 	}
 	return ""
 }
@@ -132,18 +117,15 @@ func (s *Sim) updateILO(sid string, t time.Time) {
 	if !ok {
 		return
 	}
-	gen, _ := srv["serverGeneration"].(string)
 	newest := st.bundleOrder[len(st.bundleOrder)-1]
-	ilo, name := st.iloVersion(newest, gen)
-	srv["hardware"].(obj)["bmc"].(obj)["version"] = ilo
-	if inv, ok := srv["firmwareInventory"].([]any); ok {
-		for _, it := range inv {
-			if c, ok := it.(obj); ok && c["name"] == name {
-				c["version"] = ilo
-			}
+	ilo, name := st.iloVersion(newest, srv.ServerGeneration)
+	srv.Hardware.Bmc.Version = ilo
+	for i := range srv.FirmwareInventory {
+		if srv.FirmwareInventory[i].Name == name {
+			srv.FirmwareInventory[i].Version = ilo
 		}
 	}
-	bump(srv, t)
+	srv.touch(t)
 }
 
 // calculateCompliance compares every server of a group with the group's
@@ -162,21 +144,19 @@ func (st *state) calculateCompliance(gid string, t time.Time) {
 		if !ok {
 			continue
 		}
-		gen, _ := srv["serverGeneration"].(string)
-		want := st.inventory(bid, gen)
-		have, _ := srv["firmwareInventory"].([]any)
+		want := st.inventory(bid, srv.ServerGeneration)
+		have := srv.FirmwareInventory
 		var devs []any
 		for i, w := range want {
-			wc := w.(obj)
 			installed := ""
 			if i < len(have) {
-				installed, _ = have[i].(obj)["version"].(string)
+				installed = have[i].Version
 			}
-			if installed != wc["version"] {
+			if installed != w.Version {
 				devs = append(devs, obj{
-					"componentName":     wc["name"],
+					"componentName":     w.Name,
 					"componentFilename": "",
-					"expectedVersion":   wc["version"],
+					"expectedVersion":   w.Version,
 					"installedVersion":  installed,
 				})
 			}
@@ -187,7 +167,6 @@ func (st *state) calculateCompliance(gid string, t time.Time) {
 			summary = "NOT_COMPLIANT"
 			notCompliant++
 		}
-		hw := srv["hardware"].(obj)
 		id := st.uuid()
 		if devs == nil {
 			devs = []any{}
@@ -202,8 +181,8 @@ func (st *state) calculateCompliance(gid string, t time.Time) {
 			"groupId":            gid,
 			"deviceId":           sid,
 			"deviceUri":          "/compute-ops-mgmt/v1/servers/" + sid,
-			"productId":          hw["productId"],
-			"serial":             hw["serialNumber"],
+			"productId":          srv.Hardware.ProductID,
+			"serial":             srv.Hardware.SerialNumber,
 			"bundleId":           bid,
 			"complianceCategory": "FIRMWARE",
 			"complianceState":    state,
@@ -220,9 +199,8 @@ func (st *state) calculateCompliance(gid string, t time.Time) {
 	if notCompliant > 0 {
 		reason = "Firmware of some servers does not match the group baseline"
 	}
-	g["complianceStatus"] = summary
-	gc := g["groupCompliance"].(obj)
-	gc["summary"] = summary
-	gc["firmware"] = obj{"status": summary, "statusReason": reason}
-	bump(g, t)
+	g.ComplianceStatus = summary
+	g.GroupCompliance.Summary = summary
+	g.GroupCompliance.Firmware = complianceStatus{Status: summary, StatusReason: reason}
+	g.touch(t)
 }

@@ -92,7 +92,16 @@ func (s *Sim) apiError(fam string, status int, msg string, issues ...issue) resp
 func (s *Sim) tooMany(fam string, secs int, msg string) response {
 	r := s.apiError(fam, http.StatusTooManyRequests, msg)
 	if fam == famCOM {
-		r.body.(obj)["errorDetails"] = []any{obj{"type": "hpe.greenlake.retry_info", "retryAfterSeconds": secs}}
+		r = withRetryInfo(r, secs)
 	}
 	return r.with("Retry-After", strconv.Itoa(secs))
+}
+
+// withRetryInfo adds to an error answer of apiError the COM retry_info
+// error detail asking to wait secs seconds.
+func withRetryInfo(r response, secs int) response {
+	if body, ok := r.body.(obj); ok {
+		body["errorDetails"] = []any{obj{"type": "hpe.greenlake.retry_info", "retryAfterSeconds": secs}}
+	}
+	return r
 }

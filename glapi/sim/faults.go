@@ -36,7 +36,7 @@ type Faults struct {
 	Seed     int64
 }
 
-// ParseFaults parses the --faults syntax of DESIGN.md: a comma list of
+// ParseFaults parses the --faults syntax: a comma list of
 // KIND=VALUE such as "429=0.2,503=0.05,reset-after=0.02,latency=20ms,
 // token-ttl=5m,seed=7". The error names the bad kind or value.
 func ParseFaults(spec string) (Faults, error) {
@@ -178,7 +178,7 @@ func (s *Sim) faultResponse(path string, status int) response {
 	case 0:
 		r = r.with("Retry-After", strconv.Itoa(secs))
 	case 1:
-		r.body.(obj)["errorDetails"] = []any{obj{"type": "hpe.greenlake.retry_info", "retryAfterSeconds": secs}}
+		r = withRetryInfo(r, secs)
 	case 2:
 		r = r.with("ratelimit-limit", "300").with("ratelimit-remaining", "0").with("ratelimit-reset", strconv.Itoa(secs))
 	case 3:

@@ -75,13 +75,13 @@ var demoUsers = []struct{ Email, First, Last, Status string }{
 func newDemoState(rng *rand.Rand, now time.Time, clientID, clientSecret string) *state {
 	st := &state{
 		rng:            rng,
-		servers:        newColl(),
-		groups:         newColl(),
-		bundles:        newColl(),
-		users:          newColl(),
-		asyncOps:       newColl(),
+		servers:        newOrdered[*server](),
+		groups:         newOrdered[*group](),
+		bundles:        newOrdered[obj](),
+		users:          newOrdered[*user](),
+		asyncOps:       newOrdered[*asyncOp](),
 		jobs:           map[string]*job{},
-		creds:          newColl(),
+		creds:          newOrdered[*credential](),
 		bundleVersions: map[string]componentVersions{},
 		groupBaseline:  map[string]string{},
 		groupMembers:   map[string][]string{},
@@ -98,9 +98,9 @@ func newDemoState(rng *rand.Rand, now time.Time, clientID, clientSecret string) 
 			if contains(g.Behind, i) {
 				bundle = max(g.Baseline-1-i%2, 0)
 			}
-			power := "ON"
+			power := glapi.PowerOn
 			if contains(g.Off, i) {
-				power = "OFF"
+				power = glapi.PowerOff
 			}
 			m := g.Models[(i-1)%len(g.Models)]
 			name := fmt.Sprintf("%s-%02d", g.Name, i)
@@ -163,7 +163,7 @@ func (st *state) seedBundles(now time.Time) {
 			"updatedAt":        ts(created),
 			"resourceUri":      "/compute-ops-mgmt/v1/firmware-bundles/" + id,
 		}
-		st.bundles.add(b)
+		st.bundles.add(id, b)
 		st.bundleOrder = append(st.bundleOrder, id)
 		st.bundleVersions[id] = v
 	}
@@ -182,37 +182,30 @@ func (st *state) bundleIndex(id string) int {
 func (st *state) addGroup(name string, baseline int, tags map[string]any, created time.Time) string {
 	id := st.uuid()
 	settingID := st.uuid()
-	g := obj{
-		"id":          id,
-		"type":        glapi.ResourceGroup,
-		"name":        name,
-		"generation":  1,
-		"createdAt":   ts(created),
-		"updatedAt":   ts(created),
-		"resourceUri": "/compute-ops-mgmt/v1/groups/" + id,
-		"devicesUri":  "/compute-ops-mgmt/v1/groups/" + id + "/devices",
-		"deviceType":  "DIRECT_CONNECT_SERVER",
-		"devices":     []any{},
-		"autoAddTags": deepCopy(tags),
-		"policies": obj{
-			"onDeviceAdd": obj{
-				"biosApplySettings": false, "biosFactoryReset": false, "externalStorageConfiguration": false,
-				"firmwarePowerOff": false, "firmwareUpdate": false, "iloApplySettings": false,
-				"osCompletionTimeoutMin": 240, "osInstall": false, "storageConfiguration": false,
-				"storageVolumeDeletion": false,
-			},
-			"onDeviceApply": obj{"firmwareDowngrade": false},
+	g := &group{
+		ID:           id,
+		Type:         glapi.ResourceGroup,
+		Name:         name,
+		Generation:   1,
+		CreatedAt:    ts(created),
+		UpdatedAt:    ts(created),
+		ResourceURI:  glapi.URI(glapi.CollectionGroups, id),
+		DevicesURI:   glapi.URI(glapi.CollectionGroups, id) + "/devices",
+		DeviceType:   "DIRECT_CONNECT_SERVER",
+		Devices:      []groupDevice{},
+		AutoAddTags:  copyObj(tags),
+		SettingsURIs: []string{"/compute-ops-mgmt/v1/settings/" + settingID},
+		// Compliance is unknown until a Group Firmware Compliance job ran.
+		ComplianceStatus: "UNKNOWN",
+		GroupCompliance: groupCompliance{
+			Summary:     "UNKNOWN",
+			Firmware:    complianceStatus{Status: "UNKNOWN", StatusReason: "Compliance has not been calculated"},
+			IloSettings: complianceStatus{Status: "NOT_APPLICABLE", StatusReason: "No iLO settings in the group"},
 		},
-		"settingsUris":     []any{"/compute-ops-mgmt/v1/settings/" + settingID},
-		"complianceStatus": "UNKNOWN",
-		"groupCompliance": obj{
-			"summary":     "UNKNOWN",
-			"firmware":    obj{"status": "UNKNOWN", "statusReason": "Compliance has not been calculated"},
-			"iloSettings": obj{"status": "NOT_APPLICABLE", "statusReason": "No iLO settings in the group"},
-		},
-		"securityStatus": "OK",
+		SecurityStatus: "OK",
 	}
-	st.groups.add(g)
+	g.Policies.OnDeviceAdd.OsCompletionTimeoutMin = 240
+	st.groups.add(id, g)
 	if baseline >= 0 && baseline < len(st.bundleOrder) {
 		st.groupBaseline[id] = st.bundleOrder[baseline]
 	}
@@ -236,72 +229,67 @@ func (st *state) addServer(n int, name string, m serverModel, bundle int, power 
 	id := m.ProductID + "+" + sn
 	bid := st.bundleOrder[bundle]
 	ilo, iloName := st.iloVersion(bid, m.Gen)
-	srv := obj{
-		"id":               id,
-		"type":             "compute-ops-mgmt/server",
-		"name":             name,
-		"generation":       1,
-		"createdAt":        ts(created),
-		"updatedAt":        ts(created),
-		"resourceUri":      "/compute-ops-mgmt/v1/servers/" + id,
-		"serverGeneration": m.Gen,
-		"platformFamily":   "PROLIANT",
-		"processorVendor":  m.CPU,
-		"biosFamily":       m.BIOS,
-		"connectionType":   "DIRECT",
-		"deviceClaimType":  "MANUAL",
-		"autoIloFwUpdate":  true,
-		"maintenanceMode":  false,
-		"managedBy":        "COM",
-		"appliance":        nil,
-		"oneview":          nil,
-		"hardware": obj{
-			"serialNumber": sn,
-			"productId":    m.ProductID,
-			"model":        m.Model,
-			"manufacturer": "HPE",
-			"platform":     m.Model,
-			"formFactor":   "RACK",
-			"powerState":   power,
-			"indicatorLed": "OFF",
-			"memoryMb":     m.MemoryMB,
-			"uuid":         st.uuid(),
-			"health": obj{
-				"summary": "OK", "bios": "OK", "fans": "OK", "fanRedundancy": "REDUNDANT", "memory": "OK",
-				"network": "OK", "powerSupplies": "OK", "powerSupplyRedundancy": "REDUNDANT",
-				"processor": "OK", "storage": "OK", "temperature": "OK", "healthLED": "OK",
+	srv := &server{
+		ID:               id,
+		Type:             "compute-ops-mgmt/server",
+		Name:             name,
+		Generation:       1,
+		CreatedAt:        ts(created),
+		UpdatedAt:        ts(created),
+		ResourceURI:      glapi.URI(glapi.CollectionServers, id),
+		ServerGeneration: m.Gen,
+		PlatformFamily:   "PROLIANT",
+		ProcessorVendor:  m.CPU,
+		BiosFamily:       m.BIOS,
+		ConnectionType:   "DIRECT",
+		DeviceClaimType:  "MANUAL",
+		AutoIloFwUpdate:  true,
+		ManagedBy:        "COM",
+		Hardware: hardware{
+			SerialNumber: sn,
+			ProductID:    m.ProductID,
+			Model:        m.Model,
+			Manufacturer: "HPE",
+			Platform:     m.Model,
+			FormFactor:   "RACK",
+			PowerState:   power,
+			IndicatorLed: "OFF",
+			MemoryMb:     m.MemoryMB,
+			UUID:         st.uuid(),
+			Health: health{
+				Summary: "OK", Bios: "OK", Fans: "OK", FanRedundancy: "REDUNDANT", Memory: "OK",
+				Network: "OK", PowerSupplies: "OK", PowerSupplyRedundancy: "REDUNDANT",
+				Processor: "OK", Storage: "OK", Temperature: "OK", HealthLED: "OK",
 			},
-			"bmc": obj{
-				"hostname": name + "-ilo.example.com",
-				"ip":       fmt.Sprintf("10.20.%d.%d", 10+n/200, 10+n%200),
-				"mac":      fmt.Sprintf("94:40:c9:%02x:%02x:%02x", n/65536%256, n/256%256, n%256),
-				"license":  "iLO Advanced",
-				"model":    iloName,
-				"version":  ilo,
+			Bmc: bmc{
+				Hostname: name + "-ilo.example.com",
+				IP:       fmt.Sprintf("10.20.%d.%d", 10+n/200, 10+n%200),
+				Mac:      fmt.Sprintf("94:40:c9:%02x:%02x:%02x", n/65536%256, n/256%256, n%256),
+				License:  "iLO Advanced",
+				Model:    iloName,
+				Version:  ilo,
 			},
 		},
-		"host": obj{
-			"hostname":      name + ".example.com",
-			"osName":        "Red Hat Enterprise Linux",
-			"osVersion":     "9.3",
-			"osDescription": "Red Hat Enterprise Linux 9.3 (Plow)",
-			"osType":        2,
+		Host: serverHost{
+			Hostname:      name + ".example.com",
+			OsName:        "Red Hat Enterprise Linux",
+			OsVersion:     "9.3",
+			OsDescription: "Red Hat Enterprise Linux 9.3 (Plow)",
+			OsType:        2,
 		},
-		"state": obj{
-			"managed": true, "connected": true, "connectedModifiedAt": ts(created),
-			"subscriptionState": "SUBSCRIBED", "subscriptionTier": "ENHANCED",
-			"subscriptionKey": nil, "subscriptionExpiresAt": ts(created.Add(3 * 365 * 24 * time.Hour)),
+		State: serverState{
+			Managed: true, Connected: true, ConnectedModifiedAt: ts(created),
+			SubscriptionState: "SUBSCRIBED", SubscriptionTier: "ENHANCED",
+			SubscriptionExpiresAt: ts(created.Add(3 * 365 * 24 * time.Hour)),
 		},
-		"tags":                                  deepCopy(tags),
-		"firmwareInventory":                     st.inventory(bid, m.Gen),
-		"firmwareBundleUri":                     "/compute-ops-mgmt/v1/firmware-bundles/" + bid,
-		"lastFirmwareUpdate":                    nil,
-		"softwareInventory":                     []any{},
-		"lastFullInventoryCollectionAt":         ts(created),
-		"lastFullInventoryCollectionPowerState": power,
-		"lastServerLogCollectionAt":             nil,
+		Tags:                                  copyObj(tags),
+		FirmwareInventory:                     st.inventory(bid, m.Gen),
+		FirmwareBundleURI:                     glapi.URI(glapi.CollectionFirmwareBundles, bid),
+		SoftwareInventory:                     []map[string]any{},
+		LastFullInventoryCollectionAt:         ts(created),
+		LastFullInventoryCollectionPowerState: power,
 	}
-	st.servers.add(srv)
+	st.servers.add(id, srv)
 	return id
 }
 
@@ -315,17 +303,17 @@ func (st *state) iloVersion(bundleID, gen string) (version, model string) {
 }
 
 // inventory returns the firmware inventory a bundle installs.
-func (st *state) inventory(bundleID, gen string) []any {
+func (st *state) inventory(bundleID, gen string) []component {
 	v := st.bundleVersions[bundleID]
 	ilo, iloName := st.iloVersion(bundleID, gen)
 	rom := v.ROMGen10
 	if gen == "GEN_11" {
 		rom = v.ROMGen11
 	}
-	return []any{
-		obj{"name": iloName, "version": ilo, "deviceContext": "System Board"},
-		obj{"name": "System ROM", "version": rom, "deviceContext": "System Board"},
-		obj{"name": "Server Platform Services (SPS) Firmware", "version": v.SPS, "deviceContext": "System Board"},
+	return []component{
+		{Name: iloName, Version: ilo, DeviceContext: "System Board"},
+		{Name: "System ROM", Version: rom, DeviceContext: "System Board"},
+		{Name: "Server Platform Services (SPS) Firmware", Version: v.SPS, DeviceContext: "System Board"},
 	}
 }
 
@@ -337,43 +325,41 @@ func (st *state) assign(gid, sid string, now time.Time) {
 		return
 	}
 	st.groupMembers[gid] = append(st.groupMembers[gid], sid)
-	hw := srv["hardware"].(obj)
-	dev := obj{
-		"id":                    sid,
-		"type":                  "compute-ops-mgmt/group/device",
-		"deviceId":              sid,
-		"deviceUri":             "/compute-ops-mgmt/v1/servers/" + sid,
-		"groupId":               gid,
-		"productId":             hw["productId"],
-		"serial":                hw["serialNumber"],
-		"resourceUri":           "/compute-ops-mgmt/v1/groups/" + gid + "/devices/" + sid,
-		"overallSecurityStatus": "OK",
-		"subscriptionState":     "SUBSCRIBED",
-		"subscriptionTier":      "ENHANCED",
-		"eTag":                  st.hex32()[:16],
-	}
-	g["devices"] = append(g["devices"].([]any), dev)
-	bump(g, now)
+	g.Devices = append(g.Devices, groupDevice{
+		ID:                    sid,
+		Type:                  "compute-ops-mgmt/group/device",
+		DeviceID:              sid,
+		DeviceURI:             srv.ResourceURI,
+		GroupID:               gid,
+		ProductID:             srv.Hardware.ProductID,
+		Serial:                srv.Hardware.SerialNumber,
+		ResourceURI:           g.DevicesURI + "/" + sid,
+		OverallSecurityStatus: "OK",
+		SubscriptionState:     "SUBSCRIBED",
+		SubscriptionTier:      "ENHANCED",
+		ETag:                  st.hex32()[:16],
+	})
+	g.touch(now)
 }
 
-func (st *state) addUser(email, first, last, status string, created, lastLogin time.Time) obj {
+func (st *state) addUser(email, first, last, status string, created, lastLogin time.Time) *user {
 	id := st.uuid()
-	u := obj{
-		"id":          id,
-		"type":        "user",
-		"username":    email,
-		"firstName":   first,
-		"lastName":    last,
-		"generation":  1,
-		"createdAt":   ts(created),
-		"updatedAt":   ts(created),
-		"userStatus":  status,
-		"resourceUri": "/identity/v1/users/" + id,
+	u := &user{
+		ID:          id,
+		Type:        "user",
+		Username:    email,
+		FirstName:   &first,
+		LastName:    &last,
+		Generation:  1,
+		CreatedAt:   ts(created),
+		UpdatedAt:   ts(created),
+		UserStatus:  status,
+		ResourceURI: glapi.URI(glapi.CollectionUsers, id),
 	}
 	if status != "UNVERIFIED" {
-		u["lastLogin"] = ts(lastLogin)
+		u.LastLogin = ts(lastLogin)
 	}
-	st.users.add(u)
+	st.users.add(id, u)
 	return u
 }
 
@@ -385,26 +371,26 @@ func (st *state) seedCredentials(now time.Time, clientID, clientSecret string) {
 }
 
 // addCredential stores a credential; empty id or secret are generated.
-func (st *state) addCredential(id, secret, name, tenantID, tenantName string, created time.Time) obj {
+func (st *state) addCredential(id, secret, name, tenantID, tenantName string, created time.Time) *credential {
 	if id == "" {
 		id = st.uuid()
 	}
 	if secret == "" {
 		secret = st.hex32()
 	}
-	c := obj{
-		"id":             id,
-		"clientId":       id,
-		"credentialName": name,
-		"type":           "credentials",
-		"generation":     1,
-		"createdAt":      credTS(created),
-		"updatedAt":      credTS(created),
+	c := &credential{
+		ID:             id,
+		ClientID:       id,
+		CredentialName: name,
+		Type:           "credentials",
+		Generation:     1,
+		CreatedAt:      credTS(created),
+		UpdatedAt:      credTS(created),
 	}
 	if tenantID != "" {
-		c["associatedTenant"] = obj{"resourceUri": "/workspaces/v1/workspaces/" + tenantID, "tenantName": tenantName}
+		c.AssociatedTenant = &tenantRef{ResourceURI: "/workspaces/v1/workspaces/" + tenantID, TenantName: tenantName}
 	}
-	st.creds.add(c)
+	st.creds.add(id, c)
 	st.secrets[id] = secret
 	return c
 }

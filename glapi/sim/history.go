@@ -3,6 +3,8 @@ package sim
 import (
 	"fmt"
 	"time"
+
+	"glrun/glapi"
 )
 
 // seedHistory adds finished jobs and async operations of the last days.
@@ -63,13 +65,13 @@ func (s0 *state) seedHistory(now time.Time) {
 // resourceByName returns the id of the server or group with that name.
 func (s *Sim) resourceByName(name string) string {
 	for _, g := range s.st.groups.list() {
-		if g["name"] == name {
-			return g["id"].(string)
+		if g.Name == name {
+			return g.ID
 		}
 	}
 	for _, srv := range s.st.servers.list() {
-		if srv["name"] == name {
-			return srv["id"].(string)
+		if srv.Name == name {
+			return srv.ID
 		}
 	}
 	return ""
@@ -78,19 +80,19 @@ func (s *Sim) resourceByName(name string) string {
 // finishHistoric ends a seeded job at its endAt without effects.
 func (s *Sim) finishHistoric(j *job) {
 	j.phase = phaseDone
-	j.o["cancellable"] = false
-	j.o["generation"] = 4
-	j.o["updatedAt"] = ts(j.endAt)
-	if j.fail {
-		j.o["state"], j.o["resultCode"] = "ERROR", "FAILURE"
-		j.o["status"], j.o["statusDetails"] = j.failStatus, j.failDetails
-		if j.tmpl.Alias == "restart" && s.serverName(j.o["resource"].(obj)["id"].(string)) == "prod-db-12" {
-			j.o["status"] = "Restart failed: the server is powered off"
-			j.o["statusDetails"] = obj{"message": "The server prod-db-12 is powered off. A restart needs a running server; use the Server Power On job instead.", "failureReason": "SERVER_POWERED_OFF"}
-		}
-	} else {
-		j.o["state"], j.o["resultCode"] = "COMPLETE", "SUCCESS"
-		j.o["status"], j.o["statusDetails"] = "Complete", obj{}
+	j.rec.Cancellable = false
+	j.rec.Generation = 4
+	j.rec.UpdatedAt = ts(j.endAt)
+	switch {
+	case j.fail && j.tmpl.Alias == "restart" && s.serverName(j.rec.Resource.ID) == "prod-db-12":
+		j.end(glapi.JobError, glapi.ResultFailure, "Restart failed: the server is powered off", obj{
+			"message":       "The server prod-db-12 is powered off. A restart needs a running server; use the Server Power On job instead.",
+			"failureReason": "SERVER_POWERED_OFF",
+		})
+	case j.fail:
+		j.end(glapi.JobError, glapi.ResultFailure, j.failStatus, j.failDetails)
+	default:
+		j.end(glapi.JobComplete, glapi.ResultSuccess, "Complete", obj{})
 	}
 }
 
@@ -123,42 +125,40 @@ func (s *Sim) seedOps(now time.Time) {
 		end := start.Add(90 * time.Second)
 		src := "/compute-ops-mgmt/v1/metrics-configurations"
 		if e.group != "" {
-			src = "/compute-ops-mgmt/v1/groups/" + s.resourceByName(e.group) + "/devices"
+			src = glapi.URI(glapi.CollectionGroups, s.resourceByName(e.group)) + "/devices"
 			if e.kind == "REMOVE_DEVICE_FROM_GROUP" {
-				src = "/compute-ops-mgmt/v1/groups/" + s.resourceByName(e.group) + "/devices/unassign"
+				src += "/unassign"
 			}
 		}
-		op := obj{
-			"id":                id,
-			"type":              "compute-ops-mgmt/async-operation",
-			"operationType":     e.kind,
-			"generation":        3,
-			"createdAt":         ts(start),
-			"updatedAt":         ts(end),
-			"resourceUri":       "/compute-ops-mgmt/v1/async-operations/" + id,
-			"sourceResourceUri": src,
-			"state":             "SUCCEEDED",
-			"startedAt":         ts(start.Add(time.Second)),
-			"endedAt":           ts(end),
-			"logMessages": []any{
-				obj{"message": "Operation started", "timestamp": ts(start.Add(time.Second))},
-				obj{"message": "Operation finished", "timestamp": ts(end)},
+		op := &asyncOp{
+			ID:                id,
+			Type:              "compute-ops-mgmt/async-operation",
+			OperationType:     e.kind,
+			Generation:        3,
+			CreatedAt:         ts(start),
+			UpdatedAt:         ts(end),
+			ResourceURI:       glapi.URI(glapi.CollectionAsyncOperations, id),
+			SourceResourceURI: src,
+			State:             glapi.OpSucceeded,
+			StartedAt:         ts(start.Add(time.Second)),
+			EndedAt:           ts(end),
+			LogMessages: []logMessage{
+				{Message: "Operation started", Timestamp: ts(start.Add(time.Second))},
+				{Message: "Operation finished", Timestamp: ts(end)},
 			},
-			"progressPercent": 100,
-			"error":           nil,
-			"recommendations": []any{},
-			"results":         []any{},
+			ProgressPercent: 100,
+			created:         start,
 		}
 		if e.failed {
-			op["state"] = "FAILED"
-			op["error"] = obj{
-				"httpStatusCode": 409,
-				"errorCode":      "HPE-GL-COMPUTE_OPS-0409001",
-				"message":        fmt.Sprintf("%s failed: a device is locked by another operation", e.kind),
-				"debugId":        st.uuid(),
+			op.State = glapi.OpFailed
+			op.Error = &opError{
+				HTTPStatusCode: 409,
+				ErrorCode:      "HPE-GL-COMPUTE_OPS-0409001",
+				Message:        fmt.Sprintf("%s failed: a device is locked by another operation", e.kind),
+				DebugID:        st.uuid(),
 			}
-			op["recommendations"] = []any{"Examine the error field for information and retry the operation."}
+			op.Recommendations = []string{opFailedRecommendation}
 		}
-		st.asyncOps.add(op)
+		st.asyncOps.add(id, op)
 	}
 }

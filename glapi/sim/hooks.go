@@ -37,7 +37,7 @@ func (s *Sim) Server(id string) (glapi.Object, bool) {
 	if !ok {
 		return nil, false
 	}
-	return toObject(srv), true
+	return toObject(srv.view()), true
 }
 
 // ServerByName returns the server with that name.
@@ -45,8 +45,8 @@ func (s *Sim) ServerByName(name string) (glapi.Object, bool) {
 	s.lockAt()
 	defer s.mu.Unlock()
 	for _, srv := range s.st.servers.list() {
-		if srv["name"] == name {
-			return toObject(srv), true
+		if srv.Name == name {
+			return toObject(srv.view()), true
 		}
 	}
 	return nil, false
@@ -56,7 +56,7 @@ func (s *Sim) ServerByName(name string) (glapi.Object, bool) {
 func (s *Sim) Servers() []glapi.Object {
 	s.lockAt()
 	defer s.mu.Unlock()
-	return objects(s.st.servers.list())
+	return objects(s.st.serverViews())
 }
 
 // Group returns the group with that id.
@@ -67,7 +67,7 @@ func (s *Sim) Group(id string) (glapi.Object, bool) {
 	if !ok {
 		return nil, false
 	}
-	return toObject(g), true
+	return toObject(render(g)), true
 }
 
 // GroupByName returns the group with that name.
@@ -75,8 +75,8 @@ func (s *Sim) GroupByName(name string) (glapi.Object, bool) {
 	s.lockAt()
 	defer s.mu.Unlock()
 	for _, g := range s.st.groups.list() {
-		if g["name"] == name {
-			return toObject(g), true
+		if g.Name == name {
+			return toObject(render(g)), true
 		}
 	}
 	return nil, false
@@ -86,7 +86,7 @@ func (s *Sim) GroupByName(name string) (glapi.Object, bool) {
 func (s *Sim) Groups() []glapi.Object {
 	s.lockAt()
 	defer s.mu.Unlock()
-	return objects(s.st.groups.list())
+	return objects(views(s.st.groups.list()))
 }
 
 // GroupServerIDs returns the ids of a group's servers (by group name).
@@ -94,8 +94,8 @@ func (s *Sim) GroupServerIDs(name string) []string {
 	s.lockAt()
 	defer s.mu.Unlock()
 	for _, g := range s.st.groups.list() {
-		if g["name"] == name {
-			return append([]string(nil), s.st.groupMembers[g["id"].(string)]...)
+		if g.Name == name {
+			return append([]string(nil), s.st.groupMembers[g.ID]...)
 		}
 	}
 	return nil
@@ -108,8 +108,8 @@ func (s *Sim) GroupBaseline(idOrName string) (string, bool) {
 	s.lockAt()
 	defer s.mu.Unlock()
 	for _, g := range s.st.groups.list() {
-		if g["id"] == idOrName || g["name"] == idOrName {
-			b, ok := s.st.groupBaseline[g["id"].(string)]
+		if g.ID == idOrName || g.Name == idOrName {
+			b, ok := s.st.groupBaseline[g.ID]
 			return b, ok
 		}
 	}
@@ -141,7 +141,7 @@ func (s *Sim) Compliance(groupID string) []glapi.Object {
 func (s *Sim) Users() []glapi.Object {
 	s.lockAt()
 	defer s.mu.Unlock()
-	return objects(s.st.users.list())
+	return objects(views(s.st.users.list()))
 }
 
 // Credentials returns every credential, with its clientSecret as a
@@ -151,8 +151,8 @@ func (s *Sim) Credentials() []glapi.Object {
 	defer s.mu.Unlock()
 	out := make([]glapi.Object, 0)
 	for _, c := range s.st.creds.list() {
-		o := toObject(c)
-		o["clientSecret"] = glapi.NewSecret(s.st.secrets[c["id"].(string)])
+		o := toObject(render(c))
+		o["clientSecret"] = glapi.NewSecret(s.st.secrets[c.ID])
 		out = append(out, o)
 	}
 	return out
@@ -173,19 +173,19 @@ func (s *Sim) Job(id string) (glapi.Object, bool) {
 	if !ok {
 		return nil, false
 	}
-	return toObject(j.o), true
+	return toObject(j.view()), true
 }
 
 // AsyncOperations returns every async operation, oldest first.
 func (s *Sim) AsyncOperations() []glapi.Object {
 	s.lockAt()
 	defer s.mu.Unlock()
-	return objects(s.st.asyncOps.list())
+	return objects(s.st.opViews())
 }
 
-// SetPower sets a server's power state to "ON" or "OFF".
+// SetPower sets a server's power state to glapi.PowerOn or glapi.PowerOff.
 func (s *Sim) SetPower(id, state string) error {
-	if state != "ON" && state != "OFF" {
+	if state != glapi.PowerOn && state != glapi.PowerOff {
 		return fmt.Errorf("sim: SetPower %s: state must be ON or OFF, not %q", id, state)
 	}
 	now := s.lockAt()
@@ -216,7 +216,7 @@ func (s *Sim) AddUser(email, status string) glapi.Object {
 	now := s.lockAt()
 	defer s.mu.Unlock()
 	u := s.st.addUser(email, "", "", status, now, now)
-	return toObject(u)
+	return toObject(render(u))
 }
 
 // AddServers adds n powered-on servers to the "lab" group, to scale the
@@ -234,8 +234,8 @@ func (s *Sim) AddServersToGroup(group string, n int) ([]string, error) {
 	st := s.st
 	gid := ""
 	for _, g := range st.groups.list() {
-		if g["name"] == group {
-			gid = g["id"].(string)
+		if g.Name == group {
+			gid = g.ID
 		}
 	}
 	if gid == "" {
@@ -248,7 +248,7 @@ func (s *Sim) AddServersToGroup(group string, n int) ([]string, error) {
 		st.serverSeq++
 		name := fmt.Sprintf("%s-x%04d", group, st.serverSeq)
 		m := []serverModel{modelDL360G10P, modelDL380G11}[st.serverSeq%2]
-		id := st.addServer(st.serverSeq, name, m, base, "ON", obj{"env": group}, now)
+		id := st.addServer(st.serverSeq, name, m, base, glapi.PowerOn, obj{"env": group}, now)
 		st.assign(gid, id, now)
 		ids = append(ids, id)
 	}
@@ -260,10 +260,10 @@ func (s *Sim) ServerIDs() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	l := s.st.servers.list()
-	sort.SliceStable(l, func(a, b int) bool { return l[a]["name"].(string) < l[b]["name"].(string) })
+	sort.SliceStable(l, func(a, b int) bool { return l[a].Name < l[b].Name })
 	ids := make([]string, 0, len(l))
 	for _, srv := range l {
-		ids = append(ids, srv["id"].(string))
+		ids = append(ids, srv.ID)
 	}
 	return ids
 }

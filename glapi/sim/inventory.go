@@ -7,19 +7,27 @@ import (
 )
 
 func (s *Sim) listServers(r *request) response {
-	return s.listOffset(r, pageServers, odata.ResourceServers, s.st.servers.list())
+	return s.listOffset(r, pageServers, odata.ResourceServers, s.st.serverViews())
 }
 
 func (s *Sim) getServer(r *request) response {
-	return s.getOne(r, s.st.servers, "Server")
+	srv, ok := s.st.servers.get(r.params[0])
+	if !ok {
+		return s.apiError(r.fam, http.StatusNotFound, "Server "+r.params[0]+" not found")
+	}
+	return jsonResp(http.StatusOK, copyObj(srv.view()))
 }
 
 func (s *Sim) listGroups(r *request) response {
-	return s.listOffset(r, pageGroups, odata.ResourceGroups, s.st.groups.list())
+	return s.listOffset(r, pageGroups, odata.ResourceGroups, views(s.st.groups.list()))
 }
 
 func (s *Sim) getGroup(r *request) response {
-	return s.getOne(r, s.st.groups, "Group")
+	g, ok := s.st.groups.get(r.params[0])
+	if !ok {
+		return s.apiError(r.fam, http.StatusNotFound, "Group "+r.params[0]+" not found")
+	}
+	return jsonResp(http.StatusOK, render(g))
 }
 
 // listGroupDevices answers GET groups/{id}/devices (its filter parameter
@@ -29,10 +37,7 @@ func (s *Sim) listGroupDevices(r *request) response {
 	if !ok {
 		return s.apiError(r.fam, http.StatusNotFound, "Group "+r.params[0]+" not found")
 	}
-	var items []obj
-	for _, d := range g["devices"].([]any) {
-		items = append(items, d.(obj))
-	}
+	items := views(g.Devices)
 	offset, limit, resp, ok := s.offsetLimit(r, pageGroups)
 	if !ok {
 		return resp

@@ -41,27 +41,23 @@ func (s *Sim) newJob(tmpl glapi.JobTemplate, rid string, params obj, t time.Time
 	if name == "" {
 		name = tmpl.Name
 	}
-	o := obj{
-		"id":               id,
-		"type":             "compute-ops-mgmt/job",
-		"resourceUri":      "/compute-ops-mgmt/v1/jobs/" + id,
-		"name":             name,
-		"generation":       1,
-		"createdAt":        ts(t),
-		"updatedAt":        ts(t),
-		"parentJobId":      nil,
-		"deleteOnComplete": false,
-		"cancellable":      true,
-		"jobTemplate":      tmpl.ID,
-		"resource":         obj{"id": rid, "type": tmpl.ResourceType},
-		"jobParams":        params,
-		"results":          obj{},
-		"state":            "PENDING",
-		"resultCode":       nil,
-		"status":           "Pending",
-		"statusDetails":    nil,
+	rec := jobRecord{
+		ID:          id,
+		Type:        "compute-ops-mgmt/job",
+		ResourceURI: glapi.URI(glapi.CollectionJobs, id),
+		Name:        name,
+		Generation:  1,
+		CreatedAt:   ts(t),
+		UpdatedAt:   ts(t),
+		Cancellable: true,
+		JobTemplate: tmpl.ID,
+		Resource:    jobResource{ID: rid, Type: tmpl.ResourceType},
+		JobParams:   params,
+		Results:     obj{},
+		State:       glapi.JobPending,
+		Status:      "Pending",
 	}
-	j := &job{o: o, tmpl: tmpl, seq: len(st.jobOrder), startAt: t.Add(pendingDelay)}
+	j := &job{rec: rec, tmpl: tmpl, seq: len(st.jobOrder), startAt: t.Add(pendingDelay)}
 	j.endAt = j.startAt.Add(jobDuration(tmpl, params, devices))
 	if st.failNext[tmpl.ID] > 0 {
 		st.failNext[tmpl.ID]--
@@ -107,7 +103,7 @@ func failureOf(tmpl glapi.JobTemplate, resource string) (string, obj) {
 func (s *Sim) jobList() []obj {
 	out := make([]obj, 0, len(s.st.jobOrder))
 	for _, id := range s.st.jobOrder {
-		out = append(out, s.st.jobs[id].o)
+		out = append(out, s.st.jobs[id].view())
 	}
 	return out
 }
@@ -121,7 +117,7 @@ func (s *Sim) getJob(r *request) response {
 	if !ok {
 		return s.apiError(r.fam, http.StatusNotFound, "Job "+r.params[0]+" not found")
 	}
-	return jsonResp(http.StatusOK, copyObj(j.o))
+	return jsonResp(http.StatusOK, copyObj(j.view()))
 }
 
 func (s *Sim) createJob(r *request) response {
@@ -160,11 +156,11 @@ func (s *Sim) createJob(r *request) response {
 		return s.apiError(r.fam, http.StatusBadRequest, msg, issue{"field", "jobParams"})
 	}
 	j := s.newJob(tmpl, rid, in.JobParams, r.now)
-	return jsonResp(http.StatusCreated, copyObj(j.o)).with("Location", j.o["resourceUri"].(string))
+	return jsonResp(http.StatusCreated, copyObj(j.view())).with("Location", j.rec.ResourceURI)
 }
 
 // checkJobParams validates the jobParams of the templates that have them
-// (seed 001 job pages); it returns a message on error.
+// (as the API documents them); it returns a message on error.
 func (s *Sim) checkJobParams(tmpl glapi.JobTemplate, rid string, p obj) string {
 	for _, b := range []string{"downgrade", "install_sw_drivers", "installSWDrivers", "power_off", "powerOff", "parallel", "stopOnFailure", "prerequisite_check", "skip_blocklisted_components", "wait_for_power_off_or_reboot"} {
 		if v, ok := p[b]; ok {
@@ -233,18 +229,18 @@ func (s *Sim) patchJob(r *request) response {
 		return s.apiError(r.fam, http.StatusBadRequest, "Nothing to update: give state or input", issue{"field", "state"})
 	}
 	if in.State != nil {
-		if *in.State != "COMPLETE" && *in.State != "ERROR" {
+		if *in.State != glapi.JobComplete && *in.State != glapi.JobError {
 			return s.apiError(r.fam, http.StatusBadRequest,
 				"Invalid state "+*in.State+": only COMPLETE or ERROR is supported", issue{"field", "state"})
 		}
 		if j.phase == phaseDone {
-			return s.apiError(r.fam, http.StatusBadRequest, "Job "+r.params[0]+" has already ended in state "+j.o["state"].(string), issue{"field", "state"})
+			return s.apiError(r.fam, http.StatusBadRequest, "Job "+r.params[0]+" has already ended in state "+j.rec.State, issue{"field", "state"})
 		}
 		s.endManually(j, *in.State, r.now)
 	}
 	if in.Input != nil {
-		j.o["input"] = in.Input
-		bump(j.o, r.now)
+		j.rec.Input = in.Input
+		j.touch(r.now)
 	}
-	return jsonResp(http.StatusOK, copyObj(j.o))
+	return jsonResp(http.StatusOK, copyObj(j.view()))
 }

@@ -17,15 +17,17 @@ const (
 	phaseDone
 )
 
-// job is a job and its simulated life cycle. The JSON shape is o; the rest
-// says when and how it moves.
+// job is a job and its simulated life cycle. What the API shows is rec;
+// the rest says when and how it moves.
 type job struct {
-	o       obj
-	tmpl    glapi.JobTemplate
-	seq     int
-	startAt time.Time
-	endAt   time.Time
-	phase   int
+	rec jobRecord
+	// rendered is rec in the API's JSON shape, nil after a change.
+	rendered obj
+	tmpl     glapi.JobTemplate
+	seq      int
+	startAt  time.Time
+	endAt    time.Time
+	phase    int
 	// fail makes the job end in ERROR with failStatus and failDetails.
 	fail        bool
 	failStatus  string
@@ -138,25 +140,25 @@ func (s *Sim) startJob(j *job, t time.Time) {
 		return
 	}
 	j.phase = phaseRunning
-	j.o["state"] = "RUNNING"
-	j.o["cancellable"] = false
+	j.rec.State = glapi.JobRunning
+	j.rec.Cancellable = false
 	st := runningStatus[j.tmpl.Alias]
 	if st == "" {
 		st = "Running"
 	}
-	j.o["status"] = st
-	bump(j.o, t)
+	j.rec.Status = st
+	j.touch(t)
 	s.opRunning(j, t)
-	sid := j.o["resource"].(obj)["id"].(string)
+	sid := j.rec.Resource.ID
 	switch j.tmpl.Alias {
 	case "power_off":
 		j.prevPower = s.setPower(sid, "POWERING_OFF", t)
 	case "power_on":
-		if s.powerOf(sid) == "OFF" {
+		if s.powerOf(sid) == glapi.PowerOff {
 			j.prevPower = s.setPower(sid, "POWERING_ON", t)
 		}
 	case "restart":
-		if p := s.powerOf(sid); p == "OFF" {
+		if p := s.powerOf(sid); p == glapi.PowerOff {
 			j.fail = true
 			j.failStatus = "Restart failed: the server is powered off"
 			j.failDetails = obj{
@@ -192,19 +194,13 @@ func (s *Sim) finishJob(j *job, t time.Time) {
 	}
 	if j.fail {
 		if j.prevPower != "" {
-			s.setPower(j.o["resource"].(obj)["id"].(string), j.prevPower, t)
+			s.setPower(j.rec.Resource.ID, j.prevPower, t)
 		}
-		j.o["state"] = "ERROR"
-		j.o["resultCode"] = "FAILURE"
-		j.o["status"] = j.failStatus
-		j.o["statusDetails"] = j.failDetails
+		j.end(glapi.JobError, glapi.ResultFailure, j.failStatus, j.failDetails)
 	} else {
-		j.o["state"] = "COMPLETE"
-		j.o["resultCode"] = "SUCCESS"
-		j.o["status"] = "Complete"
-		j.o["statusDetails"] = obj{}
+		j.end(glapi.JobComplete, glapi.ResultSuccess, "Complete", obj{})
 	}
-	bump(j.o, t)
+	j.touch(t)
 	s.opFinished(j, t)
 }
 
@@ -214,21 +210,16 @@ func (s *Sim) endManually(j *job, state string, t time.Time) {
 		return
 	}
 	if j.prevPower != "" {
-		s.setPower(j.o["resource"].(obj)["id"].(string), j.prevPower, t)
+		s.setPower(j.rec.Resource.ID, j.prevPower, t)
 	}
 	j.phase = phaseDone
-	j.o["state"] = state
-	if state == "COMPLETE" {
-		j.o["resultCode"] = "SUCCESS"
-		j.o["status"] = "Complete"
-		j.o["statusDetails"] = obj{"message": "Job marked complete by request"}
+	if state == glapi.JobComplete {
+		j.end(state, glapi.ResultSuccess, "Complete", obj{"message": "Job marked complete by request"})
 	} else {
-		j.o["resultCode"] = "FAILURE"
-		j.o["status"] = "Error"
-		j.o["statusDetails"] = obj{"message": "Job marked in error by request"}
+		j.end(state, glapi.ResultFailure, "Error", obj{"message": "Job marked in error by request"})
 	}
-	j.o["cancellable"] = false
-	bump(j.o, t)
+	j.rec.Cancellable = false
+	j.touch(t)
 	s.opFinished(j, t)
 }
 
@@ -238,14 +229,12 @@ func (s *Sim) powerOf(sid string) string {
 	if !ok {
 		return ""
 	}
-	p, _ := srv["hardware"].(obj)["powerState"].(string)
-	return p
+	return srv.Hardware.PowerState
 }
 
 func (s *Sim) serverName(sid string) string {
 	if srv, ok := s.st.servers.get(sid); ok {
-		n, _ := srv["name"].(string)
-		return n
+		return srv.Name
 	}
 	return sid
 }
@@ -256,11 +245,10 @@ func (s *Sim) setPower(sid, power string, t time.Time) string {
 	if !ok {
 		return ""
 	}
-	hw := srv["hardware"].(obj)
-	prev, _ := hw["powerState"].(string)
+	prev := srv.Hardware.PowerState
 	if prev != power {
-		hw["powerState"] = power
-		bump(srv, t)
+		srv.Hardware.PowerState = power
+		srv.touch(t)
 	}
 	return prev
 }

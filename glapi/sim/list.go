@@ -10,7 +10,7 @@ import (
 // paging is an endpoint's documented limit range and default.
 type paging struct{ def, min, max int }
 
-// Documented page sizes of the list endpoints (specs).
+// Documented page sizes of the list endpoints (docs/api.md).
 var (
 	pageJobs     = paging{100, 0, 1000}
 	pageServers  = paging{100, 0, 100}
@@ -104,7 +104,7 @@ func (s *Sim) listOffset(r *request, p paging, resource string, items []obj) res
 
 // getOne answers a GET of one item by id (the path's first parameter) from
 // c: a copy of it, or 404 "<kind> <id> not found".
-func (s *Sim) getOne(r *request, c *coll, kind string) response {
+func (s *Sim) getOne(r *request, c *ordered[obj], kind string) response {
 	o, ok := c.get(r.params[0])
 	if !ok {
 		return s.apiError(r.fam, http.StatusNotFound, kind+" "+r.params[0]+" not found")

@@ -3,6 +3,8 @@ package sim
 import (
 	"fmt"
 	"time"
+
+	"glrun/glapi"
 )
 
 // AddJobs adds n restart jobs that finished in the past (COMPLETE), spread
@@ -18,8 +20,8 @@ func (s *Sim) AddJobs(n int) (int, error) {
 	defer s.mu.Unlock()
 	var servers []string // powered on, so every restart succeeds
 	for _, srv := range s.st.servers.list() {
-		if id := srv["id"].(string); s.powerOf(id) == "ON" {
-			servers = append(servers, id)
+		if srv.Hardware.PowerState == glapi.PowerOn {
+			servers = append(servers, srv.ID)
 		}
 	}
 	if len(servers) == 0 {

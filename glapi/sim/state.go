@@ -10,31 +10,46 @@ import (
 	"glrun/glapi"
 )
 
-// obj is one resource as the simulator stores it: the API's JSON shape.
+// obj is a JSON object: a record as answers and filters see it, or a
+// free-form part of one (job parameters, tags, firmware bundles).
 type obj = map[string]any
 
-// coll is an ordered collection of resources by id (insertion order).
-type coll struct {
-	m     map[string]obj
+// render returns a record in the API's JSON shape, through its json tags.
+func render(v any) obj {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("sim: rendering a record: " + err.Error()) // records hold JSON values only
+	}
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var o obj
+	if err := d.Decode(&o); err != nil {
+		panic("sim: rendering a record: " + err.Error())
+	}
+	return o
+}
+
+// ordered holds records by id, in the order they were added.
+type ordered[T any] struct {
+	m     map[string]T
 	order []string
 }
 
-func newColl() *coll { return &coll{m: map[string]obj{}} }
+func newOrdered[T any]() *ordered[T] { return &ordered[T]{m: map[string]T{}} }
 
-func (c *coll) add(o obj) {
-	id, _ := o["id"].(string)
+func (c *ordered[T]) add(id string, v T) {
 	if _, ok := c.m[id]; !ok {
 		c.order = append(c.order, id)
 	}
-	c.m[id] = o
+	c.m[id] = v
 }
 
-func (c *coll) get(id string) (obj, bool) {
-	o, ok := c.m[id]
-	return o, ok
+func (c *ordered[T]) get(id string) (T, bool) {
+	v, ok := c.m[id]
+	return v, ok
 }
 
-func (c *coll) del(id string) bool {
+func (c *ordered[T]) del(id string) bool {
 	if _, ok := c.m[id]; !ok {
 		return false
 	}
@@ -48,10 +63,20 @@ func (c *coll) del(id string) bool {
 	return true
 }
 
-func (c *coll) list() []obj {
-	out := make([]obj, 0, len(c.order))
+// list returns the records, oldest first.
+func (c *ordered[T]) list() []T {
+	out := make([]T, 0, len(c.order))
 	for _, id := range c.order {
 		out = append(out, c.m[id])
+	}
+	return out
+}
+
+// views renders records in the API's JSON shape.
+func views[T any](l []T) []obj {
+	out := make([]obj, len(l))
+	for i, r := range l {
+		out[i] = render(r)
 	}
 	return out
 }
@@ -60,14 +85,14 @@ func (c *coll) list() []obj {
 type state struct {
 	rng *rand.Rand
 
-	servers  *coll
-	groups   *coll
-	bundles  *coll
-	users    *coll
-	asyncOps *coll
+	servers  *ordered[*server]
+	groups   *ordered[*group]
+	bundles  *ordered[obj]
+	users    *ordered[*user]
+	asyncOps *ordered[*asyncOp]
 	jobs     map[string]*job
 	jobOrder []string
-	creds    *coll
+	creds    *ordered[*credential]
 
 	// bundleOrder lists bundle ids oldest first; the last is the newest.
 	bundleOrder []string
@@ -156,11 +181,4 @@ func toObject(o obj) glapi.Object {
 		return glapi.Object(copyObj(o))
 	}
 	return out
-}
-
-// bump records an update of o at t.
-func bump(o obj, t time.Time) {
-	g, _ := o["generation"].(int)
-	o["generation"] = g + 1
-	o["updatedAt"] = ts(t)
 }

@@ -11,17 +11,21 @@ import (
 var userLanguages = []string{"en", "de", "es", "fr", "jp", "br", "cn", "ko", "ru", "it"}
 
 func (s *Sim) listUsers(r *request) response {
-	return s.listOffset(r, pageUsers, odata.ResourceUsers, s.st.users.list())
+	return s.listOffset(r, pageUsers, odata.ResourceUsers, views(s.st.users.list()))
 }
 
 func (s *Sim) getUser(r *request) response {
-	return s.getOne(r, s.st.users, "User")
+	u, ok := s.st.users.get(r.params[0])
+	if !ok {
+		return s.apiError(r.fam, http.StatusNotFound, "User "+r.params[0]+" not found")
+	}
+	return jsonResp(http.StatusOK, render(u))
 }
 
 // findUser returns the user with that username (case-insensitive).
-func (s *Sim) findUser(username string) (obj, bool) {
+func (s *Sim) findUser(username string) (*user, bool) {
 	for _, u := range s.st.users.list() {
-		if strings.EqualFold(u["username"].(string), username) {
+		if strings.EqualFold(u.Username, username) {
 			return u, true
 		}
 	}
@@ -45,11 +49,11 @@ func (s *Sim) inviteUser(r *request) response {
 	if _, exists := s.findUser(*in.Email); exists {
 		return s.apiError(r.fam, http.StatusConflict, "User "+*in.Email+" already exists in the workspace")
 	}
+	// An invited user has no name until they accept.
 	u := s.st.addUser(*in.Email, "", "", "UNVERIFIED", r.now, r.now)
-	delete(u, "firstName")
-	delete(u, "lastName")
+	u.FirstName, u.LastName = nil, nil
 	return jsonResp(http.StatusCreated, obj{"message": "User invited successfully"}).
-		with("Location", u["resourceUri"].(string))
+		with("Location", u.ResourceURI)
 }
 
 // validEmail is a plausibility check: one @ with text on both sides and a
@@ -81,12 +85,13 @@ func (s *Sim) updateUser(r *request) response {
 		return s.apiError(r.fam, http.StatusBadRequest, "idleTimeout must be a positive number of seconds")
 	}
 	if in.Language != nil {
-		u["language"] = *in.Language
+		u.Language = *in.Language
 	}
 	if in.IdleTimeout != nil {
-		u["idleTimeout"] = *in.IdleTimeout
+		u.IdleTimeout = in.IdleTimeout
 	}
-	bump(u, r.now)
+	u.Generation++
+	u.UpdatedAt = ts(r.now)
 	return jsonResp(http.StatusOK, obj{"message": "User preferences updated successfully"})
 }
 
