@@ -9,6 +9,7 @@ import (
 	"go.starlark.net/starlarkstruct"
 
 	"glrun/glapi"
+	"glrun/glapi/wait"
 )
 
 // computeModule returns the compute module: jobs, async_ops, servers,
@@ -157,7 +158,7 @@ func recordList(items []glapi.Object) *starlark.List {
 // carries it (argument errors, wait timeouts).
 func callError(fn string, err error) error {
 	var argErr *ArgError
-	var timeout *WaitTimeoutError
+	var timeout *wait.TimeoutError
 	if errors.As(err, &argErr) || errors.As(err, &timeout) {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"go.starlark.net/starlarkstruct"
 
 	"glrun/glapi"
+	"glrun/glapi/wait"
 )
 
 // asyncOpsModule returns compute.async_ops.
@@ -29,7 +30,7 @@ func asyncOpWait(ctx context.Context, env *Env, a *Args) (starlark.Value, error)
 	if err != nil {
 		return nil, err
 	}
-	opts, failOnError, err := waitArgs(a)
+	opts, failOnError, err := waitArgs(env, a)
 	if err != nil {
 		return nil, err
 	}
@@ -37,12 +38,12 @@ func asyncOpWait(ctx context.Context, env *Env, a *Args) (starlark.Value, error)
 	if err != nil {
 		return nil, err
 	}
-	done, err := waitFor(ctx, env, opWaitKind(c.AsyncOps), []glapi.Object{item}, opts)
+	done, err := wait.For(ctx, wait.AsyncOps(c.AsyncOps), []glapi.Object{item}, opts)
 	if err != nil {
 		return nil, err
 	}
 	if failOnError {
-		if err := opFailure(done[0]); err != nil {
+		if err := wait.OpFailure(done[0]); err != nil {
 			return nil, fmt.Errorf("%s: %w", a.Fn(), err)
 		}
 	}

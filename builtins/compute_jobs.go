@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -11,6 +12,8 @@ import (
 	"go.starlark.net/starlarkstruct"
 
 	"glrun/glapi"
+	"glrun/glapi/wait"
+	"glrun/progress"
 )
 
 // waitParams are the parameters every wait takes after its first.
@@ -85,7 +88,7 @@ func jobsUpdate(ctx context.Context, env *Env, a *Args) (starlark.Value, error) 
 		return nil, err
 	}
 	state = strings.ToUpper(strings.TrimSpace(state))
-	if state != jobComplete && state != jobError {
+	if state != glapi.JobComplete && state != glapi.JobError {
 		return nil, a.Error("state", want)
 	}
 	c, err := apiClient(env, a.Fn())
@@ -114,7 +117,7 @@ func jobsWait(ctx context.Context, env *Env, a *Args, single bool) (starlark.Val
 	if err != nil {
 		return nil, err
 	}
-	opts, failOnError, err := waitArgs(a)
+	opts, failOnError, err := waitArgs(env, a)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +125,7 @@ func jobsWait(ctx context.Context, env *Env, a *Args, single bool) (starlark.Val
 	if err != nil {
 		return nil, err
 	}
-	done, err := waitFor(ctx, env, jobWaitKind(c.Jobs, single), items, opts)
+	done, err := wait.For(ctx, wait.Jobs(c.Jobs, !single), items, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +144,7 @@ func jobsWait(ctx context.Context, env *Env, a *Args, single bool) (starlark.Val
 func jobFailures(fn string, done []glapi.Object) error {
 	var errs []error
 	for _, j := range done {
-		if err := jobFailure(j); err != nil {
+		if err := wait.JobFailure(j); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -154,27 +157,35 @@ func jobFailures(fn string, done []glapi.Object) error {
 	return fmt.Errorf("%s: %d of %d jobs failed:\n%w", fn, len(errs), len(done), errors.Join(errs...))
 }
 
-// waitArgs reads timeout=, poll= and fail_on_error=.
-func waitArgs(a *Args) (waitOptions, bool, error) {
-	timeout, err := a.Duration("timeout", DefaultWaitTimeout)
+// waitArgs reads timeout=, poll= and fail_on_error=, and returns the
+// options of the wait: on env's clock, with its progress display.
+func waitArgs(env *Env, a *Args) (wait.Options, bool, error) {
+	timeout, err := a.Duration("timeout", wait.DefaultTimeout)
 	if err == nil && timeout <= 0 {
-		err = a.Error("timeout", fmt.Sprintf("a positive duration such as %q (default %s)", "30m", DefaultWaitTimeout))
+		err = a.Error("timeout", fmt.Sprintf("a positive duration such as %q (default %s)", "30m", wait.DefaultTimeout))
 	}
 	if err != nil {
-		return waitOptions{}, false, err
+		return wait.Options{}, false, err
 	}
-	poll, err := a.Duration("poll", DefaultWaitPoll)
+	poll, err := a.Duration("poll", wait.DefaultPoll)
 	if err == nil && poll < time.Second {
-		err = a.Error("poll", fmt.Sprintf("a duration of at least 1s such as %q (default %s)", "10s", DefaultWaitPoll))
+		err = a.Error("poll", fmt.Sprintf("a duration of at least 1s such as %q (default %s)", "10s", wait.DefaultPoll))
 	}
 	if err != nil {
-		return waitOptions{}, false, err
+		return wait.Options{}, false, err
 	}
 	failOnError, err := a.Bool("fail_on_error", true)
 	if err != nil {
-		return waitOptions{}, false, err
+		return wait.Options{}, false, err
 	}
-	return waitOptions{what: a.Fn(), timeout: timeout, poll: poll}, failOnError, nil
+	clk := clockOf(env)
+	var display *progress.Display
+	var log *slog.Logger
+	if env != nil {
+		display, log = env.Progress, env.Log
+	}
+	return wait.Options{What: a.Fn(), Timeout: timeout, Poll: poll, Clock: clk,
+		Report: progress.For(display, log, clk)}, failOnError, nil
 }
 
 // waitItem returns what param of a wait stands for: a record (its fields,

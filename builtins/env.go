@@ -12,6 +12,7 @@ import (
 
 	"glrun/clock"
 	"glrun/glapi"
+	"glrun/progress"
 )
 
 // Env is what the builtins need from the outside world.
@@ -28,7 +29,7 @@ type Env struct {
 	// Log should then write through it (it is an io.Writer) so that log
 	// lines appear above the bars. When nil, waits log one line per state
 	// change instead.
-	Progress *Display
+	Progress *progress.Display
 }
 
 // threadContextKey is the thread-local key under which the run's context is kept.
