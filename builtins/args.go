@@ -81,6 +81,13 @@ func NewBuiltin(doc Doc, fn Func) *starlark.Builtin {
 	})
 }
 
+// Bind binds the arguments of a call to doc.Params, as NewBuiltin does,
+// for a builtin made otherwise (a method, or one that hands its keywords
+// on). It fails with an *ArgError.
+func Bind(doc Doc, args starlark.Tuple, kwargs []starlark.Tuple) (*Args, error) {
+	return newSignature(doc).bind(args, kwargs)
+}
+
 // signature is what binding needs of a Doc: its parameters' names and
 // the values of the optional ones' defaults.
 type signature struct {

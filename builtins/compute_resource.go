@@ -53,14 +53,21 @@ func templateWant() string {
 
 // TemplateArg accepts a job template: an alias or UUID of one of the 19
 // known templates, or any other UUID (whose resource type is then
-// unknown).
+// unknown) unless KnownOnly.
 type TemplateArg struct {
+	// KnownOnly refuses UUIDs of templates glrun does not know.
+	KnownOnly bool
 	// Template is the template.
 	Template glapi.JobTemplate
 }
 
 // Want lists the aliases.
-func (k *TemplateArg) Want() string { return templateWant() }
+func (k *TemplateArg) Want() string {
+	if k.KnownOnly {
+		return "a job template alias (" + strings.Join(glapi.TemplateAliases(), ", ") + ") or the UUID of one of them"
+	}
+	return templateWant()
+}
 
 // Unpack takes an alias or a UUID.
 func (k *TemplateArg) Unpack(v starlark.Value) error {
@@ -72,7 +79,7 @@ func (k *TemplateArg) Unpack(v starlark.Value) error {
 		k.Template = t
 		return nil
 	}
-	if s := strings.TrimSpace(name.Value); uuidRE.MatchString(s) {
+	if s := strings.TrimSpace(name.Value); uuidRE.MatchString(s) && !k.KnownOnly {
 		id := strings.ToLower(s)
 		k.Template = glapi.JobTemplate{ID: id, Name: "template " + id}
 		return nil

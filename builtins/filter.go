@@ -121,7 +121,7 @@ func (f *Filter) AttrNames() []string { return []string{"matches"} }
 func (f *Filter) matches(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	const fn = "odata.filter.matches"
 	const want = "a dict or a record (an API object)"
-	a, err := newSignature(Doc{Name: fn, Params: []ParamDoc{{Name: "obj", Desc: want}}}).bind(args, kwargs)
+	a, err := Bind(Doc{Name: fn, Params: []ParamDoc{{Name: "obj", Desc: want}}}, args, kwargs)
 	if err != nil {
 		return nil, err
 	}

@@ -190,7 +190,7 @@ var recordGetDoc = Doc{Name: "record.get", Params: []ParamDoc{
 
 // get is r.get(field, default=None).
 func (r *Record) get(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	a, err := newSignature(recordGetDoc).bind(args, kwargs)
+	a, err := Bind(recordGetDoc, args, kwargs)
 	if err != nil {
 		return nil, err
 	}
