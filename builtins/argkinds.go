@@ -231,6 +231,7 @@ func (k *DurationArg) Unpack(v starlark.Value) error {
 
 // FilterArg accepts an OData filter: a Filter of the odata module or a
 // filter string, which is parsed (a parse error shows the column).
+// Endpoint validation is left to glapi.
 type FilterArg struct {
 	// Text is the filter's canonical text.
 	Text string

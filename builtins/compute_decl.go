@@ -47,20 +47,20 @@ func getDecl(module, what, example string, get func(*glapi.Client) getter) built
 // computeBuiltins declares the compute module.
 func computeBuiltins() []builtin {
 	var (
-		jobsList  = func(c *glapi.Client) lister { return c.Jobs.ListFunc }
-		jobsGet   = func(c *glapi.Client) getter { return c.Jobs.Get }
-		opsList   = func(c *glapi.Client) lister { return c.AsyncOps.ListFunc }
-		opsGet    = func(c *glapi.Client) getter { return c.AsyncOps.Get }
-		srvList   = func(c *glapi.Client) lister { return c.Servers.ListFunc }
-		srvGet    = func(c *glapi.Client) getter { return c.Servers.Get }
-		grpList   = func(c *glapi.Client) lister { return c.Groups.ListFunc }
-		grpGet    = func(c *glapi.Client) getter { return c.Groups.Get }
-		fwList    = func(c *glapi.Client) lister { return c.FirmwareBundles.ListFunc }
-		fwGet     = func(c *glapi.Client) getter { return c.FirmwareBundles.Get }
-		jobsWait1 = api(func(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
+		jobsList    = func(c *glapi.Client) lister { return c.Jobs.ListFunc }
+		jobsGet     = func(c *glapi.Client) getter { return c.Jobs.Get }
+		opsList     = func(c *glapi.Client) lister { return c.AsyncOps.ListFunc }
+		opsGet      = func(c *glapi.Client) getter { return c.AsyncOps.Get }
+		srvList     = func(c *glapi.Client) lister { return c.Servers.ListFunc }
+		srvGet      = func(c *glapi.Client) getter { return c.Servers.Get }
+		grpList     = func(c *glapi.Client) lister { return c.Groups.ListFunc }
+		grpGet      = func(c *glapi.Client) getter { return c.Groups.Get }
+		fwList      = func(c *glapi.Client) lister { return c.FirmwareBundles.ListFunc }
+		fwGet       = func(c *glapi.Client) getter { return c.FirmwareBundles.Get }
+		jobsWaitOne = api(func(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
 			return jobsWait(ctx, env, a, true)
 		})
-		jobsWaitN = api(func(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
+		jobsWaitAll = api(func(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
 			return jobsWait(ctx, env, a, false)
 		})
 	)
@@ -104,7 +104,7 @@ print(compute.jobs.update(job, state = "COMPLETE").state)`},
 job = compute.jobs.create("group_firmware_compliance", group)
 job = compute.jobs.wait(job, timeout = "1h", poll = "10s")
 print(job.state, job.resultCode)`},
-			impl: jobsWait1},
+			impl: jobsWaitOne},
 		{Doc: Doc{Name: "compute.jobs.wait_all",
 			Params: append([]ParamDoc{
 				{Name: "jobs", Desc: "a list of jobs (records or id strings)"},
@@ -115,7 +115,7 @@ print(job.state, job.resultCode)`},
 jobs = [compute.jobs.create("power_on", s) for s in servers]
 done = compute.jobs.wait_all(jobs, timeout = "30m")
 print([j.state for j in done])`},
-			impl: jobsWaitN},
+			impl: jobsWaitAll},
 		getDecl("compute.async_ops", "async operation", `op = compute.async_ops.list(limit = 1)[0]
 print(compute.async_ops.get(op.id).state)`, opsGet),
 		listDecl("compute.async_ops", "async operations", `running = compute.async_ops.list(filter = "state eq 'RUNNING'")

@@ -46,19 +46,21 @@ func jobsCreate(ctx context.Context, env *Env, a *Args) (starlark.Value, error) 
 	return ToStarlark(job), nil
 }
 
-// jobStateWant is what compute.jobs.update's state= expects.
-const jobStateWant = `"COMPLETE" or "ERROR" (the only states a job can be set to)`
+// jobStateWant says what compute.jobs.update's state= expects.
+func jobStateWant() string {
+	return fmt.Sprintf("%q or %q (the only states a job can be set to)", glapi.JobComplete, glapi.JobError)
+}
 
 // jobsUpdate is compute.jobs.update(id, state=): state COMPLETE or ERROR.
 func jobsUpdate(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
 	id := IDArg{What: "job"}
-	stateArg := StringArg{What: jobStateWant}
+	stateArg := StringArg{What: jobStateWant()}
 	if err := a.Unpack("id", &id, "state", &stateArg); err != nil {
 		return nil, err
 	}
 	state := strings.ToUpper(strings.TrimSpace(stateArg.Value))
 	if state != glapi.JobComplete && state != glapi.JobError {
-		return nil, a.Error("state", jobStateWant)
+		return nil, a.Error("state", stateArg.What)
 	}
 	c, err := apiClient(env, a.Fn())
 	if err != nil {

@@ -95,17 +95,6 @@ func asFilter(v starlark.Value) (*Filter, error) {
 	return nil, fmt.Errorf("want %s, got %s", filterWant, Describe(v))
 }
 
-// FilterText returns the canonical text of a filter argument: a Filter
-// value from the odata module, or a string, which is parsed (a parse error
-// shows the column). Endpoint validation is left to glapi.
-func FilterText(v starlark.Value) (string, error) {
-	f, err := asFilter(v)
-	if err != nil {
-		return "", err
-	}
-	return f.String(), nil
-}
-
 // Attr returns the matches method.
 func (f *Filter) Attr(name string) (starlark.Value, error) {
 	if name == "matches" {
