@@ -225,9 +225,6 @@ func (a *Args) Value(param string) starlark.Value {
 	return starlark.None
 }
 
-// Given reports whether param was given at all (None included).
-func (a *Args) Given(param string) bool { return a.given[a.param(param)] != nil }
-
 // Has reports whether param has a value other than None (given, or by
 // default).
 func (a *Args) Has(param string) bool { return a.Value(param) != starlark.None }
