@@ -38,12 +38,13 @@ func (tc *testCase) simModule() *starlarkstruct.Module {
 	}
 	members := starlark.StringDict{}
 	for _, b := range fns {
-		fn := b.fn
-		members[b.doc.Member()] = builtins.NewBuiltin(b.doc, func(th *starlark.Thread, a *builtins.Args) (starlark.Value, error) {
+		bound := builtins.NewBuiltin(b.doc, b.fn)
+		// After replay() every call fails, whatever its arguments.
+		members[b.doc.Member()] = starlark.NewBuiltin(b.doc.Name, func(th *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kw []starlark.Tuple) (starlark.Value, error) {
 			if tc.player != nil {
-				return nil, fmt.Errorf("%s: this test replays the cassette %s (replay() was called): there is no simulator to arrange or inspect", a.Fn(), tc.player.File())
+				return nil, fmt.Errorf("%s: this test replays the cassette %s (replay() was called): there is no simulator to arrange or inspect", b.doc.Name, tc.player.File())
 			}
-			return fn(th, a)
+			return bound.CallInternal(th, args, kw)
 		})
 	}
 	return &starlarkstruct.Module{Name: "sim", Members: members}
