@@ -2,11 +2,12 @@ package builtins
 
 import (
 	"fmt"
-	"glrun/internal/suggest"
 	"strings"
-	"time"
 
 	"go.starlark.net/starlark"
+	"go.starlark.net/syntax"
+
+	"glrun/internal/suggest"
 )
 
 // ArgError is a builtin's complaint about one of its arguments. It names the
@@ -59,69 +60,142 @@ func Describe(v starlark.Value) string {
 	return v.Type() + " " + s
 }
 
-// Args holds the arguments of one builtin call, bound to its parameters by
-// position and keyword. The typed accessors check each one and fail with an
-// *ArgError. Parameters are declared as names; a trailing "?" marks an
-// optional one (an absent or None optional argument takes its default).
-type Args struct {
-	fn       string
-	names    []string
-	optional []bool
-	vals     []starlark.Value // nil: not given
+// Func is the body of a builtin declared by a Doc: it reads its arguments,
+// already bound to the Doc's parameters, from a.
+type Func func(thread *starlark.Thread, a *Args) (starlark.Value, error)
+
+// NewBuiltin returns the builtin declared by doc: a call binds its
+// arguments to doc.Params (names, order, and the defaults of the optional
+// ones) and runs fn. A call that does not fit the parameters fails with an
+// *ArgError before fn runs. doc must not have *args or **kwargs
+// parameters, and every Default must be a Starlark literal (NewBuiltin
+// panics otherwise: a declaration is wrong).
+func NewBuiltin(doc Doc, fn Func) *starlark.Builtin {
+	sig := newSignature(doc)
+	return starlark.NewBuiltin(doc.Name, func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		a, err := sig.bind(args, kwargs)
+		if err != nil {
+			return nil, err
+		}
+		return fn(thread, a)
+	})
 }
 
-// bindArgs binds args and kwargs of a call of fn to params. It fails on too
-// many positional arguments, an unknown keyword (with a did-you-mean) and an
-// argument given twice; missing required arguments are reported by the
-// accessors, which know what to expect.
-func bindArgs(fn string, args starlark.Tuple, kwargs []starlark.Tuple, params ...string) (*Args, error) {
-	a := &Args{
-		fn:       fn,
-		names:    make([]string, len(params)),
-		optional: make([]bool, len(params)),
-		vals:     make([]starlark.Value, len(params)),
+// Bind binds the arguments of a call to doc.Params, as NewBuiltin does,
+// for a builtin made otherwise (a method, or one that hands its keywords
+// on). It fails with an *ArgError.
+func Bind(doc Doc, args starlark.Tuple, kwargs []starlark.Tuple) (*Args, error) {
+	return newSignature(doc).bind(args, kwargs)
+}
+
+// signature is what binding needs of a Doc: its parameters' names and
+// the values of the optional ones' defaults.
+type signature struct {
+	fn       string
+	names    []string
+	defaults []starlark.Value // nil: the parameter is required
+}
+
+// newSignature reads the parameters of doc.
+func newSignature(doc Doc) *signature {
+	s := &signature{fn: doc.Name}
+	for _, p := range doc.Params {
+		if p.Variadic || p.Kwargs {
+			panic(fmt.Sprintf("builtins: %s: parameter %s: *args and **kwargs are not bound from a Doc", doc.Name, p))
+		}
+		s.names = append(s.names, p.Name)
+		var def starlark.Value
+		if p.Default != "" {
+			v, err := literalValue(p.Default)
+			if err != nil {
+				panic(fmt.Sprintf("builtins: %s: parameter %s: default: %v", doc.Name, p.Name, err))
+			}
+			def = v
+		}
+		s.defaults = append(s.defaults, def)
 	}
-	for i, p := range params {
-		a.names[i] = strings.TrimSuffix(p, "?")
-		a.optional[i] = strings.HasSuffix(p, "?")
+	return s
+}
+
+// literalValue evaluates the Starlark text of a default value (a literal:
+// None, True, 4, "30m", {}), frozen.
+func literalValue(text string) (starlark.Value, error) {
+	switch text {
+	case "None":
+		return starlark.None, nil
+	case "True":
+		return starlark.True, nil
+	case "False":
+		return starlark.False, nil
 	}
-	if len(args) > len(params) {
+	thread := &starlark.Thread{Name: "default"}
+	v, err := starlark.EvalOptions(&syntax.FileOptions{}, thread, "default", text, nil)
+	if err != nil {
+		return nil, err
+	}
+	v.Freeze()
+	return v, nil
+}
+
+// Args holds the arguments of one builtin call, bound to the parameters
+// of its Doc by position and keyword. An optional parameter that is absent
+// or None takes its default. Unpack checks and converts them, failing with
+// an *ArgError.
+type Args struct {
+	sig   *signature
+	vals  []starlark.Value // after defaults; nil: a required one not given
+	given []starlark.Value // as given; nil: not given
+}
+
+// bind binds args and kwargs to the signature. It fails on too many
+// positional arguments, an unknown keyword (with a did-you-mean) and an
+// argument given twice; missing required arguments are reported by
+// Unpack, which knows what to expect.
+func (s *signature) bind(args starlark.Tuple, kwargs []starlark.Tuple) (*Args, error) {
+	a := &Args{sig: s, vals: make([]starlark.Value, len(s.names)), given: make([]starlark.Value, len(s.names))}
+	if len(args) > len(s.names) {
 		return nil, &ArgError{
-			Fn:   fn,
-			Want: fmt.Sprintf("at most %d positional arguments (%s)", len(params), a.paramList()),
+			Fn:   s.fn,
+			Want: fmt.Sprintf("at most %d positional arguments (%s)", len(s.names), s.paramList()),
 			Got:  fmt.Sprintf("%d", len(args)),
 		}
 	}
-	copy(a.vals, args)
+	copy(a.given, args)
 	for _, kv := range kwargs {
 		name := string(kv[0].(starlark.String))
-		i := a.index(name)
+		i := s.index(name)
 		if i < 0 {
-			want := "one of the parameters " + a.paramList()
-			if s := suggest.Closest(name, a.names); s != "" {
-				want += fmt.Sprintf(" (did you mean %q?)", s)
+			want := "one of the parameters " + s.paramList()
+			if sug := suggest.Closest(name, s.names); sug != "" {
+				want += fmt.Sprintf(" (did you mean %q?)", sug)
 			}
-			return nil, &ArgError{Fn: fn, Param: name, Want: want,
+			return nil, &ArgError{Fn: s.fn, Param: name, Want: want,
 				Got: "an unknown keyword argument " + name + "=" + Describe(kv[1])}
 		}
-		if a.vals[i] != nil {
-			return nil, &ArgError{Fn: fn, Param: name, Want: "one value",
+		if a.given[i] != nil {
+			return nil, &ArgError{Fn: s.fn, Param: name, Want: "one value",
 				Got: "it twice (by position and by keyword)"}
 		}
-		a.vals[i] = kv[1]
+		a.given[i] = kv[1]
+	}
+	for i, v := range a.given {
+		a.vals[i] = v
+		if def := s.defaults[i]; def != nil && (v == nil || v == starlark.None) {
+			a.vals[i] = def
+		}
 	}
 	return a, nil
 }
 
-func (a *Args) paramList() string {
-	if len(a.names) == 0 {
+func (s *signature) paramList() string {
+	if len(s.names) == 0 {
 		return "none"
 	}
-	return strings.Join(a.names, ", ")
+	return strings.Join(s.names, ", ")
 }
 
-func (a *Args) index(name string) int {
-	for i, n := range a.names {
+func (s *signature) index(name string) int {
+	for i, n := range s.names {
 		if n == name {
 			return i
 		}
@@ -129,193 +203,82 @@ func (a *Args) index(name string) int {
 	return -1
 }
 
-// Fn returns the builtin's name.
-func (a *Args) Fn() string { return a.fn }
-
-// Value returns the argument of param, or None when it was not given.
-func (a *Args) Value(param string) starlark.Value {
-	i := a.index(param)
+// param returns the index of param, panicking when the Doc does not
+// declare it (the builtin's body and its declaration disagree).
+func (a *Args) param(name string) int {
+	i := a.sig.index(name)
 	if i < 0 {
-		panic(fmt.Sprintf("builtins: %s has no parameter %q", a.fn, param))
+		panic(fmt.Sprintf("builtins: %s has no parameter %q", a.sig.fn, name))
 	}
-	if a.vals[i] == nil {
-		return starlark.None
-	}
-	return a.vals[i]
+	return i
 }
 
-// Given reports whether param was given at all (None included).
-func (a *Args) Given(param string) bool {
-	i := a.index(param)
-	return i >= 0 && a.vals[i] != nil
+// Fn returns the builtin's name.
+func (a *Args) Fn() string { return a.sig.fn }
+
+// Value returns the argument of param (its default when absent or None and
+// optional), or None when a required one was not given.
+func (a *Args) Value(param string) starlark.Value {
+	if v := a.vals[a.param(param)]; v != nil {
+		return v
+	}
+	return starlark.None
 }
 
-// Has reports whether param was given a value other than None.
+// Has reports whether param has a value other than None (given, or by
+// default).
 func (a *Args) Has(param string) bool { return a.Value(param) != starlark.None }
 
-// Error returns an *ArgError for param.
+// Error returns an *ArgError for param, describing what was given.
 func (a *Args) Error(param, want string) error {
-	i := a.index(param)
-	var got starlark.Value
-	if i >= 0 {
-		got = a.vals[i]
-	}
-	return argError(a.fn, param, want, got)
+	return argError(a.sig.fn, param, want, a.given[a.param(param)])
 }
 
-// Required returns the argument of param, failing when it is absent or None.
-func (a *Args) Required(param, want string) (starlark.Value, error) {
-	if !a.Has(param) {
-		return nil, a.Error(param, want)
+// Unpack checks and converts arguments: pairs are a parameter name and the
+// ArgKind (a pointer) receiving its value, as in starlark.UnpackArgs. An
+// optional parameter whose value is None (absent, or a default of None)
+// leaves its ArgKind as it is. A missing required argument, or one its
+// ArgKind refuses, is an *ArgError naming the parameter, what the ArgKind
+// wants and what was given.
+func (a *Args) Unpack(pairs ...any) error {
+	if len(pairs)%2 != 0 {
+		panic(fmt.Sprintf("builtins: %s: Unpack wants name, ArgKind pairs", a.sig.fn))
 	}
-	return a.Value(param), nil
-}
-
-// String returns the required string argument of param.
-func (a *Args) String(param, want string) (string, error) {
-	s, ok := a.Value(param).(starlark.String)
-	if !ok {
-		return "", a.Error(param, want)
-	}
-	return string(s), nil
-}
-
-// NonEmptyString returns the required, non-empty string argument of param.
-func (a *Args) NonEmptyString(param, want string) (string, error) {
-	s, err := a.String(param, want)
-	if err == nil && strings.TrimSpace(s) == "" {
-		err = a.Error(param, want)
-	}
-	return s, err
-}
-
-// OptString returns the string argument of param and true, or "" and false
-// when it is absent or None.
-func (a *Args) OptString(param, want string) (string, bool, error) {
-	if !a.Has(param) {
-		return "", false, nil
-	}
-	s, err := a.String(param, want)
-	return s, err == nil, err
-}
-
-// Bool returns the bool argument of param, or def when it is absent or None.
-func (a *Args) Bool(param string, def bool) (bool, error) {
-	if !a.Has(param) {
-		return def, nil
-	}
-	b, ok := a.Value(param).(starlark.Bool)
-	if !ok {
-		return false, a.Error(param, "True or False")
-	}
-	return bool(b), nil
-}
-
-// OptInt returns the int argument of param, checked to lie in lo..hi,
-// and true; or 0 and false when it is absent or None.
-func (a *Args) OptInt(param string, lo, hi int) (int, bool, error) {
-	if !a.Has(param) {
-		return 0, false, nil
-	}
-	want := fmt.Sprintf("an int from %d to %d", lo, hi)
-	i, ok := a.Value(param).(starlark.Int)
-	if !ok {
-		return 0, false, a.Error(param, want)
-	}
-	n, ok := i.Int64()
-	if !ok || n < int64(lo) || n > int64(hi) {
-		return 0, false, a.Error(param, want)
-	}
-	return int(n), true, nil
-}
-
-// Int returns the int argument of param in lo..hi, or def when it is
-// absent or None.
-func (a *Args) Int(param string, def, lo, hi int) (int, error) {
-	n, ok, err := a.OptInt(param, lo, hi)
-	if err != nil || !ok {
-		return def, err
-	}
-	return n, nil
-}
-
-// ID returns the id given for param: a non-empty string, or a Record (or
-// dict) with a string "id" field. what names the kind of thing, such as
-// "job" or "user", for the error message.
-func (a *Args) ID(param, what string) (string, error) {
-	id, ok := IDOf(a.Value(param))
-	if !ok {
-		return "", a.Error(param, fmt.Sprintf("a %s id string or a %s record with an id", what, what))
-	}
-	return id, nil
-}
-
-// IDOf returns the id a value stands for: a non-empty string itself, or the
-// string "id" field of a Record or dict.
-func IDOf(v starlark.Value) (string, bool) {
-	var idv starlark.Value
-	switch v := v.(type) {
-	case starlark.String:
-		idv = v
-	case *Record:
-		idv, _ = v.Field("id")
-	case *starlark.Dict:
-		idv, _, _ = v.Get(starlark.String("id"))
-	}
-	s, ok := idv.(starlark.String)
-	if !ok || strings.TrimSpace(string(s)) == "" {
-		return "", false
-	}
-	return string(s), true
-}
-
-// Duration returns the duration argument of param (see ParseDuration), or
-// def when it is absent or None.
-func (a *Args) Duration(param string, def time.Duration) (time.Duration, error) {
-	if !a.Has(param) {
-		return def, nil
-	}
-	d, err := ParseDuration(a.Value(param))
-	if err != nil {
-		return 0, a.Error(param, durationWant)
-	}
-	return d, nil
-}
-
-// Filter returns the canonical text of the filter argument of param, or ""
-// when it is absent or None (see FilterText).
-func (a *Args) Filter(param string) (string, error) {
-	if !a.Has(param) {
-		return "", nil
-	}
-	text, err := FilterText(a.Value(param))
-	if err != nil {
-		return "", &ArgError{Fn: a.fn, Param: param, Want: filterWant,
-			Got: Describe(a.Value(param)) + ": " + err.Error()}
-	}
-	return text, nil
-}
-
-// List returns the elements of the list or tuple argument of param.
-func (a *Args) List(param, want string) ([]starlark.Value, error) {
-	switch v := a.Value(param).(type) {
-	case *starlark.List:
-		out := make([]starlark.Value, v.Len())
-		for i := range out {
-			out[i] = v.Index(i)
+	for k := 0; k < len(pairs); k += 2 {
+		name, kind := pairs[k].(string), pairs[k+1].(ArgKind)
+		i := a.param(name)
+		v := a.vals[i]
+		optional := a.sig.defaults[i] != nil
+		switch {
+		case v == nil:
+			return argError(a.sig.fn, name, kind.Want(), nil)
+		case optional && v == starlark.None:
+			continue
 		}
-		return out, nil
-	case starlark.Tuple:
-		return append([]starlark.Value(nil), v...), nil
+		if err := kind.Unpack(v); err != nil {
+			return a.unpackError(name, kind, v, err)
+		}
 	}
-	return nil, a.Error(param, want)
+	return nil
 }
 
-// Callable returns the callable argument of param.
-func (a *Args) Callable(param string) (starlark.Callable, error) {
-	c, ok := a.Value(param).(starlark.Callable)
-	if !ok {
-		return nil, a.Error(param, "a function")
+// unpackError turns the error of an ArgKind's Unpack of v into an
+// *ArgError of param.
+func (a *Args) unpackError(param string, kind ArgKind, v starlark.Value, err error) error {
+	e := &ArgError{Fn: a.sig.fn, Param: param, Want: kind.Want(), Got: Describe(v)}
+	if bad, ok := err.(*BadArg); ok {
+		if bad.Want != "" {
+			e.Want = bad.Want
+		}
+		if bad.Param != "" {
+			e.Param += bad.Param
+		}
+		if bad.Value != nil {
+			e.Got = Describe(bad.Value)
+		}
+		if bad.Detail != "" {
+			e.Got += bad.Detail
+		}
 	}
-	return c, nil
+	return e
 }

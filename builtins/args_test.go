@@ -4,51 +4,37 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"go.starlark.net/starlark"
 )
 
-// probe is a test builtin exercising every Args accessor.
-func probe(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	a, err := bindArgs("test.probe", args, kwargs, "id", "name?", "limit?", "flag?", "timeout?", "items?")
-	if err != nil {
+// probeDoc declares the test builtin probe.
+var probeDoc = Doc{Name: "test.probe", Params: []ParamDoc{
+	{Name: "id", Desc: "an id"},
+	{Name: "name", Default: "None", Desc: "a name"},
+	{Name: "limit", Default: "7", Desc: "a limit"},
+	{Name: "flag", Default: "True", Desc: "a flag"},
+	{Name: "timeout", Default: `"1m"`, Desc: "a timeout"},
+	{Name: "items", Default: "None", Desc: "items"},
+}}
+
+// probe is a test builtin exercising the common ArgKinds.
+func probe(_ *starlark.Thread, a *Args) (starlark.Value, error) {
+	id := IDArg{What: "job"}
+	name := StringArg{What: "a name string"}
+	limit := IntArg{Min: 1, Max: 600}
+	var flag BoolArg
+	var timeout DurationArg
+	items := ListArg{What: "a list of ids"}
+	if err := a.Unpack("id", &id, "name", &name, "limit", &limit, "flag", &flag, "timeout", &timeout, "items", &items); err != nil {
 		return nil, err
 	}
-	id, err := a.ID("id", "job")
-	if err != nil {
-		return nil, err
-	}
-	name, _, err := a.OptString("name", "a name string")
-	if err != nil {
-		return nil, err
-	}
-	limit, err := a.Int("limit", 7, 1, 600)
-	if err != nil {
-		return nil, err
-	}
-	flag, err := a.Bool("flag", true)
-	if err != nil {
-		return nil, err
-	}
-	timeout, err := a.Duration("timeout", time.Minute)
-	if err != nil {
-		return nil, err
-	}
-	n := 0
-	if a.Has("items") {
-		items, err := a.List("items", "a list of ids")
-		if err != nil {
-			return nil, err
-		}
-		n = len(items)
-	}
-	return starlark.String(fmt.Sprintf("%s|%s|%d|%t|%s|%d", id, name, limit, flag, timeout, n)), nil
+	return starlark.String(fmt.Sprintf("%s|%s|%d|%t|%s|%d", id.ID, name.Value, limit.Value, flag.Value, timeout.Duration, len(items.Items))), nil
 }
 
 func TestArgsBinding(t *testing.T) {
 	pre := starlark.StringDict{
-		"probe": starlark.NewBuiltin("test.probe", probe),
+		"probe": NewBuiltin(probeDoc, probe),
 		"job":   ToStarlark(map[string]any{"id": "job-9", "state": "RUNNING"}),
 	}
 	tests := []struct {
@@ -77,7 +63,7 @@ func TestArgsBinding(t *testing.T) {
 
 func TestArgsErrors(t *testing.T) {
 	pre := starlark.StringDict{
-		"probe": starlark.NewBuiltin("test.probe", probe),
+		"probe": NewBuiltin(probeDoc, probe),
 		"rec":   ToStarlark(map[string]any{"name": "no id"}),
 	}
 	tests := []struct {

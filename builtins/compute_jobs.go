@@ -4,97 +4,71 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
 	"go.starlark.net/starlark"
-	"go.starlark.net/starlarkstruct"
 
 	"glrun/glapi"
+	"glrun/glapi/wait"
+	"glrun/progress"
 )
-
-// waitParams are the parameters every wait takes after its first.
-var waitParams = []string{"timeout?", "poll?", "fail_on_error?"}
-
-// jobsModule returns compute.jobs.
-func jobsModule(env *Env) *starlarkstruct.Module {
-	jobsList := func(c *glapi.Client) lister { return c.Jobs.ListFunc }
-	jobsGet := func(c *glapi.Client) getter { return c.Jobs.Get }
-	return newModule("compute.jobs", starlark.StringDict{
-		"create": apiBuiltin(env, "compute.jobs.create",
-			[]string{"template", "resource", "params?", "resource_type?"}, jobsCreate),
-		"get":    getBuiltin(env, "compute.jobs.get", "job", jobsGet),
-		"list":   listBuiltin(env, "compute.jobs.list", jobsList),
-		"update": apiBuiltin(env, "compute.jobs.update", []string{"id", "state"}, jobsUpdate),
-		"wait": apiBuiltin(env, "compute.jobs.wait", append([]string{"job"}, waitParams...),
-			func(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-				return jobsWait(ctx, env, a, true)
-			}),
-		"wait_all": apiBuiltin(env, "compute.jobs.wait_all", append([]string{"jobs"}, waitParams...),
-			func(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-				return jobsWait(ctx, env, a, false)
-			}),
-	})
-}
 
 // jobsCreate is compute.jobs.create(template, resource, params={},
 // resource_type=None).
 func jobsCreate(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-	tmpl, err := lookupTemplate(a)
+	var (
+		tmpl   TemplateArg
+		res    = ValueArg{What: "a server or group record, or a resource id string"}
+		params JobParamsArg
+		rtype  ResourceTypeArg
+	)
+	// In the order of the checks users see first: what to run, where.
+	if err := a.Unpack("template", &tmpl, "resource_type", &rtype, "resource", &res); err != nil {
+		return nil, err
+	}
+	id, typ, err := resolveResource(a, tmpl.Template, res.Value, rtype.Type)
 	if err != nil {
 		return nil, err
 	}
-	id, typ, err := resolveResource(a, tmpl)
-	if err != nil {
+	if err := a.Unpack("params", &params); err != nil {
 		return nil, err
-	}
-	var params map[string]any
-	if a.Has("params") {
-		d, ok := a.Value("params").(*starlark.Dict)
-		if !ok {
-			return nil, a.Error("params", "a dict of job parameters")
-		}
-		v, err := FromStarlark(d)
-		if err != nil {
-			return nil, a.Error("params", "a dict of job parameters with JSON values ("+err.Error()+")")
-		}
-		if m := v.(map[string]any); len(m) > 0 {
-			params = m
-		}
 	}
 	c, err := apiClient(env, a.Fn())
 	if err != nil {
 		return nil, err
 	}
-	job, err := c.Jobs.CreateChecked(ctx, glapi.JobCreate{JobTemplate: tmpl.ID, ResourceID: id, ResourceType: typ, JobParams: params})
+	job, err := c.Jobs.CreateChecked(ctx, glapi.JobCreate{JobTemplate: tmpl.Template.ID, ResourceID: id, ResourceType: typ, JobParams: params.Params})
 	if err != nil {
-		return nil, callError(a.Fn(), fmt.Errorf("create %s job on %s: %w", tmpl.Name, id, err))
+		return nil, callError(a.Fn(), fmt.Errorf("create %s job on %s: %w", tmpl.Template.Name, id, err))
 	}
 	return ToStarlark(job), nil
 }
 
+// jobStateWant says what compute.jobs.update's state= expects.
+func jobStateWant() string {
+	return fmt.Sprintf("%q or %q (the only states a job can be set to)", glapi.JobComplete, glapi.JobError)
+}
+
 // jobsUpdate is compute.jobs.update(id, state=): state COMPLETE or ERROR.
 func jobsUpdate(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-	id, err := a.ID("id", "job")
-	if err != nil {
+	id := IDArg{What: "job"}
+	stateArg := StringArg{What: jobStateWant()}
+	if err := a.Unpack("id", &id, "state", &stateArg); err != nil {
 		return nil, err
 	}
-	const want = `"COMPLETE" or "ERROR" (the only states a job can be set to)`
-	state, err := a.String("state", want)
-	if err != nil {
-		return nil, err
-	}
-	state = strings.ToUpper(strings.TrimSpace(state))
-	if state != jobComplete && state != jobError {
-		return nil, a.Error("state", want)
+	state := strings.ToUpper(strings.TrimSpace(stateArg.Value))
+	if state != glapi.JobComplete && state != glapi.JobError {
+		return nil, a.Error("state", stateArg.What)
 	}
 	c, err := apiClient(env, a.Fn())
 	if err != nil {
 		return nil, err
 	}
-	job, err := c.Jobs.Update(ctx, id, state)
+	job, err := c.Jobs.Update(ctx, id.ID, state)
 	if err != nil {
-		return nil, callError(a.Fn(), fmt.Errorf("set job %s to %s: %w", id, state, err))
+		return nil, callError(a.Fn(), fmt.Errorf("set job %s to %s: %w", id.ID, state, err))
 	}
 	return ToStarlark(job), nil
 }
@@ -103,18 +77,20 @@ func jobsUpdate(ctx context.Context, env *Env, a *Args) (starlark.Value, error) 
 // compute.jobs.wait_all(jobs, ...).
 func jobsWait(ctx context.Context, env *Env, a *Args, single bool) (starlark.Value, error) {
 	var items []glapi.Object
-	var err error
 	if single {
-		var it glapi.Object
-		it, err = waitItem(a, "job", a.Value("job"))
-		items = []glapi.Object{it}
+		job := WaitItemArg{What: "job"}
+		if err := a.Unpack("job", &job); err != nil {
+			return nil, err
+		}
+		items = []glapi.Object{job.Item}
 	} else {
-		items, err = waitItems(a, "jobs", "job")
+		jobs := WaitItemsArg{What: "job"}
+		if err := a.Unpack("jobs", &jobs); err != nil {
+			return nil, err
+		}
+		items = jobs.Items
 	}
-	if err != nil {
-		return nil, err
-	}
-	opts, failOnError, err := waitArgs(a)
+	opts, failOnError, err := waitArgs(env, a)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +98,7 @@ func jobsWait(ctx context.Context, env *Env, a *Args, single bool) (starlark.Val
 	if err != nil {
 		return nil, err
 	}
-	done, err := waitFor(ctx, env, jobWaitKind(c.Jobs, single), items, opts)
+	done, err := wait.For(ctx, wait.Jobs(c.Jobs, !single), items, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +117,7 @@ func jobsWait(ctx context.Context, env *Env, a *Args, single bool) (starlark.Val
 func jobFailures(fn string, done []glapi.Object) error {
 	var errs []error
 	for _, j := range done {
-		if err := jobFailure(j); err != nil {
+		if err := wait.JobFailure(j); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -154,64 +130,89 @@ func jobFailures(fn string, done []glapi.Object) error {
 	return fmt.Errorf("%s: %d of %d jobs failed:\n%w", fn, len(errs), len(done), errors.Join(errs...))
 }
 
-// waitArgs reads timeout=, poll= and fail_on_error=.
-func waitArgs(a *Args) (waitOptions, bool, error) {
-	timeout, err := a.Duration("timeout", DefaultWaitTimeout)
-	if err == nil && timeout <= 0 {
-		err = a.Error("timeout", fmt.Sprintf("a positive duration such as %q (default %s)", "30m", DefaultWaitTimeout))
+// waitArgs reads timeout=, poll= and fail_on_error=, and returns the
+// options of the wait: on env's clock, with its progress display.
+func waitArgs(env *Env, a *Args) (wait.Options, bool, error) {
+	var timeout, poll DurationArg
+	var failOnError BoolArg
+	if err := a.Unpack("timeout", &timeout, "poll", &poll, "fail_on_error", &failOnError); err != nil {
+		return wait.Options{}, false, err
 	}
-	if err != nil {
-		return waitOptions{}, false, err
+	if timeout.Duration <= 0 {
+		return wait.Options{}, false, a.Error("timeout", fmt.Sprintf("a positive duration such as %q (default %s)", "30m", wait.DefaultTimeout))
 	}
-	poll, err := a.Duration("poll", DefaultWaitPoll)
-	if err == nil && poll < time.Second {
-		err = a.Error("poll", fmt.Sprintf("a duration of at least 1s such as %q (default %s)", "10s", DefaultWaitPoll))
+	if poll.Duration < time.Second {
+		return wait.Options{}, false, a.Error("poll", fmt.Sprintf("a duration of at least 1s such as %q (default %s)", "10s", wait.DefaultPoll))
 	}
-	if err != nil {
-		return waitOptions{}, false, err
+	clk := clockOf(env)
+	var display *progress.Display
+	var log *slog.Logger
+	if env != nil {
+		display, log = env.Progress, env.Log
 	}
-	failOnError, err := a.Bool("fail_on_error", true)
-	if err != nil {
-		return waitOptions{}, false, err
-	}
-	return waitOptions{what: a.Fn(), timeout: timeout, poll: poll}, failOnError, nil
+	return wait.Options{What: a.Fn(), Timeout: timeout.Duration, Poll: poll.Duration, Clock: clk,
+		Report: progress.For(display, log, clk)}, failOnError.Value, nil
 }
 
-// waitItem returns what param of a wait stands for: a record (its fields,
-// so a state already final needs no request) or an id string.
-func waitItem(a *Args, param string, v starlark.Value) (glapi.Object, error) {
-	what := strings.TrimSuffix(param, "s")
-	if strings.HasPrefix(a.Fn(), "compute.async_ops") {
-		what = "async operation"
-	}
+// WaitItemArg accepts what a wait waits for: a record (its fields, so a
+// state already final needs no request) or an id string.
+type WaitItemArg struct {
+	// What names the item: "job" or "async operation".
+	What string
+	// Item is the record, or an object holding only the id.
+	Item glapi.Object
+}
+
+// Want says a record or an id string.
+func (k *WaitItemArg) Want() string {
+	return fmt.Sprintf("a %s record (as returned by create, get or list) or a %s id string", k.What, k.What)
+}
+
+// Unpack takes a record or an id.
+func (k *WaitItemArg) Unpack(v starlark.Value) error {
 	id, ok := IDOf(v)
 	if !ok {
-		return nil, a.Error(param, fmt.Sprintf("a %s record (as returned by create, get or list) or a %s id string", what, what))
+		return &BadArg{}
 	}
 	if _, isString := v.(starlark.String); isString {
-		return glapi.Object{"id": id}, nil
+		k.Item = glapi.Object{"id": id}
+		return nil
 	}
 	m, err := FromStarlark(v)
 	if err != nil {
-		return nil, a.Error(param, fmt.Sprintf("a %s record (%v)", what, err))
+		return &BadArg{Want: fmt.Sprintf("a %s record (%v)", k.What, err)}
 	}
-	return glapi.Object(m.(map[string]any)), nil
+	k.Item = glapi.Object(m.(map[string]any))
+	return nil
 }
 
-// waitItems returns the records or ids of the list argument param.
-func waitItems(a *Args, param, what string) ([]glapi.Object, error) {
-	vals, err := a.List(param, fmt.Sprintf("a list of %s records or %s id strings", what, what))
-	if err != nil {
-		return nil, err
+// WaitItemsArg accepts a list of what a wait waits for (see WaitItemArg).
+type WaitItemsArg struct {
+	// What names an item: "job".
+	What string
+	// Items are the records, or objects holding only an id.
+	Items []glapi.Object
+}
+
+// Want says a list of records or ids.
+func (k *WaitItemsArg) Want() string {
+	return fmt.Sprintf("a list of %s records or %s id strings", k.What, k.What)
+}
+
+// Unpack takes a list or tuple of records or ids.
+func (k *WaitItemsArg) Unpack(v starlark.Value) error {
+	var list ListArg
+	if err := list.Unpack(v); err != nil {
+		return err
 	}
-	out := make([]glapi.Object, len(vals))
-	for i, v := range vals {
-		it, err := waitItem(a, param, v)
-		if err != nil {
-			return nil, &ArgError{Fn: a.Fn(), Param: fmt.Sprintf("%s[%d]", param, i),
-				Want: fmt.Sprintf("a %s record or a %s id string", what, what), Got: Describe(v)}
+	k.Items = make([]glapi.Object, len(list.Items))
+	for i, it := range list.Items {
+		item := WaitItemArg{What: k.What}
+		if err := item.Unpack(it); err != nil {
+			return &BadArg{Param: fmt.Sprintf("[%d]", i), Value: it,
+				Want: fmt.Sprintf("a %s record or a %s id string", k.What, k.What)}
 		}
-		out[i] = it
+		k.Items[i] = item.Item
 	}
-	return out, nil
+	return nil
 }

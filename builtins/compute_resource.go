@@ -46,40 +46,100 @@ func shortResourceType(t string) string {
 	return t[strings.LastIndex(t, "/")+1:]
 }
 
-// lookupTemplate finds the template given to fn: an alias or UUID of one of
-// the 19 known templates, or any other UUID (whose resource type is then
-// unknown).
-func lookupTemplate(a *Args) (glapi.JobTemplate, error) {
-	want := "a job template alias (" + strings.Join(glapi.TemplateAliases(), ", ") + ") or a template UUID"
-	name, err := a.NonEmptyString("template", want)
-	if err != nil {
-		return glapi.JobTemplate{}, err
-	}
-	if t, err := glapi.LookupTemplate(name); err == nil {
-		return t, nil
-	}
-	if uuidRE.MatchString(strings.TrimSpace(name)) {
-		id := strings.ToLower(strings.TrimSpace(name))
-		return glapi.JobTemplate{ID: id, Name: "template " + id}, nil
-	}
-	return glapi.JobTemplate{}, a.Error("template", want)
+// templateWant is what a template parameter expects.
+func templateWant() string {
+	return "a job template alias (" + strings.Join(glapi.TemplateAliases(), ", ") + ") or a template UUID"
 }
 
-// resolveResource returns the id and API type of the resource argument of
-// jobs.create: a record (or dict) with an id, whose type field says what it
-// is, or an id string whose type is resource_type=, else the template's.
-// A resource that does not fit the template is an error.
-func resolveResource(a *Args, tmpl glapi.JobTemplate) (id, typ string, err error) {
-	explicit := ""
-	if s, ok, err := a.OptString("resource_type", resourceTypeWant); err != nil {
-		return "", "", err
-	} else if ok {
-		if explicit = normalizeResourceType(s); explicit == "" {
-			return "", "", a.Error("resource_type", resourceTypeWant)
-		}
-	}
+// TemplateArg accepts a job template: an alias or UUID of one of the 19
+// known templates, or any other UUID (whose resource type is then
+// unknown) unless KnownOnly.
+type TemplateArg struct {
+	// KnownOnly refuses UUIDs of templates glrun does not know.
+	KnownOnly bool
+	// Template is the template.
+	Template glapi.JobTemplate
+}
 
-	res := a.Value("resource")
+// Want lists the aliases.
+func (k *TemplateArg) Want() string {
+	if k.KnownOnly {
+		return "a job template alias (" + strings.Join(glapi.TemplateAliases(), ", ") + ") or the UUID of one of them"
+	}
+	return templateWant()
+}
+
+// Unpack takes an alias or a UUID.
+func (k *TemplateArg) Unpack(v starlark.Value) error {
+	name := StringArg{NonEmpty: true}
+	if err := name.Unpack(v); err != nil {
+		return err
+	}
+	if t, err := glapi.LookupTemplate(name.Value); err == nil {
+		k.Template = t
+		return nil
+	}
+	if s := strings.TrimSpace(name.Value); uuidRE.MatchString(s) && !k.KnownOnly {
+		id := strings.ToLower(s)
+		k.Template = glapi.JobTemplate{ID: id, Name: "template " + id}
+		return nil
+	}
+	return &BadArg{}
+}
+
+// ResourceTypeArg accepts the type of a job's resource as a user or the
+// API spells it ("server", "compute-ops-mgmt/server"...).
+type ResourceTypeArg struct {
+	// Type is the API's constant, such as glapi.ResourceServer.
+	Type string
+}
+
+// Want lists the short names.
+func (k *ResourceTypeArg) Want() string { return resourceTypeWant }
+
+// Unpack takes a known resource type.
+func (k *ResourceTypeArg) Unpack(v starlark.Value) error {
+	s, ok := v.(starlark.String)
+	if !ok {
+		return &BadArg{}
+	}
+	if k.Type = normalizeResourceType(string(s)); k.Type == "" {
+		return &BadArg{}
+	}
+	return nil
+}
+
+// JobParamsArg accepts the parameters of a job: a dict with JSON values.
+type JobParamsArg struct {
+	// Params are the parameters, nil when there are none.
+	Params map[string]any
+}
+
+// Want says a dict.
+func (k *JobParamsArg) Want() string { return "a dict of job parameters" }
+
+// Unpack takes a dict of JSON values.
+func (k *JobParamsArg) Unpack(v starlark.Value) error {
+	d, ok := v.(*starlark.Dict)
+	if !ok {
+		return &BadArg{}
+	}
+	x, err := FromStarlark(d)
+	if err != nil {
+		return &BadArg{Want: "a dict of job parameters with JSON values (" + err.Error() + ")"}
+	}
+	if m := x.(map[string]any); len(m) > 0 {
+		k.Params = m
+	}
+	return nil
+}
+
+// resolveResource returns the id and API type of the resource argument res
+// of jobs.create: a record (or dict) with an id, whose type field says what
+// it is, or an id string whose type is explicit (resource_type=, "" when
+// not given), else the template's. A resource that does not fit the
+// template is an error.
+func resolveResource(a *Args, tmpl glapi.JobTemplate, res starlark.Value, explicit string) (id, typ string, err error) {
 	id, ok := IDOf(res)
 	if !ok {
 		return "", "", a.Error("resource", "a server or group record, or a resource id string")

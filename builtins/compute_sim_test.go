@@ -19,9 +19,13 @@ import (
 	"glrun/clock"
 	"glrun/glapi"
 	"glrun/glapi/sim"
+	"glrun/glapi/wait"
+	"glrun/progress"
 )
 
 const jobsPath = "/compute-ops-mgmt/v1/jobs"
+
+var testEpoch = time.Date(2025, 3, 1, 3, 0, 0, 0, time.UTC)
 
 // simFixture is a simulator behind httptest and a compute Env whose client
 // talks to it, both on the same virtual clock.
@@ -220,9 +224,9 @@ result = compute.jobs.wait(job, timeout = "1h", fail_on_error = %s)`, id, f.sim.
 				}
 				return
 			}
-			var jf *JobFailedError
+			var jf *wait.JobFailedError
 			if !errors.As(err, &jf) {
-				t.Fatalf("err = %v, want a *JobFailedError", err)
+				t.Fatalf("err = %v, want a *wait.JobFailedError", err)
 			}
 			job := f.sim.Jobs()[len(f.sim.Jobs())-1]
 			if jf.ID != job.ID() || jf.State != "ERROR" || jf.Template != "Server Firmware Update" || jf.Resource != id {
@@ -242,9 +246,9 @@ func TestJobsWaitTimeout(t *testing.T) {
 	_, err := f.run(t, fmt.Sprintf(`
 job = compute.jobs.create("firmware_update", %q, params = {"bundle_id": %q})
 compute.jobs.wait(job, timeout = "5m")`, id, f.sim.NewestBundleID()))
-	var te *WaitTimeoutError
+	var te *wait.TimeoutError
 	if !errors.As(err, &te) {
-		t.Fatalf("err = %v, want a *WaitTimeoutError", err)
+		t.Fatalf("err = %v, want a *wait.TimeoutError", err)
 	}
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Error("not errors.Is(err, context.DeadlineExceeded)")
@@ -341,9 +345,9 @@ func TestWaitAllFailuresNameEveryFailedJob(t *testing.T) {
 jobs = [compute.jobs.create("restart", id) for id in [%q, %q, %q]]
 compute.jobs.wait_all(jobs)`, off1, on, off2))
 	wantErr(t, err, "compute.jobs.wait_all: 2 of 3 jobs failed", off1, off2, "powered off")
-	var jf *JobFailedError
+	var jf *wait.JobFailedError
 	if !errors.As(err, &jf) {
-		t.Errorf("errors.As(*JobFailedError) = false for %v", err)
+		t.Errorf("errors.As(*wait.JobFailedError) = false for %v", err)
 	}
 }
 
@@ -428,9 +432,9 @@ ops = compute.async_ops.list(filter = "state eq 'INITIALIZED'")
 result = compute.async_ops.wait(ops[0], poll = "2s", fail_on_error = %s)`, g.ID(), tt.failOnError))
 			if tt.wantErr != nil {
 				wantErr(t, err, tt.wantErr...)
-				var of *AsyncOpFailedError
+				var of *wait.OpFailedError
 				if !errors.As(err, &of) {
-					t.Errorf("errors.As(*AsyncOpFailedError) = false")
+					t.Errorf("errors.As(*wait.OpFailedError) = false")
 				}
 				return
 			}
@@ -482,7 +486,7 @@ func TestWaitProgressOnTerminalVersusLog(t *testing.T) {
 			f := newSimFixture(t, nil)
 			var term bytes.Buffer
 			if terminal {
-				f.env.Progress = NewDisplay(&term)
+				f.env.Progress = progress.NewDisplay(&term)
 			}
 			a, b := f.serverID(t, "prod-db-01"), f.serverID(t, "prod-db-02")
 			f.mustRun(t, fmt.Sprintf(`compute.jobs.wait_all([compute.jobs.create("power_off", %q), compute.jobs.create("restart", %q)])`, a, b))

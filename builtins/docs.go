@@ -9,7 +9,9 @@ import (
 // Doc documents one predeclared name a runbook can use: a builtin function
 // (such as compute.jobs.create) or a constant (such as time.hour). It is the
 // one source for `glrun docs` (docs/builtins.md and the editor stubs),
-// `glrun lint` (argument names, mutating calls) and `glrun repl`'s help.
+// `glrun lint` (argument names, mutating calls), `glrun repl`'s help, and
+// the binding of the builtin's arguments (NewBuiltin): its Params are the
+// parameters a call is bound to, in order, with their defaults.
 type Doc struct {
 	// Name is the full dotted name, such as "compute.jobs.create".
 	Name string
@@ -34,7 +36,8 @@ type ParamDoc struct {
 	// Name is the parameter's name.
 	Name string
 	// Default is the Starlark text of its default value, "" when the
-	// parameter is required.
+	// parameter is required. It is a literal (None, True, 4, "30m", {}),
+	// the value an absent or None argument takes.
 	Default string
 	// Desc says what it is and what values it takes.
 	Desc string
@@ -134,16 +137,14 @@ func (d Doc) ParamNames() []string {
 }
 
 // Docs returns the documentation of every predeclared builtin and
-// constant, sorted by name. Each call returns a fresh slice.
+// constant, sorted by name: the Docs of the registry, which also bind the
+// builtins' arguments. Each call returns a fresh slice.
 func Docs() []Doc {
-	var all []Doc
-	for _, part := range [][]Doc{
-		computeDocs(), identityDocs(), workspacesDocs(), odataDocs(),
-		helperDocs(), jsonDocs(), timeDocs(),
-	} {
-		all = append(all, part...)
+	reg := registry()
+	all := make([]Doc, len(reg))
+	for i, b := range reg {
+		all[i] = b.Doc
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i].Name < all[j].Name })
 	return all
 }
 

@@ -1,7 +1,16 @@
 // Package builtins holds the Starlark modules a runbook sees: compute,
 // identity, workspaces, odata and the helpers (log, fail, chunks, sleep,
-// parallel, json, time). Each module lives in its own file and reaches
-// GreenLake only through a *glapi.Client.
+// parallel, json, time). They reach GreenLake only through a
+// *glapi.Client; waits are glapi/wait's, drawn by package progress.
+//
+// Each builtin is declared once, in the registry (registry.go and the
+// *_decl.go files): its Doc (name, parameters with their defaults,
+// summary, example) is both its documentation and the source of its
+// argument binding (NewBuiltin, Args). The recurring kinds of argument
+// (ids, filters, durations, templates, jobs...) are ArgKinds, which
+// report a wrong value as an *ArgError:
+//
+//	compute.jobs.create: parameter "template": want a job template alias (...) or a template UUID, got int 3
 package builtins
 
 import (
@@ -12,6 +21,7 @@ import (
 
 	"glrun/clock"
 	"glrun/glapi"
+	"glrun/progress"
 )
 
 // Env is what the builtins need from the outside world.
@@ -28,7 +38,7 @@ type Env struct {
 	// Log should then write through it (it is an io.Writer) so that log
 	// lines appear above the bars. When nil, waits log one line per state
 	// change instead.
-	Progress *Display
+	Progress *progress.Display
 }
 
 // threadContextKey is the thread-local key under which the run's context is kept.

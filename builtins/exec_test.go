@@ -24,11 +24,6 @@ func runStar(t *testing.T, predeclared starlark.StringDict, src string) (string,
 	return out.String(), err
 }
 
-// builtinFunc wraps fn as a Starlark builtin for tests.
-func builtinFunc(name string, fn func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error)) *starlark.Builtin {
-	return starlark.NewBuiltin(name, fn)
-}
-
 // wantErr checks that err is non-nil and contains every fragment.
 func wantErr(t *testing.T, err error, fragments ...string) {
 	t.Helper()

@@ -95,17 +95,6 @@ func asFilter(v starlark.Value) (*Filter, error) {
 	return nil, fmt.Errorf("want %s, got %s", filterWant, Describe(v))
 }
 
-// FilterText returns the canonical text of a filter argument: a Filter
-// value from the odata module, or a string, which is parsed (a parse error
-// shows the column). Endpoint validation is left to glapi.
-func FilterText(v starlark.Value) (string, error) {
-	f, err := asFilter(v)
-	if err != nil {
-		return "", err
-	}
-	return f.String(), nil
-}
-
 // Attr returns the matches method.
 func (f *Filter) Attr(name string) (starlark.Value, error) {
 	if name == "matches" {
@@ -121,7 +110,7 @@ func (f *Filter) AttrNames() []string { return []string{"matches"} }
 func (f *Filter) matches(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	const fn = "odata.filter.matches"
 	const want = "a dict or a record (an API object)"
-	a, err := bindArgs(fn, args, kwargs, "obj")
+	a, err := Bind(Doc{Name: fn, Params: []ParamDoc{{Name: "obj", Desc: want}}}, args, kwargs)
 	if err != nil {
 		return nil, err
 	}

@@ -6,21 +6,12 @@ import (
 	"strings"
 
 	"go.starlark.net/starlark"
-	"go.starlark.net/starlarkstruct"
 
 	"glrun/glapi"
 )
 
-// logModule returns log.info/warn/error(msg, **fields), which write to
+// logBuiltin is log.info/warn/error(msg, **fields), which write to
 // env.Log with the fields as attributes. Secrets stay redacted.
-func logModule(env *Env) *starlarkstruct.Module {
-	return newModule("log", starlark.StringDict{
-		"info":  logBuiltin(env, "log.info", slog.LevelInfo),
-		"warn":  logBuiltin(env, "log.warn", slog.LevelWarn),
-		"error": logBuiltin(env, "log.error", slog.LevelError),
-	})
-}
-
 func logBuiltin(env *Env, fn string, level slog.Level) *starlark.Builtin {
 	return starlark.NewBuiltin(fn, func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if len(args) != 1 {
@@ -110,51 +101,37 @@ func failBuiltin(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, k
 	return nil, &FailError{Msg: strings.Join(parts, sep)}
 }
 
-// chunksBuiltin is chunks(items, n): items cut into lists of n (the last
-// one may be shorter).
-func chunksBuiltin(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	const fn = "chunks"
-	a, err := bindArgs(fn, args, kwargs, "items", "n")
-	if err != nil {
-		return nil, err
-	}
-	items, err := a.List("items", "a list or tuple")
-	if err != nil {
+// chunks is chunks(items, n): items cut into lists of n (the last one
+// may be shorter).
+func chunks(_ *starlark.Thread, _ *Env, a *Args) (starlark.Value, error) {
+	items := ListArg{What: "a list or tuple"}
+	n := IntArg{Min: 1, Max: maxListItems}
+	if err := a.Unpack("items", &items); err != nil {
 		return nil, err
 	}
 	if !a.Has("n") {
 		return nil, a.Error("n", "a chunk size from 1")
 	}
-	n, _, err := a.OptInt("n", 1, maxListItems)
-	if err != nil {
+	if err := a.Unpack("n", &n); err != nil {
 		return nil, err
 	}
 	var out []starlark.Value
-	for start := 0; start < len(items); start += n {
-		end := min(start+n, len(items))
-		out = append(out, starlark.NewList(append([]starlark.Value(nil), items[start:end]...)))
+	for start := 0; start < len(items.Items); start += n.Value {
+		end := min(start+n.Value, len(items.Items))
+		out = append(out, starlark.NewList(append([]starlark.Value(nil), items.Items[start:end]...)))
 	}
 	return starlark.NewList(out), nil
 }
 
-// sleepBuiltin is sleep(duration), waiting on env.Clock; cancellation ends
-// it at once with an error wrapping the context's error.
-func sleepBuiltin(env *Env) *starlark.Builtin {
-	return starlark.NewBuiltin("sleep", func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		a, err := bindArgs("sleep", args, kwargs, "duration")
-		if err != nil {
-			return nil, err
-		}
-		if !a.Has("duration") {
-			return nil, a.Error("duration", durationWant)
-		}
-		d, err := a.Duration("duration", 0)
-		if err != nil {
-			return nil, err
-		}
-		if err := clockOf(env).Sleep(Context(thread), d); err != nil {
-			return nil, fmt.Errorf("sleep(%s) interrupted: %w", d, err)
-		}
-		return starlark.None, nil
-	})
+// sleep is sleep(duration), waiting on env.Clock; cancellation ends it at
+// once with an error wrapping the context's error.
+func sleep(thread *starlark.Thread, env *Env, a *Args) (starlark.Value, error) {
+	var d DurationArg
+	if err := a.Unpack("duration", &d); err != nil {
+		return nil, err
+	}
+	if err := clockOf(env).Sleep(Context(thread), d.Duration); err != nil {
+		return nil, fmt.Errorf("sleep(%s) interrupted: %w", d.Duration, err)
+	}
+	return starlark.None, nil
 }

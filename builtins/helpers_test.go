@@ -27,7 +27,7 @@ func testEnv(buf *bytes.Buffer) (*Env, *clock.Virtual) {
 func helperPredeclared(env *Env) starlark.StringDict {
 	return starlark.StringDict{
 		"log": logModule(env), "fail": starlark.NewBuiltin("fail", failBuiltin),
-		"chunks": starlark.NewBuiltin("chunks", chunksBuiltin), "sleep": sleepBuiltin(env),
+		"chunks": member(env, "chunks"), "sleep": sleepBuiltin(env),
 		"json": jsonModule(), "time": timeModule(env), "parallel": parallelModule(),
 		"secret": NewSecretValue(glapi.NewSecret("hunter2-value")),
 	}

@@ -7,12 +7,11 @@ import (
 	"strings"
 
 	"go.starlark.net/starlark"
-	"go.starlark.net/starlarkstruct"
 
 	"glrun/glapi"
 )
 
-// User preference limits (seed 003).
+// User preference limits (see docs/api.md).
 var userLanguages = []string{"en", "de", "es"}
 
 const maxIdleTimeout = 1<<31 - 1
@@ -21,34 +20,17 @@ const maxIdleTimeout = 1<<31 - 1
 // a dot in the domain.
 var emailRE = regexp.MustCompile(`^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$`)
 
-// identityModule returns the identity module: identity.users.
-func identityModule(env *Env) *starlarkstruct.Module {
-	return newModule("identity", starlark.StringDict{
-		"users": newModule("identity.users", starlark.StringDict{
-			"list": listBuiltin(env, "identity.users.list",
-				func(c *glapi.Client) lister { return c.Users.ListFunc }),
-			"get": getBuiltin(env, "identity.users.get", "user",
-				func(c *glapi.Client) getter { return c.Users.Get }),
-			"find":   apiBuiltin(env, "identity.users.find", []string{"username"}, usersFind),
-			"invite": apiBuiltin(env, "identity.users.invite", []string{"email", "send_welcome_email?"}, usersInvite),
-			"update": apiBuiltin(env, "identity.users.update", []string{"id", "language?", "idle_timeout?"}, usersUpdate),
-			"delete": deleteBuiltin(env, "identity.users.delete", "user",
-				func(c *glapi.Client) deleter { return c.Users.Delete }),
-		}),
-	})
-}
-
 // usersFind is identity.users.find(username): the user, or None.
 func usersFind(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-	username, err := a.NonEmptyString("username", "a username (email address) string")
-	if err != nil {
+	username := StringArg{What: "a username (email address) string", NonEmpty: true}
+	if err := a.Unpack("username", &username); err != nil {
 		return nil, err
 	}
 	c, err := apiClient(env, a.Fn())
 	if err != nil {
 		return nil, err
 	}
-	u, err := c.Users.Find(ctx, username)
+	u, err := c.Users.Find(ctx, username.Value)
 	if err != nil {
 		return nil, apiError(a.Fn(), err)
 	}
@@ -61,23 +43,22 @@ func usersFind(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
 // usersInvite is identity.users.invite(email, send_welcome_email=True): a
 // record with the API's message and the invited user's location.
 func usersInvite(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-	const want = "an email address string such as \"ops@example.com\""
-	email, err := a.String("email", want)
-	if err != nil {
+	email := StringArg{What: "an email address string such as \"ops@example.com\""}
+	var welcome BoolArg
+	if err := a.Unpack("email", &email); err != nil {
 		return nil, err
 	}
-	if !emailRE.MatchString(email) {
-		return nil, a.Error("email", want)
+	if !emailRE.MatchString(email.Value) {
+		return nil, a.Error("email", email.What)
 	}
-	welcome, err := a.Bool("send_welcome_email", true)
-	if err != nil {
+	if err := a.Unpack("send_welcome_email", &welcome); err != nil {
 		return nil, err
 	}
 	c, err := apiClient(env, a.Fn())
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.Users.InviteChecked(ctx, email, welcome)
+	res, err := c.Users.InviteChecked(ctx, email.Value, welcome.Value)
 	if err != nil {
 		return nil, apiError(a.Fn(), err)
 	}
@@ -87,20 +68,17 @@ func usersInvite(ctx context.Context, env *Env, a *Args) (starlark.Value, error)
 // usersUpdate is identity.users.update(id, language=None, idle_timeout=None):
 // a record with the API's message.
 func usersUpdate(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-	id, err := a.ID("id", "user")
-	if err != nil {
+	id := IDArg{What: "user"}
+	lang := StringArg{What: "one of " + strings.Join(quoteAll(userLanguages), ", ")}
+	idle := IntArg{Min: 1, Max: maxIdleTimeout}
+	if err := a.Unpack("id", &id, "language", &lang); err != nil {
 		return nil, err
 	}
-	langWant := "one of " + strings.Join(quoteAll(userLanguages), ", ")
-	lang, hasLang, err := a.OptString("language", langWant)
-	if err != nil {
-		return nil, err
+	hasLang, hasIdle := a.Has("language"), a.Has("idle_timeout")
+	if hasLang && !slices.Contains(userLanguages, lang.Value) {
+		return nil, a.Error("language", lang.What)
 	}
-	if hasLang && !slices.Contains(userLanguages, lang) {
-		return nil, a.Error("language", langWant)
-	}
-	idle, hasIdle, err := a.OptInt("idle_timeout", 1, maxIdleTimeout)
-	if err != nil {
+	if err := a.Unpack("idle_timeout", &idle); err != nil {
 		return nil, err
 	}
 	if !hasLang && !hasIdle {
@@ -109,16 +87,16 @@ func usersUpdate(ctx context.Context, env *Env, a *Args) (starlark.Value, error)
 	}
 	var u glapi.UserUpdate
 	if hasLang {
-		u.Language = &lang
+		u.Language = &lang.Value
 	}
 	if hasIdle {
-		u.IdleTimeout = &idle
+		u.IdleTimeout = &idle.Value
 	}
 	c, err := apiClient(env, a.Fn())
 	if err != nil {
 		return nil, err
 	}
-	msg, err := c.Users.Update(ctx, id, u)
+	msg, err := c.Users.Update(ctx, id.ID, u)
 	if err != nil {
 		return nil, apiError(a.Fn(), err)
 	}

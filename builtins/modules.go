@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"go.starlark.net/lib/json"
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 
@@ -18,11 +17,6 @@ func newModule(name string, members starlark.StringDict) *starlarkstruct.Module 
 	m.Freeze()
 	return m
 }
-
-// jsonModule is go.starlark.net's json module (encode, encode_indent,
-// decode, indent). Records encode as their fields and secrets as
-// "<redacted>".
-func jsonModule() starlark.Value { return json.Module }
 
 // maxListItems is the largest limit= or chunk size a builtin accepts.
 const maxListItems = 1_000_000
@@ -39,16 +33,12 @@ func clockOf(env *Env) clock.Clock {
 // arguments in a, then gets the client with apiClient.
 type apiImpl func(ctx context.Context, env *Env, a *Args) (starlark.Value, error)
 
-// apiBuiltin makes the builtin fn with params (see bindArgs) running impl
-// with the thread's context.
-func apiBuiltin(env *Env, fn string, params []string, impl apiImpl) *starlark.Builtin {
-	return starlark.NewBuiltin(fn, func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		a, err := bindArgs(fn, args, kwargs, params...)
-		if err != nil {
-			return nil, err
-		}
-		return impl(Context(thread), env, a)
-	})
+// api makes an apiImpl the body of a builtin, run with the thread's
+// context.
+func api(f apiImpl) impl {
+	return func(thread *starlark.Thread, env *Env, a *Args) (starlark.Value, error) {
+		return f(Context(thread), env, a)
+	}
 }
 
 // apiClient returns env's client, or an error naming fn when there is none.

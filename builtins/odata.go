@@ -6,37 +6,12 @@ import (
 
 	libtime "go.starlark.net/lib/time"
 	"go.starlark.net/starlark"
-	"go.starlark.net/starlarkstruct"
 
 	"glrun/glapi/odata"
 )
 
 // literalWant is what a filter literal argument expects.
 const literalWant = "a string, int, float, bool, None or time value"
-
-// odataModule returns the odata module: filter, parse, the builders eq ne
-// gt ge lt le in_ contains startswith endswith not_. The filters it makes
-// combine with & and |, print as canonical text and evaluate locally with
-// f.matches(obj).
-func odataModule() *starlarkstruct.Module {
-	members := starlark.StringDict{
-		"filter": starlark.NewBuiltin("odata.filter", odataFilter),
-		"parse":  starlark.NewBuiltin("odata.parse", odataParse),
-		"in_":    starlark.NewBuiltin("odata.in_", odataIn),
-		"not_":   starlark.NewBuiltin("odata.not_", odataNot),
-	}
-	for name, build := range map[string]func(string, any) (odata.Expr, error){
-		"eq": odata.Eq, "ne": odata.Ne, "gt": odata.Gt, "ge": odata.Ge, "lt": odata.Lt, "le": odata.Le,
-	} {
-		members[name] = compareBuiltin("odata."+name, build)
-	}
-	for name, build := range map[string]func(string, string) (odata.Expr, error){
-		"contains": odata.Contains, "startswith": odata.StartsWith, "endswith": odata.EndsWith,
-	} {
-		members[name] = functionBuiltin("odata."+name, build)
-	}
-	return newModule("odata", members)
-}
 
 // odataFilter is odata.filter(template, *args): each {} of template is
 // replaced by the literal of the next argument; a value can never change
@@ -73,131 +48,116 @@ func odataFilter(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, k
 }
 
 // odataParse is odata.parse(text).
-func odataParse(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	const fn = "odata.parse"
-	const want = "a filter string such as \"state eq 'RUNNING'\""
-	a, err := bindArgs(fn, args, kwargs, "text")
-	if err != nil {
+func odataParse(_ *starlark.Thread, _ *Env, a *Args) (starlark.Value, error) {
+	text := StringArg{What: "a filter string such as \"state eq 'RUNNING'\""}
+	if err := a.Unpack("text", &text); err != nil {
 		return nil, err
 	}
-	text, err := a.String("text", want)
+	e, err := odata.Parse(text.Value)
 	if err != nil {
-		return nil, err
-	}
-	e, err := odata.Parse(text)
-	if err != nil {
-		return nil, &ArgError{Fn: fn, Param: "text", Want: "a valid OData filter",
+		return nil, &ArgError{Fn: a.Fn(), Param: "text", Want: "a valid OData filter",
 			Got: Describe(a.Value("text")) + ": " + err.Error()}
 	}
 	return NewFilter(e), nil
 }
 
-// compareBuiltin makes a builder such as odata.eq(path, value).
-func compareBuiltin(fn string, build func(string, any) (odata.Expr, error)) *starlark.Builtin {
-	return starlark.NewBuiltin(fn, func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		a, err := bindArgs(fn, args, kwargs, "path", "value")
-		if err != nil {
+// compareImpl is a builder such as odata.eq(path, value).
+func compareImpl(build func(string, any) (odata.Expr, error)) impl {
+	return func(_ *starlark.Thread, _ *Env, a *Args) (starlark.Value, error) {
+		path := pathArg()
+		var value LiteralArg
+		if err := a.Unpack("path", &path, "value", &value); err != nil {
 			return nil, err
 		}
-		path, err := pathArg(a)
+		e, err := build(path.Value, value.Value)
 		if err != nil {
-			return nil, err
-		}
-		v := a.Value("value")
-		x, err := literal(v)
-		if err != nil || !a.Given("value") {
-			return nil, a.Error("value", literalWant)
-		}
-		e, err := build(path, x)
-		if err != nil {
-			return nil, builderError(fn, a, err)
+			return nil, builderError(a, err)
 		}
 		return NewFilter(e), nil
-	})
+	}
 }
 
-// functionBuiltin makes a builder such as odata.contains(path, text).
-func functionBuiltin(fn string, build func(string, string) (odata.Expr, error)) *starlark.Builtin {
-	return starlark.NewBuiltin(fn, func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		a, err := bindArgs(fn, args, kwargs, "path", "text")
-		if err != nil {
+// functionImpl is a builder such as odata.contains(path, text).
+func functionImpl(build func(string, string) (odata.Expr, error)) impl {
+	return func(_ *starlark.Thread, _ *Env, a *Args) (starlark.Value, error) {
+		path := pathArg()
+		text := StringArg{What: "a string"}
+		if err := a.Unpack("path", &path, "text", &text); err != nil {
 			return nil, err
 		}
-		path, err := pathArg(a)
+		e, err := build(path.Value, text.Value)
 		if err != nil {
-			return nil, err
-		}
-		text, err := a.String("text", "a string")
-		if err != nil {
-			return nil, err
-		}
-		e, err := build(path, text)
-		if err != nil {
-			return nil, builderError(fn, a, err)
+			return nil, builderError(a, err)
 		}
 		return NewFilter(e), nil
-	})
+	}
 }
 
 // odataIn is odata.in_(path, values).
-func odataIn(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	const fn = "odata.in_"
-	const want = "a list or tuple of " + literalWant + " values"
-	a, err := bindArgs(fn, args, kwargs, "path", "values")
-	if err != nil {
+func odataIn(_ *starlark.Thread, _ *Env, a *Args) (starlark.Value, error) {
+	path := pathArg()
+	values := ListArg{What: "a list or tuple of " + literalWant + " values"}
+	if err := a.Unpack("path", &path, "values", &values); err != nil {
 		return nil, err
 	}
-	path, err := pathArg(a)
-	if err != nil {
-		return nil, err
-	}
-	items, err := a.List("values", want)
-	if err != nil {
-		return nil, err
-	}
-	vals := make([]any, len(items))
-	for i, v := range items {
+	vals := make([]any, len(values.Items))
+	for i, v := range values.Items {
 		x, err := literal(v)
 		if err != nil {
-			return nil, &ArgError{Fn: fn, Param: "values", Want: want,
+			return nil, &ArgError{Fn: a.Fn(), Param: "values", Want: values.What,
 				Got: fmt.Sprintf("%s at index %d", Describe(v), i)}
 		}
 		vals[i] = x
 	}
-	e, err := odata.In(path, vals)
+	e, err := odata.In(path.Value, vals)
 	if err != nil {
-		return nil, builderError(fn, a, err)
+		return nil, builderError(a, err)
 	}
 	return NewFilter(e), nil
 }
 
 // odataNot is odata.not_(filter).
-func odataNot(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	const fn = "odata.not_"
-	a, err := bindArgs(fn, args, kwargs, "filter")
-	if err != nil {
+func odataNot(_ *starlark.Thread, _ *Env, a *Args) (starlark.Value, error) {
+	var filter FilterArg
+	if err := a.Unpack("filter", &filter); err != nil {
 		return nil, err
 	}
-	if !a.Has("filter") {
-		return nil, a.Error("filter", filterWant)
-	}
-	f, err := asFilter(a.Value("filter"))
+	f, err := filter.filter(a.Value("filter"))
 	if err != nil {
-		return nil, &ArgError{Fn: fn, Param: "filter", Want: filterWant,
-			Got: Describe(a.Value("filter")) + ": " + err.Error()}
+		return nil, err // checked by Unpack
 	}
 	return NewFilter(odata.Not(f.expr)), nil
 }
 
-// pathArg returns the property path argument of a builder.
-func pathArg(a *Args) (string, error) {
-	return a.NonEmptyString("path", `a property path string such as "state" or "resource/id"`)
+// pathArg is the property path parameter of a builder.
+func pathArg() StringArg {
+	return StringArg{What: `a property path string such as "state" or "resource/id"`, NonEmpty: true}
 }
 
 // builderError reports a value the odata builder refused (a bad path).
-func builderError(fn string, a *Args, err error) error {
-	return &ArgError{Fn: fn, Param: "path", Want: `a property path such as "state" or "resource/id"`,
+func builderError(a *Args, err error) error {
+	return &ArgError{Fn: a.Fn(), Param: "path", Want: `a property path such as "state" or "resource/id"`,
 		Got: Describe(a.Value("path")) + ": " + err.Error()}
+}
+
+// LiteralArg accepts a literal of a filter: a string, int, float, bool,
+// None or time value.
+type LiteralArg struct {
+	// Value is the Go value odata.Literal takes.
+	Value any
+}
+
+// Want lists the literal types.
+func (k *LiteralArg) Want() string { return literalWant }
+
+// Unpack takes a literal.
+func (k *LiteralArg) Unpack(v starlark.Value) error {
+	x, err := literal(v)
+	if err != nil {
+		return &BadArg{}
+	}
+	k.Value = x
+	return nil
 }
 
 // literal converts a Starlark value to the Go value odata.Literal takes.

@@ -104,13 +104,11 @@ func TestOdataArgumentErrors(t *testing.T) {
 
 func TestFilterArgument(t *testing.T) {
 	pre := odataPredeclared()
-	pre["probe"] = starlark.NewBuiltin("test.list", func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		a, err := bindArgs("test.list", args, kwargs, "filter?")
-		if err != nil {
-			return nil, err
-		}
-		text, err := a.Filter("filter")
-		return starlark.String(text), err
+	doc := Doc{Name: "test.list", Params: []ParamDoc{{Name: "filter", Default: "None", Desc: "a filter"}}}
+	pre["probe"] = NewBuiltin(doc, func(_ *starlark.Thread, a *Args) (starlark.Value, error) {
+		var filter FilterArg
+		err := a.Unpack("filter", &filter)
+		return starlark.String(filter.Text), err
 	})
 	out, err := runStar(t, pre, `print(probe(), "|", probe(None), "|", probe("A EQ 1"), "|", probe(odata.eq("b", "x+y")))`)
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"sync"
 
 	"go.starlark.net/starlark"
-	"go.starlark.net/starlarkstruct"
 )
 
 // threadFactoryKey is the thread-local key under which the runtime keeps a
@@ -14,46 +13,26 @@ import (
 // the run's step limit, print handler and cancellation (runtime.ThreadFactoryKey).
 const threadFactoryKey = "glrun.newThread"
 
-// parallel.map limits.
-const (
-	defaultWorkers = 4
-	maxWorkers     = 64
-)
+// maxWorkers is the most threads parallel.map runs at once.
+const maxWorkers = 64
 
-// parallelModule returns parallel.map(fn, items, workers=4).
-func parallelModule() *starlarkstruct.Module {
-	return newModule("parallel", starlark.StringDict{
-		"map": starlark.NewBuiltin("parallel.map", parallelMap),
-	})
-}
-
-// parallelMap runs fn over items on up to workers Starlark threads and
-// returns the results in input order. fn and items are frozen first, since
-// they are shared between threads. The first error cancels the rest and is
-// reported with the item's index and value.
-func parallelMap(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	const fn = "parallel.map"
-	a, err := bindArgs(fn, args, kwargs, "fn", "items", "workers?")
-	if err != nil {
+// parallelMap is parallel.map(fn, items, workers=4): it runs fn over items
+// on up to workers Starlark threads and returns the results in input
+// order. fn and items are frozen first, since they are shared between
+// threads. The first error cancels the rest and is reported with the
+// item's index and value.
+func parallelMap(thread *starlark.Thread, _ *Env, a *Args) (starlark.Value, error) {
+	var f CallableArg
+	items := ListArg{What: "a list or tuple of items"}
+	workers := IntArg{Min: 1, Max: maxWorkers}
+	if err := a.Unpack("fn", &f, "items", &items, "workers", &workers); err != nil {
 		return nil, err
 	}
-	f, err := a.Callable("fn")
-	if err != nil {
-		return nil, err
-	}
-	items, err := a.List("items", "a list or tuple of items")
-	if err != nil {
-		return nil, err
-	}
-	workers, err := a.Int("workers", defaultWorkers, 1, maxWorkers)
-	if err != nil {
-		return nil, err
-	}
-	f.Freeze()
-	for _, it := range items {
+	f.Value.Freeze()
+	for _, it := range items.Items {
 		it.Freeze()
 	}
-	results, err := runParallel(thread, f, items, min(workers, len(items)))
+	results, err := runParallel(thread, f.Value, items.Items, min(workers.Value, len(items.Items)))
 	if err != nil {
 		return nil, err
 	}

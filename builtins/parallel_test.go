@@ -99,7 +99,7 @@ func TestParallelMapUsesTheRuntimeFactory(t *testing.T) {
 		return th
 	})
 	items := starlark.NewList([]starlark.Value{starlark.MakeInt(1), starlark.MakeInt(2), starlark.MakeInt(3)})
-	got, err := starlark.Call(parent, starlark.NewBuiltin("parallel.map", parallelMap),
+	got, err := starlark.Call(parent, member(nil, "parallel.map"),
 		starlark.Tuple{starlark.NewBuiltin("str", func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
 			return starlark.String(args[0].String()), nil
 		}), items}, []starlark.Tuple{{starlark.String("workers"), starlark.MakeInt(2)}})
@@ -118,7 +118,7 @@ func TestParallelMapParentCancelled(t *testing.T) {
 	SetContext(parent, ctx)
 	env, _ := testEnv(new(bytes.Buffer))
 	f := sleepBuiltin(env)
-	_, err := starlark.Call(parent, starlark.NewBuiltin("parallel.map", parallelMap),
+	_, err := starlark.Call(parent, member(nil, "parallel.map"),
 		starlark.Tuple{f, starlark.NewList([]starlark.Value{starlark.MakeInt(1)})}, nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want one wrapping context.Canceled", err)

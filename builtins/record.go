@@ -182,17 +182,23 @@ func (r *Record) fieldList() string {
 	return strings.Join(r.keys, ", ")
 }
 
+// recordGetDoc declares r.get (a method: not in the registry).
+var recordGetDoc = Doc{Name: "record.get", Params: []ParamDoc{
+	{Name: "field", Desc: "a field name"},
+	{Name: "default", Default: "None", Desc: "what to return when the record has no such field"},
+}}
+
 // get is r.get(field, default=None).
 func (r *Record) get(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	a, err := bindArgs("record.get", args, kwargs, "field", "default?")
+	a, err := Bind(recordGetDoc, args, kwargs)
 	if err != nil {
 		return nil, err
 	}
-	name, err := a.String("field", "a field name string")
-	if err != nil {
+	name := StringArg{What: "a field name string"}
+	if err := a.Unpack("field", &name); err != nil {
 		return nil, err
 	}
-	if v, ok := r.Field(name); ok {
+	if v, ok := r.Field(name.Value); ok {
 		return v, nil
 	}
 	return a.Value("default"), nil

@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
-	"glrun/builtins"
+	"glrun/progress"
 )
 
 // logFlags control how much glrun says on standard error.
@@ -78,12 +78,12 @@ func logFormat(cmd *cobra.Command) (string, error) {
 // its waits draw on: on a terminal (NO_COLOR unset) with text logs, a
 // display whose writer puts log lines above the bars; otherwise w itself
 // and no display (waits then log their state changes).
-func progressOutput(w io.Writer, format string) (io.Writer, *builtins.Display) {
+func progressOutput(w io.Writer, format string) (io.Writer, *progress.Display) {
 	t := terminal(w)
 	if t == nil || format != logFormatText {
 		return w, nil
 	}
-	d := builtins.NewDisplay(t)
+	d := progress.NewDisplay(t)
 	return d, d
 }
 

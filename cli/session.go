@@ -12,6 +12,7 @@ import (
 
 	"glrun/builtins"
 	"glrun/glapi"
+	"glrun/glapi/wait"
 	"glrun/plan"
 	"glrun/runtime"
 )
@@ -117,7 +118,7 @@ func classifyBuiltinError(err error) (int, bool) {
 	if errors.As(err, &drift) {
 		return ExitDrift, true
 	}
-	var wt *builtins.WaitTimeoutError
+	var wt *wait.TimeoutError
 	if errors.As(err, &wt) {
 		return ExitTimeout, true
 	}

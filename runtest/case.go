@@ -94,11 +94,15 @@ func (tc *testCase) rel(path string) string {
 // cassette instead of the simulator, on a virtual clock starting when the
 // recording did.
 func (tc *testCase) replayBuiltin(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var path string
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "cassette", &path); err != nil {
+	a, err := builtins.Bind(replayDoc, args, kwargs)
+	if err != nil {
 		return nil, err
 	}
-	p, err := replay.Open(tc.rel(path))
+	cassette := builtins.StringArg{What: "a cassette path string", NonEmpty: true}
+	if err := a.Unpack("cassette", &cassette); err != nil {
+		return nil, err
+	}
+	p, err := replay.Open(tc.rel(cassette.Value))
 	if err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
 	}

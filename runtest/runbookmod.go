@@ -26,13 +26,15 @@ func (tc *testCase) runbookModule() *starlarkstruct.Module {
 // (or cassette) and returns its result. A runbook that fails does not fail
 // the test: the result says how it failed.
 func (tc *testCase) runBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if len(args) != 1 {
-		return nil, fmt.Errorf("%s: want the runbook's path and its parameters as keywords, e.g. runbook.run(\"power_cycle.star\", group = \"prod-web\"), got %d positional arguments", b.Name(), len(args))
+	a, err := builtins.Bind(runbookRunDoc, args, nil)
+	if err != nil {
+		return nil, err
 	}
-	rel, ok := starlark.AsString(args[0])
-	if !ok || rel == "" {
-		return nil, fmt.Errorf("%s: parameter \"path\": want a runbook path string, got %s", b.Name(), builtins.Describe(args[0]))
+	pathArg := builtins.StringArg{What: "a runbook path string (its parameters go as keywords: runbook.run(\"power_cycle.star\", group = \"prod-web\"))", NonEmpty: true}
+	if err := a.Unpack("path", &pathArg); err != nil {
+		return nil, err
 	}
+	rel := pathArg.Value
 	path := tc.rel(rel)
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("%s: runbook %s: %w", b.Name(), path, err)

@@ -1,4 +1,4 @@
-package builtins
+package progress
 
 import (
 	"regexp"
@@ -12,6 +12,7 @@ import (
 
 	"glrun/clock"
 	"glrun/glapi"
+	"glrun/glapi/wait"
 )
 
 // uuidInLabel matches the UUIDs of job and operation ids, which a bar shortens
@@ -22,14 +23,20 @@ var uuidInLabel = regexp.MustCompile(`\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
 // barWidth is the width of the bar itself, between the state and the label.
 const barWidth = 20
 
-// barProgress shows one wait as bars on a shared Display: one per item,
-// "RUNNING  40%  1m5s [=====>    ] job 1234 (Server Restart on ...)",
-// redrawn after every poll.
+// Bars returns the Reporter of a wait on a terminal: one bar per item on
+// the shared display d, "RUNNING  40%  1m5s [=====>    ] job 1234 (Server
+// Restart on ...)", redrawn after every poll; elapsed times run on clk
+// from start.
+func Bars(d *Display, clk clock.Clock, kind wait.Kind, start time.Time) wait.Reporter {
+	return newBarProgress(d, clk, kind, start)
+}
+
+// barProgress shows one wait as bars on a shared Display.
 type barProgress struct {
 	d     *Display
 	p     *mpb.Progress
 	clk   clock.Clock
-	kind  waitKind
+	kind  wait.Kind
 	start time.Time
 	bars  []*itemBar
 }
@@ -47,11 +54,12 @@ type itemBar struct {
 	ended    time.Time // when the item was first seen finished
 }
 
-func newBarProgress(d *Display, clk clock.Clock, kind waitKind, start time.Time) *barProgress {
+func newBarProgress(d *Display, clk clock.Clock, kind wait.Kind, start time.Time) *barProgress {
 	return &barProgress{d: d, p: d.acquire(), clk: clk, kind: kind, start: start}
 }
 
-func (p *barProgress) show(items []glapi.Object, now time.Time) {
+// Show updates the bars and draws them.
+func (p *barProgress) Show(items []glapi.Object, now time.Time) {
 	for i, it := range items {
 		if i == len(p.bars) {
 			p.bars = append(p.bars, p.addBar())
@@ -81,15 +89,15 @@ func (p *barProgress) addBar() *itemBar {
 
 // update records the item's state and moves its bar: to its percent while
 // running, to the end once finished.
-func (b *itemBar) update(kind waitKind, it glapi.Object, now time.Time) {
+func (b *itemBar) update(kind wait.Kind, it glapi.Object, now time.Time) {
 	b.mu.Lock()
-	b.label = uuidInLabel.ReplaceAllStringFunc(kind.label(it), func(id string) string { return id[:8] })
-	b.state = kind.state(it)
+	b.label = uuidInLabel.ReplaceAllStringFunc(kind.Label(it), func(id string) string { return id[:8] })
+	b.state = kind.State(it)
 	if pc := percent(it); pc != "" {
 		b.percent = pc
 	}
 	n, _ := strconv.Atoi(strings.TrimSuffix(b.percent, "%"))
-	first := kind.finished(it) && !b.finished
+	first := kind.Finished(it) && !b.finished
 	if first {
 		b.finished, b.ended = true, now
 	}
@@ -117,9 +125,9 @@ func (b *itemBar) status(now time.Time) string {
 	return s + "  " + now.Sub(b.start).Truncate(time.Second).String()
 }
 
-// close ends the bars still running (timeout, cancel, error) where they
+// Close ends the bars still running (timeout, cancel, error) where they
 // are, and lets the display shut down when no other wait uses it.
-func (p *barProgress) close() {
+func (p *barProgress) Close() {
 	for _, b := range p.bars {
 		if !b.bar.Completed() {
 			b.bar.Abort(false)

@@ -1,10 +1,8 @@
-package builtins
+package wait
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +15,7 @@ import (
 
 var testEpoch = time.Date(2025, 3, 1, 3, 0, 0, 0, time.UTC)
 
-// scriptedKind is a job waitKind whose jobs move through states at fixed
+// scriptedKind is a job Kind whose jobs move through states at fixed
 // offsets from the start of the virtual clock, and which records when it
 // was polled.
 type scriptedKind struct {
@@ -34,10 +32,10 @@ type step struct {
 	extra glapi.Object
 }
 
-func (s *scriptedKind) kind() waitKind {
-	return waitKind{
-		finished: jobFinished, label: jobLabel, state: jobState,
-		fetch: func(ctx context.Context, pending []glapi.Object) ([]glapi.Object, error) {
+func (s *scriptedKind) kind() Kind {
+	return Kind{
+		Finished: JobFinished, Label: JobLabel, State: JobState,
+		Fetch: func(ctx context.Context, pending []glapi.Object) ([]glapi.Object, error) {
 			s.polls = append(s.polls, s.clk.Now().Sub(testEpoch))
 			s.perFetch = append(s.perFetch, len(pending))
 			if s.onFetch != nil {
@@ -79,8 +77,7 @@ func TestWaitForPollsWithBackoffUntilFinished(t *testing.T) {
 	sk := &scriptedKind{clk: clk, script: map[string][]step{
 		"j1": {{0, "PENDING", nil}, {10 * time.Second, "RUNNING", nil}, {50 * time.Second, "COMPLETE", glapi.Object{"resultCode": "SUCCESS"}}},
 	}}
-	env := &Env{Clock: clk}
-	got, err := waitFor(context.Background(), env, sk.kind(), ids("j1"), waitOptions{what: "compute.jobs.wait", timeout: time.Hour, poll: 5 * time.Second})
+	got, err := For(context.Background(), sk.kind(), ids("j1"), Options{What: "compute.jobs.wait", Timeout: time.Hour, Poll: 5 * time.Second, Clock: clk})
 	if err != nil {
 		t.Fatalf("waitFor: %v", err)
 	}
@@ -101,12 +98,11 @@ func TestWaitForTimeoutNamesPendingAndNeverPollsPastDeadline(t *testing.T) {
 		"stuck-2":   {{0, "APPROVAL_PENDING", nil}},
 		"stalled-3": {{0, "RUNNING", nil}, {30 * time.Second, "STALLED", nil}},
 	}}
-	env := &Env{Clock: clk}
-	_, err := waitFor(context.Background(), env, sk.kind(), ids("done-1", "stuck-2", "stalled-3"),
-		waitOptions{what: "compute.jobs.wait_all", timeout: 2 * time.Minute, poll: 10 * time.Second})
-	var te *WaitTimeoutError
+	_, err := For(context.Background(), sk.kind(), ids("done-1", "stuck-2", "stalled-3"),
+		Options{What: "compute.jobs.wait_all", Timeout: 2 * time.Minute, Poll: 10 * time.Second, Clock: clk})
+	var te *TimeoutError
 	if !errors.As(err, &te) {
-		t.Fatalf("err = %v, want *WaitTimeoutError", err)
+		t.Fatalf("err = %v, want *TimeoutError", err)
 	}
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("errors.Is(err, context.DeadlineExceeded) = false")
@@ -148,11 +144,11 @@ func TestWaitForStopsAtOnceOnCancel(t *testing.T) {
 			cancel()
 		}
 	}
-	_, err := waitFor(ctx, &Env{Clock: clk}, sk.kind(), ids("j1"), waitOptions{what: "compute.jobs.wait", timeout: time.Hour, poll: 5 * time.Second})
+	_, err := For(ctx, sk.kind(), ids("j1"), Options{What: "compute.jobs.wait", Timeout: time.Hour, Poll: 5 * time.Second, Clock: clk})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
-	var te *WaitTimeoutError
+	var te *TimeoutError
 	if errors.As(err, &te) {
 		t.Errorf("a cancel is not a timeout: %v", err)
 	}
@@ -168,67 +164,13 @@ func TestWaitForAlreadyFinishedSendsNothing(t *testing.T) {
 	clk := clock.NewVirtual(testEpoch)
 	sk := &scriptedKind{clk: clk}
 	done := glapi.Object{"id": "j1", "state": "COMPLETE"}
-	got, err := waitFor(context.Background(), &Env{Clock: clk}, sk.kind(), []glapi.Object{done}, waitOptions{what: "w", timeout: time.Minute, poll: time.Second})
+	got, err := For(context.Background(), sk.kind(), []glapi.Object{done}, Options{What: "w", Timeout: time.Minute, Poll: time.Second, Clock: clk})
 	if err != nil || got[0].String("state") != "COMPLETE" {
 		t.Fatalf("got %v, %v", got, err)
 	}
 	if len(sk.polls) != 0 {
 		t.Errorf("polled %d times for a finished job", len(sk.polls))
 	}
-}
-
-func TestWaitProgress(t *testing.T) {
-	script := map[string][]step{
-		"a": {{0, "PENDING", nil}, {5 * time.Second, "RUNNING", glapi.Object{"progressPercent": 40}}, {12 * time.Second, "COMPLETE", nil}},
-		"b": {{0, "RUNNING", nil}, {20 * time.Second, "COMPLETE", nil}},
-	}
-	t.Run("terminal draws one bar per job redrawn after every poll", func(t *testing.T) {
-		clk := clock.NewVirtual(testEpoch)
-		var term, logs bytes.Buffer
-		env := &Env{Clock: clk, Progress: NewDisplay(&term), Log: slog.New(slog.NewTextHandler(&logs, nil))}
-		sk := &scriptedKind{clk: clk, script: script}
-		if _, err := waitFor(context.Background(), env, sk.kind(), ids("a", "b"), waitOptions{what: "w", timeout: time.Hour, poll: 5 * time.Second}); err != nil {
-			t.Fatal(err)
-		}
-		out := term.String()
-		if n := strings.Count(out, "\x1b[2A\x1b[J"); n < len(sk.polls)-1 {
-			t.Errorf("the two bars were redrawn in place %d times, want at least %d (once per poll)", n, len(sk.polls)-1)
-		}
-		for _, want := range []string{"job a (Server Restart on", "PENDING  0s", "RUNNING  40%  5s", "COMPLETE  40%  12s", "job b", "COMPLETE  23s"} {
-			if !strings.Contains(out, want) {
-				t.Errorf("terminal output lacks %q:\n%q", want, out)
-			}
-		}
-		if logs.Len() != 0 {
-			t.Errorf("terminal progress also logged:\n%s", logs.String())
-		}
-	})
-	t.Run("no terminal logs one line per state change", func(t *testing.T) {
-		clk := clock.NewVirtual(testEpoch)
-		var logs bytes.Buffer
-		env := &Env{Clock: clk, Log: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{
-			ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
-				if a.Key == slog.TimeKey {
-					return slog.Attr{}
-				}
-				return a
-			}}))}
-		sk := &scriptedKind{clk: clk, script: script}
-		if _, err := waitFor(context.Background(), env, sk.kind(), ids("a", "b"), waitOptions{what: "w", timeout: time.Hour, poll: 5 * time.Second}); err != nil {
-			t.Fatal(err)
-		}
-		lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
-		want := []string{
-			`level=INFO msg="job a (Server Restart on P06760-B21+2M212504P8)" state=PENDING elapsed=0s`,
-			`level=INFO msg="job b (Server Restart on P06760-B21+2M212504P8)" state=RUNNING elapsed=0s`,
-			`level=INFO msg="job a (Server Restart on P06760-B21+2M212504P8)" state=RUNNING elapsed=5s progress=40%`,
-			`level=INFO msg="job a (Server Restart on P06760-B21+2M212504P8)" state=COMPLETE elapsed=12s progress=40%`,
-			`level=INFO msg="job b (Server Restart on P06760-B21+2M212504P8)" state=COMPLETE elapsed=23s`,
-		}
-		if diff := cmp.Diff(want, lines); diff != "" {
-			t.Errorf("log lines (-want +got):\n%s", diff)
-		}
-	})
 }
 
 func TestBackoff(t *testing.T) {
@@ -243,10 +185,10 @@ func TestBackoff(t *testing.T) {
 		{10 * time.Second, 3 * time.Second, []time.Duration{3e9, 3e9}},
 	}
 	for _, tt := range tests {
-		b := newBackoff(tt.poll)
+		b := NewBackoff(tt.poll)
 		var got []time.Duration
 		for range tt.want {
-			got = append(got, b.interval(tt.remaining))
+			got = append(got, b.Interval(tt.remaining))
 		}
 		if diff := cmp.Diff(tt.want, got); diff != "" {
 			t.Errorf("poll %s (-want +got):\n%s", tt.poll, diff)

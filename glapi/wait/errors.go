@@ -1,4 +1,4 @@
-package builtins
+package wait
 
 import (
 	"context"
@@ -6,14 +6,16 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"glrun/glapi"
 )
 
-// WaitTimeoutError is returned by a wait (compute.jobs.wait, wait_all,
-// compute.async_ops.wait) whose timeout passed before everything it waited
+// TimeoutError is returned by a wait (For; the builtins compute.jobs.wait,
+// wait_all, compute.async_ops.wait) whose timeout passed before everything it waited
 // for had finished. The CLI maps it to exit code 4. It matches
 // errors.Is(err, context.DeadlineExceeded), so code that classifies
 // deadlines sees it as one.
-type WaitTimeoutError struct {
+type TimeoutError struct {
 	// What names the wait, such as "compute.jobs.wait_all".
 	What string
 	// Pending holds one entry per job or operation still unfinished: its id
@@ -25,17 +27,18 @@ type WaitTimeoutError struct {
 }
 
 // Error names the wait, the timeout and everything still pending.
-func (e *WaitTimeoutError) Error() string {
+func (e *TimeoutError) Error() string {
 	return fmt.Sprintf("%s: timed out after %s with %d still pending: %s (raise timeout= to wait longer)",
 		e.What, e.Timeout, len(e.Pending), strings.Join(e.Pending, "; "))
 }
 
 // Unwrap returns context.DeadlineExceeded.
-func (e *WaitTimeoutError) Unwrap() error { return context.DeadlineExceeded }
+func (e *TimeoutError) Unwrap() error { return context.DeadlineExceeded }
 
-// JobFailedError is returned when a job a runbook waited for ended in
-// ERROR, or finished with resultCode FAILURE or DECLINED, and the runbook
-// did not ask to handle it (fail_on_error=False). The run fails (exit 1).
+// JobFailedError is what a job that ended in ERROR, or finished with
+// resultCode FAILURE or DECLINED, stands for (see JobFailure). A runbook
+// that waited for it fails (exit 1) unless it asked to handle it
+// (fail_on_error=False).
 type JobFailedError struct {
 	// ID is the job's id.
 	ID string
@@ -59,9 +62,9 @@ func (e *JobFailedError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "job %s (%s on %s) ", e.ID, e.Template, e.Resource)
 	switch {
-	case e.ResultCode == "DECLINED":
+	case e.ResultCode == glapi.ResultDeclined:
 		b.WriteString("was DECLINED (not run; it may have been rejected by the approvers)")
-	case e.State == "ERROR":
+	case e.State == glapi.JobError:
 		b.WriteString("ended in ERROR")
 	default:
 		fmt.Fprintf(&b, "ended %s with resultCode %s", e.State, e.ResultCode)
@@ -75,10 +78,10 @@ func (e *JobFailedError) Error() string {
 	return b.String()
 }
 
-// AsyncOpFailedError is returned when an async operation a runbook waited
-// for ended FAILED or CANCELLED and the runbook did not ask to handle it
-// (fail_on_error=False). The run fails (exit 1).
-type AsyncOpFailedError struct {
+// OpFailedError is what an async operation that ended FAILED or
+// CANCELLED stands for (see OpFailure). A runbook that waited for it fails
+// (exit 1) unless it asked to handle it (fail_on_error=False).
+type OpFailedError struct {
 	// ID is the operation's id.
 	ID string
 	// Source is the operation's sourceResourceUri.
@@ -93,7 +96,7 @@ type AsyncOpFailedError struct {
 
 // Error names the operation, its source, its state, its error and the
 // recommendations GreenLake gave.
-func (e *AsyncOpFailedError) Error() string {
+func (e *OpFailedError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "async operation %s", e.ID)
 	if e.Source != "" {

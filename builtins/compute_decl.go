@@ -1,5 +1,13 @@
 package builtins
 
+import (
+	"context"
+
+	"go.starlark.net/starlark"
+
+	"glrun/glapi"
+)
+
 // waitParamDocs documents the parameters every wait takes after its first.
 func waitParamDocs() []ParamDoc {
 	return []ParamDoc{
@@ -20,24 +28,44 @@ func listParamDocs() []ParamDoc {
 	}
 }
 
-// listDoc documents module.list(filter=None, limit=None).
-func listDoc(module, what, example string) Doc {
-	return Doc{Name: module + ".list", Params: listParamDocs(),
+// listDecl declares module.list(filter=None, limit=None) over list.
+func listDecl(module, what, example string, list func(*glapi.Client) lister) builtin {
+	return builtin{Doc: Doc{Name: module + ".list", Params: listParamDocs(),
 		Summary: "List " + what + " matching a filter, over every page.",
-		Returns: "a list of records", Example: example}
+		Returns: "a list of records", Example: example},
+		impl: listImpl(list)}
 }
 
-// getDoc documents module.get(id).
-func getDoc(module, what, example string) Doc {
-	return Doc{Name: module + ".get",
+// getDecl declares module.get(id) over get; what names the item ("job").
+func getDecl(module, what, example string, get func(*glapi.Client) getter) builtin {
+	return builtin{Doc: Doc{Name: module + ".get",
 		Params:  []ParamDoc{{Name: "id", Desc: "the " + what + "'s id, or a record of it"}},
-		Summary: "Read one " + what + " by id.", Returns: "a record", Example: example}
+		Summary: "Read one " + what + " by id.", Returns: "a record", Example: example},
+		impl: getImpl(what, get)}
 }
 
-// computeDocs documents the compute module.
-func computeDocs() []Doc {
-	return []Doc{
-		{Name: "compute.jobs.create",
+// computeBuiltins declares the compute module.
+func computeBuiltins() []builtin {
+	var (
+		jobsList    = func(c *glapi.Client) lister { return c.Jobs.ListFunc }
+		jobsGet     = func(c *glapi.Client) getter { return c.Jobs.Get }
+		opsList     = func(c *glapi.Client) lister { return c.AsyncOps.ListFunc }
+		opsGet      = func(c *glapi.Client) getter { return c.AsyncOps.Get }
+		srvList     = func(c *glapi.Client) lister { return c.Servers.ListFunc }
+		srvGet      = func(c *glapi.Client) getter { return c.Servers.Get }
+		grpList     = func(c *glapi.Client) lister { return c.Groups.ListFunc }
+		grpGet      = func(c *glapi.Client) getter { return c.Groups.Get }
+		fwList      = func(c *glapi.Client) lister { return c.FirmwareBundles.ListFunc }
+		fwGet       = func(c *glapi.Client) getter { return c.FirmwareBundles.Get }
+		jobsWaitOne = api(func(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
+			return jobsWait(ctx, env, a, true)
+		})
+		jobsWaitAll = api(func(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
+			return jobsWait(ctx, env, a, false)
+		})
+	)
+	return []builtin{
+		{Doc: Doc{Name: "compute.jobs.create",
 			Params: []ParamDoc{
 				{Name: "template", Desc: "a job template alias (`power_on`, `power_off`, `restart`, `cold_boot`, `firmware_update`, `ilo_firmware_update`, `group_firmware_update`, `group_firmware_compliance`, ... all 19 of Compute Ops Management) or a template UUID"},
 				{Name: "resource", Desc: "the server or group to run on: a record (from list or get) or an id string"},
@@ -50,11 +78,12 @@ func computeDocs() []Doc {
 job = compute.jobs.create("restart", server)
 job = compute.jobs.wait(job, timeout = "30m")
 print(job.state)`},
-		getDoc("compute.jobs", "job", `job = compute.jobs.list(limit = 1)[0]
-print(compute.jobs.get(job.id).state)`),
-		listDoc("compute.jobs", "jobs", `failed = compute.jobs.list(filter = "state eq 'ERROR'")
-print(len(failed), "failed jobs")`),
-		{Name: "compute.jobs.update",
+			impl: api(jobsCreate)},
+		getDecl("compute.jobs", "job", `job = compute.jobs.list(limit = 1)[0]
+print(compute.jobs.get(job.id).state)`, jobsGet),
+		listDecl("compute.jobs", "jobs", `failed = compute.jobs.list(filter = "state eq 'ERROR'")
+print(len(failed), "failed jobs")`, jobsList),
+		{Doc: Doc{Name: "compute.jobs.update",
 			Params: []ParamDoc{
 				{Name: "id", Desc: "the job's id, or a record of it"},
 				{Name: "state", Desc: "`\"COMPLETE\"` or `\"ERROR\"`, the only states a job can be set to"},
@@ -64,7 +93,8 @@ print(len(failed), "failed jobs")`),
 			Example: `server = compute.servers.list(limit = 1)[0]
 job = compute.jobs.create("collect_server_inventory", server)
 print(compute.jobs.update(job, state = "COMPLETE").state)`},
-		{Name: "compute.jobs.wait",
+			impl: api(jobsUpdate)},
+		{Doc: Doc{Name: "compute.jobs.wait",
 			Params: append([]ParamDoc{
 				{Name: "job", Desc: "the job to wait for: a record (as returned by create) or an id string"},
 			}, waitParamDocs()...),
@@ -74,7 +104,8 @@ print(compute.jobs.update(job, state = "COMPLETE").state)`},
 job = compute.jobs.create("group_firmware_compliance", group)
 job = compute.jobs.wait(job, timeout = "1h", poll = "10s")
 print(job.state, job.resultCode)`},
-		{Name: "compute.jobs.wait_all",
+			impl: jobsWaitOne},
+		{Doc: Doc{Name: "compute.jobs.wait_all",
 			Params: append([]ParamDoc{
 				{Name: "jobs", Desc: "a list of jobs (records or id strings)"},
 			}, waitParamDocs()...),
@@ -84,11 +115,12 @@ print(job.state, job.resultCode)`},
 jobs = [compute.jobs.create("power_on", s) for s in servers]
 done = compute.jobs.wait_all(jobs, timeout = "30m")
 print([j.state for j in done])`},
-		getDoc("compute.async_ops", "async operation", `op = compute.async_ops.list(limit = 1)[0]
-print(compute.async_ops.get(op.id).state)`),
-		listDoc("compute.async_ops", "async operations", `running = compute.async_ops.list(filter = "state eq 'RUNNING'")
-print(len(running))`),
-		{Name: "compute.async_ops.wait",
+			impl: jobsWaitAll},
+		getDecl("compute.async_ops", "async operation", `op = compute.async_ops.list(limit = 1)[0]
+print(compute.async_ops.get(op.id).state)`, opsGet),
+		listDecl("compute.async_ops", "async operations", `running = compute.async_ops.list(filter = "state eq 'RUNNING'")
+print(len(running))`, opsList),
+		{Doc: Doc{Name: "compute.async_ops.wait",
 			Params: append([]ParamDoc{
 				{Name: "op", Desc: "the async operation: a record or an id string"},
 			}, waitParamDocs()...),
@@ -97,22 +129,24 @@ print(len(running))`),
 			Example: `op = compute.async_ops.list(limit = 1)[0]
 op = compute.async_ops.wait(op, timeout = "2h", fail_on_error = False)
 print(op.state)`},
-		getDoc("compute.servers", "server", `s = compute.servers.list(limit = 1)[0]
-print(compute.servers.get(s.id).name)`),
-		listDoc("compute.servers", "servers", `off = compute.servers.list(filter = "hardware/powerState eq 'OFF'")
-print([s.name for s in off])`),
-		getDoc("compute.groups", "group", `g = compute.groups.list(filter = "name eq 'prod-web'")[0]
-print(compute.groups.get(g.id).name)`),
-		listDoc("compute.groups", "groups", `print([g.name for g in compute.groups.list()])`),
-		{Name: "compute.groups.compliance",
+			impl: api(asyncOpWait)},
+		getDecl("compute.servers", "server", `s = compute.servers.list(limit = 1)[0]
+print(compute.servers.get(s.id).name)`, srvGet),
+		listDecl("compute.servers", "servers", `off = compute.servers.list(filter = "hardware/powerState eq 'OFF'")
+print([s.name for s in off])`, srvList),
+		getDecl("compute.groups", "group", `g = compute.groups.list(filter = "name eq 'prod-web'")[0]
+print(compute.groups.get(g.id).name)`, grpGet),
+		listDecl("compute.groups", "groups", `print([g.name for g in compute.groups.list()])`, grpList),
+		{Doc: Doc{Name: "compute.groups.compliance",
 			Params:  []ParamDoc{{Name: "group", Desc: "the group: a record or an id string"}},
 			Summary: "Read the per-server firmware compliance records of a group.",
 			Returns: "a list of compliance records",
 			Example: `g = compute.groups.list(filter = "name eq 'prod-web'")[0]
 for rec in compute.groups.compliance(g):
     print(rec.serial, rec.complianceState)`},
-		getDoc("compute.firmware_bundles", "firmware bundle", `b = compute.firmware_bundles.list(limit = 1)[0]
-print(compute.firmware_bundles.get(b.id).releaseVersion)`),
-		listDoc("compute.firmware_bundles", "firmware bundles", `print([b.releaseVersion for b in compute.firmware_bundles.list()])`),
+			impl: api(groupsCompliance)},
+		getDecl("compute.firmware_bundles", "firmware bundle", `b = compute.firmware_bundles.list(limit = 1)[0]
+print(compute.firmware_bundles.get(b.id).releaseVersion)`, fwGet),
+		listDecl("compute.firmware_bundles", "firmware bundles", `print([b.releaseVersion for b in compute.firmware_bundles.list()])`, fwList),
 	}
 }

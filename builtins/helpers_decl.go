@@ -1,12 +1,19 @@
 package builtins
 
-import "fmt"
+import (
+	"fmt"
+	"log/slog"
 
-// odataDocs documents the odata module.
-func odataDocs() []Doc {
+	"go.starlark.net/starlark"
+
+	"glrun/glapi/odata"
+)
+
+// odataBuiltins declares the odata module.
+func odataBuiltins() []builtin {
 	pathParam := ParamDoc{Name: "path", Desc: "a property path such as `\"state\"` or `\"resource/id\"`"}
-	docs := []Doc{
-		{Name: "odata.filter",
+	docs := []builtin{
+		{Doc: Doc{Name: "odata.filter",
 			Params: []ParamDoc{
 				{Name: "template", Desc: "a filter with one `{}` per value, such as `\"name eq {} and powerState eq {}\"`"},
 				{Name: "args", Variadic: true, Desc: "the values: strings, numbers, bools, None, times, or a list (for `in`); each is quoted as a literal, so a value can never change the filter's structure"},
@@ -16,56 +23,75 @@ func odataDocs() []Doc {
 f = odata.filter("name eq {} and hardware/powerState eq {}", name, "ON")
 print(str(f))
 print(len(compute.servers.list(filter = f)))`},
-		{Name: "odata.parse",
+			raw: func(*Env) *starlark.Builtin { return starlark.NewBuiltin("odata.filter", odataFilter) }},
+		{Doc: Doc{Name: "odata.parse",
 			Params:  []ParamDoc{{Name: "text", Desc: "a filter string, such as `\"state eq 'RUNNING'\"`"}},
 			Summary: "Parse and check a filter string (an error shows the column).", Returns: "a filter",
 			Example: `f = odata.parse("state eq 'ERROR' and createdAt gt 2024-07-01T00:00:00Z")
 print(str(f))`},
-		{Name: "odata.in_",
+			impl: odataParse},
+		{Doc: Doc{Name: "odata.in_",
 			Params:  []ParamDoc{pathParam, {Name: "values", Desc: "a list of literal values"}},
 			Summary: "Build `path in (v1, v2, ...)`.", Returns: "a filter",
 			Example: `f = odata.in_("state", ["ERROR", "STALLED"])
 print(len(compute.jobs.list(filter = f)))`},
-		{Name: "odata.not_",
+			impl: odataIn},
+		{Doc: Doc{Name: "odata.not_",
 			Params:  []ParamDoc{{Name: "filter", Desc: "a filter (or a filter string) to negate"}},
 			Summary: "Build `not (filter)`.", Returns: "a filter",
 			Example: `f = odata.not_(odata.eq("hardware/powerState", "ON"))
 print(str(f))`},
+			impl: odataNot},
 	}
-	for _, op := range []struct{ name, text string }{
-		{"eq", "equal to"}, {"ne", "not equal to"}, {"gt", "greater than"},
-		{"ge", "greater than or equal to"}, {"lt", "less than"}, {"le", "less than or equal to"},
+	for _, op := range []struct {
+		name, text string
+		build      func(string, any) (odata.Expr, error)
+	}{
+		{"eq", "equal to", odata.Eq}, {"ne", "not equal to", odata.Ne}, {"gt", "greater than", odata.Gt},
+		{"ge", "greater than or equal to", odata.Ge}, {"lt", "less than", odata.Lt}, {"le", "less than or equal to", odata.Le},
 	} {
-		docs = append(docs, Doc{Name: "odata." + op.name,
+		docs = append(docs, builtin{Doc: Doc{Name: "odata." + op.name,
 			Params:  []ParamDoc{pathParam, {Name: "value", Desc: "a literal: a string, int, float, bool, None or time value"}},
 			Summary: fmt.Sprintf("Build `path %s value` (%s).", op.name, op.text), Returns: "a filter",
 			Example: fmt.Sprintf(`f = odata.%s("name", "prod-web-01") & odata.eq("hardware/powerState", "ON")
-print(str(f))`, op.name)})
+print(str(f))`, op.name)},
+			impl: compareImpl(op.build)})
 	}
-	for _, fn := range []string{"contains", "startswith", "endswith"} {
-		docs = append(docs, Doc{Name: "odata." + fn,
+	for _, fn := range []struct {
+		name  string
+		build func(string, string) (odata.Expr, error)
+	}{
+		{"contains", odata.Contains}, {"startswith", odata.StartsWith}, {"endswith", odata.EndsWith},
+	} {
+		docs = append(docs, builtin{Doc: Doc{Name: "odata." + fn.name,
 			Params:  []ParamDoc{pathParam, {Name: "text", Desc: "the text to look for"}},
-			Summary: fmt.Sprintf("Build `%s(path, 'text')`.", fn), Returns: "a filter",
+			Summary: fmt.Sprintf("Build `%s(path, 'text')`.", fn.name), Returns: "a filter",
 			Example: fmt.Sprintf(`web = compute.servers.list(filter = odata.%s("name", "web"))
-print(len(web))`, fn)})
+print(len(web))`, fn.name)},
+			impl: functionImpl(fn.build)})
 	}
 	return docs
 }
 
-// helperDocs documents log, fail, chunks, sleep and parallel.
-func helperDocs() []Doc {
-	var docs []Doc
-	for _, level := range []string{"info", "warn", "error"} {
-		docs = append(docs, Doc{Name: "log." + level,
+// helperBuiltins declares log, fail, chunks, sleep and parallel.
+func helperBuiltins() []builtin {
+	var docs []builtin
+	for _, level := range []struct {
+		name  string
+		level slog.Level
+	}{{"info", slog.LevelInfo}, {"warn", slog.LevelWarn}, {"error", slog.LevelError}} {
+		fn := "log." + level.name
+		docs = append(docs, builtin{Doc: Doc{Name: fn,
 			Params: []ParamDoc{
 				{Name: "msg", Desc: "the message"},
 				{Name: "fields", Kwargs: true, Desc: "fields logged with it, as name=value (records as compact JSON; secrets as <redacted>)"},
 			},
-			Summary: "Log a line at " + level + " level on standard error.",
-			Example: fmt.Sprintf(`log.%s("batch done", batch = 2, servers = ["prod-web-01", "prod-web-02"])`, level)})
+			Summary: "Log a line at " + level.name + " level on standard error.",
+			Example: fmt.Sprintf(`log.%s("batch done", batch = 2, servers = ["prod-web-01", "prod-web-02"])`, level.name)},
+			raw: func(env *Env) *starlark.Builtin { return logBuiltin(env, fn, level.level) }})
 	}
 	return append(docs,
-		Doc{Name: "fail",
+		builtin{Doc: Doc{Name: "fail",
 			Params: []ParamDoc{
 				{Name: "args", Variadic: true, Desc: "the message's parts (strings as they are, other values as repr)"},
 				{Name: "sep", Default: `" "`, Desc: "what goes between the parts"},
@@ -74,7 +100,8 @@ func helperDocs() []Doc {
 			Example: `servers = compute.servers.list(filter = "name eq 'prod-web-01'")
 if len(servers) != 1:
     fail("want exactly one server, found", len(servers))`},
-		Doc{Name: "chunks",
+			raw: func(*Env) *starlark.Builtin { return starlark.NewBuiltin("fail", failBuiltin) }},
+		builtin{Doc: Doc{Name: "chunks",
 			Params: []ParamDoc{
 				{Name: "items", Desc: "a list or tuple"},
 				{Name: "n", Desc: "the chunk size, from 1"},
@@ -82,11 +109,13 @@ if len(servers) != 1:
 			Summary: "Cut a list into lists of n items (the last may be shorter).", Returns: "a list of lists",
 			Example: `for batch in chunks(compute.servers.list(limit = 10), 4):
     print(len(batch))`},
-		Doc{Name: "sleep",
+			impl: chunks},
+		builtin{Doc: Doc{Name: "sleep",
 			Params:  []ParamDoc{{Name: "duration", Desc: "how long: `\"90s\"`, `\"5m\"` or a number of seconds"}},
 			Summary: "Wait on glrun's clock (instant in tests and replays; Ctrl-C stops it at once).",
 			Example: `sleep("30s")`},
-		Doc{Name: "parallel.map",
+			impl: sleep},
+		builtin{Doc: Doc{Name: "parallel.map",
 			Params: []ParamDoc{
 				{Name: "fn", Desc: "a function of one item"},
 				{Name: "items", Desc: "a list or tuple of items"},
@@ -98,16 +127,19 @@ if len(servers) != 1:
     return compute.servers.get(s.id).hardware.powerState
 
 print(parallel.map(power, compute.servers.list(limit = 8), workers = 4))`},
+			impl: parallelMap},
 	)
 }
 
-// jsonDocs documents go.starlark.net's json module.
-func jsonDocs() []Doc {
+// jsonBuiltins documents go.starlark.net's json module (encode,
+// encode_indent, decode, indent), which is predeclared as it is. Records
+// encode as their fields and secrets as "<redacted>".
+func jsonBuiltins() []builtin {
 	indent := []ParamDoc{
 		{Name: "prefix", Default: `""`, Desc: "the prefix of every line"},
 		{Name: "indent", Default: `"\t"`, Desc: "one level of indentation"},
 	}
-	return []Doc{
+	return library([]Doc{
 		{Name: "json.encode", Params: []ParamDoc{{Name: "x", Desc: "a value: None, bool, number, string, list, dict, record"}},
 			Summary: "Encode a value as compact JSON (secrets as \"<redacted>\").", Returns: "a string",
 			Example: `print(json.encode({"group": "prod-web", "batch": 5}))`},
@@ -125,11 +157,12 @@ print(d["batch"])`},
 		{Name: "json.indent", Params: append([]ParamDoc{{Name: "str", Desc: "a JSON string"}}, indent...),
 			Summary: "Re-indent a JSON string.", Returns: "a string",
 			Example: `print(json.indent('{"a":1}', indent = "  "))`},
-	}
+	})
 }
 
-// timeDocs documents the time module (go.starlark.net's, on glrun's clock).
-func timeDocs() []Doc {
+// timeBuiltins documents the time module: go.starlark.net's, whose
+// time.now reads glrun's clock.
+func timeBuiltins() []builtin {
 	docs := []Doc{
 		{Name: "time.now", Summary: "The current time on glrun's clock (virtual in tests and replays).",
 			Returns: "a time", Example: `print(time.now().year >= 2024)`},
@@ -170,5 +203,21 @@ print(t.year)`},
 			Summary: "One " + unit + ", a duration (multiply it: `5 * time." + unit + "`).",
 			Example: fmt.Sprintf(`print(str(2 * time.%s))`, unit)})
 	}
-	return docs
+	out := library(docs)
+	for i := range out {
+		if out[i].Name == "time.now" {
+			out[i].impl = timeNow
+		}
+	}
+	return out
+}
+
+// library declares builtins of a go.starlark.net module, documented here
+// and predeclared as the library makes them.
+func library(docs []Doc) []builtin {
+	out := make([]builtin, len(docs))
+	for i, d := range docs {
+		out[i] = builtin{Doc: d}
+	}
+	return out
 }

@@ -1,4 +1,4 @@
-package builtins
+package wait
 
 import (
 	"context"
@@ -11,39 +11,53 @@ import (
 	"glrun/glapi/odata"
 )
 
-// maxIDFilterLen bounds the length of one `id in (...)` filter built by
-// wait_all. Encoded, a job id costs about 48 characters of query ('uuid',
-// with quotes, comma and space escaped), so 6000 characters of filter (150
-// ids) keep the request line under 8 KiB, the limit of common proxies and
-// API gateways. The jobs page limit (1000) cannot be reached this way: a
-// 1000-id filter would be a 48 KB URL. See listJobs for how a large wait
-// still costs ceil(N / 1000) requests per poll.
+// maxIDFilterLen bounds the length of one `id in (...)` filter built by a
+// batched job wait. Encoded, a job id costs about 48 characters of query
+// ('uuid', with quotes, comma and space escaped), so 6000 characters of
+// filter (150 ids) keep the request line under 8 KiB, the limit of common
+// proxies and API gateways. The jobs page limit (1000) cannot be reached
+// this way: a 1000-id filter would be a 48 KB URL. See listJobs for how a
+// large wait still costs ceil(N / 1000) requests per poll.
 const maxIDFilterLen = 6000
 
-// jobsPageLimit is the largest page GET /jobs returns (seed 001).
+// jobsPageLimit is the largest page GET /jobs returns (see docs/api.md).
 const jobsPageLimit = 1000
 
-// Job states and result codes (seed 001).
-const (
-	jobComplete        = "COMPLETE"
-	jobError           = "ERROR"
-	jobStalled         = "STALLED"
-	jobApprovalPending = "APPROVAL_PENDING"
-	resultFailure      = "FAILURE"
-	resultDeclined     = "DECLINED"
-)
-
-// jobFinished reports whether a job is in a terminal state.
-func jobFinished(job glapi.Object) bool {
-	st := job.String("state")
-	return st == jobComplete || st == jobError
+// Jobs returns the Kind of a wait for jobs. When batched is false it polls
+// with one GET per pending job; when true, with one filtered list request
+// (`id in (...)`) per batch of pending jobs (see listJobs), which is what
+// a wait for many jobs wants.
+func Jobs(jobs *glapi.JobsService, batched bool) Kind {
+	k := Kind{Finished: JobFinished, Label: JobLabel, State: JobState}
+	if !batched {
+		k.Fetch = func(ctx context.Context, pending []glapi.Object) ([]glapi.Object, error) {
+			out := make([]glapi.Object, len(pending))
+			for i, p := range pending {
+				j, err := getJob(ctx, jobs, p)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = j
+			}
+			return out, nil
+		}
+	} else {
+		k.Fetch = func(ctx context.Context, pending []glapi.Object) ([]glapi.Object, error) {
+			return listJobs(ctx, jobs, pending)
+		}
+	}
+	return k
 }
 
-// jobFailure returns the error a finished job stands for, or nil when it
-// succeeded: state ERROR, or resultCode FAILURE or DECLINED.
-func jobFailure(job glapi.Object) error {
+// JobFinished reports whether a job is in a terminal state (see
+// glapi.JobFinished).
+func JobFinished(job glapi.Object) bool { return glapi.JobFinished(job.String("state")) }
+
+// JobFailure returns the *JobFailedError a finished job stands for, or nil
+// when it succeeded: state ERROR, or resultCode FAILURE or DECLINED.
+func JobFailure(job glapi.Object) error {
 	st, rc := job.String("state"), job.String("resultCode")
-	if st != jobError && rc != resultFailure && rc != resultDeclined {
+	if !glapi.JobFailed(st, rc) {
 		return nil
 	}
 	return &JobFailedError{
@@ -82,50 +96,26 @@ func jobResourceID(job glapi.Object) string {
 	return "unknown resource"
 }
 
-// jobLabel names a job for people.
-func jobLabel(job glapi.Object) string {
+// JobLabel names a job for people: "job <id> (<template> on <resource>)".
+func JobLabel(job glapi.Object) string {
 	return fmt.Sprintf("job %s (%s on %s)", job.ID(), jobTemplateName(job), jobResourceID(job))
 }
 
-// jobState is a job's state for people, explaining the states that need
-// someone to act in GreenLake.
-func jobState(job glapi.Object) string {
+// JobState is a job's state for people, explaining the states that need
+// someone to act in GreenLake, and with its resultCode once finished.
+func JobState(job glapi.Object) string {
 	st := job.String("state")
 	switch {
 	case st == "":
 		return "UNKNOWN"
-	case st == jobApprovalPending:
+	case st == glapi.JobApprovalPending:
 		return st + " (awaiting approval in GreenLake)"
-	case st == jobStalled:
+	case st == glapi.JobStalled:
 		return st + " (no progress; acknowledge or dismiss it in GreenLake)"
-	case jobFinished(job) && job.String("resultCode") != "":
+	case JobFinished(job) && job.String("resultCode") != "":
 		return st + "/" + job.String("resultCode")
 	}
 	return st
-}
-
-// jobWaitKind polls jobs: with one GET per poll when single, else with one
-// filtered list request (`id in (...)`) per batch of jobs per poll.
-func jobWaitKind(jobs *glapi.JobsService, single bool) waitKind {
-	k := waitKind{finished: jobFinished, label: jobLabel, state: jobState}
-	if single {
-		k.fetch = func(ctx context.Context, pending []glapi.Object) ([]glapi.Object, error) {
-			out := make([]glapi.Object, len(pending))
-			for i, p := range pending {
-				j, err := getJob(ctx, jobs, p)
-				if err != nil {
-					return nil, err
-				}
-				out[i] = j
-			}
-			return out, nil
-		}
-	} else {
-		k.fetch = func(ctx context.Context, pending []glapi.Object) ([]glapi.Object, error) {
-			return listJobs(ctx, jobs, pending)
-		}
-	}
-	return k
 }
 
 // listJobs fetches pending with as few list requests as it can:
@@ -230,7 +220,7 @@ func getJob(ctx context.Context, jobs *glapi.JobsService, last glapi.Object) (gl
 		for k, v := range last {
 			done[k] = v
 		}
-		done["state"] = jobComplete
+		done["state"] = glapi.JobComplete
 		done["status"] = "deleted on completion (deleteOnComplete)"
 		return done, nil
 	}

@@ -1,4 +1,9 @@
-package builtins
+// Package progress is the live display of a run's waits on a terminal
+// (one bar per job or async operation, drawn with
+// github.com/vbauerster/mpb, with log lines above them) and, without a
+// terminal, their log of state changes: the Reporters of package
+// glapi/wait.
+package progress
 
 import (
 	"io"
@@ -16,7 +21,7 @@ const displayRefresh = 150 * time.Millisecond
 // Display is the live progress of a run's waits on a terminal: one bar per
 // job or async operation being waited for (state, percent when the API gives
 // one, elapsed time), drawn with github.com/vbauerster/mpb. Every wait of
-// an Env shares it, so the waits of parallel.map draw together.
+// a run shares it, so the waits of parallel.map draw together.
 //
 // A Display is also an io.Writer for the run's logs: while bars are shown,
 // what is written appears above them, whole lines at a time, and never
