@@ -94,10 +94,10 @@ func restart(args []string) (any, error) {
 		done, complete := 0, 0
 		for _, j := range jobs {
 			switch state[j.ID()] {
-			case "COMPLETE":
+			case glapi.JobComplete:
 				done++
 				complete++
-			case "ERROR":
+			case glapi.JobError:
 				done++
 			}
 		}
