@@ -1,0 +1,244 @@
+package journal
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+
+	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+
+	"glrun/clock"
+	"glrun/glapi"
+	"glrun/glapi/replay"
+)
+
+// writer appends records to one run's journal, numbering them. Once an
+// append has failed, the journal no longer says what the run did, so every
+// later append fails too (and the run stops).
+type writer struct {
+	store Store
+	run   string
+	clock clock.Clock
+
+	mu   sync.Mutex
+	seq  int   // of the last record written
+	fail error // the first failed append
+}
+
+// append numbers r, stamps it with the time and writes it durably; it
+// returns r's Seq.
+func (w *writer) append(r Record) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.fail != nil {
+		return 0, w.fail
+	}
+	r.Seq = w.seq + 1
+	r.Time = w.clock.Now().UTC()
+	if err := w.store.Append(w.run, r); err != nil {
+		w.fail = &WriteError{Run: w.run, Err: err}
+		return 0, w.fail
+	}
+	w.seq = r.Seq
+	return r.Seq, nil
+}
+
+// failed returns the error of a failed append, if any.
+func (w *writer) failed() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.fail
+}
+
+// WriteError is a journal that could not be written: the run stops, since
+// it could no longer be resumed safely. The change whose answer could not
+// be journalled (if any) will be resolved by the outcome checks on resume.
+type WriteError struct {
+	Run string
+	Err error
+}
+
+// Error names the run and the cause.
+func (e *WriteError) Error() string {
+	return fmt.Sprintf("the journal of run %s cannot be written, so the run stops: %v", e.Run, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *WriteError) Unwrap() error { return e.Err }
+
+// Permanent reports true: retrying does not repair a journal.
+func (e *WriteError) Permanent() bool { return true }
+
+// Recorder is the glapi.Mode of a journalled run. It wraps the mode that
+// decides how requests are sent (Next: live, or an apply) and journals every
+// API call: a read once answered; a change write-ahead, its intent durable
+// before Next sees it and its answer right after. Token requests and
+// requests without a glapi.Call pass through unjournalled. It is safe for
+// concurrent use.
+type Recorder struct {
+	next glapi.Mode
+	w    *writer
+}
+
+// RoundTrip journals req and what Next made of it.
+func (r *Recorder) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Response, error) {
+	call, ok := glapi.CallOf(req)
+	if !ok || call.Token {
+		return r.next.RoundTrip(req, next)
+	}
+	if err := r.w.failed(); err != nil {
+		return nil, err
+	}
+	body, err := readBody(req)
+	if err != nil {
+		return nil, err
+	}
+	if !call.Mutates {
+		resp, err := r.next.RoundTrip(req, next)
+		if err != nil || transient(resp.StatusCode) {
+			return resp, err // asked again on resume
+		}
+		rb, err := readResponse(resp)
+		if err != nil {
+			return nil, err
+		}
+		jr, jresp := journalExchange(req, body, resp, rb)
+		// A read that cannot be journalled is still answered; the failed
+		// journal stops the run at its next request.
+		_, _ = r.w.append(Record{Kind: KindRead, Call: journalCall(call), Request: jr, Response: jresp})
+		return resp, nil
+	}
+	jr, _ := journalExchange(req, body, nil, nil)
+	intent, err := r.w.append(Record{Kind: KindIntent, Call: journalCall(call), Request: jr})
+	if err != nil {
+		return nil, err // not sent
+	}
+	resp, err := r.next.RoundTrip(req, next)
+	if err != nil {
+		_, _ = r.w.append(Record{Kind: KindAnswer, Of: intent, Error: &Failure{
+			Message: err.Error(), Unknown: errors.Is(err, glapi.ErrOutcomeUnknown)}})
+		return nil, err
+	}
+	rb, rerr := readResponse(resp)
+	if rerr != nil {
+		// The change was answered but the answer was lost on the way: its
+		// outcome is unknown, as glapi would say of an unreadable answer.
+		err := fmt.Errorf("%s %s: reading the answer: %w: %w", req.Method, req.URL.Path, rerr, glapi.ErrOutcomeUnknown)
+		_, _ = r.w.append(Record{Kind: KindAnswer, Of: intent, Error: &Failure{Message: err.Error(), Unknown: true}})
+		return nil, err
+	}
+	_, jresp := journalExchange(req, body, resp, rb)
+	_, _ = r.w.append(Record{Kind: KindAnswer, Of: intent, Response: jresp})
+	return resp, nil
+}
+
+// transient reports whether an answer of that status is a passing failure
+// (rate limited, unavailable, a server error): a read so answered is not
+// journalled, so that a resumed run asks again.
+func transient(status int) bool {
+	return status == http.StatusTooManyRequests || status >= 500
+}
+
+// readBody reads req's body and puts it back.
+func readBody(req *http.Request) ([]byte, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil, nil
+	}
+	b, err := io.ReadAll(req.Body)
+	_ = req.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("journal: reading the request body of %s %s: %w", req.Method, req.URL.Path, err)
+	}
+	req.Body = io.NopCloser(bytes.NewReader(b))
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	return b, nil
+}
+
+// readResponse reads resp's body and puts it back.
+func readResponse(resp *http.Response) ([]byte, error) {
+	if resp.Body == nil {
+		return nil, nil
+	}
+	b, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	return b, err
+}
+
+// keptHeaders are the answer headers a journal keeps; all others (cookies
+// among them) are dropped.
+var keptHeaders = []string{"Content-Type", "Location", "Date", "Retry-After"}
+
+// journalExchange returns the request and (when resp is not nil) the
+// answer as journalled, secrets redacted as in a cassette.
+func journalExchange(req *http.Request, body []byte, resp *http.Response, respBody []byte) (*Request, *Response) {
+	i := cassette.Interaction{
+		Request: cassette.Request{
+			Method:  req.Method,
+			URL:     req.URL.RequestURI(),
+			Headers: http.Header{},
+			Body:    string(body),
+		},
+		Response: cassette.Response{Headers: http.Header{}},
+	}
+	if ct := req.Header.Get("Content-Type"); ct != "" {
+		i.Request.Headers.Set("Content-Type", ct)
+	}
+	if resp != nil {
+		for _, h := range keptHeaders {
+			if v := resp.Header.Get(h); v != "" {
+				i.Response.Headers.Set(h, v)
+			}
+		}
+		i.Response.Body = string(respBody)
+		i.Response.Code = resp.StatusCode
+	}
+	replay.Redact(&i)
+	jr := &Request{Method: i.Request.Method, URL: i.Request.URL,
+		ContentType: i.Request.Headers.Get("Content-Type"), Body: i.Request.Body}
+	if resp == nil {
+		return jr, nil
+	}
+	jresp := &Response{Status: resp.StatusCode, Body: i.Response.Body}
+	for _, h := range keptHeaders {
+		if v := i.Response.Headers.Get(h); v != "" {
+			if jresp.Header == nil {
+				jresp.Header = map[string]string{}
+			}
+			jresp.Header[h] = v
+		}
+	}
+	return jr, jresp
+}
+
+// journalCall keeps what a journal needs of c.
+func journalCall(c glapi.Call) *Call {
+	jc := &Call{Kind: c.Kind(), ID: c.ID, OutcomeCheck: c.OutcomeCheck}
+	if c.Job != nil {
+		jc.JobTemplate, jc.JobResource = c.Job.JobTemplate, c.Job.ResourceID
+	}
+	return jc
+}
+
+// answer rebuilds the *http.Response of a journalled answer for req.
+func answer(req *http.Request, r *Response) *http.Response {
+	h := http.Header{}
+	for k, v := range r.Header {
+		h.Set(k, v)
+	}
+	return &http.Response{
+		Status:        fmt.Sprintf("%d %s", r.Status, http.StatusText(r.Status)),
+		StatusCode:    r.Status,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        h,
+		Body:          io.NopCloser(strings.NewReader(r.Body)),
+		ContentLength: int64(len(r.Body)),
+		Request:       req,
+	}
+}
