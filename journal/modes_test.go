@@ -3,12 +3,16 @@ package journal
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"glrun/clock"
 	"glrun/glapi"
 	"glrun/glapi/sim"
 )
@@ -300,5 +304,106 @@ func TestJournalHoldsNoSecret(t *testing.T) {
 	}
 	if !strings.Contains(text, `\"clientSecret\":\"<redacted>\"`) {
 		t.Error("the credential's answer was not journalled redacted")
+	}
+}
+
+// failing is a glapi.Mode that answers the first request of method with
+// status (without sending it), or fails it with err.
+type failing struct {
+	method string
+	status int
+	err    error
+	done   bool
+}
+
+func (f *failing) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Response, error) {
+	if f.done || req.Method != f.method {
+		return next.RoundTrip(req)
+	}
+	f.done = true
+	if f.err != nil {
+		return nil, f.err
+	}
+	return &http.Response{StatusCode: f.status, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(`{}`)), Request: req}, nil
+}
+
+// TestFailedRunResumes covers runs that failed (rather than crashed) at a
+// change: a change that certainly was not sent is sent on resume, once;
+// one whose fate is unknown and cannot be looked up stops the resume.
+func TestFailedRunResumes(t *testing.T) {
+	tests := []struct {
+		name    string
+		fail    *failing
+		runbook func(context.Context, *glapi.Client, clock.Clock) error
+		// wantErr is in the resume's error, "" for a resume that completes.
+		wantErr  string
+		wantWarn string
+		wantSent map[string]int
+	}{
+		{
+			name: "job creation refused at the connection",
+			fail: &failing{method: "POST", err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}},
+			runbook: func(ctx context.Context, c *glapi.Client, clk clock.Clock) error {
+				_, err := runbook(ctx, c, clk)
+				return err
+			},
+			wantWarn: "failed without effect at the end of the journal; asked again",
+			wantSent: map[string]int{"POST /compute-ops-mgmt/v1/jobs": 2, "POST /identity/v1/users": 1},
+		},
+		{
+			name: "invitation rate limited",
+			fail: &failing{method: "POST", status: http.StatusTooManyRequests},
+			runbook: func(ctx context.Context, c *glapi.Client, _ clock.Clock) error {
+				_, err := c.Users.Invite(ctx, invitee, false)
+				return err
+			},
+			wantWarn: "answered 429 Too Many Requests",
+			wantSent: map[string]int{"POST /identity/v1/users": 1},
+		},
+		{
+			name:     "deletion answered 502",
+			fail:     &failing{method: "DELETE", status: http.StatusBadGateway},
+			runbook:  func(ctx context.Context, c *glapi.Client, _ clock.Clock) error { return deleteUser(ctx, c) },
+			wantErr:  "failed with an unknown outcome (answered 502 Bad Gateway)",
+			wantSent: map[string]int{},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t)
+			w.sim.AddUser("retired.operator@example.com", "VERIFIED")
+			st := NewFileStore(t.TempDir())
+			run, err := Start(st, w.meta(), w.clk)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = tt.runbook(context.Background(), w.client(t, run.Recorder(tt.fail), w.clk), w.clk)
+			if err == nil {
+				t.Fatal("the run should fail")
+			}
+			_ = run.Finish(err)
+			run, res, err := Resume(st, run.ID(), w.meta(), w.clk, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = tt.runbook(context.Background(), w.client(t, res, res.Clock()), res.Clock())
+			_ = run.Finish(err)
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("resume: %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("resume: got %v, want an error saying %q", err, tt.wantErr)
+			}
+			if ws := strings.Join(run.Warnings(), "\n"); !strings.Contains(ws, tt.wantWarn) {
+				t.Errorf("warnings %q do not say %q", ws, tt.wantWarn)
+			}
+			got := changesSent(w.sim)
+			for k, n := range got {
+				if tt.wantSent[k] != n {
+					t.Errorf("changes received %v, want %v", got, tt.wantSent)
+					break
+				}
+			}
+		})
 	}
 }

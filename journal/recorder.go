@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -119,8 +120,7 @@ func (r *Recorder) RoundTrip(req *http.Request, next http.RoundTripper) (*http.R
 	}
 	resp, err := r.next.RoundTrip(req, next)
 	if err != nil {
-		_, _ = r.w.append(Record{Kind: KindAnswer, Of: intent, Error: &Failure{
-			Message: err.Error(), Unknown: errors.Is(err, glapi.ErrOutcomeUnknown)}})
+		_, _ = r.w.append(Record{Kind: KindAnswer, Of: intent, Error: &Failure{Message: err.Error(), Unknown: mayHaveReached(err)}})
 		return nil, err
 	}
 	rb, rerr := readResponse(resp)
@@ -134,6 +134,29 @@ func (r *Recorder) RoundTrip(req *http.Request, next http.RoundTripper) (*http.R
 	_, jresp := journalExchange(req, body, resp, rb)
 	_, _ = r.w.append(Record{Kind: KindAnswer, Of: intent, Response: jresp})
 	return resp, nil
+}
+
+// mayHaveReached reports whether a change that failed with err (instead of
+// an answer) may have reached the server: unless glapi says its outcome is
+// unknown, only errors that prove it was never sent say no: a permanent
+// error (a mode's refusal, such as an apply's drift), a token that could
+// not be had, a connection that could not be made.
+func mayHaveReached(err error) bool {
+	if errors.Is(err, glapi.ErrOutcomeUnknown) {
+		return true
+	}
+	var perm interface{ Permanent() bool }
+	var te *glapi.TokenError
+	var op *net.OpError
+	switch {
+	case errors.As(err, &perm) && perm.Permanent():
+		return false
+	case errors.As(err, &te):
+		return false
+	case errors.As(err, &op) && op.Op == "dial":
+		return false
+	}
+	return true
 }
 
 // transient reports whether an answer of that status is a passing failure

@@ -95,6 +95,22 @@ type voided struct {
 	why string
 }
 
+// unknownOutcome reports whether the entry is a change whose answer says
+// its outcome is unknown: an error saying so, or 500, 502 or 504.
+func (e *entry) unknownOutcome() bool {
+	if e.Kind != KindIntent || e.answer == nil {
+		return false
+	}
+	if f := e.answer.Error; f != nil {
+		return f.Unknown
+	}
+	switch e.answer.Response.Status {
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
 // newResumer builds the Resumer of a journal's records. It sets aside, to
 // be journalled as voided by the caller:
 //
@@ -241,7 +257,8 @@ func (r *Resumer) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Re
 	if e.answer != nil {
 		r.clk.advanceTo(e.answer.Time)
 	}
-	if r.left == 0 {
+	tail := r.left == 0
+	if tail {
 		r.clk.goLive()
 	}
 	switch {
@@ -249,6 +266,12 @@ func (r *Resumer) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Re
 		return answer(req, e.Response), nil
 	case e.answer == nil:
 		return nil, r.unanswered(call, e)
+	case tail && e.unknownOutcome() && !checkable(call):
+		// Where the run stopped: replaying the failure would stop every
+		// resume there again; say why instead.
+		r.stop = &UnresolvableError{Run: r.run, Request: e.Request.Method + " " + e.Request.URL,
+			Record: e.Seq, Time: e.Time, Journalled: e.outcome()}
+		return nil, r.stop
 	case e.answer.Error != nil:
 		return nil, &journalledError{msg: e.answer.Error.Message, unknown: e.answer.Error.Unknown}
 	default:
@@ -334,13 +357,20 @@ type UnresolvableError struct {
 	Request string // METHOD /path?query
 	Record  int    // the intent's Seq
 	Time    time.Time
+	// Journalled is the error journalled instead of an answer, "" when the
+	// run stopped before any came.
+	Journalled string
 }
 
 // Error says what is unknown and what to do.
 func (e *UnresolvableError) Error() string {
-	return fmt.Sprintf("cannot resume run %s: the change %s (journal record %d, %s) was about to be sent when the run stopped, "+
+	how := "was about to be sent when the run stopped"
+	if e.Journalled != "" {
+		how = "failed with an unknown outcome (" + e.Journalled + ")"
+	}
+	return fmt.Sprintf("cannot resume run %s: the change %s (journal record %d, %s) %s, "+
 		"and whether it took effect cannot be looked up; nothing was sent. Check it by hand, then start a new run",
-		e.Run, e.Request, e.Record, e.Time.Format(time.RFC3339))
+		e.Run, e.Request, e.Record, e.Time.Format(time.RFC3339), how)
 }
 
 // Permanent reports true.

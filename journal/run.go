@@ -33,6 +33,9 @@ func Start(s Store, m Meta, clk clock.Clock) (*Run, error) {
 	m.Started = now.UTC()
 	m.State = Running
 	m.Params = SealParams(m.ID, m.Params)
+	if m.Clock == "" {
+		m.Clock = clockName(clk)
+	}
 	if m.Files == nil {
 		m.Files = map[string]string{}
 	}
@@ -193,4 +196,17 @@ func Latest(s Store) (Meta, error) {
 		return m, nil
 	}
 	return Meta{}, fmt.Errorf("journal: no run to resume: %w", ErrNoRun)
+}
+
+// clockName says what kind of clock clk is, for Meta.Clock.
+func clockName(clk clock.Clock) string {
+	switch clk.(type) {
+	case clock.Real:
+		return "real"
+	case *clock.Virtual:
+		return "virtual"
+	case clock.Scaled:
+		return "scaled"
+	}
+	return fmt.Sprintf("%T", clk)
 }

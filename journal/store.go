@@ -148,6 +148,13 @@ func Status(s Store, m Meta) State {
 	return Crashed
 }
 
+// How long runs are kept by default, and how many at most: the cli prunes
+// with these unless the profile says otherwise.
+const (
+	DefaultMaxAge = 30 * 24 * time.Hour
+	DefaultKeep   = 100
+)
+
 // Prune removes the runs that are not in use and either started more than
 // maxAge before now (maxAge > 0) or are not among the keep newest (keep >
 // 0). It returns the ids removed.
