@@ -260,8 +260,21 @@ func answer(req *http.Request, r *Response) *http.Response {
 		ProtoMajor:    1,
 		ProtoMinor:    1,
 		Header:        h,
-		Body:          io.NopCloser(strings.NewReader(r.Body)),
+		Body:          journalBody{strings.NewReader(r.Body)},
 		ContentLength: int64(len(r.Body)),
 		Request:       req,
 	}
+}
+
+// journalBody is the body of an answer taken from a journal.
+type journalBody struct{ io.Reader }
+
+// Close does nothing.
+func (journalBody) Close() error { return nil }
+
+// FromJournal reports whether resp was answered from a run's journal by a
+// Resumer (and not sent), for the run's tally and report.
+func FromJournal(resp *http.Response) bool {
+	_, ok := resp.Body.(journalBody)
+	return ok
 }

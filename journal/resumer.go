@@ -239,13 +239,7 @@ func (r *Resumer) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Re
 		return nil, err
 	}
 	s := replay.NewShape(req.Method, req.URL.RequestURI(), req.Header.Get("Content-Type"), string(body))
-	k := -1
-	for i, e := range r.entries {
-		if !r.used[i] && s.Matches(e.shape) {
-			k = i
-			break
-		}
-	}
+	k := r.match(s, call)
 	if k < 0 {
 		r.stop = r.divergence(s)
 		return nil, r.stop
@@ -277,6 +271,29 @@ func (r *Resumer) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Re
 	default:
 		return answer(req, e.answer.Response), nil
 	}
+}
+
+// match returns the index of the first unanswered journalled call that
+// answers a request of shape s, or -1. An outcome check's filter holds a
+// time ("created since just before the change was sent") that a resumed
+// run computes on the journal's clock, which may differ from the original
+// by a second: an outcome check is answered by the journalled outcome check
+// of the same endpoint, whose answer is what the run decided on.
+func (r *Resumer) match(s replay.Shape, call glapi.Call) int {
+	for i, e := range r.entries {
+		if !r.used[i] && s.Matches(e.shape) {
+			return i
+		}
+	}
+	if !call.OutcomeCheck {
+		return -1
+	}
+	for i, e := range r.entries {
+		if !r.used[i] && e.Kind == KindRead && e.Call != nil && e.Call.OutcomeCheck && s.SameEndpoint(e.shape) {
+			return i
+		}
+	}
+	return -1
 }
 
 // unanswered handles a change whose intent is journalled without an

@@ -15,11 +15,14 @@ type Summary struct {
 	Reads int `json:"reads"`
 	// Sent counts the changes sent and answered (whatever the answer).
 	Sent int `json:"sent"`
-	// Unknown counts the changes whose outcome the journal does not know:
-	// an intent without an answer, or an answer saying it is unknown.
+	// Unknown counts the changes whose answer was lost: an intent without
+	// an answer, or an answer saying the outcome is unknown (an error, or
+	// 500, 502, 504). An outcome check journalled after may have resolved
+	// them.
 	Unknown int `json:"unknown"`
-	// JobsInFlight are the ids of the jobs the run created whose last state
-	// in the journal is not a final one.
+	// JobsInFlight are the ids of the jobs the run created (or adopted
+	// after an outcome check) whose last state in the journal is not a
+	// final one.
 	JobsInFlight []string `json:"jobsInFlight"`
 }
 
@@ -44,7 +47,10 @@ func Summarize(recs []Record) Summary {
 		case KindRead:
 			s.Reads++
 			if r.Response != nil && r.Call != nil && strings.Contains(r.Call.Kind, glapi.CollectionJobs) {
-				observeJobs(r.Response.Body, state)
+				ids := observeJobs(r.Response.Body, state)
+				if r.Call.OutcomeCheck {
+					created = append(created, ids...) // adopted
+				}
 			}
 		case KindIntent:
 			intents[r.Seq] = true
@@ -57,6 +63,9 @@ func Summarize(recs []Record) Summary {
 			case r.Error != nil && r.Error.Unknown:
 				s.Unknown++
 			case r.Error != nil:
+			case r.Response.Status == http.StatusInternalServerError || r.Response.Status == http.StatusBadGateway ||
+				r.Response.Status == http.StatusGatewayTimeout:
+				s.Unknown++
 			default:
 				s.Sent++
 				if r.Response.Status == http.StatusCreated || r.Response.Status == http.StatusOK {
@@ -73,8 +82,10 @@ func Summarize(recs []Record) Summary {
 			s.Unknown++
 		}
 	}
+	seen := map[string]bool{}
 	for _, id := range created {
-		if !glapi.JobFinished(state[id]) {
+		if !seen[id] && !glapi.JobFinished(state[id]) {
+			seen[id] = true
 			s.JobsInFlight = append(s.JobsInFlight, id)
 		}
 	}
@@ -101,9 +112,9 @@ func jobCreated(recs []Record, seq int, body string) string {
 	return o.ID
 }
 
-// observeJobs notes the state of every job in a jobs answer: one job or a
-// page of them.
-func observeJobs(body string, state map[string]string) {
+// observeJobs notes the state of every job in a jobs answer, one job or a
+// page of them, and returns their ids.
+func observeJobs(body string, state map[string]string) []string {
 	var v struct {
 		ID    string `json:"id"`
 		State string `json:"state"`
@@ -113,14 +124,18 @@ func observeJobs(body string, state map[string]string) {
 		} `json:"items"`
 	}
 	if json.Unmarshal([]byte(body), &v) != nil {
-		return
+		return nil
 	}
+	var ids []string
 	if v.ID != "" && v.State != "" {
 		state[v.ID] = v.State
+		ids = append(ids, v.ID)
 	}
 	for _, it := range v.Items {
 		if it.ID != "" && it.State != "" {
 			state[it.ID] = it.State
+			ids = append(ids, it.ID)
 		}
 	}
+	return ids
 }
