@@ -33,6 +33,9 @@ type Apply struct {
 	next  int               // index of the next planned mutation
 	ids   map[string]string // planned id -> real id
 	drift *DriftError
+	// unknown is the last mutation sent when its outcome was unknown:
+	// glapi sends it once more when it finds it did not take effect.
+	unknown *Mutation
 }
 
 // NewApply returns an apply mode for p. It refuses every request until Arm.
@@ -128,6 +131,14 @@ func (a *Apply) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Resp
 	if a.drift != nil {
 		return nil, a.drift
 	}
+	if again := a.unknown; again != nil {
+		a.unknown = nil
+		if cmp.Diff(again.Request(), actual) == "" {
+			// The same planned change, sent once more after an outcome
+			// check found that the first sending did not take effect.
+			return a.send(*again, req, next)
+		}
+	}
 	if a.next >= len(a.plan.Mutations) {
 		a.drift = &DriftError{Actual: actual, ActualDescription: describeMutation(callOf(req), actual, a.seen), Planned: len(a.plan.Mutations)}
 		return nil, a.drift
@@ -141,12 +152,25 @@ func (a *Apply) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Resp
 		return nil, a.drift
 	}
 	a.next++
+	return a.send(want, req, next)
+}
+
+// send sends the planned mutation m, learning the ids it creates and
+// remembering it when its outcome is unknown. Callers hold a.mu.
+func (a *Apply) send(m Mutation, req *http.Request, next http.RoundTripper) (*http.Response, error) {
 	resp, err := next.RoundTrip(req)
 	if err != nil {
+		if errors.Is(err, glapi.ErrOutcomeUnknown) {
+			a.unknown = &m
+		}
 		return resp, err
 	}
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		a.learn(want, resp)
+	switch {
+	case resp.StatusCode >= 200 && resp.StatusCode < 300:
+		a.learn(m, resp)
+	case resp.StatusCode == http.StatusInternalServerError, resp.StatusCode == http.StatusBadGateway,
+		resp.StatusCode == http.StatusGatewayTimeout:
+		a.unknown = &m
 	}
 	return resp, nil
 }

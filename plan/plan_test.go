@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -264,4 +265,63 @@ func mustTemplate(t *testing.T, alias string) glapi.JobTemplate {
 		t.Fatal(err)
 	}
 	return tmpl
+}
+
+// lostGateway answers the first job creation 502 without sending it, as a
+// gateway that could not reach the API would.
+type lostGateway struct {
+	next http.RoundTripper
+	done bool
+}
+
+func (g *lostGateway) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !g.done && req.Method == http.MethodPost && req.URL.Path == glapi.CollectionJobs {
+		g.done = true
+		return &http.Response{StatusCode: http.StatusBadGateway, Header: http.Header{}, Body: http.NoBody, Request: req}, nil
+	}
+	return g.next.RoundTrip(req)
+}
+
+// A planned job creation whose outcome was unknown, checked and found not
+// to have taken effect, is sent once more by glapi: the apply takes it as
+// the same planned change, not as drift.
+func TestApplyAllowsTheResendOfAnUnknownOutcome(t *testing.T) {
+	ctx := context.Background()
+	runbook := func(c *glapi.Client, server string) error {
+		if _, err := c.Jobs.CreateChecked(ctx, glapi.JobCreate{JobTemplate: mustTemplate(t, "restart").ID, ResourceID: server, ResourceType: glapi.ResourceServer}); err != nil {
+			return err
+		}
+		_, err := c.Users.InviteChecked(ctx, "new.operator@example.com", false)
+		return err
+	}
+	dry := plan.NewDryRun(clock.NewVirtual(epoch))
+	c, s := newClient(t, dry)
+	server := s.Servers()[0].ID()
+	if err := runbook(c, server); err != nil {
+		t.Fatal(err)
+	}
+	p := &plan.Plan{Format: plan.FormatVersion, Mutations: dry.Mutations()}
+
+	ap := plan.NewApply(p)
+	ap.Arm()
+	vc := clock.NewVirtual(epoch)
+	s = sim.New(sim.Options{Clock: vc, TokenClock: vc})
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	c, err := glapi.New(glapi.Config{
+		BaseURL: srv.URL, ClientID: sim.DemoClientID, ClientSecret: glapi.NewSecret(sim.DemoClientSecret),
+		Mode: ap, Clock: vc, RetryMax: -1, Transport: &lostGateway{next: http.DefaultTransport},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := runbook(c, server); err != nil {
+		t.Fatalf("apply: %v", err)
+	}
+	if err := ap.Finish(); err != nil {
+		t.Fatalf("finish: %v", err)
+	}
+	if n := mutationsSent(s); n != 2 {
+		t.Errorf("%d changes reached the API, want 2 (the job once, the invitation)", n)
+	}
 }
