@@ -27,19 +27,6 @@ func (l *lostAnswer) RoundTrip(req *http.Request, next http.RoundTripper) (*http
 	return resp, nil
 }
 
-// chain runs a under b: b.RoundTrip gets a's mode as its next.
-type chain struct{ outer, inner glapi.Mode }
-
-func (c chain) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Response, error) {
-	return c.outer.RoundTrip(req, roundTripper(func(r *http.Request) (*http.Response, error) {
-		return c.inner.RoundTrip(r, next)
-	}))
-}
-
-type roundTripper func(*http.Request) (*http.Response, error)
-
-func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
 // TestJournalledOutcomeCheckReplays: a job creation answered 502 was
 // checked (and adopted) live; the run then crashed while polling. On
 // resume, the check's filter holds a time computed on the journal's clock,
@@ -72,7 +59,7 @@ func TestJournalledOutcomeCheckReplays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := w.client(t, run.Recorder(chain{&crasher{at: 5}, &lostAnswer{}}), w.clk)
+	c := w.client(t, run.Recorder(Chain(&crasher{at: 5}, &lostAnswer{})), w.clk)
 	func() {
 		defer func() {
 			if _, ok := recover().(crash); !ok {
