@@ -30,4 +30,6 @@ type bound struct {
 	next http.RoundTripper
 }
 
-func (b bound) RoundTrip(req *http.Request) (*http.Response, error) { return b.mode.RoundTrip(req, b.next) }
+func (b bound) RoundTrip(req *http.Request) (*http.Response, error) {
+	return b.mode.RoundTrip(req, b.next)
+}
