@@ -63,6 +63,9 @@ type Options struct {
 	Seed int64
 	// Faults to inject (see ParseFaults); the zero value injects none.
 	Faults Faults
+	// Limits are the platform APIs' rate limits; the zero value takes the
+	// published ones.
+	Limits PlatformLimits
 }
 
 // Sim is a running simulator. It is an http.Handler and safe for
@@ -84,6 +87,8 @@ type Sim struct {
 	st         *state
 	tokens     map[string]time.Time // access token -> expiry (sim clock)
 	identityRL []time.Time          // identity request times in the last minute
+	limits     PlatformLimits
+	platformRL map[string][]time.Time // platform request times in the last minute, by API and endpoint
 	logMu      sync.Mutex
 	logW       io.Writer
 	log        []LogEntry
@@ -113,6 +118,8 @@ func New(opts Options) *Sim {
 		faultRng:     rand.New(rand.NewSource(opts.Faults.Seed)),
 		tokens:       map[string]time.Time{},
 		logW:         opts.RequestLog,
+		limits:       opts.Limits.withDefaults(),
+		platformRL:   map[string][]time.Time{},
 	}
 	if s.tokenClock == nil {
 		s.tokenClock = clock.Real{}
