@@ -1,6 +1,10 @@
 package sim
 
-import "glrun/glapi"
+import (
+	"fmt"
+
+	"glrun/glapi"
+)
 
 // Test hooks of the platform APIs (see hooks.go).
 
@@ -45,4 +49,19 @@ func (s *Sim) ComputeOpsManagementID() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.st.plat.comID
+}
+
+// AddDevices adds n unassigned compute devices to the workspace's
+// inventory (serials ADD0000001...) and returns their ids.
+func (s *Sim) AddDevices(n int) []string {
+	now := s.lockAt()
+	defer s.mu.Unlock()
+	p := s.st.plat
+	var ids []string
+	for i := 0; i < n; i++ {
+		sn := fmt.Sprintf("ADD%07d", p.devices.len()+1)
+		p.shipped[sn] = modelDL360G10P.ProductID
+		ids = append(ids, s.st.addDevice(sn, modelDL360G10P.ProductID, nil, now).ID)
+	}
+	return ids
 }

@@ -187,3 +187,6 @@ func toObject(o obj) glapi.Object {
 	}
 	return out
 }
+
+// len returns the number of records.
+func (c *ordered[T]) len() int { return len(c.order) }
