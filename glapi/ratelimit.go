@@ -321,7 +321,8 @@ const platformWindow = time.Minute + time.Second
 // endpoint kind, and a hold on every request of the API after a 429 or an
 // answer with no requests remaining (X-RateLimit-Remaining: 0), until the
 // wait it hints (X-RateLimit-Reset, ratelimit-reset, Retry-After,
-// retryAfterSeconds) has passed. An API with one limit for every endpoint
+// retryAfterSeconds) has passed, or for a whole window after a 429 without
+// a hint. An API with one limit for every endpoint
 // (authorization, audit) gives only List, which then counts every request.
 type endpointLimiter struct {
 	windows map[string]*windowLimiter // by endpointKind
@@ -373,7 +374,12 @@ func (e *endpointLimiter) reserve(req *http.Request, now time.Time) time.Duratio
 	return start.Sub(now) + w.reserve(req, start)
 }
 
-func (e *endpointLimiter) observe(_ *http.Request, now time.Time, _ int, hint time.Duration) {
+func (e *endpointLimiter) observe(_ *http.Request, now time.Time, status int, hint time.Duration) {
+	if status == http.StatusTooManyRequests && hint <= 0 {
+		// No hint (subscriptions describe none): the limit is per minute,
+		// so a window from now it has certainly been reset.
+		hint = platformWindow
+	}
 	if hint <= 0 {
 		return
 	}
