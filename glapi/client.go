@@ -1,6 +1,8 @@
 // Package glapi is the Go client for the HPE GreenLake APIs glrun drives:
 // Compute Ops Management (jobs, async operations, servers, groups, firmware
-// bundles), identity users and workspaces credentials. Every request goes
+// bundles, activities), identity users and workspaces credentials, and the
+// platform APIs of onboarding (devices, subscriptions, the service catalog,
+// authorization, SCIM user groups and the audit log). Every request goes
 // through one transport chain:
 //
 //	service -> Client.do -> Mode -> retry -> limit -> auth -> Transport

@@ -1,6 +1,8 @@
 // Package sim is an in-process simulator of the GreenLake APIs glrun drives:
 // Compute Ops Management (jobs, async operations, servers, groups, firmware
-// bundles), identity users and workspaces credentials, behind bearer tokens
+// bundles, activities), identity users and workspaces credentials, and the
+// platform APIs of onboarding (devices, subscriptions, service catalog,
+// authorization, SCIM groups, audit log; docs/simulator.md), behind bearer tokens
 // from its own OAuth2 token endpoint. It is seeded with a deterministic demo
 // fleet, runs job life cycles on a clock.Clock (so a virtual clock makes
 // waits instant), keeps a log of every request and can inject faults.
