@@ -475,6 +475,11 @@ func TestUserOnboarding(t *testing.T) {
 	if len(logs) != 6 {
 		t.Errorf("user management audit entries: %d, want 6", len(logs))
 	}
+	since := e.clk.Now().Add(-time.Minute).Format(time.RFC3339)
+	recent, err := e.c.Audit.Logs(ctx, glapi.ListOptions{Filter: "createdAt ge '" + since + "' and username eq '" + sim.DemoClientID + "'"})
+	if err != nil || len(recent) != 6 {
+		t.Errorf("audit entries of the last minute by the client: %d, %v", len(recent), err)
+	}
 }
 
 // TestJobsWriteCOMActivities: a job creates activities and COM audit
