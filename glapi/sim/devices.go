@@ -303,7 +303,7 @@ func (s *Sim) deviceChange(r *request, in map[string]json.RawMessage) (func(*dev
 		}
 		if len(subs) == 0 {
 			steps = append(steps, func(d *device, t time.Time) string {
-				s.releaseSubscription(d)
+				s.releaseSubscription(d, t)
 				s.st.scheduleCOM(d, t)
 				s.audit(catSubscriptions, "Subscription removed from device "+d.SerialNumber, t, false)
 				return ""
@@ -323,7 +323,7 @@ func (s *Sim) deviceChange(r *request, in map[string]json.RawMessage) (func(*dev
 				if sub.used >= sub.quantity {
 					return "Subscription " + sub.Key + " has no quantity left"
 				}
-				s.releaseSubscription(d)
+				s.releaseSubscription(d, t)
 				sub.used++
 				sub.sync(t)
 				d.Subscription = []deviceSub{{ID: sub.ID, ResourceURI: glapi.URI(glapi.CollectionSubscriptions, sub.ID),
@@ -405,12 +405,13 @@ func (p *platform) provisioned(id, region string) bool {
 	return false
 }
 
-// releaseSubscription takes d's subscription off it, giving back its seat.
-func (s *Sim) releaseSubscription(d *device) {
+// releaseSubscription takes d's subscription off it at t, giving back its
+// seat.
+func (s *Sim) releaseSubscription(d *device, t time.Time) {
 	for _, ds := range d.Subscription {
 		if sub, ok := s.st.plat.subs.get(ds.ID); ok && sub.used > 0 {
 			sub.used--
-			sub.sync(s.clock.Now())
+			sub.sync(t)
 		}
 	}
 	d.Subscription = []deviceSub{}

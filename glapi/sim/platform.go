@@ -360,8 +360,9 @@ func (s *Sim) advancePlatform(now time.Time) {
 	}
 }
 
-// comReady reports whether d is assigned to COM in simRegion and
-// subscribed, and schedules or cancels its appearance among the servers.
+// scheduleCOM schedules d's appearance among COM's servers once it is
+// assigned to COM in simRegion and subscribed (from t), and cancels it
+// when it no longer is.
 func (st *state) scheduleCOM(d *device, t time.Time) {
 	ready := d.Application != nil && d.Application.ID == st.plat.comID && d.Region == simRegion && len(d.Subscription) > 0
 	switch {

@@ -315,3 +315,33 @@ func TestShapeCheckReports(t *testing.T) {
 		}
 	}
 }
+
+// TestSubscriptionSeatsAreCounted: three devices on a two-seat key — two
+// get it, the third fails in the operation's breakdown, and no seat is
+// left; unsubscribing gives a seat back.
+func TestSubscriptionSeatsAreCounted(t *testing.T) {
+	h := newHarness(t, Options{})
+	var subID string
+	for _, it := range h.get("/subscriptions/v1/subscriptions", 200).items() {
+		if m := it.(map[string]any); m["key"] == DemoSubscriptionKeys[1] {
+			subID = m["id"].(string)
+		}
+	}
+	devs := h.sim.Devices()
+	ids := "id=" + devs[0].ID() + "&id=" + devs[1].ID() + "&id=" + devs[2].ID()
+	r := h.do(http.MethodPatch, "/devices/v2beta1/devices?"+ids, map[string]any{"subscription": []any{map[string]any{"id": subID}}})
+	h.clk.Advance(opDoneDelay)
+	op := h.get(r.header.Get("Location"), 200).body
+	failed, _ := op["result"].(map[string]any)["failedDevices"].([]any)
+	if op["status"] != glapi.OpSucceeded || len(failed) != 1 {
+		t.Fatalf("operation: %v", op)
+	}
+	if got := h.get("/subscriptions/v1/subscriptions/"+subID, 200).body["availableQuantity"]; got != "0" {
+		t.Errorf("availableQuantity %v, want 0", got)
+	}
+	h.do(http.MethodPatch, "/devices/v2beta1/devices?id="+devs[0].ID(), map[string]any{"subscription": []any{}})
+	h.clk.Advance(opDoneDelay)
+	if got := h.get("/subscriptions/v1/subscriptions/"+subID, 200).body["availableQuantity"]; got != "1" {
+		t.Errorf("availableQuantity after unsubscribing one device %v, want 1", got)
+	}
+}
