@@ -1,6 +1,8 @@
 // Package glapi is the Go client for the HPE GreenLake APIs glrun drives:
 // Compute Ops Management (jobs, async operations, servers, groups, firmware
-// bundles), identity users and workspaces credentials. Every request goes
+// bundles, activities), identity users and workspaces credentials, and the
+// platform APIs of onboarding (devices, subscriptions, the service catalog,
+// authorization, SCIM user groups and the audit log). Every request goes
 // through one transport chain:
 //
 //	service -> Client.do -> Mode -> retry -> limit -> auth -> Transport
@@ -50,6 +52,12 @@ type Client struct {
 	FirmwareBundles *FirmwareBundlesService
 	Users           *UsersService
 	Credentials     *CredentialsService
+	Devices         *DevicesService
+	Subscriptions   *SubscriptionsService
+	ServiceCatalog  *ServiceCatalogService
+	Authorization   *AuthorizationService
+	SCIMGroups      *SCIMGroupsService
+	Audit           *AuditService
 
 	endpoints Endpoints
 	tenant    string
@@ -106,6 +114,12 @@ func New(cfg Config) (*Client, error) {
 	c.FirmwareBundles = &FirmwareBundlesService{c: c}
 	c.Users = &UsersService{c: c}
 	c.Credentials = &CredentialsService{c: c}
+	c.Devices = &DevicesService{c: c}
+	c.Subscriptions = &SubscriptionsService{c: c}
+	c.ServiceCatalog = &ServiceCatalogService{c: c}
+	c.Authorization = &AuthorizationService{c: c}
+	c.SCIMGroups = &SCIMGroupsService{c: c}
+	c.Audit = &AuditService{c: c}
 	return c, nil
 }
 
@@ -123,11 +137,20 @@ const (
 
 // Path prefixes of the APIs.
 const (
-	prefixCompute     = "/compute-ops-mgmt/v1"
-	prefixIdentity    = "/identity/v1"
-	prefixWorkspaces  = "/workspaces/v1"
-	contentJSON       = "application/json"
-	contentMergePatch = "application/merge-patch+json"
+	prefixCompute        = "/compute-ops-mgmt/v1"
+	prefixComputeBeta    = "/compute-ops-mgmt/v1beta2"
+	prefixIdentity       = "/identity/v1"
+	prefixWorkspaces     = "/workspaces/v1"
+	prefixDevicesV1      = "/devices/v1"
+	prefixDevicesV2      = "/devices/v2beta1"
+	prefixSubscriptions  = "/subscriptions/v1"
+	prefixServiceCatalog = "/service-catalog/v1"
+	prefixAuthorization  = "/authorization/v1beta1"
+	prefixSCIM           = "/identity/v2beta1/scim/v2"
+	prefixAuditLog       = "/audit-log/v2beta1"
+	contentSCIM          = "application/scim+json"
+	contentJSON          = "application/json"
+	contentMergePatch    = "application/merge-patch+json"
 )
 
 // call is one API request as a service describes it: the collection, the

@@ -24,6 +24,12 @@ type lister struct {
 	maxPage int
 	// cursor selects cursor pagination ("next") instead of offset/limit.
 	cursor bool
+	// scim selects SCIM pagination: startIndex (from 1) and count asked,
+	// Resources and totalResults answered.
+	scim bool
+	// checkFilter, when set, validates filters instead of the odata
+	// tables (for an API whose filter grammar is not OData's).
+	checkFilter func(string) error
 	// fix, when set, adjusts each item after decoding (e.g. secrets).
 	fix func(Object)
 }
@@ -37,12 +43,19 @@ type page struct {
 	Total  *int    `json:"total"`
 	Next   *string `json:"next"`
 	Items  []Object
+	// SCIM lists: Resources and totalResults.
+	Resources    []Object `json:"Resources"`
+	TotalResults *int     `json:"totalResults"`
 }
 
 // each calls fn for every item of every page, one page in memory at a
 // time, until the pages end, opts.Limit items were seen, or fn fails.
 func (c *Client) each(ctx context.Context, l lister, opts ListOptions, fn func(Object) error) error {
-	if err := checkFilter(l.resource, opts.Filter); err != nil {
+	check := func(f string) error { return checkFilter(l.resource, f) }
+	if l.checkFilter != nil {
+		check = l.checkFilter
+	}
+	if err := check(opts.Filter); err != nil {
 		return err
 	}
 	if opts.Limit < 0 || opts.PageSize < 0 {
@@ -59,13 +72,19 @@ func (c *Client) each(ctx context.Context, l lister, opts ListOptions, fn func(O
 			ask = opts.Limit - got
 		}
 		q := url.Values{}
-		if ask > 0 {
+		switch {
+		case l.scim:
+			if ask > 0 {
+				q.Set("count", strconv.Itoa(ask))
+			}
+			q.Set("startIndex", strconv.Itoa(offset+1))
+		case ask > 0:
 			q.Set("limit", strconv.Itoa(ask))
 		}
 		if l.cursor && next != "" {
 			q.Set("next", next)
 		}
-		if !l.cursor && offset > 0 {
+		if !l.cursor && !l.scim && offset > 0 {
 			q.Set("offset", strconv.Itoa(offset))
 		}
 		cl := call{api: l.api, method: http.MethodGet, coll: l.coll, id: l.id, action: l.action,
@@ -73,6 +92,9 @@ func (c *Client) each(ctx context.Context, l lister, opts ListOptions, fn func(O
 		var pg page
 		if _, err := c.doJSON(ctx, cl, &pg); err != nil {
 			return err
+		}
+		if l.scim {
+			pg.Items, pg.Total = pg.Resources, pg.TotalResults
 		}
 		for _, it := range pg.Items {
 			if it == nil {

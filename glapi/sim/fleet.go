@@ -118,6 +118,7 @@ func newDemoState(rng *rand.Rand, now time.Time, clientID, clientSecret string) 
 	}
 	st.seedCredentials(now, clientID, clientSecret)
 	st.seedHistory(now)
+	st.seedPlatform(now, clientID)
 	return st
 }
 
@@ -226,6 +227,12 @@ func (st *state) addServer(n int, name string, m serverModel, bundle int, power 
 		n += 1000
 		sn = serial(n)
 	}
+	return st.addServerSerial(n, sn, name, m, bundle, power, tags, created)
+}
+
+// addServerSerial adds the server of serial number sn (n numbers its iLO
+// address) and returns its id.
+func (st *state) addServerSerial(n int, sn, name string, m serverModel, bundle int, power string, tags map[string]any, created time.Time) string {
 	id := m.ProductID + "+" + sn
 	bid := st.bundleOrder[bundle]
 	ilo, iloName := st.iloVersion(bid, m.Gen)

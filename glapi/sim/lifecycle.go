@@ -202,6 +202,11 @@ func (s *Sim) finishJob(j *job, t time.Time) {
 	}
 	j.touch(t)
 	s.opFinished(j, t)
+	if j.fail {
+		s.jobActivity(j, "failed", t)
+	} else {
+		s.jobActivity(j, "completed", t)
+	}
 }
 
 // endManually ends a running or pending job by request (PATCH), without effects.

@@ -1,6 +1,8 @@
 // Package sim is an in-process simulator of the GreenLake APIs glrun drives:
 // Compute Ops Management (jobs, async operations, servers, groups, firmware
-// bundles), identity users and workspaces credentials, behind bearer tokens
+// bundles, activities), identity users and workspaces credentials, and the
+// platform APIs of onboarding (devices, subscriptions, service catalog,
+// authorization, SCIM groups, audit log; docs/simulator.md), behind bearer tokens
 // from its own OAuth2 token endpoint. It is seeded with a deterministic demo
 // fleet, runs job life cycles on a clock.Clock (so a virtual clock makes
 // waits instant), keeps a log of every request and can inject faults.
@@ -63,6 +65,9 @@ type Options struct {
 	Seed int64
 	// Faults to inject (see ParseFaults); the zero value injects none.
 	Faults Faults
+	// Limits are the platform APIs' rate limits; the zero value takes the
+	// published ones.
+	Limits PlatformLimits
 }
 
 // Sim is a running simulator. It is an http.Handler and safe for
@@ -84,6 +89,8 @@ type Sim struct {
 	st         *state
 	tokens     map[string]time.Time // access token -> expiry (sim clock)
 	identityRL []time.Time          // identity request times in the last minute
+	limits     PlatformLimits
+	platformRL map[string][]time.Time // platform request times in the last minute, by API and endpoint
 	logMu      sync.Mutex
 	logW       io.Writer
 	log        []LogEntry
@@ -113,6 +120,8 @@ func New(opts Options) *Sim {
 		faultRng:     rand.New(rand.NewSource(opts.Faults.Seed)),
 		tokens:       map[string]time.Time{},
 		logW:         opts.RequestLog,
+		limits:       opts.Limits.withDefaults(),
+		platformRL:   map[string][]time.Time{},
 	}
 	if s.tokenClock == nil {
 		s.tokenClock = clock.Real{}

@@ -59,10 +59,17 @@ var sources = []source{
 	{"jobs", "ResourceJobs", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1/jobs"},
 	{"servers", "ResourceServers", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1/servers"},
 	{"users", "ResourceUsers", "identity-v1.json", "/identity/v1/users"},
+	{"activities", "ResourceActivities", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1beta2/activities"},
+	{"audit-logs", "ResourceAuditLogs", "audit-log-v2beta1.json", "/audit-log/v2beta1/logs"},
+	{"devices", "ResourceDevices", "devices-v1.json", "/devices/v1/devices"},
+	{"role-assignments", "ResourceRoleAssignments", "authorization-v1beta1.json", "/authorization/v1beta1/role-assignments"},
+	{"scope-groups", "ResourceScopeGroups", "authorization-v1beta1.json", "/authorization/v1beta1/scope-groups"},
+	{"service-manager-provisions", "ResourceProvisions", "service-catalog-v1.json", "/service-catalog/v1/service-manager-provisions"},
+	{"subscriptions", "ResourceSubscriptions", "subscriptions-v1.json", "/subscriptions/v1/subscriptions"},
 }
 
 func main() {
-	specs := flag.String("specs", "", "directory holding compute-ops-mgmt.json, identity-v1.json and workspaces-credentials-v1.json")
+	specs := flag.String("specs", "", "directory holding the OpenAPI descriptions named in sources")
 	out := flag.String("o", "shapes_gen.go", "the Go file to write")
 	flag.Parse()
 	if err := run(*specs, *out); err != nil {
