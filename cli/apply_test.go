@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"glrun/exitcode"
 	"glrun/glapi/sim"
 )
 
@@ -101,8 +102,8 @@ func TestApplyRefusesADifferentRunbookParametersOrTargetBeforeSendingAnything(t 
 			}
 			args = append(append(args, path), params...)
 			a := glrunSim(t, s, args...)
-			if a.code != ExitDrift {
-				t.Fatalf("exit %d, want %d\n%s", a.code, ExitDrift, a.stderr)
+			if a.code != exitcode.Drift {
+				t.Fatalf("exit %d, want %d\n%s", a.code, exitcode.Drift, a.stderr)
 			}
 			if len(a.requests) != 0 {
 				t.Errorf("a refused apply sent %d requests, first %s %s", len(a.requests), a.requests[0].Method, a.requests[0].Path)
@@ -124,7 +125,7 @@ func TestApplyAndShowRefuseABadPlanFile(t *testing.T) {
 	}
 	for _, cmd := range [][]string{{"apply", "--sim", bad}, {"show", bad}} {
 		r := glrunSim(t, newTestSim(t), cmd...)
-		if r.code != ExitUsage || !strings.Contains(r.stderr, "bad.json") || !strings.Contains(r.stderr, "surprise") {
+		if r.code != exitcode.Usage || !strings.Contains(r.stderr, "bad.json") || !strings.Contains(r.stderr, "surprise") {
 			t.Errorf("%v: exit %d, want 2 naming the file and the field:\n%s", cmd, r.code, r.stderr)
 		}
 		if len(r.requests) != 0 {
@@ -170,8 +171,8 @@ func TestApplyStopsBeforeAChangeThePlanDoesNotHave(t *testing.T) {
 			}
 			tt.drift(t, s)
 			a := glrunSim(t, s, "apply", "--sim", path)
-			if a.code != ExitDrift {
-				t.Fatalf("exit %d, want %d\n%s", a.code, ExitDrift, a.stderr)
+			if a.code != exitcode.Drift {
+				t.Fatalf("exit %d, want %d\n%s", a.code, exitcode.Drift, a.stderr)
 			}
 			want := plannedChanges(p, nil)[:tt.sent]
 			if diff := cmp.Diff(want, sentChanges(a), cmpEmptySlices); diff != "" {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"glrun/exitcode"
 	"glrun/glapi/sim"
 )
 
@@ -152,8 +153,8 @@ func TestCassettesReplayToTheirGoldenOutput(t *testing.T) {
 // the closest recorded one and what differs.
 func TestReplayDivergenceNamesTheDifference(t *testing.T) {
 	r := replayRun(t, filepath.Join(cassetteDir, "onboard_user.yaml"), []string{"../runbooks/onboard_user.star", "email=someone.else@example.com"})
-	if r.code != ExitFailed {
-		t.Fatalf("exit %d, want %d\n%s", r.code, ExitFailed, r.stderr)
+	if r.code != exitcode.Failed {
+		t.Fatalf("exit %d, want %d\n%s", r.code, exitcode.Failed, r.stderr)
 	}
 	for _, want := range []string{
 		"replay diverged",
@@ -186,7 +187,7 @@ func TestReplayFlagsRefuseATarget(t *testing.T) {
 	}
 	for _, tt := range tests {
 		r := glrunSim(t, nil, tt.args...)
-		if r.code != ExitUsage || !strings.Contains(r.stderr, tt.want) {
+		if r.code != exitcode.Usage || !strings.Contains(r.stderr, tt.want) {
 			t.Errorf("%q: exit %d, stderr %q; want exit 2 and %q", tt.args, r.code, r.stderr, tt.want)
 		}
 	}
@@ -243,13 +244,13 @@ func TestTestCommand(t *testing.T) {
 		code int
 		want []string
 	}{
-		{[]string{"test", "../runtest/testdata/failing"}, ExitFailed, []string{"FAIL ../runtest/testdata/failing/failing_test.star: test_collects_every_failure", "failing_test.star:9: assert.eq: got \"ok\", want \"failed\"", "1 passed, 3 failed"}},
-		{[]string{"test", "-run", "^test_passes$", "../runtest/testdata/failing"}, ExitOK, []string{"ok   ../runtest/testdata/failing/failing_test.star: test_passes", "1 passed, 0 failed"}},
-		{[]string{"test", "-v", "-run=collects", "../runtest/testdata/failing"}, ExitFailed, []string{"=== RUN", "INFO greeting name=prod-web"}},
-		{[]string{"test", "-run", "(", "../runbooks"}, ExitUsage, []string{"-run \"(\": not a regular expression"}},
-		{[]string{"test", "-run", "nothing-at-all", "../runbooks"}, ExitUsage, []string{"no test matches -run"}},
-		{[]string{"test", "../cli"}, ExitUsage, []string{"no *_test.star files in ../cli"}},
-		{[]string{"test", "--help"}, ExitOK, []string{"runbook.run(path, **params)", "glrun test runbooks/"}},
+		{[]string{"test", "../runtest/testdata/failing"}, exitcode.Failed, []string{"FAIL ../runtest/testdata/failing/failing_test.star: test_collects_every_failure", "failing_test.star:9: assert.eq: got \"ok\", want \"failed\"", "1 passed, 3 failed"}},
+		{[]string{"test", "-run", "^test_passes$", "../runtest/testdata/failing"}, exitcode.OK, []string{"ok   ../runtest/testdata/failing/failing_test.star: test_passes", "1 passed, 0 failed"}},
+		{[]string{"test", "-v", "-run=collects", "../runtest/testdata/failing"}, exitcode.Failed, []string{"=== RUN", "INFO greeting name=prod-web"}},
+		{[]string{"test", "-run", "(", "../runbooks"}, exitcode.Usage, []string{"-run \"(\": not a regular expression"}},
+		{[]string{"test", "-run", "nothing-at-all", "../runbooks"}, exitcode.Usage, []string{"no test matches -run"}},
+		{[]string{"test", "../cli"}, exitcode.Usage, []string{"no *_test.star files in ../cli"}},
+		{[]string{"test", "--help"}, exitcode.OK, []string{"runbook.run(path, **params)", "glrun test runbooks/"}},
 	}
 	for _, tt := range tests {
 		r := glrunSim(t, nil, tt.args...)

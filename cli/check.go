@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"glrun/builtins"
+	"glrun/exitcode"
 	"glrun/runtest"
 	"glrun/runtime"
 )
@@ -44,7 +45,7 @@ Nothing runs and nothing is sent. Exits 2 when any file has an error.`,
 				}
 			}
 			if failed > 0 {
-				return withCode(ExitUsage, fmt.Errorf("%d of %d files have errors", failed, len(files)))
+				return withCode(exitcode.Usage, fmt.Errorf("%d of %d files have errors", failed, len(files)))
 			}
 			fmt.Fprintf(s.out, "%d files ok\n", len(files))
 			return nil

@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"glrun/exitcode"
 )
 
 // TestCompletionScripts compares each shell's script with its golden file.
@@ -17,7 +19,7 @@ func TestCompletionScripts(t *testing.T) {
 			golden(t, filepath.Join("testdata", "completion", "glrun."+shell), []byte(r.stdout))
 		})
 	}
-	if r := glrunTool(t, "", "completion", "tcsh"); r.code != ExitUsage || !strings.Contains(r.stderr, `invalid argument "tcsh"`) {
+	if r := glrunTool(t, "", "completion", "tcsh"); r.code != exitcode.Usage || !strings.Contains(r.stderr, `invalid argument "tcsh"`) {
 		t.Errorf("completion tcsh: exit %d, stderr %q; want 2", r.code, r.stderr)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"glrun/config"
+	"glrun/exitcode"
 	"glrun/glapi"
 )
 
@@ -18,16 +19,16 @@ import (
 func (f *targetFlags) loadProfile(getenv func(string) string) (*config.File, config.Selection, error) {
 	path, err := config.Path(getenv)
 	if err != nil {
-		return nil, config.Selection{}, withCode(ExitUsage, err)
+		return nil, config.Selection{}, withCode(exitcode.Usage, err)
 	}
 	file, err := config.Load(path)
 	if err != nil {
-		return nil, config.Selection{}, withCode(ExitUsage, err)
+		return nil, config.Selection{}, withCode(exitcode.Usage, err)
 	}
 	file.Path = path
 	sel, err := file.Select(f.profile, getenv)
 	if err != nil {
-		return nil, config.Selection{}, withCode(ExitUsage, err)
+		return nil, config.Selection{}, withCode(exitcode.Usage, err)
 	}
 	return file, sel, nil
 }
@@ -54,7 +55,7 @@ func (f *targetFlags) applyProfile(cmd *cobra.Command, cfg *glapi.Config, getenv
 	if cfg.ClientSecret.Reveal() == "" {
 		secret, err := p.Secret(cmd.Context(), getenv)
 		if err != nil {
-			return withCode(ExitUsage, fmt.Errorf("profile %q: %w", sel.Name, err))
+			return withCode(exitcode.Usage, fmt.Errorf("profile %q: %w", sel.Name, err))
 		}
 		cfg.ClientSecret = glapi.NewSecret(secret)
 	}

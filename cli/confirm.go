@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"glrun/builtins"
+	"glrun/exitcode"
 	"glrun/glapi"
 	"glrun/plan"
 	"glrun/runtime"
@@ -92,9 +93,9 @@ func checkCredentials(cmd *cobra.Command, s streams, f *targetFlags, path string
 	defer tgt.Close()
 	if _, err := glapi.New(tgt.cfg); err != nil {
 		if errors.Is(err, glapi.ErrNoCredentials) {
-			return withCode(ExitUsage, fmt.Errorf("%w\n(or try the built-in simulator: glrun run --sim %s)", err, path))
+			return withCode(exitcode.Usage, fmt.Errorf("%w\n(or try the built-in simulator: glrun run --sim %s)", err, path))
 		}
-		return withCode(ExitUsage, err)
+		return withCode(exitcode.Usage, err)
 	}
 	return nil
 }
@@ -127,10 +128,10 @@ func approveAndRun(cmd *cobra.Command, s streams, f *runFlags, path string, para
 	if len(p.Mutations) > 0 && !f.yes {
 		ok, err := confirm(s.in, s.err, fmt.Sprintf("Send these changes (%s) to %s?", planSummary(p), p.Target))
 		if err != nil {
-			return withCode(ExitFailed, fmt.Errorf("reading the confirmation: %w", err))
+			return withCode(exitcode.Failed, fmt.Errorf("reading the confirmation: %w", err))
 		}
 		if !ok {
-			return withCode(ExitFailed, fmt.Errorf("not confirmed: nothing was changed"))
+			return withCode(exitcode.Failed, fmt.Errorf("not confirmed: nothing was changed"))
 		}
 	}
 	return applyPlan(cmd, s, &f.sessionFlags, p)

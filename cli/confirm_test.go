@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"glrun/exitcode"
+
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -67,7 +69,7 @@ func TestConfirmAcceptsOnlyYes(t *testing.T) {
 func TestApprovalWithoutATerminalNeedsYes(t *testing.T) {
 	s := newTestSim(t)
 	r := glrunSim(t, s, "run", "--sim", "--confirm", "../runbooks/power_cycle.star", "group=lab")
-	if r.code != ExitUsage {
+	if r.code != exitcode.Usage {
 		t.Fatalf("exit %d, want 2\n%s", r.code, r.stderr)
 	}
 	if len(r.requests) != 0 {
@@ -82,7 +84,7 @@ func TestApprovalWithoutATerminalNeedsYes(t *testing.T) {
 	t.Setenv("GREENLAKE_CLIENT_ID", "id")
 	t.Setenv("GREENLAKE_CLIENT_SECRET", "not-a-real-secret")
 	g := glrunSim(t, nil, "run", "--region", "eu-central", "../runbooks/power_cycle.star", "group=lab")
-	if g.code != ExitUsage || !strings.Contains(g.stderr, "--yes") {
+	if g.code != exitcode.Usage || !strings.Contains(g.stderr, "--yes") {
 		t.Errorf("a live run without a terminal: exit %d, want 2 asking for --yes:\n%s", g.code, g.stderr)
 	}
 	if strings.Contains(g.stderr, "not-a-real-secret") {

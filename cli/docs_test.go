@@ -12,6 +12,7 @@ import (
 	"go.starlark.net/syntax"
 
 	"glrun/builtins"
+	"glrun/exitcode"
 )
 
 // TestDocsAreUpToDate fails when docs/builtins.md or docs/builtins.star
@@ -112,14 +113,14 @@ func TestDocsCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := glrunTool(t, "", "docs", "--check", "--out", md)
-	if r.code != ExitFailed || !strings.Contains(r.stderr, "is stale: run 'glrun docs'") {
+	if r.code != exitcode.Failed || !strings.Contains(r.stderr, "is stale: run 'glrun docs'") {
 		t.Errorf("docs --check on a stale file: exit %d, stderr %q; want 1 and a hint", r.code, r.stderr)
 	}
 	r = glrunTool(t, "", "docs", "--stubs", "--out", "-")
 	if r.code != 0 || !strings.Contains(r.stdout, "def _compute_jobs_create(template, resource, params = {}, resource_type = None):") {
 		t.Errorf("docs --stubs --out -: exit %d, stdout starts %.200q", r.code, r.stdout)
 	}
-	if r := glrunTool(t, "", "docs", "extra"); r.code != ExitUsage {
+	if r := glrunTool(t, "", "docs", "extra"); r.code != exitcode.Usage {
 		t.Errorf("docs extra: exit %d, want 2", r.code)
 	}
 }

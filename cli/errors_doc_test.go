@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"glrun/exitcode"
 )
 
 // TestErrorsDocRowsAreCovered reads docs/errors.md: every row must give an
@@ -31,7 +33,7 @@ func TestErrorsDocRowsAreCovered(t *testing.T) {
 			}
 		}
 	}
-	codes := map[int]bool{ExitOK: true, ExitFailed: true, ExitUsage: true, ExitDrift: true, ExitTimeout: true, ExitInterrupt: true}
+	codes := map[int]bool{exitcode.OK: true, exitcode.Failed: true, exitcode.Usage: true, exitcode.Drift: true, exitcode.Timeout: true, exitcode.Interrupted: true}
 	testRE := regexp.MustCompile("`(Test\\w+)(/[^`]*)?`")
 	rows := 0
 	for _, line := range strings.Split(string(doc), "\n") {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"glrun/exitcode"
 	"glrun/lint"
 )
 
@@ -61,9 +62,9 @@ be read. 'glrun check' is the faster syntax-and-names pass.`,
 			}
 			switch {
 			case broken > 0:
-				return withCode(ExitUsage, fmt.Errorf("%d of %d files could not be linted", broken, len(files)))
+				return withCode(exitcode.Usage, fmt.Errorf("%d of %d files could not be linted", broken, len(files)))
 			case len(all) > 0:
-				return withCode(ExitFailed, fmt.Errorf("%d findings in %d files", len(all), len(files)))
+				return withCode(exitcode.Failed, fmt.Errorf("%d findings in %d files", len(all), len(files)))
 			}
 			if output == "text" {
 				fmt.Fprintf(s.err, "glrun: %d files, no findings\n", len(files))

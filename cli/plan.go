@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"glrun/clock"
+	"glrun/exitcode"
 	"glrun/glapi"
 	"glrun/plan"
 	"glrun/runtime"
@@ -67,7 +68,7 @@ func planCommand(cmd *cobra.Command, s streams, f *planFlags, path string, param
 		return renderPlan(s, p)
 	}
 	if err := p.WriteFile(f.out); err != nil {
-		return withCode(ExitFailed, err)
+		return withCode(exitcode.Failed, err)
 	}
 	if err := renderPlan(s, p); err != nil {
 		return err

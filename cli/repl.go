@@ -15,6 +15,7 @@ import (
 	"go.starlark.net/syntax"
 
 	"glrun/builtins"
+	"glrun/exitcode"
 	"glrun/glapi"
 	"glrun/plan"
 )
@@ -146,7 +147,7 @@ type repl struct {
 func (r *repl) loop() error {
 	for {
 		if err := r.ctx.Err(); err != nil {
-			return withCode(ExitInterrupt, errors.New("repl: interrupted"))
+			return withCode(exitcode.Interrupted, errors.New("repl: interrupted"))
 		}
 		eof, err := r.step()
 		if err != nil {
@@ -197,7 +198,7 @@ func (r *repl) step() (eof bool, err error) {
 	opts := &syntax.FileOptions{Set: true, While: true, TopLevelControl: true, GlobalReassign: true, LoadBindsGlobally: true}
 	f, perr := opts.ParseCompoundStmt("<repl>", readline)
 	if readErr != nil {
-		return false, withCode(ExitFailed, fmt.Errorf("repl: reading standard input: %w", readErr))
+		return false, withCode(exitcode.Failed, fmt.Errorf("repl: reading standard input: %w", readErr))
 	}
 	if perr != nil {
 		if eof {

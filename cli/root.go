@@ -1,5 +1,5 @@
-// Package cli holds glrun's cobra commands, one file per verb. Flags and
-// exit codes live here and nowhere else.
+// Package cli holds glrun's cobra commands, one file per verb. Flags live
+// here and nowhere else; the exit codes are package exitcode's.
 package cli
 
 import (
@@ -12,17 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"glrun/exitcode"
 	"glrun/glapi/sim"
-)
-
-// Exit codes, as DESIGN.md fixes them.
-const (
-	ExitOK        = 0   // success
-	ExitFailed    = 1   // the runbook failed (Starlark error, fail(), a job in ERROR)
-	ExitUsage     = 2   // usage, syntax or validation error; nothing was sent
-	ExitDrift     = 3   // apply stopped on drift from the plan
-	ExitTimeout   = 4   // a wait or the run's deadline timed out
-	ExitInterrupt = 130 // interrupted (Ctrl-C)
 )
 
 // exitError carries an exit code through cobra to Main. Its message, when
@@ -46,7 +37,7 @@ func withCode(code int, err error) error { return &exitError{code: code, err: er
 
 // usageErrorf is a usage error (exit 2).
 func usageErrorf(format string, args ...any) error {
-	return withCode(ExitUsage, fmt.Errorf(format, args...))
+	return withCode(exitcode.Usage, fmt.Errorf(format, args...))
 }
 
 // streams are the standard streams a command reads and writes, and what
@@ -78,7 +69,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				continue
 			}
 			fmt.Fprintln(stderr, "glrun: interrupted again: exiting now")
-			os.Exit(ExitInterrupt)
+			os.Exit(exitcode.Interrupted)
 		}
 	}()
 	return Execute(ctx, args, streams{in: stdin, out: stdout, err: stderr})
@@ -94,7 +85,7 @@ func Execute(ctx context.Context, args []string, s streams) int {
 	root.SetErr(s.err)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
-		return ExitOK
+		return exitcode.OK
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
@@ -106,7 +97,7 @@ func Execute(ctx context.Context, args []string, s streams) int {
 	// Errors cobra itself raises (unknown flag, wrong argument count) are usage errors.
 	fmt.Fprintln(s.err, "glrun: "+err.Error())
 	fmt.Fprintln(s.err, "Run 'glrun --help' for usage.")
-	return ExitUsage
+	return exitcode.Usage
 }
 
 func newRootCmd(s streams) *cobra.Command {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"glrun/exitcode"
 	"glrun/glapi"
 )
 
@@ -78,8 +79,8 @@ func TestPowerCycleStopsOnAFailedJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := glrunSim(t, s, "run", "--sim", "../runbooks/power_cycle.star", "group=prod-web", "batch=4")
-	if r.code != ExitFailed {
-		t.Fatalf("exit %d, want %d\n%s", r.code, ExitFailed, r.stderr)
+	if r.code != exitcode.Failed {
+		t.Fatalf("exit %d, want %d\n%s", r.code, exitcode.Failed, r.stderr)
 	}
 	if !strings.Contains(r.stderr, "ERROR") || !strings.Contains(r.stderr, "Server Restart") {
 		t.Errorf("the error does not name the failed job's template and state:\n%s", r.stderr)
@@ -138,8 +139,8 @@ func TestFirmwareUpdateTouchesOnlyNonCompliantServers(t *testing.T) {
 func TestFirmwareUpdateTimesOutWithExit4(t *testing.T) {
 	s := newTestSim(t)
 	r := glrunSim(t, s, "run", "--sim", "../runbooks/firmware_update.star", "group=prod-web", "timeout=5m")
-	if r.code != ExitTimeout {
-		t.Fatalf("exit %d, want %d\n%s", r.code, ExitTimeout, r.stderr)
+	if r.code != exitcode.Timeout {
+		t.Fatalf("exit %d, want %d\n%s", r.code, exitcode.Timeout, r.stderr)
 	}
 	if !strings.Contains(r.stderr, "Server Firmware Update") || !strings.Contains(r.stderr, "RUNNING") {
 		t.Errorf("the timeout does not name the pending jobs and their state:\n%s", r.stderr)

@@ -11,6 +11,7 @@ import (
 	"go.starlark.net/starlark"
 
 	"glrun/builtins"
+	"glrun/exitcode"
 	"glrun/glapi"
 	"glrun/plan"
 	"glrun/runtime"
@@ -84,9 +85,9 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 	if err != nil {
 		tgt.Close()
 		if errors.Is(err, glapi.ErrNoCredentials) {
-			return nil, withCode(ExitUsage, fmt.Errorf("%w\n(or try the built-in simulator: glrun run --sim %s)", err, path))
+			return nil, withCode(exitcode.Usage, fmt.Errorf("%w\n(or try the built-in simulator: glrun run --sim %s)", err, path))
 		}
-		return nil, withCode(ExitUsage, err)
+		return nil, withCode(exitcode.Usage, err)
 	}
 	ss.env = &builtins.Env{Client: ss.client, Clock: tgt.clock, Log: ss.logger, Progress: display}
 	opts := runtime.Options{
@@ -115,19 +116,19 @@ func (ss *session) Close() { ss.target.Close() }
 func classifyBuiltinError(err error) (int, bool) {
 	var drift *plan.DriftError
 	if errors.As(err, &drift) {
-		return ExitDrift, true
+		return exitcode.Drift, true
 	}
 	var wt *builtins.WaitTimeoutError
 	if errors.As(err, &wt) {
-		return ExitTimeout, true
+		return exitcode.Timeout, true
 	}
 	var ae *builtins.ArgError
 	if errors.As(err, &ae) {
-		return ExitUsage, true
+		return exitcode.Usage, true
 	}
 	var fe *glapi.FilterError
 	if errors.As(err, &fe) {
-		return ExitUsage, true
+		return exitcode.Usage, true
 	}
 	return 0, false
 }
@@ -138,5 +139,5 @@ func runtimeExit(err error) error {
 	if errors.As(err, &re) {
 		return withCode(re.ExitCode(), err)
 	}
-	return withCode(ExitFailed, err)
+	return withCode(exitcode.Failed, err)
 }

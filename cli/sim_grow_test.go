@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"glrun/clock"
+	"glrun/exitcode"
 	"glrun/glapi/sim"
 )
 
@@ -20,8 +21,8 @@ func TestSimServeRefusesBadGrowth(t *testing.T) {
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			r := glrunSim(t, nil, append([]string{"sim", "serve", "--addr", "127.0.0.1:0"}, tc.args...)...)
-			if r.code != ExitUsage || !strings.Contains(r.stderr, tc.want) {
-				t.Fatalf("exit %d, stderr %q; want exit %d saying %q", r.code, r.stderr, ExitUsage, tc.want)
+			if r.code != exitcode.Usage || !strings.Contains(r.stderr, tc.want) {
+				t.Fatalf("exit %d, stderr %q; want exit %d saying %q", r.code, r.stderr, exitcode.Usage, tc.want)
 			}
 		})
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"glrun/exitcode"
 	"glrun/runtest"
 )
 
@@ -86,7 +87,7 @@ func runTests(cmd *cobra.Command, s streams, args []string) error {
 	}
 	sum, err := runtest.Run(cmd.Context(), fs.Args(), opts)
 	if err != nil {
-		return withCode(ExitUsage, err)
+		return withCode(exitcode.Usage, err)
 	}
 	if output == "json" {
 		if err := writeJSON(s.out, testResultsJSON(sum)); err != nil {
@@ -94,7 +95,7 @@ func runTests(cmd *cobra.Command, s streams, args []string) error {
 		}
 	}
 	if sum.Failed > 0 {
-		return withCode(ExitFailed, nil)
+		return withCode(exitcode.Failed, nil)
 	}
 	if sum.Passed == 0 {
 		return usageErrorf("no test matches -run %q", run)

@@ -10,6 +10,7 @@ import (
 	"go.starlark.net/starlarkstruct"
 
 	"glrun/builtins"
+	"glrun/exitcode"
 	"glrun/runtime"
 )
 
@@ -78,7 +79,7 @@ func (tc *testCase) runBuiltin(thread *starlark.Thread, b *starlark.Builtin, arg
 func (tc *testCase) result(value starlark.Value, runErr error, logs []string, cap *capturing) (starlark.Value, error) {
 	status, code, errText := "ok", 0, starlark.Value(starlark.None)
 	if runErr != nil {
-		code = runtime.ExitFailure
+		code = exitcode.Failed
 		msg := runErr.Error()
 		var re *runtime.Error
 		if errors.As(runErr, &re) {
@@ -124,15 +125,15 @@ func (tc *testCase) result(value starlark.Value, runErr error, logs []string, ca
 // statusOf names an exit code: ok, failed, usage, drift, timeout, canceled.
 func statusOf(code int) string {
 	switch code {
-	case 0:
+	case exitcode.OK:
 		return "ok"
-	case runtime.ExitUsage:
+	case exitcode.Usage:
 		return "usage"
-	case 3:
+	case exitcode.Drift:
 		return "drift"
-	case runtime.ExitTimeout:
+	case exitcode.Timeout:
 		return "timeout"
-	case runtime.ExitCanceled:
+	case exitcode.Interrupted:
 		return "canceled"
 	}
 	return "failed"
