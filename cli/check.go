@@ -12,7 +12,7 @@ import (
 
 	"glrun/builtins"
 	"glrun/exitcode"
-	"glrun/runtest"
+	"glrun/internal/testfile"
 	"glrun/runtime"
 )
 
@@ -33,10 +33,10 @@ Nothing runs and nothing is sent. Exits 2 when any file has an error.`,
 			}
 			failed := 0
 			names := builtins.Names()
-			testNames := append(builtins.Names(), runtest.Names()...) // *_test.star files see the test modules
+			testNames := append(builtins.Names(), testfile.Names()...) // *_test.star files see the test modules
 			for _, f := range files {
 				fileNames := names
-				if runtest.IsTestFile(f) {
+				if testfile.Is(f) {
 					fileNames = testNames
 				}
 				if err := runtime.Check(f, fileNames); err != nil {

@@ -12,6 +12,7 @@ import (
 	"glrun/glapi"
 	"glrun/glapi/replay"
 	"glrun/glapi/sim"
+	"glrun/internal/testfile"
 )
 
 // DefaultStart is where each test's virtual clock starts.
@@ -78,8 +79,8 @@ func (tc *testCase) predeclared() (starlark.StringDict, error) {
 }
 
 // Names returns the names a test file sees besides the builtins, for
-// glrun check.
-func Names() []string { return []string{"assert", "replay", "runbook", "sim"} }
+// glrun check: testfile.Names.
+func Names() []string { return testfile.Names() }
 
 // rel returns path relative to the test file's directory, as the test
 // wrote it relative to.
