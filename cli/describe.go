@@ -4,16 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"glrun/builtins"
-	"glrun/clock"
 	"glrun/glapi"
 	"glrun/runtime"
+	glsession "glrun/session"
 )
 
 func newDescribeCmd(s streams) *cobra.Command {
@@ -48,24 +46,19 @@ defaults and types. Nothing is sent to GreenLake.`,
 // describeRunbook loads the runbook with builtins that cannot reach any
 // API, so describing never sends a request.
 func describeRunbook(ctx context.Context, path string) (runtime.Description, error) {
-	if err := runtime.Check(path, builtins.Names()); err != nil {
+	if err := glsession.Check(path); err != nil {
 		return runtime.Description{}, err
 	}
-	client, err := glapi.New(glapi.Config{
+	opened, err := glsession.Open(ctx, glsession.Config{API: glapi.Config{
 		BaseURL:      "http://describe.invalid",
 		ClientID:     "describe",
 		ClientSecret: glapi.NewSecret("describe"),
 		Mode:         refuseMode{why: "glrun describe sends no requests; the runbook's top level must not call the API"},
-	})
+	}}, path)
 	if err != nil {
 		return runtime.Description{}, err
 	}
-	env := &builtins.Env{Client: client, Clock: clock.Real{}, Log: slog.New(slog.DiscardHandler)}
-	rb, err := runtime.Load(ctx, path, runtime.Options{Predeclared: builtins.Predeclared(env)})
-	if err != nil {
-		return runtime.Description{}, err
-	}
-	return rb.Describe()
+	return opened.Runbook.Describe()
 }
 
 // formatDescription renders a description for a terminal.

@@ -14,7 +14,6 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
-	"glrun/builtins"
 	"glrun/exitcode"
 	"glrun/glapi"
 	"glrun/plan"
@@ -121,7 +120,7 @@ func runRepl(cmd *cobra.Command, s streams, f *replFlags, args []string) error {
 		interactive: interactive,
 		globals:     starlark.StringDict{},
 	}
-	for name, v := range builtins.Predeclared(ss.env) {
+	for name, v := range ss.predeclared {
 		r.globals[name] = v
 	}
 	for name, v := range ss.runbook.Globals() {

@@ -10,6 +10,7 @@ import (
 
 	"glrun/exitcode"
 	"glrun/runtest"
+	glsession "glrun/session"
 )
 
 func newTestCmd(s streams) *cobra.Command {
@@ -74,7 +75,7 @@ func runTests(cmd *cobra.Command, s streams, args []string) error {
 	if err := checkOutput(output); err != nil {
 		return err
 	}
-	opts := runtest.Options{Out: s.out, Verbose: verbose, Classify: classifyBuiltinError}
+	opts := runtest.Options{Out: s.out, Verbose: verbose, Classify: glsession.Classify}
 	if output == "json" {
 		opts.Out, opts.Verbose = io.Discard, false
 	}

@@ -12,6 +12,7 @@ import (
 	"glrun/builtins"
 	"glrun/exitcode"
 	"glrun/runtime"
+	"glrun/session"
 )
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
@@ -41,23 +42,16 @@ func (tc *testCase) runBuiltin(thread *starlark.Thread, b *starlark.Builtin, arg
 	ctx := builtins.Context(thread)
 	logs := &lines{}
 	logger := slog.New(&lineHandler{out: logs})
-	client, cap, err := tc.client(func(rt caseTransport) *capturing { return &capturing{next: rt} })
+	cap := &capturing{next: caseTransport{tc: tc}}
+	opened, err := session.New(tc.sessionConfig(cap, logger, func(_ *starlark.Thread, msg string) { logs.add("PRINT " + msg) }))
 	if err != nil {
-		return nil, err
-	}
-	env := &builtins.Env{Client: client, Clock: tc.clk, Log: logger}
-	opts := runtime.Options{
-		Predeclared: builtins.Predeclared(env),
-		MaxSteps:    tc.opts.MaxSteps,
-		Timeout:     tc.opts.timeout(),
-		Print:       func(_ *starlark.Thread, msg string) { logs.add("PRINT " + msg) },
-		Classify:    tc.opts.Classify,
+		return nil, fmt.Errorf("%s: %w", b.Name(), err)
 	}
 	var value starlark.Value = starlark.None
 	var runErr error
-	if err := runtime.Check(path, builtins.Names()); err != nil {
+	if err := session.Check(path); err != nil {
 		runErr = err
-	} else if rb, err := runtime.Load(ctx, path, opts); err != nil {
+	} else if rb, err := opened.Load(ctx, path); err != nil {
 		runErr = err
 	} else if main, ok := rb.Globals()["main"].(starlark.Callable); !ok {
 		runErr = fmt.Errorf("%s has no main function", rel)
