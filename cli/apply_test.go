@@ -214,7 +214,7 @@ func TestPlanAndApplyWithBaseURL(t *testing.T) {
 	t.Setenv("GREENLAKE_CLIENT_ID", sim.DemoClientID)
 	t.Setenv("GREENLAKE_CLIENT_SECRET", sim.DemoClientSecret)
 	out := filepath.Join(t.TempDir(), "p.json")
-	r := glrunSim(t, s, "plan", "--base-url", base, "../runbooks/onboard_user.star", "email=ana@example.com", "-o", out)
+	r := glrunSim(t, s, "plan", "--base-url", base, "../runbooks/onboard_user.star", "email=ana@example.com", "--out", out)
 	if r.code != 0 || len(sentChanges(r)) != 0 {
 		t.Fatalf("plan: exit %d, %d changes sent\n%s", r.code, len(sentChanges(r)), r.stderr)
 	}

@@ -100,8 +100,8 @@ Secrets are never shown; the secret command is not run by 'glrun config'.`,
   GLRUN_PROFILE=prod glrun config -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if output != "text" && output != "json" {
-				return usageErrorf("--output %q: want text or json", output)
+			if err := checkOutput(output); err != nil {
+				return err
 			}
 			settings, err := f.settings(cmd, os.Getenv)
 			if err != nil {
@@ -127,7 +127,7 @@ Secrets are never shown; the secret command is not run by 'glrun config'.`,
 		},
 	}
 	f.register(cmd.Flags())
-	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
+	registerOutput(cmd.Flags(), &output, "the settings (name, value, source)")
 	return cmd
 }
 

@@ -114,7 +114,7 @@ func approveAndRun(cmd *cobra.Command, s streams, f *runFlags, path string, para
 	if !f.yes && !interactive {
 		return usageErrorf("this run changes a real GreenLake workspace, so glrun shows its plan and asks before sending anything, "+
 			"but standard input is not a terminal: pass --yes to run without asking (the plan is still shown), "+
-			"or save a plan for review with 'glrun plan %s ... -o PLAN.json' and run it with 'glrun apply PLAN.json'. Nothing was sent.", path)
+			"or save a plan for review with 'glrun plan %s ... --out PLAN.json' and run it with 'glrun apply PLAN.json'. Nothing was sent.", path)
 	}
 	planning := f.sessionFlags
 	planning.target.record = "" // a cassette records the run, not its plan

@@ -41,8 +41,8 @@ be read. 'glrun check' is the faster syntax-and-names pass.`,
   glrun lint -o json runbooks/power_cycle.star | jq '.[].message'`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if output != "text" && output != "json" {
-				return usageErrorf("--output %q: want text or json", output)
+			if err := checkOutput(output); err != nil {
+				return err
 			}
 			files, err := starFiles(args)
 			if err != nil {
@@ -72,7 +72,7 @@ be read. 'glrun check' is the faster syntax-and-names pass.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text (file:line:col: message) or json")
+	registerOutput(cmd.Flags(), &output, "the findings as one array (text: file:line:col: message)")
 	return cmd
 }
 

@@ -71,6 +71,24 @@ func TestOutputJSON(t *testing.T) {
 				t.Errorf("got %v, want findings", v)
 			}
 		}},
+		{"plan", "", []string{"plan", "--sim", "-o", "json", "../runbooks/onboard_user.star", "email=ana@example.com"}, exitcode.OK, func(t *testing.T, v any) {
+			if m, ok := v.(map[string]any)["mutations"].([]any); !ok || len(m) == 0 {
+				t.Errorf("no mutations in %v", v)
+			}
+		}},
+		{"config", "", []string{"config", "-o", "json", "--region", "eu-central"}, exitcode.OK, func(t *testing.T, v any) {
+			if a, ok := v.([]any); !ok || len(a) == 0 {
+				t.Errorf("got %v, want the settings", v)
+			}
+		}},
+		{"version", "", []string{"version", "-o", "json"}, exitcode.OK, func(t *testing.T, v any) {
+			m := v.(map[string]any)
+			for _, k := range []string{"version", "go", "os", "arch"} {
+				if s, _ := m[k].(string); s == "" {
+					t.Errorf("no %q in %v", k, m)
+				}
+			}
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -97,6 +115,9 @@ func TestOutputRefusesUnknownFormats(t *testing.T) {
 		{"show", "-o", "yaml", "../testdata/plans/failed_jobs.plan.json"},
 		{"test", "-o", "yaml", "../runbooks/power_cycle_test.star"},
 		{"run", "-o", "yaml", "--sim", "../runbooks/failed_jobs.star"},
+		{"lint", "-o", "yaml", "testdata/misspelled.star"},
+		{"config", "-o", "yaml"},
+		{"version", "-o", "yaml"},
 		{"--log-format", "xml", "run", "--sim", "../runbooks/failed_jobs.star"},
 	} {
 		sm := newTestSim(t)

@@ -30,13 +30,13 @@ var exampleRunbooks = []struct {
 	{"failed_jobs", "../runbooks/failed_jobs.star", []string{"days=7"}, 0},
 }
 
-// makePlanFile runs 'glrun plan --sim ARGS -o FILE' against s and returns
+// makePlanFile runs 'glrun plan --sim ARGS --out FILE' against s and returns
 // the saved plan's path and the result.
 func makePlanFile(t *testing.T, s *sim.Sim, file string, params ...string) (string, result) {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "change.plan.json")
 	args := append([]string{"plan", "--sim", file}, params...)
-	r := glrunSim(t, s, append(args, "-o", out)...)
+	r := glrunSim(t, s, append(args, "--out", out)...)
 	if r.code != 0 {
 		t.Fatalf("glrun plan: exit %d\n%s", r.code, r.stderr)
 	}
@@ -178,7 +178,7 @@ def main():
 	}
 	s := newTestSim(t)
 	out := filepath.Join(dir, "p.json")
-	r := glrunSim(t, s, "plan", "--sim", rbPath, "-o", out)
+	r := glrunSim(t, s, "plan", "--sim", rbPath, "--out", out)
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
@@ -225,7 +225,7 @@ def main():
 	}
 	s := newTestSim(t)
 	out := filepath.Join(dir, "p.json")
-	r := glrunSim(t, s, "plan", "--sim", rbPath, "-o", out)
+	r := glrunSim(t, s, "plan", "--sim", rbPath, "--out", out)
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
@@ -234,7 +234,7 @@ def main():
 		t.Fatal(err)
 	}
 	show := glrunSim(t, s, "show", out)
-	showJSON := glrunSim(t, s, "show", "--json", out)
+	showJSON := glrunSim(t, s, "show", "-o", "json", out)
 	dry := glrunSim(t, s, "run", "--sim", "--dry-run", rbPath)
 	secrets := []string{sim.DemoClientSecret}
 	for _, c := range s.Credentials() {
@@ -245,7 +245,7 @@ def main():
 	hex32 := regexp.MustCompile(`\b[0-9a-f]{32}\b`)
 	for name, text := range map[string]string{
 		"plan file": string(file), "plan output": r.stdout + r.stderr, "show": show.stdout + show.stderr,
-		"show --json": showJSON.stdout, "run --dry-run": dry.stdout + dry.stderr,
+		"show -o json": showJSON.stdout, "run --dry-run": dry.stdout + dry.stderr,
 	} {
 		for _, sec := range secrets {
 			if strings.Contains(text, sec) {
@@ -266,7 +266,7 @@ def main():
 
 // The plans of the example runbooks are stable (golden files in
 // testdata/plans, rewritten with -update), and 'glrun show' renders them
-// as the golden .txt files say; --json prints the plan itself.
+// as the golden .txt files say; -o json prints the plan itself.
 func TestShowGolden(t *testing.T) {
 	dir := filepath.Join("..", "testdata", "plans")
 	for _, rb := range exampleRunbooks {
@@ -292,13 +292,13 @@ func TestShowGolden(t *testing.T) {
 				t.Errorf("show coloured output that is not a terminal")
 			}
 			golden(t, filepath.Join(dir, rb.name+".show.txt"), []byte(show.stdout))
-			js := glrunSim(t, nil, "show", "--json", planFile)
+			js := glrunSim(t, nil, "show", "-o", "json", planFile)
 			want, err := os.ReadFile(planFile)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(string(want), js.stdout); diff != "" {
-				t.Errorf("show --json is not the plan (-file +shown):\n%s", diff)
+				t.Errorf("show -o json is not the plan (-file +shown):\n%s", diff)
 			}
 		})
 	}

@@ -50,7 +50,7 @@ workspace under Manage Workspace > API).`,
 	fs.SetInterspersed(false) // everything after FILE is a parameter
 	f.register(fs)
 	registerCassetteFlags(fs, &f.target)
-	fs.StringVarP(&f.output, "output", "o", "text", `"json": print the run report (status, exit code, result, changes, jobs, elapsed times) as JSON on stdout`)
+	registerOutput(fs, &f.output, "the run report (status, exit code, result, changes, jobs, elapsed times)")
 	registerApprovalFlags(fs, &f)
 	return cmd
 }
@@ -58,8 +58,8 @@ workspace under Manage Workspace > API).`,
 // runRunbook checks the runbook and its parameters, connects to the target
 // and runs main, reporting what was sent on every exit path.
 func runRunbook(cmd *cobra.Command, s streams, f *runFlags, path string, params []string) error {
-	if f.output != "text" && f.output != "json" {
-		return usageErrorf("--output %q: want text or json", f.output)
+	if err := checkOutput(f.output); err != nil {
+		return err
 	}
 	if err := checkParamSyntax(params); err != nil {
 		return finishRun(s, f.output, nil, path, nil, err)

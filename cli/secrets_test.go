@@ -31,7 +31,7 @@ func TestNoSecretLeaks(t *testing.T) {
 		{"verbose", []string{"run", "-v", "--sim", rb}, nil, exitcode.OK},
 		{"json report", []string{"run", "-v", "-o", "json", "--sim", rb}, nil, exitcode.OK},
 		{"dry run", []string{"run", "-v", "--dry-run", "--sim", rb}, nil, exitcode.OK},
-		{"plan", []string{"plan", "-v", "--sim", rb, "-o", plan}, []string{plan}, exitcode.OK},
+		{"plan", []string{"plan", "-v", "--sim", rb, "--out", plan}, []string{plan}, exitcode.OK},
 		{"show plan", []string{"show", plan}, nil, exitcode.OK},
 		{"record", []string{"run", "-v", "--record", cassette, "--sim", rb}, []string{cassette}, exitcode.OK},
 		{"failing on purpose", []string{"run", "-v", "-o", "json", "--sim", rb, "fail_at_end=true"}, nil, exitcode.Failed},
