@@ -12,7 +12,7 @@ import (
 	"glrun/glapi"
 )
 
-// User preference limits (seed 003).
+// User preference limits (docs/api.md, "Users").
 var userLanguages = []string{"en", "de", "es"}
 
 const maxIdleTimeout = 1<<31 - 1

@@ -7,7 +7,7 @@ import (
 	"glrun/glapi"
 )
 
-// Async operation states (seed 000).
+// Async operation states (docs/api.md, "Async-operation states").
 const (
 	opSucceeded = "SUCCEEDED"
 	opFailed    = "FAILED"

@@ -20,10 +20,10 @@ import (
 // still costs ceil(N / 1000) requests per poll.
 const maxIDFilterLen = 6000
 
-// jobsPageLimit is the largest page GET /jobs returns (seed 001).
+// jobsPageLimit is the largest page GET /jobs returns (docs/api.md, "Paging").
 const jobsPageLimit = 1000
 
-// Job states and result codes (seed 001).
+// Job states and result codes (docs/api.md, "Job states").
 const (
 	jobComplete        = "COMPLETE"
 	jobError           = "ERROR"

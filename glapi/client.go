@@ -136,7 +136,7 @@ type call struct {
 	method   string
 	path     string     // escaped path, from joinPath
 	query    url.Values // without the filter
-	filter   string     // raw filter text, encoded per ODATA.md
+	filter   string     // raw filter text, encoded per docs/filters.md
 	body     any        // marshalled as JSON when non-nil
 	bodyType string     // Content-Type of body; application/json by default
 }

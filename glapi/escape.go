@@ -15,7 +15,8 @@ import (
 func escapeComponent(s string) string { return odata.Encode(s) }
 
 // encodeFilter encodes a filter as the value of the filter query parameter
-// (ODATA.md "Encoding": %20 for spaces, %2B for "+", never form-encoded).
+// (docs/filters.md, "Encoding": %20 for spaces, %2B for "+", never
+// form-encoded).
 func encodeFilter(filter string) string { return odata.Encode(filter) }
 
 // joinPath appends escaped segments to an (already clean) prefix.

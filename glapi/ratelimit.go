@@ -16,7 +16,7 @@ import (
 // Rate limiter defaults.
 const (
 	// DefaultIdentityPerMinute is the documented identity rate limit: 300
-	// requests per minute per workspace (seed 003).
+	// requests per minute per workspace (docs/api.md, "Rate limits").
 	DefaultIdentityPerMinute = 300
 	// DefaultComputeRate is the rate (requests per second, and the burst)
 	// the adaptive limiter of Compute Ops Management and workspaces starts

@@ -14,7 +14,8 @@ const (
 	ResourceFilter           = "compute-ops-mgmt/filter"
 )
 
-// JobTemplate is one of the job templates of Compute Ops Management (seed 001).
+// JobTemplate is one of the job templates of Compute Ops Management
+// (docs/api.md, "Job templates").
 type JobTemplate struct {
 	// Alias is the short name runbooks use, such as "restart".
 	Alias string

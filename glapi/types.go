@@ -47,7 +47,7 @@ func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(Redacted) }
 
 // ListOptions narrows a list request.
 type ListOptions struct {
-	// Filter is an OData filter (ODATA.md). It is validated against the
+	// Filter is an OData filter (docs/filters.md). It is validated against the
 	// endpoint's filterable properties before anything is sent.
 	Filter string
 	// Limit caps the number of items returned over all pages; 0 means all.

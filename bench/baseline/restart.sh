@@ -10,7 +10,7 @@ set -euo pipefail
 group=${1:-lab}
 poll=${2:-1}
 base=${GREENLAKE_BASE_URL:?set GREENLAKE_BASE_URL}
-restart_template=30110551-cad6-4069-95b8-dbce9bbd8525 # "Server Restart" (seed 001)
+restart_template=30110551-cad6-4069-95b8-dbce9bbd8525 # "Server Restart" (docs/api.md, "Job templates")
 
 token=$(curl -sf -u "${GREENLAKE_CLIENT_ID:?}:${GREENLAKE_CLIENT_SECRET:?}" \
   -d grant_type=client_credentials "$base/as/token.oauth2" | jq -r .access_token)

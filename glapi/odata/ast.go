@@ -1,5 +1,5 @@
 // Package odata implements the OData $filter subset that GreenLake list
-// endpoints accept (see ODATA.md): a lexer and recursive-descent parser to an
+// endpoints accept (see docs/filters.md): a lexer and recursive-descent parser to an
 // AST, a canonical printer, safe builders (Fill, Literal, Eq ...), an
 // evaluator over decoded JSON objects, per-endpoint validation and the
 // percent-encoding of a filter for a query string.

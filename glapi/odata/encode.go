@@ -2,7 +2,7 @@ package odata
 
 import "strings"
 
-// Encode percent-encodes a filter as one query parameter value (ODATA.md
+// Encode percent-encodes a filter as one query parameter value (docs/filters.md
 // "Encoding"): every byte but the unreserved characters A-Z a-z 0-9 - . _ ~
 // becomes %XX (uppercase hex), so a space is %20, + is %2B and ' is %27.
 // It never form-encodes: a + can never turn into a space.

@@ -7,7 +7,7 @@ import (
 
 // Eval reports whether obj (a decoded JSON object: map[string]any with
 // string, float64, json.Number, int, int64, bool, nil, []any and
-// map[string]any values) matches e. The semantics (ODATA.md "Meaning"):
+// map[string]any values) matches e. The semantics (docs/filters.md, "Meaning"):
 //
 //   - A missing property, or a path through a non-object, is null.
 //   - null equals only null, is never gt/ge/lt/le anything, and ne is the
@@ -24,7 +24,7 @@ import (
 //   - contains/startswith/endswith are false unless both arguments are
 //     strings (so false on null or missing properties).
 //   - x in (a, b) is x eq a or x eq b. x in expr is membership when expr is
-//     an array; when expr is a string (seed 004's "2020 in createdAt") it is
+//     an array; when expr is a string (the identity guide's "2020 in createdAt") it is
 //     true when the text of x (a string or a number) occurs in it.
 //   - A bare path is true when the property is the boolean true.
 func Eval(e Expr, obj map[string]any) bool {

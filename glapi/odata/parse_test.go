@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// TestParseConstructs covers every construct of ODATA.md: each input parses
+// TestParseConstructs covers every construct of docs/filters.md: each input parses
 // and prints in the expected canonical form.
 func TestParseConstructs(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -107,11 +107,12 @@ func TestParseConstructs(t *testing.T) {
 	}
 }
 
-// TestParseSeedExamples parses every example filter of seeds 000-004 and of
+// TestParseSeedExamples parses every example filter of GreenLake's API
+// documentation (async operations, users, the identity guide) and of
 // the compute-ops-mgmt spec, as written there.
 func TestParseSeedExamples(t *testing.T) {
 	valid := []string{
-		// seed 000 (async operations)
+		// async operations documentation
 		"state eq 'FAILED'",
 		"createdAt le 2024-07-01T17:44:30Z",
 		"not progressPercent eq 100",
@@ -119,14 +120,14 @@ func TestParseSeedExamples(t *testing.T) {
 		"contains(sourceResourceUri,'groups/3e661d85-eb85-4320-9721-a950d1080641')",
 		"not endedAt eq null and contains(sourceResourceUri,'groups/3e661d85-eb85-4320-9721-a950d1080641')",
 		"generation in (1, 2)",
-		// seed 003 (users)
+		// identity users documentation
 		"id eq '7600415a-8876-5722-9f3c-b0fd11112283'",
 		"username eq 'user@example.com'",
 		"userStatus ne 'UNVERIFIED'",
 		"createdAt gt '2020-09-21T14:19:09.769747'",
 		"updatedAt gt '2020-09-21T14:19:09.769747'",
 		"lastLogin lt '2020-09-21T14:19:09.769747'",
-		// seed 004 (identity guide)
+		// identity guide
 		"workspaceName eq 'workspace example'",
 		"createdBy eq 'user@example.com'",
 		"2020 in createdAt",
@@ -187,14 +188,14 @@ func TestParseSeedExamples(t *testing.T) {
 }
 
 // TestParseErrors checks the column and hint of malformed filters,
-// including the invalid examples of seed 004.
+// including the invalid examples of the identity guide.
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		in   string
 		col  int
 		hint string // substring of the message or hint; "" means no check
 	}{
-		// seed 004's invalid examples, as written there
+		// the identity guide's invalid examples, as written there
 		{"userStatus neq 'UNVERIFIED'", 12, "use ne"},
 		{"createdAt ne '2020-09-21T14:19:09.769747’", 14, "typographic quote"},
 		{"createdAt ge '2020-09-21T14:19:09.769747", 14, "close the string"},

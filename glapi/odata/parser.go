@@ -6,7 +6,7 @@ import (
 )
 
 // parser is a recursive-descent parser over the lexer's tokens, one
-// method per precedence level (ODATA.md "Meaning").
+// method per precedence level (docs/filters.md, "Meaning").
 type parser struct {
 	lex   lexer
 	buf   []token

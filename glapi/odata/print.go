@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// Precedence levels, loosest first (ODATA.md "Meaning").
+// Precedence levels, loosest first (docs/filters.md, "Meaning").
 const (
 	precOr = iota + 1
 	precAnd

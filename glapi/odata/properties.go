@@ -21,13 +21,13 @@ type property struct {
 
 // resourceProperties returns the filterable properties of a resource, or
 // nil for an unknown resource. Sources:
-//   - jobs: seed 001 (and the v1 jobs filter description), with the nested
+//   - jobs: the jobs list documentation (and the v1 jobs filter description), with the nested
 //     paths resource/id and resource/type;
-//   - async-operations: seed 000;
-//   - users: seed 003;
-//   - external-services: seed 002;
-//   - credentials: tenantId (seed 004, MSP workspaces);
-//   - servers: the v1 servers filter description in compute-ops-mgmt.json,
+//   - async-operations: the async-operations list documentation;
+//   - users: the identity users list documentation;
+//   - external-services: the external-services list documentation;
+//   - credentials: tenantId (the identity guide, MSP workspaces);
+//   - servers: the v1 servers filter description of the COM API,
 //     where "hardware and all nested properties" (also host,
 //     lastFirmwareUpdate, oneview, state) allows every nested path;
 //   - groups: the v1 groups filter description; its own examples filter on

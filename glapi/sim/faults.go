@@ -36,7 +36,8 @@ type Faults struct {
 	Seed     int64
 }
 
-// ParseFaults parses the --faults syntax of DESIGN.md: a comma list of
+// ParseFaults parses the --faults syntax (docs/architecture.md,
+// "The simulator's faults"): a comma list of
 // KIND=VALUE such as "429=0.2,503=0.05,reset-after=0.02,latency=20ms,
 // token-ttl=5m,seed=7". The error names the bad kind or value.
 func ParseFaults(spec string) (Faults, error) {

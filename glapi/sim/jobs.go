@@ -164,7 +164,7 @@ func (s *Sim) createJob(r *request) response {
 }
 
 // checkJobParams validates the jobParams of the templates that have them
-// (seed 001 job pages); it returns a message on error.
+// (the job pages of the API documentation; docs/api.md); it returns a message on error.
 func (s *Sim) checkJobParams(tmpl glapi.JobTemplate, rid string, p obj) string {
 	for _, b := range []string{"downgrade", "install_sw_drivers", "installSWDrivers", "power_off", "powerOff", "parallel", "stopOnFailure", "prerequisite_check", "skip_blocklisted_components", "wait_for_power_off_or_reboot"} {
 		if v, ok := p[b]; ok {
