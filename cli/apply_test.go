@@ -119,6 +119,7 @@ func TestApplyRefusesADifferentRunbookParametersOrTargetBeforeSendingAnything(t 
 
 // A plan file that is not one is a usage error naming the file.
 func TestApplyAndShowRefuseABadPlanFile(t *testing.T) {
+	t.Parallel()
 	bad := filepath.Join(t.TempDir(), "bad.json")
 	if err := os.WriteFile(bad, []byte(`{"format": 1, "runbook": {"path": "x.star"}, "surprise": true}`), 0o644); err != nil {
 		t.Fatal(err)
@@ -139,6 +140,7 @@ func TestApplyAndShowRefuseABadPlanFile(t *testing.T) {
 // changes before it were sent, nothing after), shows a diff of planned vs
 // actual and exits 3.
 func TestApplyStopsBeforeAChangeThePlanDoesNotHave(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		drift   func(t *testing.T, s *sim.Sim)

@@ -13,6 +13,7 @@ import (
 // says what is wrong), and that nothing at all was sent to the API (not
 // even a token request).
 func TestBadRunbooks(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		file  string
 		flags []string // besides --sim

@@ -39,6 +39,7 @@ func (c *cancelClock) Sleep(ctx context.Context, d time.Duration) error {
 // loop runs with a step limit it could not reach for minutes, so only the
 // interrupt can have stopped it.
 func TestInterruptStopsTheRunWithASummary(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name     string
 		faults   string

@@ -20,6 +20,7 @@ var testCmdFlags = map[string]bool{"-run": true, "-v": true, "-o": true, "--outp
 // recipe runs plan, show, apply, test, lint and fmt, so it does not rot as
 // the CLI changes.
 func TestCIRecipeUsesRealCommandsAndFlags(t *testing.T) {
+	t.Parallel()
 	files := []string{"../docs/ci.md", "../docs/examples/glrun-change.yml"}
 	root := newRootCmd(streams{})
 	seen := map[string]bool{}

@@ -10,6 +10,7 @@ import (
 
 // TestCompletionScripts compares each shell's script with its golden file.
 func TestCompletionScripts(t *testing.T) {
+	t.Parallel()
 	for _, shell := range []string{"bash", "zsh", "fish", "powershell"} {
 		t.Run(shell, func(t *testing.T) {
 			r := glrunTool(t, "", "completion", shell)
@@ -27,6 +28,7 @@ func TestCompletionScripts(t *testing.T) {
 // TestCompletionCandidates asks glrun what the shell scripts ask it
 // (__complete) and checks the candidates a user would see.
 func TestCompletionCandidates(t *testing.T) {
+	t.Parallel()
 	rb := filepath.Join("..", "runbooks", "power_cycle.star")
 	tests := []struct {
 		name      string

@@ -103,7 +103,7 @@ Secrets are never shown; the secret command is not run by 'glrun config'.`,
 			if err := checkOutput(output); err != nil {
 				return err
 			}
-			settings, err := f.settings(cmd, os.Getenv)
+			settings, err := f.settings(cmd, s.env())
 			if err != nil {
 				return err
 			}

@@ -14,6 +14,7 @@ import (
 
 // Only a run that would change a real GreenLake workspace needs approval.
 func TestNeedsApprovalOnlyForRealGreenLake(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		flags targetFlags
@@ -49,6 +50,7 @@ func TestNeedsApprovalOnlyForRealGreenLake(t *testing.T) {
 
 // Only the answer "yes" confirms.
 func TestConfirmAcceptsOnlyYes(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]bool{"yes\n": true, " yes \n": true, "yes": true, "y\n": false, "YES\n": false, "no\n": false, "": false, "\n": false} {
 		var out bytes.Buffer
 		got, err := confirm(strings.NewReader(in), &out, "Send these changes?")
@@ -94,6 +96,7 @@ func TestApprovalWithoutATerminalNeedsYes(t *testing.T) {
 
 // With --yes the plan is printed, then exactly that plan is applied.
 func TestApprovedRunShowsThePlanThenAppliesIt(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t)
 	r := glrunSim(t, s, "run", "--sim", "--confirm", "--yes", "../runbooks/power_cycle.star", "group=lab", "batch=4")
 	if r.code != 0 {
@@ -120,6 +123,7 @@ func TestApprovedRunShowsThePlanThenAppliesIt(t *testing.T) {
 // Ids the plan made up are replaced by the real ones as they arrive: a
 // planned PATCH /jobs/plan-job-0001 matches PATCH /jobs/<real id>.
 func TestApplyMapsPlannedIDsToRealOnes(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	rb := filepath.Join(dir, "cancel.star")
 	src := `

@@ -18,6 +18,7 @@ import (
 // TestDocsAreUpToDate fails when docs/builtins.md or docs/builtins.star
 // differ from what 'glrun docs' writes (-update rewrites them).
 func TestDocsAreUpToDate(t *testing.T) {
+	t.Parallel()
 	golden(t, filepath.Join("..", docsMarkdownPath), []byte(docsMarkdown()))
 	stubs, err := docsStubs()
 	if err != nil {
@@ -29,6 +30,7 @@ func TestDocsAreUpToDate(t *testing.T) {
 // TestDocsMarkdownCoversEveryBuiltin checks that the reference shows each
 // builtin's signature, its parameters and its example.
 func TestDocsMarkdownCoversEveryBuiltin(t *testing.T) {
+	t.Parallel()
 	md := docsMarkdown()
 	for _, d := range builtins.Docs() {
 		for _, want := range []string{"### " + d.Name + "\n", d.Signature(), strings.TrimSpace(d.Example)} {
@@ -47,6 +49,7 @@ func TestDocsMarkdownCoversEveryBuiltin(t *testing.T) {
 // TestDocsStubsDefineEveryBuiltin executes the stub file and looks up every
 // builtin in it, with its parameters.
 func TestDocsStubsDefineEveryBuiltin(t *testing.T) {
+	t.Parallel()
 	src, err := docsStubs()
 	if err != nil {
 		t.Fatal(err)
@@ -97,6 +100,7 @@ func TestDocsStubsDefineEveryBuiltin(t *testing.T) {
 
 // TestDocsCommand writes, checks and prints the reference.
 func TestDocsCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	md := filepath.Join(dir, "ref.md")
 	if r := glrunTool(t, "", "docs", "--out", md); r.code != 0 {

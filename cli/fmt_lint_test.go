@@ -13,6 +13,7 @@ import (
 // TestFmtGolden formats testdata/fmt/messy.star in a copy and compares it
 // with messy.golden; formatting again changes nothing.
 func TestFmtGolden(t *testing.T) {
+	t.Parallel()
 	src, err := os.ReadFile("testdata/fmt/messy.star")
 	if err != nil {
 		t.Fatal(err)
@@ -47,6 +48,7 @@ func TestFmtGolden(t *testing.T) {
 // TestFmtErrors: a file that does not parse is named with its line and
 // left alone; a missing path is a usage error.
 func TestFmtErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "broken.star")
 	src := "def main(:\n    pass\n"
@@ -76,6 +78,7 @@ func TestFmtErrors(t *testing.T) {
 // TestLintGolden lints testdata/lint/bad.star in text and JSON and compares
 // with the golden files; the example runbooks have no findings.
 func TestLintGolden(t *testing.T) {
+	t.Parallel()
 	r := glrunTool(t, "", "lint", "testdata/lint/bad.star")
 	if r.code != exitcode.Failed {
 		t.Errorf("lint bad.star: exit %d, want 1", r.code)
@@ -101,6 +104,7 @@ func TestLintGolden(t *testing.T) {
 // TestLintErrors: a file that does not parse is a finding of rule syntax and
 // exit 2; an unknown output format is a usage error.
 func TestLintErrors(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "broken.star")
 	if err := os.WriteFile(path, []byte("def main(:\n"), 0o644); err != nil {
 		t.Fatal(err)

@@ -86,6 +86,7 @@ func TestPlanRefusesTwoFiles(t *testing.T) {
 // TestShowJSONSpellings: 'show -o json' prints the plan as JSON; the old
 // 'show --json' does too, with a warning.
 func TestShowJSONSpellings(t *testing.T) {
+	t.Parallel()
 	const planFile = "../testdata/plans/failed_jobs.plan.json"
 	want, err := os.ReadFile(planFile)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 // TestOutputJSON: every command with -o json prints one JSON document on
 // stdout with the fields tools rely on, and nothing else there.
 func TestOutputJSON(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		stdin string
@@ -108,6 +109,7 @@ func TestOutputJSON(t *testing.T) {
 // TestOutputRefusesUnknownFormats: -o yaml and --log-format xml are usage
 // errors naming the flag, before anything runs or is sent.
 func TestOutputRefusesUnknownFormats(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"describe", "-o", "yaml", "../runbooks/power_cycle.star"},
 		{"filter", "check", "-o", "yaml", "a eq 1"},
@@ -140,6 +142,7 @@ func TestOutputRefusesUnknownFormats(t *testing.T) {
 // NO_COLOR) there are no bars and no escape sequences: waits log their
 // state changes.
 func TestLogFormat(t *testing.T) {
+	t.Parallel()
 	for _, format := range []string{"text", "json"} {
 		t.Run(format, func(t *testing.T) {
 			got := glrunTool(t, "", "--log-format", format, "run", "--sim", "--sim-time-scale", "100000",

@@ -82,6 +82,7 @@ func plannedChanges(p *plan.Plan, real map[string]string) []sentChange {
 // request log shows reads only), and applying it sends exactly the planned
 // changes, in order, and succeeds.
 func TestEveryExampleRunbookPlansWithoutChangesAndAppliesExactlyThePlan(t *testing.T) {
+	t.Parallel()
 	for _, rb := range exampleRunbooks {
 		t.Run(rb.name, func(t *testing.T) {
 			s := newTestSim(t)
@@ -117,6 +118,7 @@ func TestEveryExampleRunbookPlansWithoutChangesAndAppliesExactlyThePlan(t *testi
 
 // 'glrun run --dry-run' prints the plan and sends no change.
 func TestRunDryRunPrintsThePlanAndSendsNoChange(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t)
 	r := glrunSim(t, s, "run", "--sim", "--dry-run", "../runbooks/power_cycle.star", "group=prod-db", "batch=4")
 	if r.code != 0 {
@@ -146,6 +148,7 @@ func TestRunDryRunPrintsThePlanAndSendsNoChange(t *testing.T) {
 // a user it invited is found by identity.users.find, a credential it
 // created is listed, and deleted objects disappear from lists.
 func TestDryRunReadsSeeThePlannedObjects(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	rbPath := filepath.Join(dir, "seen.star")
 	src := `
@@ -209,6 +212,7 @@ def main():
 // A plan never holds a secret: not the API client's, not a credential's
 // (created or reset), neither in the file nor in its rendering.
 func TestPlansNeverHoldSecrets(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	rbPath := filepath.Join(dir, "secrets.star")
 	src := `
@@ -268,6 +272,7 @@ def main():
 // testdata/plans, rewritten with -update), and 'glrun show' renders them
 // as the golden .txt files say; -o json prints the plan itself.
 func TestShowGolden(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join("..", "testdata", "plans")
 	for _, rb := range exampleRunbooks {
 		t.Run(rb.name, func(t *testing.T) {
@@ -307,6 +312,7 @@ func TestShowGolden(t *testing.T) {
 // The golden plans still match what planning the example runbooks gives
 // (only time, version, git and hashes normalized).
 func TestExamplePlansMatchTheGoldenPlans(t *testing.T) {
+	t.Parallel()
 	for _, rb := range exampleRunbooks {
 		t.Run(rb.name, func(t *testing.T) {
 			s := newTestSim(t)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestRateLimitFlagsRefuseBadValues(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		flag, value, want string
 	}{
@@ -29,6 +30,7 @@ func TestRateLimitFlagsRefuseBadValues(t *testing.T) {
 }
 
 func TestRateLimitWaitsShowInVerboseLogs(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t)
 	r := glrunSim(t, s, "run", "--sim", "-v", "--rate-limit-compute", "1", "../runbooks/power_cycle.star", "group=prod-web", "batch=8")
 	if r.code != 0 {

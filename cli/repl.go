@@ -92,7 +92,7 @@ func runRepl(cmd *cobra.Command, s streams, f *replFlags, args []string) error {
 		}
 	}
 	var mode glapi.Mode
-	dry := !f.live && needsApproval(&f.target, os.Getenv)
+	dry := !f.live && needsApproval(&f.target, s.env())
 	clk := &clockRef{}
 	if dry {
 		mode = plan.NewDryRun(clk)

@@ -14,6 +14,7 @@ import (
 // expression values, print(), blocks ended by a blank line or by the end of
 // input, and errors that do not end the session.
 func TestReplTranscript(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		args []string
@@ -40,6 +41,7 @@ func TestReplTranscript(t *testing.T) {
 // TestReplSendsNothingUntilAsked: an empty session, or one with only a
 // syntax error, starts the simulator but sends no API request.
 func TestReplSendsNothingUntilAsked(t *testing.T) {
+	t.Parallel()
 	for _, in := range []string{"", "1 +\n", "def f(:\n\n"} {
 		sm := newTestSim(t)
 		var out, errb strings.Builder
@@ -59,6 +61,7 @@ func TestReplSendsNothingUntilAsked(t *testing.T) {
 // TestReplBadInvocation: a missing FILE or a FILE that does not compile is
 // a usage error before the session starts.
 func TestReplBadInvocation(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args []string
 		want string
@@ -96,6 +99,7 @@ func (r *failingReader) Read(p []byte) (int, error) {
 // TestReplReadError: an input error (not the end of input) ends the session
 // with exit 1 and says so, after running what was read.
 func TestReplReadError(t *testing.T) {
+	t.Parallel()
 	var out, errb strings.Builder
 	code := Execute(t.Context(), []string{"repl", "--sim"}, streams{in: &failingReader{data: "6 * 7\n"}, out: &out, err: &errb})
 	if code != exitcode.Failed {

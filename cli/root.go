@@ -48,6 +48,19 @@ type streams struct {
 	// sim, when set, is the simulator --sim uses instead of starting a new
 	// one (tests set it to inspect the simulator's state afterwards).
 	sim *sim.Sim
+	// getenv, when set, is the environment commands read (GREENLAKE_*,
+	// GLRUN_PROFILE ...) instead of the process's, so tests need not change
+	// the process environment and can run in parallel.
+	getenv func(string) string
+}
+
+// env returns the environment the commands read: s.getenv, or the
+// process's.
+func (s streams) env() func(string) string {
+	if s.getenv != nil {
+		return s.getenv
+	}
+	return os.Getenv
 }
 
 // Main runs glrun with args and returns the process exit code. The first

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -64,7 +63,7 @@ func runRunbook(cmd *cobra.Command, s streams, f *runFlags, path string, params 
 	if err := checkParamSyntax(params); err != nil {
 		return finishRun(s, f.output, nil, path, nil, err)
 	}
-	if f.dryRun || f.confirm || needsApproval(&f.target, os.Getenv) {
+	if f.dryRun || f.confirm || needsApproval(&f.target, s.env()) {
 		return approvalRun(cmd, s, f, path, params)
 	}
 	ss, err := openSession(cmd, s, &f.sessionFlags, path, nil)

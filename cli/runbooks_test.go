@@ -16,6 +16,7 @@ import (
 // shows, each checked by its effect on the simulator's state.
 
 func TestPowerCycleRestartsOnlyServersThatAreOn(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t)
 	old := jobIDs(s.Jobs())
 	r := glrunSim(t, s, "run", "--sim", "../runbooks/power_cycle.star", "group=lab", "batch=4")
@@ -74,6 +75,7 @@ func TestPowerCycleRestartsOnlyServersThatAreOn(t *testing.T) {
 }
 
 func TestPowerCycleStopsOnAFailedJob(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t)
 	if err := s.FailNextJob("restart"); err != nil {
 		t.Fatal(err)
@@ -91,6 +93,7 @@ func TestPowerCycleStopsOnAFailedJob(t *testing.T) {
 }
 
 func TestFirmwareUpdateTouchesOnlyNonCompliantServers(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t)
 	old := jobIDs(s.Jobs())
 	newest := s.NewestBundleID()
@@ -137,6 +140,7 @@ func TestFirmwareUpdateTouchesOnlyNonCompliantServers(t *testing.T) {
 }
 
 func TestFirmwareUpdateTimesOutWithExit4(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t)
 	r := glrunSim(t, s, "run", "--sim", "../runbooks/firmware_update.star", "group=prod-web", "timeout=5m")
 	if r.code != exitcode.Timeout {
@@ -148,6 +152,7 @@ func TestFirmwareUpdateTimesOutWithExit4(t *testing.T) {
 }
 
 func TestOnboardUserIsIdempotent(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t)
 	const email = "ana.lima@example.com"
 	first := glrunSim(t, s, "run", "--sim", "../runbooks/onboard_user.star", "email="+email)
@@ -181,6 +186,7 @@ func TestOnboardUserIsIdempotent(t *testing.T) {
 }
 
 func TestOffboardUserRemovesUserAndCredentials(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t)
 	const email = "jane.doe@example.com"
 	if !hasUser(s.Users(), email) || countCredentials(s.Credentials(), email+" automation") != 1 {
@@ -206,6 +212,7 @@ func TestOffboardUserRemovesUserAndCredentials(t *testing.T) {
 }
 
 func TestFailedJobsReportsExactlyTheFailures(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t)
 	r := glrunSim(t, s, "run", "--sim", "../runbooks/failed_jobs.star", "days=7")
 	if r.code != 0 {

@@ -18,6 +18,7 @@ import (
 // the cassette or the report may contain glrun's own client secret, a
 // credential's secret or a bearer token the simulator issued.
 func TestNoSecretLeaks(t *testing.T) {
+	t.Parallel()
 	const rb = "testdata/reliability/credentials.star"
 	dir := t.TempDir()
 	plan := filepath.Join(dir, "plan.json")

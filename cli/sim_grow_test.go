@@ -11,6 +11,7 @@ import (
 )
 
 func TestSimServeRefusesBadGrowth(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -29,6 +30,7 @@ func TestSimServeRefusesBadGrowth(t *testing.T) {
 }
 
 func TestSimGrowthAddsServersAndJobs(t *testing.T) {
+	t.Parallel()
 	s := sim.New(sim.Options{Clock: clock.NewVirtual(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))})
 	lab, jobs := len(s.GroupServerIDs("lab")), len(s.Jobs())
 	g := simGrowth{servers: 188, jobs: 1000}

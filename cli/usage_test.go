@@ -10,6 +10,7 @@ import (
 // Bad input gets a clear error naming what is wrong, the documented exit
 // code, and nothing is sent to the API.
 func TestBadInvocationsSendNothing(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		args []string
@@ -83,6 +84,7 @@ func TestLiveRunWithoutCredentialsSaysWhatToSet(t *testing.T) {
 }
 
 func TestDescribeShowsDocAndParameters(t *testing.T) {
+	t.Parallel()
 	r := glrunSim(t, nil, "describe", "../runbooks/power_cycle.star")
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
@@ -95,6 +97,7 @@ func TestDescribeShowsDocAndParameters(t *testing.T) {
 }
 
 func TestCheckReportsEveryBadFile(t *testing.T) {
+	t.Parallel()
 	r := glrunSim(t, nil, "check", "testdata/syntax_error.star", "testdata/unknown_module.star", "../runbooks/power_cycle.star")
 	if r.code != exitcode.Usage {
 		t.Fatalf("exit %d, want %d\n%s", r.code, exitcode.Usage, r.stderr)
@@ -107,6 +110,7 @@ func TestCheckReportsEveryBadFile(t *testing.T) {
 }
 
 func TestFilterCommands(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		args       []string
@@ -150,6 +154,7 @@ func TestFilterCommands(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	r := glrunSim(t, nil, "version")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "glrun ") {
 		t.Errorf("version: exit %d, %q", r.code, r.stdout)
