@@ -23,8 +23,24 @@ type planFlags struct {
 	out    string // --out: the file the plan is saved to ("-": stdout)
 }
 
-func newPlanCmd(s streams) *cobra.Command {
-	var f planFlags
+// planOptions is what 'glrun plan' was asked to do, once its command line
+// is parsed and checked (-o and --out settled by planOutput).
+type planOptions struct {
+	planFlags
+	path   string   // the runbook
+	params []string // NAME=VALUE, as given
+}
+
+// newPlanCmd returns 'glrun plan'. runF does the work once the command line
+// is parsed and checked; nil means making the plan (tests pass their own).
+func newPlanCmd(s streams, runF func(*cobra.Command, *planOptions) error) *cobra.Command {
+	if runF == nil {
+		runF = func(cmd *cobra.Command, o *planOptions) error {
+			return planCommand(cmd, s, &o.planFlags, o.path, o.params)
+		}
+	}
+	o := &planOptions{}
+	f := &o.planFlags
 	cmd := &cobra.Command{
 		Use:   "plan [flags] FILE [NAME=VALUE ...] [--out PLAN.json]",
 		Short: "Show what a runbook would change, and save it as a plan to apply after review",
@@ -47,7 +63,11 @@ See docs/approval.md.`,
   glrun plan --region eu-central runbooks/onboard_user.star email=ana@example.com -o json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return planCommand(cmd, s, &f, args[0], args[1:])
+			if err := planOutput(s, f); err != nil {
+				return err
+			}
+			o.path, o.params = args[0], args[1:]
+			return runF(cmd, o)
 		},
 	}
 	fs := cmd.Flags()
@@ -76,11 +96,9 @@ func planOutput(s streams, f *planFlags) error {
 	return nil
 }
 
-// planCommand makes the plan and prints or saves it.
+// planCommand makes the plan and prints or saves it, as f (settled by
+// planOutput) says.
 func planCommand(cmd *cobra.Command, s streams, f *planFlags, path string, params []string) error {
-	if err := planOutput(s, f); err != nil {
-		return err
-	}
 	p, err := makePlan(cmd, s, &f.sessionFlags, path, params)
 	if err != nil {
 		return err

@@ -132,15 +132,15 @@ Exit codes: 0 success, 1 the runbook failed, 2 usage/syntax/validation error
 	}
 	root.CompletionOptions.HiddenDefaultCmd = true
 	root.AddCommand(
-		newRunCmd(s),
-		newDescribeCmd(s),
+		newRunCmd(s, nil),
+		newDescribeCmd(s, nil),
 		newCheckCmd(s),
 		newSimCmd(s),
 		newFilterCmd(s),
 		newVersionCmd(s),
-		newPlanCmd(s),
+		newPlanCmd(s, nil),
 		newApplyCmd(s),
-		newShowCmd(s),
+		newShowCmd(s, nil),
 		newTestCmd(s),
 	)
 	addToolboxCommands(root, s)

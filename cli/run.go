@@ -21,8 +21,25 @@ type runFlags struct {
 	dryRun, yes, confirm bool
 }
 
-func newRunCmd(s streams) *cobra.Command {
-	var f runFlags
+// runOptions is what 'glrun run' was asked to do, once its command line is
+// parsed and checked.
+type runOptions struct {
+	runFlags
+	path   string   // the runbook
+	params []string // NAME=VALUE, as given
+}
+
+// newRunCmd returns 'glrun run'. runF does the work once the command line
+// is parsed and checked; nil means running the runbook (tests pass their
+// own, to check the parsing without running anything).
+func newRunCmd(s streams, runF func(*cobra.Command, *runOptions) error) *cobra.Command {
+	if runF == nil {
+		runF = func(cmd *cobra.Command, o *runOptions) error {
+			return runRunbook(cmd, s, &o.runFlags, o.path, o.params)
+		}
+	}
+	o := &runOptions{}
+	f := &o.runFlags
 	cmd := &cobra.Command{
 		Use:   "run [flags] FILE [NAME=VALUE ...]",
 		Short: "Run a runbook",
@@ -42,7 +59,11 @@ workspace under Manage Workspace > API).`,
   glrun run --replay testdata/cassettes/pc.yaml runbooks/power_cycle.star group=prod-db`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runRunbook(cmd, s, &f, args[0], args[1:])
+			if err := checkOutput(f.output); err != nil {
+				return err
+			}
+			o.path, o.params = args[0], args[1:]
+			return runF(cmd, o)
 		},
 	}
 	fs := cmd.Flags()
@@ -50,16 +71,13 @@ workspace under Manage Workspace > API).`,
 	f.register(fs)
 	registerCassetteFlags(fs, &f.target)
 	registerOutput(fs, &f.output, "the run report (status, exit code, result, changes, jobs, elapsed times)")
-	registerApprovalFlags(fs, &f)
+	registerApprovalFlags(fs, f)
 	return cmd
 }
 
 // runRunbook checks the runbook and its parameters, connects to the target
 // and runs main, reporting what was sent on every exit path.
 func runRunbook(cmd *cobra.Command, s streams, f *runFlags, path string, params []string) error {
-	if err := checkOutput(f.output); err != nil {
-		return err
-	}
 	if err := checkParamSyntax(params); err != nil {
 		return finishRun(s, f.output, nil, path, nil, err)
 	}

@@ -8,9 +8,21 @@ import (
 	"glrun/plan"
 )
 
-func newShowCmd(s streams) *cobra.Command {
-	var asJSON bool
-	var output string
+// showOptions is what 'glrun show' was asked to do, once its command line
+// is parsed and checked.
+type showOptions struct {
+	output string // "text" or "json"
+	asJSON bool   // --json, the deprecated spelling of -o json
+	path   string // the plan file
+}
+
+// newShowCmd returns 'glrun show'. runF does the work once the command line
+// is parsed and checked; nil means rendering the plan (tests pass their own).
+func newShowCmd(s streams, runF func(*showOptions) error) *cobra.Command {
+	if runF == nil {
+		runF = func(o *showOptions) error { return showPlan(s, o) }
+	}
+	o := &showOptions{}
 	cmd := &cobra.Command{
 		Use:   "show [-o json] PLAN.json",
 		Short: "Render a saved plan for review",
@@ -23,25 +35,34 @@ of resource, numbered in the order they will be sent and marked like Terraform:
   glrun show -o json restart.plan.json | jq '.mutations[].description'`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if asJSON {
+			if o.asJSON {
 				fmt.Fprintln(s.err, "glrun: --json is deprecated; use -o json")
-				output = "json"
+				if cmd.Flags().Changed("output") && o.output != "json" {
+					return usageErrorf("--json and -o %s disagree; use -o json", o.output)
+				}
+				o.output = "json"
 			}
-			if err := checkOutput(output); err != nil {
+			if err := checkOutput(o.output); err != nil {
 				return err
 			}
-			p, err := plan.ReadFile(args[0])
-			if err != nil {
-				return usageErrorf("%v", err)
-			}
-			if output == "json" {
-				return writePlanJSON(s, p)
-			}
-			return renderPlan(s, p)
+			o.path = args[0]
+			return runF(o)
 		},
 	}
-	registerOutput(cmd.Flags(), &output, "the plan")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "deprecated: use -o json")
+	registerOutput(cmd.Flags(), &o.output, "the plan")
+	cmd.Flags().BoolVar(&o.asJSON, "json", false, "deprecated: use -o json")
 	_ = cmd.Flags().MarkHidden("json")
 	return cmd
+}
+
+// showPlan reads the plan file and prints it as o says.
+func showPlan(s streams, o *showOptions) error {
+	p, err := plan.ReadFile(o.path)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	if o.output == "json" {
+		return writePlanJSON(s, p)
+	}
+	return renderPlan(s, p)
 }
