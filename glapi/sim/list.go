@@ -10,7 +10,7 @@ import (
 // paging is an endpoint's documented limit range and default.
 type paging struct{ def, min, max int }
 
-// Documented page sizes of the list endpoints (specs).
+// Documented page sizes of the list endpoints (docs/api.md, "Paging").
 var (
 	pageJobs     = paging{100, 0, 1000}
 	pageServers  = paging{100, 0, 100}
