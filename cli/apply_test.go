@@ -207,16 +207,16 @@ func setPower(t *testing.T, s *sim.Sim, name, state string) {
 // Plan and apply work with --base-url too (here a simulator served on
 // loopback, as 'glrun sim serve' does).
 func TestPlanAndApplyWithBaseURL(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t)
 	base, err := s.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	t.Setenv("GREENLAKE_CLIENT_ID", sim.DemoClientID)
-	t.Setenv("GREENLAKE_CLIENT_SECRET", sim.DemoClientSecret)
+	env := demoEnv(t)
 	out := filepath.Join(t.TempDir(), "p.json")
-	r := glrunSim(t, s, "plan", "--base-url", base, "../runbooks/onboard_user.star", "email=ana@example.com", "--out", out)
+	r := glrunEnv(t, s, env, "plan", "--base-url", base, "../runbooks/onboard_user.star", "email=ana@example.com", "--out", out)
 	if r.code != 0 || len(sentChanges(r)) != 0 {
 		t.Fatalf("plan: exit %d, %d changes sent\n%s", r.code, len(sentChanges(r)), r.stderr)
 	}
@@ -224,7 +224,7 @@ func TestPlanAndApplyWithBaseURL(t *testing.T) {
 	if p.Target.Kind != "base-url" || p.Target.Compute != base {
 		t.Errorf("target %+v, want base-url %s", p.Target, base)
 	}
-	a := glrunSim(t, s, "apply", "--base-url", base, out)
+	a := glrunEnv(t, s, env, "apply", "--base-url", base, out)
 	if a.code != 0 {
 		t.Fatalf("apply: exit %d\n%s", a.code, a.stderr)
 	}
