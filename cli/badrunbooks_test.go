@@ -12,8 +12,11 @@ import (
 // exit code, that the message names the file and line of the mistake (and
 // says what is wrong), and that nothing at all was sent to the API (not
 // even a token request).
+//
+// Not parallel: huge_string.star grows the process heap by hundreds of MiB
+// before the memory watchdog stops it, and the watchdog of a run in another
+// test of this process would count that growth as its own.
 func TestBadRunbooks(t *testing.T) {
-	t.Parallel()
 	cases := []struct {
 		file  string
 		flags []string // besides --sim

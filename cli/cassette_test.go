@@ -104,11 +104,8 @@ func replayRun(t *testing.T, file string, args []string) result {
 
 // Record against the stand-alone simulator, stop it, replay: the same
 // output and exit code, with nothing listening any more.
-//
-// Not parallel: the recording runs on the wall clock against a simulator in
-// another process, and a heavily loaded machine has been seen to make its
-// replay ask for one poll more than the recording holds.
 func TestRecordAgainstSimServeStopItThenReplay(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	recorded := recordAgainst(t, dir) // the simulator process has exited here
 	for _, run := range cassetteRuns {
