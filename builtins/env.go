@@ -41,7 +41,8 @@ type Env struct {
 	Progress *progress.Display
 }
 
-// threadContextKey is the thread-local key under which the run's context is kept.
+// threadContextKey is the thread-local key under which the run's context is
+// kept: runtime.ContextKey, where the runtime puts it on every thread it makes.
 const threadContextKey = "glrun.context"
 
 // SetContext attaches ctx to thread; builtins that send requests or wait use

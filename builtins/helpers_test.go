@@ -151,7 +151,7 @@ func TestPredeclaredNames(t *testing.T) {
 	}
 	for _, n := range []string{"compute", "identity", "workspaces", "odata", "log", "fail", "chunks", "sleep", "parallel", "json", "time"} {
 		if _, ok := pre[n]; !ok {
-			t.Errorf("DESIGN.md's %q is missing", n)
+			t.Errorf("module %q (docs/builtins.md) is missing", n)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"glrun/builtins"
+	"glrun/exitcode"
 )
 
 // Default outputs of 'glrun docs', relative to the repository root.
@@ -56,10 +57,10 @@ is not what glrun would write (CI uses it to catch a stale reference).`,
 			case check:
 				old, err := os.ReadFile(out)
 				if err != nil {
-					return withCode(ExitFailed, fmt.Errorf("%s: %w (run 'glrun docs%s' to write it)", out, err, stubsFlag(stubs)))
+					return withCode(exitcode.Failed, fmt.Errorf("%s: %w (run 'glrun docs%s' to write it)", out, err, stubsFlag(stubs)))
 				}
 				if !bytes.Equal(old, content) {
-					return withCode(ExitFailed, fmt.Errorf("%s is stale: run 'glrun docs%s' and commit it", out, stubsFlag(stubs)))
+					return withCode(exitcode.Failed, fmt.Errorf("%s is stale: run 'glrun docs%s' and commit it", out, stubsFlag(stubs)))
 				}
 				fmt.Fprintf(s.out, "%s is up to date\n", out)
 				return nil

@@ -16,6 +16,7 @@ import (
 
 	"glrun/builtins"
 	"glrun/clock"
+	"glrun/exitcode"
 	"glrun/glapi"
 )
 
@@ -212,15 +213,15 @@ func (r *report) snapshot() runReport {
 // statusOf names the outcome of exit code.
 func statusOf(code int) string {
 	switch code {
-	case ExitOK:
+	case exitcode.OK:
 		return statusOK
-	case ExitUsage:
+	case exitcode.Usage:
 		return statusUsage
-	case ExitDrift:
+	case exitcode.Drift:
 		return statusDrift
-	case ExitTimeout:
+	case exitcode.Timeout:
 		return statusTimeout
-	case ExitInterrupt:
+	case exitcode.Interrupted:
 		return statusInterrupted
 	}
 	return statusFailed
@@ -335,11 +336,11 @@ func finishRun(s streams, output string, ss *session, name string, result starla
 // exitCodeOf is the exit code err carries (0 for nil, 1 when it carries none).
 func exitCodeOf(err error) int {
 	if err == nil {
-		return ExitOK
+		return exitcode.OK
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code
 	}
-	return ExitFailed
+	return exitcode.Failed
 }
