@@ -51,6 +51,10 @@ type attemptState struct {
 	// lost is set when an earlier attempt may have reached the server but
 	// its answer was lost (so a retried DELETE may find the object gone).
 	lost bool
+	// connectFails counts the attempts that could not connect (refused,
+	// host name not resolved); loud makes the next retry's log info level.
+	connectFails int
+	loud         bool
 }
 
 type attemptKey struct{}
@@ -112,6 +116,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if st.attempts > 1 {
 			err = fmt.Errorf("after %d attempts: %w", st.attempts, err)
 		}
+		if h := connectHint(err); h != "" {
+			err = fmt.Errorf("%w (%s)", err, h)
+		}
 		if st.unknown {
 			err = fmt.Errorf("%w: %w", err, ErrOutcomeUnknown)
 		}
@@ -150,6 +157,17 @@ func (t *retryTransport) check(ctx context.Context, resp *http.Response, err err
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
+	st.loud = false
+	if kind := connectFailure(err); kind != "" && !permanent {
+		st.connectFails++
+		if st.connectFails > maxConnectRetries {
+			return false, nil
+		}
+		st.wait = connectRetryWait * time.Duration(st.connectFails)
+		st.why = "could not connect: " + innerError(err).Error()
+		st.loud = true
+		return true, nil
+	}
 	if err != nil {
 		switch {
 		case permanent:
@@ -186,7 +204,11 @@ func (t *retryTransport) prepare(req *http.Request) error {
 	if st == nil {
 		return nil
 	}
-	t.log.Debug("retrying request", "method", st.method, "path", st.path,
+	level := slog.LevelDebug
+	if st.loud {
+		level = slog.LevelInfo
+	}
+	t.log.Log(req.Context(), level, "retrying request", "method", st.method, "path", st.path,
 		"attempt", st.attempts+1, "wait", st.wait, "why", st.why)
 	if err := t.clock.Sleep(req.Context(), st.wait); err != nil {
 		return fmt.Errorf("waiting to retry %s %s: %w", st.method, st.path, err)
