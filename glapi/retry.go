@@ -25,9 +25,32 @@ import (
 // decides whether and how long to wait (reading the hint from the answer),
 // and PrepareRetry waits on the Clock with the request's context.
 //
-// Idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE) are retried on
-// network errors, 429 and 5xx (except 501). POST and PATCH are retried only
-// when the server certainly did not process them: 429, 503, or a dial error.
+// The retry policy. Idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE)
+// are retried on network errors, 429 and 5xx (except 501): sending them
+// twice does what sending them once does. POST and PATCH (a job creation,
+// an invitation, a credential) are retried only when the answer proves the
+// server did not process them, status by status:
+//
+//   - 429 Too Many Requests: retried after the hinted wait. The rate
+//     limiter refuses the request before any handler sees it.
+//   - 503 Service Unavailable: retried after the hinted wait (or backoff).
+//     The service refuses work it cannot take; GreenLake documents 503 as
+//     "try again later", nothing started.
+//   - 500 Internal Server Error, 502 Bad Gateway, 504 Gateway Timeout: never
+//     retried. The request may have been processed before the failure (a
+//     gateway timing out does not stop the job creation behind it), so the
+//     outcome is unknown (ErrOutcomeUnknown) and only an outcome check
+//     (idempotency.go) may decide what to do.
+//   - 501 Not Implemented and every other 4xx: never retried; the same
+//     request would get the same answer.
+//   - a connection refused, a host name that does not resolve, a dial
+//     error: retried (a refused connection or an unresolved name at most
+//     twice, quickly): nothing was sent.
+//   - a connection broken after sending, a truncated answer: never
+//     retried; the outcome is unknown.
+//
+// Every attempt is reported to the request's AttemptObserver, so a run can
+// say how many requests it really sent.
 type retryTransport struct {
 	rc       *retryablehttp.Client
 	clock    clock.Clock
@@ -79,7 +102,7 @@ func newRetryTransport(cfg Config, next http.RoundTripper, clk clock.Clock, log 
 	}
 	t.rc = &retryablehttp.Client{
 		HTTPClient: &http.Client{
-			Transport: next,
+			Transport: observingTransport{next: next},
 			CheckRedirect: func(*http.Request, []*http.Request) error {
 				return http.ErrUseLastResponse
 			},
