@@ -3,6 +3,7 @@ package glapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 
@@ -67,7 +68,7 @@ func (t *authTransport) get(ctx context.Context, stale *oauth2.Token) (*oauth2.T
 	}
 	// The token request is not the API call whose context it borrows.
 	ctx = WithCall(ctx, Call{Method: http.MethodPost, Mutates: false, Token: true})
-	ctx = context.WithValue(ctx, oauth2.HTTPClient, &http.Client{Transport: t.base})
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, &http.Client{Transport: t.base, CheckRedirect: refuseRedirect})
 	tok, err := t.conf.Token(ctx)
 	if err != nil {
 		return nil, tokenError(t.conf.TokenURL, err)
@@ -76,10 +77,38 @@ func (t *authTransport) get(ctx context.Context, stale *oauth2.Token) (*oauth2.T
 	return tok, nil
 }
 
+// redirectError is a redirect answer to the token request, which is never
+// followed: the request carries the client secret, and following would
+// hand it to whatever host the answer names.
+type redirectError struct {
+	status   int
+	location string
+}
+
+func (e *redirectError) Error() string {
+	return fmt.Sprintf("the token endpoint answered %d %s, redirecting to %s; not followed, so the client secret is not sent there (if that is the right token endpoint, set --token-url or %s to it)",
+		e.status, http.StatusText(e.status), e.location, EnvTokenURL)
+}
+
+// refuseRedirect is the token client's CheckRedirect: it refuses every
+// redirect, saying where it pointed.
+func refuseRedirect(req *http.Request, via []*http.Request) error {
+	e := &redirectError{location: req.URL.Redacted()}
+	if req.Response != nil {
+		e.status = req.Response.StatusCode
+	}
+	return e
+}
+
 // tokenError converts an oauth2 error into a TokenError (no secrets, no
 // raw body).
 func tokenError(tokenURL string, err error) error {
 	te := &TokenError{TokenURL: tokenURL, Err: err}
+	var redir *redirectError
+	if errors.As(err, &redir) {
+		te.StatusCode, te.Redirect, te.Err = redir.status, redir.location, redir
+		return te
+	}
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
 		if re.Response != nil {
