@@ -20,12 +20,15 @@ type authTransport struct {
 	conf *clientcredentials.Config
 	base http.RoundTripper
 
+	scrub *Scrubber // learns every token received
+
 	mu    sync.Mutex
 	token *oauth2.Token
 }
 
-func newAuthTransport(cfg Config, tokenURL string, base http.RoundTripper) *authTransport {
+func newAuthTransport(cfg Config, tokenURL string, base http.RoundTripper, scrub *Scrubber) *authTransport {
 	return &authTransport{
+		scrub: scrub,
 		conf: &clientcredentials.Config{
 			ClientID:     cfg.ClientID,
 			ClientSecret: cfg.ClientSecret.Reveal(),
@@ -71,8 +74,9 @@ func (t *authTransport) get(ctx context.Context, stale *oauth2.Token) (*oauth2.T
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, &http.Client{Transport: t.base, CheckRedirect: refuseRedirect})
 	tok, err := t.conf.Token(ctx)
 	if err != nil {
-		return nil, tokenError(t.conf.TokenURL, err)
+		return nil, tokenError(t.conf.TokenURL, err, t.scrub)
 	}
+	t.scrub.Add(tokenValues(tok)...)
 	t.token = tok
 	return tok, nil
 }
@@ -100,16 +104,34 @@ func refuseRedirect(req *http.Request, via []*http.Request) error {
 	return e
 }
 
-// tokenError converts an oauth2 error into a TokenError (no secrets, no
-// raw body).
-func tokenError(tokenURL string, err error) error {
+// tokenValues are the secrets of a token answer: the access, refresh and id
+// tokens.
+func tokenValues(tok *oauth2.Token) []string {
+	v := []string{tok.AccessToken, tok.RefreshToken}
+	if id, ok := tok.Extra("id_token").(string); ok {
+		v = append(v, id)
+	}
+	return v
+}
+
+// tokenError converts an oauth2 error into a TokenError with no secret in
+// it: the endpoint's error_description, error code and body are scrubbed of
+// the client secret by value (an endpoint may echo what it was sent).
+func tokenError(tokenURL string, err error, scrub *Scrubber) error {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		re.Body = scrub.Bytes(re.Body)
+		re.ErrorCode = scrub.String(re.ErrorCode)
+		re.ErrorDescription = scrub.String(re.ErrorDescription)
+		re.ErrorURI = scrub.String(re.ErrorURI)
+	}
+	err = scrub.Error(err)
 	te := &TokenError{TokenURL: tokenURL, Err: err}
 	var redir *redirectError
 	if errors.As(err, &redir) {
 		te.StatusCode, te.Redirect, te.Err = redir.status, redir.location, redir
 		return te
 	}
-	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
 		if re.Response != nil {
 			te.StatusCode = re.Response.StatusCode

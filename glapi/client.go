@@ -57,6 +57,7 @@ type Client struct {
 	next      http.RoundTripper // the retry layer
 	log       *slog.Logger
 	clock     clock.Clock // for "just before" times of outcome checks
+	scrub     *Scrubber   // the client secret and the tokens seen
 }
 
 // New returns a Client for cfg. It fails when the configuration is
@@ -90,7 +91,13 @@ func New(cfg Config) (*Client, error) {
 	if err := cfg.RateLimits.Validate(); err != nil {
 		return nil, err
 	}
-	auth := newAuthTransport(cfg, ep.Token, base)
+	scrub := cfg.Scrubber
+	if scrub == nil {
+		scrub = NewScrubber()
+	}
+	scrub.Add(cfg.ClientSecret.Reveal())
+	scrub.addBasic(cfg.ClientID, cfg.ClientSecret.Reveal())
+	auth := newAuthTransport(cfg, ep.Token, base, scrub)
 	c := &Client{
 		endpoints: ep,
 		tenant:    cfg.TenantACID,
@@ -98,6 +105,7 @@ func New(cfg Config) (*Client, error) {
 		next:      newRetryTransport(cfg, newLimitTransport(cfg, auth, clk, log), clk, log),
 		log:       log,
 		clock:     clk,
+		scrub:     scrub,
 	}
 	c.Jobs = &JobsService{c: c}
 	c.AsyncOps = &AsyncOpsService{c: c}
@@ -108,6 +116,12 @@ func New(cfg Config) (*Client, error) {
 	c.Credentials = &CredentialsService{c: c}
 	return c, nil
 }
+
+// Scrubber returns the Scrubber that knows the client secret and every
+// token the client has received: apply it to anything written out that
+// may quote a server's answer (logs, reports). Errors returned by the
+// client are scrubbed already.
+func (c *Client) Scrubber() *Scrubber { return c.scrub }
 
 // BaseURLs returns the hosts the client talks to, for describing the
 // target of a run ("compute: https://us-west.api.greenlake.hpe.com ...").
@@ -190,6 +204,12 @@ func mutates(method string) bool {
 // PATCH answered 500, 502 or 504), ErrOutcomeUnknown for a POST or PATCH
 // whose connection broke after sending, or the transport's error.
 func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
+	resp, err := c.send(ctx, cl)
+	return resp, c.scrub.Error(err)
+}
+
+// send is do without the scrubbing of errors.
+func (c *Client) send(ctx context.Context, cl call) (*http.Response, error) {
 	req, err := c.newRequest(ctx, cl)
 	if err != nil {
 		return nil, err
@@ -206,7 +226,7 @@ func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxHintBody))
 	_ = resp.Body.Close()
-	apiErr := newAPIError(cl.method, unescapePath(cl.path()), resp.StatusCode, body)
+	apiErr := newAPIError(cl.method, unescapePath(cl.path()), resp.StatusCode, c.scrub.Bytes(body))
 	if !idempotent(cl.method) {
 		switch resp.StatusCode {
 		case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
@@ -289,9 +309,9 @@ func (c *Client) doJSON(ctx context.Context, cl call, out any) (http.Header, err
 	if err := decodeJSON(resp.Body, out); err != nil {
 		if !idempotent(cl.method) {
 			// It took effect (2xx), but what it made was lost with the answer.
-			return nil, fmt.Errorf("%s: decoding the answer: %w: %w", cl.endpoint(), err, ErrOutcomeUnknown)
+			return nil, c.scrub.Error(fmt.Errorf("%s: decoding the answer: %w: %w", cl.endpoint(), err, ErrOutcomeUnknown))
 		}
-		return nil, fmt.Errorf("%s: decoding the answer: %w", cl.endpoint(), err)
+		return nil, c.scrub.Error(fmt.Errorf("%s: decoding the answer: %w", cl.endpoint(), err))
 	}
 	return resp.Header, nil
 }

@@ -76,6 +76,11 @@ type Config struct {
 	// RetryWaitMin and RetryWaitMax bound the exponential backoff when the
 	// API gives no wait hint; 0 means 1s and 30s.
 	RetryWaitMin, RetryWaitMax time.Duration
+	// Scrubber, when set, is the Scrubber the client adds its client secret
+	// and the tokens it receives to, so that the caller can scrub its own
+	// logs and reports (and a cassette) with the same values; nil means a
+	// Scrubber of the client's own (see Client.Scrubber).
+	Scrubber *Scrubber
 	// RateLimits configures the client-side rate limiter (identity's
 	// documented 300 requests/minute, an adaptive limit elsewhere); the
 	// zero value takes the defaults. One Client is one workspace.

@@ -65,3 +65,95 @@ func readAllString(r io.Reader) string {
 	b, _ := io.ReadAll(r)
 	return string(b)
 }
+
+// TestEchoedSecretIsScrubbed: a token endpoint whose 401 error_description
+// quotes the client secret, and an API whose error message quotes the
+// access token, do not get either into glrun's errors: secrets are
+// scrubbed by value, not only by field name.
+func TestEchoedSecretIsScrubbed(t *testing.T) {
+	t.Run("token endpoint echoes the client secret", func(t *testing.T) {
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]any{"id": "j1"}) })
+		tokenSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_ = r.ParseForm()
+			_, secret, ok := r.BasicAuth()
+			if !ok {
+				secret = r.PostForm.Get("client_secret")
+			}
+			writeJSON(w, 401, map[string]string{"error": "invalid_client",
+				"error_description": "client secret " + secret + " is not valid for " + testClientID})
+		}))
+		t.Cleanup(tokenSrv.Close)
+		c := testClient(t, f, newRecClock(), nil, func(cfg *Config) { cfg.TokenURL = tokenSrv.URL })
+		_, err := c.Jobs.Get(context.Background(), "j1")
+		if err == nil {
+			t.Fatal("Get succeeded")
+		}
+		if strings.Contains(err.Error(), testSecret) {
+			t.Errorf("the error shows the client secret: %v", err)
+		}
+		var te *TokenError
+		if !errors.As(err, &te) {
+			t.Fatalf("err = %v, want a TokenError", err)
+		}
+		if strings.Contains(te.Description, testSecret) || !strings.Contains(te.Description, "client secret <redacted> is not valid") {
+			t.Errorf("Description = %q, want the secret replaced by <redacted>", te.Description)
+		}
+		if te.Err != nil && strings.Contains(te.Err.Error(), testSecret) {
+			t.Errorf("the wrapped error shows the client secret: %v", te.Err)
+		}
+	})
+	t.Run("API echoes the access token", func(t *testing.T) {
+		const token = "tok-long-access-0001"
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 400, map[string]any{"errorCode": "E", "message": "bad header " + r.Header.Get("Authorization")})
+		})
+		tokenSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 200, map[string]any{"access_token": token, "token_type": "Bearer", "expires_in": 3600})
+		}))
+		t.Cleanup(tokenSrv.Close)
+		c := testClient(t, f, newRecClock(), nil, func(cfg *Config) { cfg.TokenURL = tokenSrv.URL })
+		_, err := c.Jobs.Get(context.Background(), "j1")
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) {
+			t.Fatalf("err = %v, want an APIError", err)
+		}
+		if strings.Contains(err.Error(), token) || strings.Contains(apiErr.Message, token) {
+			t.Errorf("the error shows the access token: %v", err)
+		}
+		if got := c.Scrubber().String("log line with " + token + " and " + testSecret); got != "log line with <redacted> and <redacted>" {
+			t.Errorf("Scrubber.String = %q", got)
+		}
+	})
+}
+
+// TestScrubber: values are replaced wherever they appear (also URL-encoded),
+// a longer secret wins over its prefix, short values are ignored, and a
+// scrubbed error still wraps the original.
+func TestScrubber(t *testing.T) {
+	s := NewScrubber("abcdefgh12345678", "abcdefgh", "short", "with space+plus")
+	tests := []struct{ in, want string }{
+		{"x abcdefgh12345678 y", "x <redacted> y"},
+		{"x abcdefgh y", "x <redacted> y"},
+		{"short stays", "short stays"},
+		{"form with+space%2Bplus", "form <redacted>"},
+		{"nothing", "nothing"},
+	}
+	for _, tt := range tests {
+		if got := s.String(tt.in); got != tt.want {
+			t.Errorf("String(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	base := errors.New("leaked abcdefgh12345678")
+	err := s.Error(base)
+	if err.Error() != "leaked <redacted>" || !errors.Is(err, base) {
+		t.Errorf("Error = %v (wraps original: %v)", err, errors.Is(err, base))
+	}
+	clean := errors.New("nothing secret")
+	if s.Error(clean) != clean {
+		t.Error("an error with nothing to scrub was rewrapped")
+	}
+	var nilScrubber *Scrubber
+	if nilScrubber.String("abcdefgh12345678") != "abcdefgh12345678" {
+		t.Error("a nil Scrubber changed text")
+	}
+}
