@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"time"
 
@@ -58,6 +59,9 @@ type Client struct {
 	log       *slog.Logger
 	clock     clock.Clock // for "just before" times of outcome checks
 	scrub     *Scrubber   // the client secret and the tokens seen
+
+	readRetries   int           // times a GET with an unreadable answer is sent again
+	readRetryWait time.Duration // first wait before that (then 2x, 3x...)
 }
 
 // New returns a Client for cfg. It fails when the configuration is
@@ -106,6 +110,15 @@ func New(cfg Config) (*Client, error) {
 		log:       log,
 		clock:     clk,
 		scrub:     scrub,
+
+		readRetries:   maxReadRetries,
+		readRetryWait: cfg.RetryWaitMin,
+	}
+	if cfg.RetryMax < 0 {
+		c.readRetries = 0
+	}
+	if c.readRetryWait <= 0 {
+		c.readRetryWait = time.Second
 	}
 	c.Jobs = &JobsService{c: c}
 	c.AsyncOps = &AsyncOpsService{c: c}
@@ -122,6 +135,10 @@ func New(cfg Config) (*Client, error) {
 // may quote a server's answer (logs, reports). Errors returned by the
 // client are scrubbed already.
 func (c *Client) Scrubber() *Scrubber { return c.scrub }
+
+// maxReadRetries is how many times a GET whose answer was cut short or not
+// JSON is sent again.
+const maxReadRetries = 2
 
 // BaseURLs returns the hosts the client talks to, for describing the
 // target of a run ("compute: https://us-west.api.greenlake.hpe.com ...").
@@ -253,6 +270,11 @@ func (c *Client) transportError(ctx context.Context, cl call, err error) error {
 
 // newRequest builds the *http.Request for cl, with its headers.
 func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error) {
+	if cl.id != "" {
+		if err := checkID(cl.id); err != nil {
+			return nil, fmt.Errorf("%s %s/{id}: %w", cl.method, cl.coll, err)
+		}
+	}
 	host := c.endpoints.Global
 	if cl.api == apiCompute {
 		host = c.endpoints.Compute
@@ -297,7 +319,44 @@ func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error)
 
 // doJSON sends cl and decodes a JSON answer into out (unless out is nil or
 // the answer has no body). It returns the answer's headers.
+//
+// A read (GET) whose 2xx answer is cut short or is not JSON is sent again,
+// at most readRetries times, a backoff apart on the Clock: reading twice
+// changes nothing, and a proxy or a dropped connection mangles one answer,
+// rarely the next. The error names the attempts when all failed.
 func (c *Client) doJSON(ctx context.Context, cl call, out any) (http.Header, error) {
+	for attempt := 1; ; attempt++ {
+		h, err := c.doJSONOnce(ctx, cl, out)
+		var de *decodeError
+		if err == nil || !errors.As(err, &de) || cl.method != http.MethodGet {
+			return h, err
+		}
+		if attempt > c.readRetries {
+			if attempt > 1 {
+				err = fmt.Errorf("%w (after %d attempts)", err, attempt)
+			}
+			return nil, err
+		}
+		wait := c.readRetryWait * time.Duration(attempt)
+		c.log.Debug("retrying request", "method", cl.method, "path", unescapePath(cl.path()),
+			"attempt", attempt+1, "wait", wait, "why", "unreadable answer: "+de.err.Error())
+		if out != nil {
+			reflect.ValueOf(out).Elem().SetZero()
+		}
+		if err := c.clock.Sleep(ctx, wait); err != nil {
+			return nil, fmt.Errorf("%s: waiting to read again: %w", cl.endpoint(), err)
+		}
+	}
+}
+
+// decodeError marks an answer that could not be read or decoded.
+type decodeError struct{ err error }
+
+func (e *decodeError) Error() string { return e.err.Error() }
+func (e *decodeError) Unwrap() error { return e.err }
+
+// doJSONOnce is one attempt of doJSON.
+func (c *Client) doJSONOnce(ctx context.Context, cl call, out any) (http.Header, error) {
 	resp, err := c.do(ctx, cl)
 	if err != nil {
 		return nil, err
@@ -307,6 +366,7 @@ func (c *Client) doJSON(ctx context.Context, cl call, out any) (http.Header, err
 		return resp.Header, nil
 	}
 	if err := decodeJSON(resp.Body, out); err != nil {
+		err = &decodeError{err: err}
 		if !idempotent(cl.method) {
 			// It took effect (2xx), but what it made was lost with the answer.
 			return nil, c.scrub.Error(fmt.Errorf("%s: decoding the answer: %w: %w", cl.endpoint(), err, ErrOutcomeUnknown))
@@ -316,13 +376,35 @@ func (c *Client) doJSON(ctx context.Context, cl call, out any) (http.Header, err
 	return resp.Header, nil
 }
 
-// getObject GETs one object of a collection.
+// getObject GETs one object of a collection, and checks that the answer
+// is the object asked for (its id is id): an answer about another object
+// is an error (*WrongObjectError), never taken for the one asked.
 func (c *Client) getObject(ctx context.Context, a api, coll, id string) (Object, error) {
 	var o Object
-	if _, err := c.doJSON(ctx, call{api: a, method: http.MethodGet, coll: coll, id: id}, &o); err != nil {
+	cl := call{api: a, method: http.MethodGet, coll: coll, id: id}
+	if _, err := c.doJSON(ctx, cl, &o); err != nil {
 		return nil, err
 	}
+	if got, _ := o["id"].(string); got != id {
+		return nil, c.scrub.Error(&WrongObjectError{Endpoint: cl.endpoint(), Asked: id, Got: got})
+	}
 	return o, nil
+}
+
+// WrongObjectError is returned when the answer to a GET of one object by
+// id is about another object (or has no id): glrun asked for Asked and the
+// server answered with Got ("" when the answer had no id).
+type WrongObjectError struct {
+	Endpoint   string // "GET /path/id"
+	Asked, Got string
+}
+
+// Error says which id was asked and which answered.
+func (e *WrongObjectError) Error() string {
+	if e.Got == "" {
+		return fmt.Sprintf("%s: the answer has no id, so it cannot be told to be the object asked (%q); not used", e.Endpoint, e.Asked)
+	}
+	return fmt.Sprintf("%s: the answer is about id %q, not the id asked (%q); not used", e.Endpoint, e.Got, e.Asked)
 }
 
 // decodeJSON decodes exactly one JSON value from r, keeping numbers as

@@ -157,3 +157,78 @@ func TestScrubber(t *testing.T) {
 		t.Error("a nil Scrubber changed text")
 	}
 }
+
+// TestUnsafeIDsRefusedBeforeSending: ids that are not one path segment
+// ("", ".", "..", a slash also when percent-encoded, a control character)
+// are refused before anything is sent: /jobs/.. would reach another
+// endpoint.
+func TestUnsafeIDsRefusedBeforeSending(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]any{"id": idOf(r)}) })
+	c := testClient(t, f, newRecClock(), nil)
+	ctx := context.Background()
+	tests := []struct {
+		id, want string
+	}{
+		{"", "id must not be empty"},
+		{".", `id "." is not a valid id: "." would address another endpoint`},
+		{"..", `id ".." is not a valid id: ".." would address another endpoint`},
+		{"%2e%2E", `id "%2e%2E" is not a valid id: ".." would address another endpoint`},
+		{"a/b", `id "a/b" is not a valid id: it contains a slash`},
+		{"a%2Fb", `id "a%2Fb" is not a valid id: it contains a slash`},
+		{`a\b`, `is not a valid id: it contains a slash`},
+		{"a\nb", `id "a\nb" is not a valid id: it contains a control character`},
+		{"a\x00b", `is not a valid id: it contains a control character`},
+	}
+	calls := map[string]func(id string) error{
+		"Jobs.Get":          func(id string) error { _, err := c.Jobs.Get(ctx, id); return err },
+		"Jobs.Update":       func(id string) error { _, err := c.Jobs.Update(ctx, id, "CANCELLED"); return err },
+		"Servers.Get":       func(id string) error { _, err := c.Servers.Get(ctx, id); return err },
+		"Users.Delete":      func(id string) error { return c.Users.Delete(ctx, id) },
+		"Credentials.Reset": func(id string) error { _, err := c.Credentials.Reset(ctx, id); return err },
+	}
+	for _, tt := range tests {
+		for name, call := range calls {
+			err := call(tt.id)
+			var idErr *IDError
+			if !errors.As(err, &idErr) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("%s(%q) = %v, want an IDError saying %q", name, tt.id, err, tt.want)
+			}
+		}
+	}
+	if n := len(f.requests()); n != 0 {
+		t.Errorf("%d requests sent, want none: %v", n, f.requests())
+	}
+}
+
+// TestGetByIDChecksTheAnswer: an answer to GET /jobs/MY-JOB-123 about
+// another job (or with no id) is an error, never taken for the job asked.
+func TestGetByIDChecksTheAnswer(t *testing.T) {
+	tests := []struct {
+		name   string
+		answer map[string]any
+		want   string
+	}{
+		{"another id", map[string]any{"id": "OTHER-JOB", "state": "COMPLETE"},
+			`GET /compute-ops-mgmt/v1/jobs/MY-JOB-123: the answer is about id "OTHER-JOB", not the id asked ("MY-JOB-123")`},
+		{"no id", map[string]any{"state": "COMPLETE"},
+			`GET /compute-ops-mgmt/v1/jobs/MY-JOB-123: the answer has no id`},
+		{"the id asked", map[string]any{"id": "MY-JOB-123", "state": "COMPLETE"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, tt.answer) })
+			c := testClient(t, f, newRecClock(), nil)
+			job, err := c.Jobs.Get(context.Background(), "MY-JOB-123")
+			if tt.want == "" {
+				if err != nil || job.ID() != "MY-JOB-123" {
+					t.Fatalf("Get = %v, %v", job, err)
+				}
+				return
+			}
+			var wrong *WrongObjectError
+			if err == nil || !errors.As(err, &wrong) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Get = %v, %v; want a WrongObjectError saying %q", job, err, tt.want)
+			}
+		})
+	}
+}

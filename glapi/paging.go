@@ -148,10 +148,11 @@ func checkFilter(resource, filter string) error {
 	return nil
 }
 
-// requireID refuses an empty id, which would address the collection.
+// requireID refuses, before anything is sent, an id that is not a safe
+// path segment (see checkID).
 func requireID(what, id string) error {
-	if strings.TrimSpace(id) == "" {
-		return fmt.Errorf("%s: id must not be empty", what)
+	if err := checkID(id); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
 }

@@ -28,7 +28,7 @@ func (a *arrivals) serve(w http.ResponseWriter, r *http.Request) {
 	if a.answer != nil && a.answer(n, w) {
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": "x"})
+	writeJSON(w, http.StatusOK, map[string]any{"id": idOf(r)})
 }
 
 func (a *arrivals) at() []time.Time {
