@@ -62,6 +62,7 @@ type Client struct {
 
 	readRetries   int           // times a GET with an unreadable answer is sent again
 	readRetryWait time.Duration // first wait before that (then 2x, 3x...)
+	maxPages      int           // the most pages one listing reads
 }
 
 // New returns a Client for cfg. It fails when the configuration is
@@ -80,6 +81,21 @@ func New(cfg Config) (*Client, error) {
 	if base == nil {
 		base = http.DefaultTransport.(*http.Transport).Clone()
 	}
+	idle := cfg.IdleTimeout
+	switch {
+	case idle == 0:
+		idle = DefaultIdleTimeout
+	case idle < 0:
+		idle = 0
+	}
+	maxBody := cfg.MaxResponseBytes
+	switch {
+	case maxBody == 0:
+		maxBody = DefaultMaxResponseBytes
+	case maxBody < 0:
+		maxBody = 0
+	}
+	base = guardTransport{next: base, idle: idle, max: maxBody}
 	clk := cfg.Clock
 	if clk == nil {
 		clk = clock.Real{}
@@ -113,6 +129,10 @@ func New(cfg Config) (*Client, error) {
 
 		readRetries:   maxReadRetries,
 		readRetryWait: cfg.RetryWaitMin,
+		maxPages:      cfg.MaxPages,
+	}
+	if c.maxPages <= 0 {
+		c.maxPages = DefaultMaxPages
 	}
 	if cfg.RetryMax < 0 {
 		c.readRetries = 0
@@ -328,7 +348,8 @@ func (c *Client) doJSON(ctx context.Context, cl call, out any) (http.Header, err
 	for attempt := 1; ; attempt++ {
 		h, err := c.doJSONOnce(ctx, cl, out)
 		var de *decodeError
-		if err == nil || !errors.As(err, &de) || cl.method != http.MethodGet {
+		var big *ResponseTooLargeError
+		if err == nil || !errors.As(err, &de) || errors.As(err, &big) || cl.method != http.MethodGet {
 			return h, err
 		}
 		if attempt > c.readRetries {

@@ -121,11 +121,20 @@ func newLimitTransport(cfg Config, next http.RoundTripper, clk clock.Clock, log 
 	}
 	r := cfg.RateLimits.withDefaults()
 	hinter := &retryTransport{clock: clk}
+	maxHint := maxHintedWait(cfg)
 	return &limitTransport{
 		next:  next,
 		clock: clk,
 		log:   log,
-		hint:  hinter.hint,
+		hint: func(resp *http.Response) (time.Duration, string) {
+			d, h := hinter.hint(resp)
+			if d > maxHint {
+				// Not honoured: the retry layer fails the request instead
+				// of holding every request of the family that long.
+				return 0, ""
+			}
+			return d, h
+		},
 		families: map[string]familyLimiter{
 			prefixIdentity:   newWindowLimiter(r.IdentityPerMinute, identityWindow),
 			prefixCompute:    newAdaptiveLimiter("compute", r, log),

@@ -56,6 +56,7 @@ type retryTransport struct {
 	clock    clock.Clock
 	log      *slog.Logger
 	min, max time.Duration
+	maxHint  time.Duration // the longest hinted wait honoured
 }
 
 // maxHintBody bounds how much of an error body is read for a wait hint.
@@ -83,7 +84,7 @@ type attemptState struct {
 type attemptKey struct{}
 
 func newRetryTransport(cfg Config, next http.RoundTripper, clk clock.Clock, log *slog.Logger) *retryTransport {
-	t := &retryTransport{clock: clk, log: log, min: cfg.RetryWaitMin, max: cfg.RetryWaitMax}
+	t := &retryTransport{clock: clk, log: log, min: cfg.RetryWaitMin, max: cfg.RetryWaitMax, maxHint: maxHintedWait(cfg)}
 	if t.min <= 0 {
 		t.min = time.Second
 	}
@@ -215,10 +216,55 @@ func (t *retryTransport) check(ctx context.Context, resp *http.Response, err err
 	wait, hint := t.hint(resp)
 	if hint == "" {
 		wait, hint = t.backoff(st.attempts), "backoff"
+	} else if wait > t.maxHint {
+		return false, &HintTooLongError{Status: code, Hint: hint, Wait: wait, Max: t.maxHint}
 	}
 	st.wait = wait
 	st.why = fmt.Sprintf("%d %s (wait from %s)", code, http.StatusText(code), hint)
 	return true, nil
+}
+
+// maxHintedWait is cfg.MaxHintedWait or its default.
+func maxHintedWait(cfg Config) time.Duration {
+	if cfg.MaxHintedWait > 0 {
+		return cfg.MaxHintedWait
+	}
+	return DefaultMaxHintedWait
+}
+
+// HintTooLongError is returned when a server asks for a wait before a retry
+// longer than Config.MaxHintedWait: glrun does not wait that long.
+type HintTooLongError struct {
+	Status int           // the answer's status, such as 429
+	Hint   string        // where the wait came from, such as "Retry-After"
+	Wait   time.Duration // the wait asked
+	Max    time.Duration // the longest glrun waits
+}
+
+// Error shows the hint.
+func (e *HintTooLongError) Error() string {
+	return fmt.Sprintf("%d %s: the server asked to wait %s (%s) before retrying, longer than the %s glrun waits at most (Config.MaxHintedWait); gave up",
+		e.Status, http.StatusText(e.Status), hintText(e.Wait), e.Hint, e.Max)
+}
+
+// hintText is d readable even when absurd ("277777h46m40s").
+func hintText(d time.Duration) string {
+	if d >= maxDuration {
+		return "longer than 290 years"
+	}
+	return d.String()
+}
+
+// maxDuration is the longest time.Duration; hints beyond it are clamped.
+const maxDuration = time.Duration(1<<63 - 1)
+
+// seconds converts a non-negative number of seconds to a Duration,
+// clamping what would overflow.
+func seconds(f float64) time.Duration {
+	if f >= float64(maxDuration/time.Second) {
+		return maxDuration
+	}
+	return time.Duration(f * float64(time.Second))
 }
 
 // prepare is retryablehttp's PrepareRetry: it waits on the Clock.
@@ -279,7 +325,7 @@ func (t *retryTransport) parseRetryAfter(v string) (time.Duration, bool) {
 		if n < 0 {
 			return 0, false
 		}
-		return time.Duration(n) * time.Second, true
+		return seconds(float64(n)), true
 	}
 	at, err := http.ParseTime(v)
 	if err != nil {
@@ -298,7 +344,7 @@ func (t *retryTransport) parseReset(v string) (time.Duration, bool) {
 	if f > 1e9 {
 		return max(time.Unix(int64(f), 0).Sub(t.clock.Now()), 0), true
 	}
-	return time.Duration(f * float64(time.Second)), true
+	return seconds(f), true
 }
 
 // bodyRetryAfter reads errorDetails[].retryAfterSeconds from a JSON error
@@ -322,7 +368,7 @@ func bodyRetryAfter(resp *http.Response) (time.Duration, bool) {
 			continue
 		}
 		if f, err := d.RetryAfterSeconds.Float64(); err == nil && f >= 0 {
-			return time.Duration(f * float64(time.Second)), true
+			return seconds(f), true
 		}
 	}
 	return 0, false
