@@ -89,6 +89,10 @@ func (t *target) startRecording(path string) error {
 		return withCode(exitcode.Usage, err)
 	}
 	t.cfg.Transport = rec
+	if t.cfg.Scrubber == nil {
+		t.cfg.Scrubber = glapi.NewScrubber()
+	}
+	rec.ScrubWith(t.cfg.Scrubber) // the client adds its secret and tokens
 	t.cassette.recorder = rec
 	prev := t.stop
 	t.stop = func() {

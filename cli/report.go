@@ -161,7 +161,10 @@ type runReport struct {
 	Error     string          `json:"error,omitempty"`
 	Result    any             `json:"result,omitempty"`
 	Requests  int             `json:"requests"`
-	Changes   int             `json:"changes"`
+	Attempts  int             `json:"attempts"` // sent, retries included
+	Changes   int             `json:"changes"`  // accepted (2xx)
+	Refused   int             `json:"refused"`  // changes answered with an error that says they were not processed
+	Unknown   int             `json:"unknownOutcome"`
 	Mutations map[string]int  `json:"mutations"`
 	Jobs      []jobSeen       `json:"jobs"`
 	InFlight  []string        `json:"inFlight"`
@@ -188,13 +191,9 @@ func (r *report) snapshot() runReport {
 		Elapsed:   elapsedDuration{Wall: wall.String(), WallSec: wall.Seconds(), Simulated: sim.String(), SimSec: sim.Seconds()},
 	}
 	if r.next != nil {
-		r.next.mu.Lock()
-		out.Requests = r.next.requests
-		for k, n := range r.next.mutations {
-			out.Mutations[k] = n
-			out.Changes += n
-		}
-		r.next.mu.Unlock()
+		c := r.next.counts()
+		out.Requests, out.Attempts, out.Changes, out.Refused, out.Unknown = c.Requests, c.Attempts, c.Changes, c.Refused, c.Unknown
+		out.Mutations = c.Mutations
 	}
 	r.mu.Lock()
 	for _, j := range r.jobs {
@@ -272,22 +271,11 @@ func (rr runReport) human(w io.Writer) {
 	}
 }
 
-// changesText is "N API requests, M changes (POST /x ×2, ...)".
+// changesText is "N API requests, M changes (POST /x ×2, ...)" (see
+// tallyCounts.text).
 func (rr runReport) changesText() string {
-	keys := make([]string, 0, len(rr.Mutations))
-	for k := range rr.Mutations {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	s := fmt.Sprintf("%d API requests, %d changes", rr.Requests, rr.Changes)
-	if len(keys) > 0 {
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = fmt.Sprintf("%s ×%d", k, rr.Mutations[k])
-		}
-		s += " (" + strings.Join(parts, ", ") + ")"
-	}
-	return s
+	return tallyCounts{Requests: rr.Requests, Attempts: rr.Attempts, Changes: rr.Changes,
+		Refused: rr.Refused, Unknown: rr.Unknown, Mutations: rr.Mutations}.text()
 }
 
 // finishRun prints the run's report, whatever the outcome: with output

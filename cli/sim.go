@@ -50,6 +50,9 @@ func newSimServeCmd(s streams) *cobra.Command {
 				return err
 			}
 			opts := sim.Options{ClientID: clientID, ClientSecret: clientSecret, TimeScale: timeScale}
+			if err := opts.Check(); err != nil {
+				return usageErrorf("--client-id: %v", err)
+			}
 			if faults != "" {
 				f, err := sim.ParseFaults(faults)
 				if err != nil {

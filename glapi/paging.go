@@ -66,7 +66,13 @@ func (c *Client) each(ctx context.Context, l lister, opts ListOptions, fn func(O
 		size = opts.PageSize
 	}
 	got, offset, next := 0, 0, ""
-	for {
+	seen := map[string]bool{} // cursors followed
+	ep := call{method: http.MethodGet, coll: l.coll, id: l.id, action: l.action}.endpoint()
+	for pages := 1; ; pages++ {
+		if pages > c.maxPages {
+			return &PagingError{Endpoint: ep, Reason: fmt.Sprintf(
+				"the pages did not end after %d pages (Config.MaxPages); stopped", c.maxPages)}
+		}
 		ask := size
 		if opts.Limit > 0 && ask > 0 && opts.Limit-got < ask {
 			ask = opts.Limit - got
@@ -116,9 +122,14 @@ func (c *Client) each(ctx context.Context, l lister, opts ListOptions, fn func(O
 			return nil
 		}
 		if l.cursor {
-			if pg.Next == nil || *pg.Next == "" || *pg.Next == next {
+			if pg.Next == nil || *pg.Next == "" {
 				return nil
 			}
+			if *pg.Next == next || seen[*pg.Next] {
+				return &PagingError{Endpoint: ep, Reason: fmt.Sprintf(
+					"the server gave the cursor %q a second time, so its pages would never end; stopped after %d pages", *pg.Next, pages)}
+			}
+			seen[*pg.Next] = true
 			next = *pg.Next
 			continue
 		}
@@ -129,6 +140,10 @@ func (c *Client) each(ctx context.Context, l lister, opts ListOptions, fn func(O
 		offset += n
 		switch {
 		case pg.Total != nil:
+			if offset > *pg.Total {
+				return &PagingError{Endpoint: ep, Reason: fmt.Sprintf(
+					"the server sent %d items up to offset %d, past the total of %d it announced; stopped", n, offset, *pg.Total)}
+			}
 			if offset >= *pg.Total {
 				return nil
 			}
@@ -136,6 +151,19 @@ func (c *Client) each(ctx context.Context, l lister, opts ListOptions, fn func(O
 			return nil
 		}
 	}
+}
+
+// PagingError is returned when a server's pages cannot be trusted to end
+// or to add up: a cursor given twice, items past the announced total, or
+// more pages than Config.MaxPages. The items before were passed on.
+type PagingError struct {
+	Endpoint string // such as "GET /compute-ops-mgmt/v1/jobs"
+	Reason   string
+}
+
+// Error names the listing and what went wrong.
+func (e *PagingError) Error() string {
+	return e.Endpoint + ": " + e.Reason
 }
 
 // all returns every item (up to opts.Limit).
@@ -170,10 +198,11 @@ func checkFilter(resource, filter string) error {
 	return nil
 }
 
-// requireID refuses an empty id, which would address the collection.
+// requireID refuses, before anything is sent, an id that is not a safe
+// path segment (see checkID).
 func requireID(what, id string) error {
-	if strings.TrimSpace(id) == "" {
-		return fmt.Errorf("%s: id must not be empty", what)
+	if err := checkID(id); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
 }

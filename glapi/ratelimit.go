@@ -218,11 +218,20 @@ func newLimitTransport(cfg Config, next http.RoundTripper, clk clock.Clock, log 
 	hinter := &retryTransport{clock: clk}
 	compute := newAdaptiveLimiter("compute", r, log)
 	devices := newEndpointLimiter(r.Devices)
+	maxHint := maxHintedWait(cfg)
 	return &limitTransport{
 		next:  next,
 		clock: clk,
 		log:   log,
-		hint:  hinter.hint,
+		hint: func(resp *http.Response) (time.Duration, string) {
+			d, h := hinter.hint(resp)
+			if d > maxHint {
+				// Not honoured: the retry layer fails the request instead
+				// of holding every request of the family that long.
+				return 0, ""
+			}
+			return d, h
+		},
 		families: map[string]familyLimiter{
 			prefixIdentity:       newWindowLimiter(r.IdentityPerMinute, identityWindow),
 			prefixCompute:        compute,

@@ -29,7 +29,7 @@ func (a *arrivals) serve(w http.ResponseWriter, r *http.Request) {
 	if a.answer != nil && a.answer(n, w) {
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": "x"})
+	writeJSON(w, http.StatusOK, map[string]any{"id": idOf(r)})
 }
 
 func (a *arrivals) at() []time.Time {
@@ -41,7 +41,8 @@ func (a *arrivals) at() []time.Time {
 // adaptiveOf digs the adaptive limiter of a family out of c's chain.
 func adaptiveOf(t *testing.T, c *Client, prefix string) *adaptiveLimiter {
 	t.Helper()
-	lt, ok := c.next.(*retryTransport).rc.HTTPClient.Transport.(*limitTransport)
+	obs, _ := c.next.(*retryTransport).rc.HTTPClient.Transport.(observingTransport)
+	lt, ok := obs.next.(*limitTransport)
 	if !ok {
 		t.Fatalf("no limit layer in the chain")
 	}

@@ -372,7 +372,10 @@ func (st *state) addUser(email, first, last, status string, created, lastLogin t
 
 func (st *state) seedCredentials(now time.Time, clientID, clientSecret string) {
 	tenant := st.uuid()
-	st.addCredential(clientID, clientSecret, "glrun-demo", "", "", now.Add(-60*24*time.Hour))
+	// The API shows a credential's id and clientId as UUIDs; a client id of
+	// another shape (only possible through Options, `sim serve` refuses it)
+	// is shown as a UUID derived from it, so every answer stays valid.
+	st.addCredential(credentialUUID(clientID), clientSecret, "glrun-demo", "", "", now.Add(-60*24*time.Hour))
 	st.addCredential("", "", "ci-pipeline", tenant, "Acme Tenant", now.Add(-30*24*time.Hour))
 	st.addCredential("", "", "jane.doe@example.com automation", "", "", now.Add(-10*24*time.Hour))
 }

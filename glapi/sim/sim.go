@@ -14,6 +14,7 @@ package sim
 
 import (
 	"context"
+	"crypto/sha1"
 	"errors"
 	"fmt"
 	"io"
@@ -68,6 +69,49 @@ type Options struct {
 	// Limits are the platform APIs' rate limits; the zero value takes the
 	// published ones.
 	Limits PlatformLimits
+}
+
+// Check reports whether o can be served as it is: the client id, when set,
+// must be a UUID, the shape GreenLake gives client ids and the type of the
+// id and clientId fields of the credential the simulator lists for it.
+func (o Options) Check() error {
+	if o.ClientID != "" && !isUUID(o.ClientID) {
+		return fmt.Errorf("client id %q is not a UUID (like %s): GreenLake client ids are UUIDs, and the simulator lists its credential with it", o.ClientID, DemoClientID)
+	}
+	return nil
+}
+
+// isUUID reports whether s has the 8-4-4-4-12 hex digit shape of a UUID.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, c := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// credentialUUID is clientID when it is a UUID, else a UUID derived from
+// it (name-based, SHA-1, version 5 layout), so the same client id always
+// maps to the same credential id.
+func credentialUUID(clientID string) string {
+	if isUUID(clientID) {
+		return clientID
+	}
+	b := sha1.Sum([]byte("glrun-sim-credential:" + clientID))
+	b[6] = b[6]&0x0f | 0x50
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 // Sim is a running simulator. It is an http.Handler and safe for
