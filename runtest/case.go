@@ -68,7 +68,7 @@ func (tc *testCase) predeclared() (starlark.StringDict, error) {
 	if err != nil {
 		return nil, err
 	}
-	env := &builtins.Env{Client: c, Clock: tc.clk, Log: discardLogger()}
+	env := &builtins.Env{Client: c, Clock: tc.clk, Log: discardLogger(), Mode: builtins.ModeTest}
 	d := builtins.Predeclared(env)
 	d["runbook"] = tc.runbookModule()
 	d["sim"] = tc.simModule()

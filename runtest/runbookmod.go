@@ -46,7 +46,7 @@ func (tc *testCase) runBuiltin(thread *starlark.Thread, b *starlark.Builtin, arg
 	if err != nil {
 		return nil, err
 	}
-	env := &builtins.Env{Client: client, Clock: tc.clk, Log: logger}
+	env := &builtins.Env{Client: client, Clock: tc.clk, Log: logger, Mode: builtins.ModeTest}
 	opts := runtime.Options{
 		Predeclared: builtins.Predeclared(env),
 		MaxSteps:    tc.opts.MaxSteps,
@@ -88,7 +88,11 @@ func (tc *testCase) result(value starlark.Value, runErr error, logs []string, ca
 		}
 		status = statusOf(code)
 		errText = starlark.String(msg)
+		// A runbook that failed with fail(result=...) hands that back.
 		value = starlark.None
+		if partial := builtins.PartialResult(runErr); partial != nil {
+			value = partial
+		}
 	}
 	var jobs []starlark.Value
 	for _, created := range cap.createdJobs() {

@@ -24,6 +24,9 @@ type TimeoutError struct {
 	Pending []string
 	// Timeout is the timeout that passed.
 	Timeout time.Duration
+	// Unfinished is the last version of each item still unfinished, in
+	// the order Pending names them.
+	Unfinished []glapi.Object
 }
 
 // Error names the wait, the timeout and everything still pending.
