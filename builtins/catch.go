@@ -197,7 +197,7 @@ func failedJobObject(e *wait.JobFailedError) glapi.Object {
 	return glapi.Object{
 		"id": e.ID, "name": e.Template, "state": e.State, "resultCode": noneIfEmpty(e.ResultCode),
 		"status": e.Status, "statusDetails": e.StatusDetails,
-		"resource": map[string]any{"id": e.Resource},
+		"resource": map[string]any{"id": e.Resource, "name": noneIfEmpty(e.ResourceName)},
 	}
 }
 

@@ -16,6 +16,7 @@ package builtins
 import (
 	"context"
 	"log/slog"
+	"sync"
 
 	"go.starlark.net/starlark"
 
@@ -44,6 +45,11 @@ type Env struct {
 	// sent) or ModeTest (glrun test, against its simulator). runbook_mode()
 	// returns it, and log lines made while planning are marked planned.
 	Mode string
+
+	// names are the names of the servers and groups the run has seen, for
+	// job labels (see resourceNamesOf).
+	namesOnce sync.Once
+	names     *resourceNames
 }
 
 // Run modes (Env.Mode), as runbook_mode() returns them.
