@@ -53,8 +53,7 @@ print(missing.error.kind, missing.error.status)`},
 
 job = retry(restart_web_01, attempts = 3, backoff = "1m",
             when = lambda e: e.kind in ("job_failed", "timeout") or e.status in (429, 503))
-print(job.state)`,
-			Mutates: false},
+print(job.state)`},
 			impl: retryCall},
 		{Doc: Doc{Name: "runbook_mode",
 			Summary: "How this run treats GreenLake: `\"live\"` (changes are made), `\"plan\"` (a dry run: changes are recorded, not made; " +
