@@ -280,7 +280,8 @@ func (rr runReport) changesText() string {
 
 // finishRun prints the run's report, whatever the outcome: with output
 // "json" as JSON on stdout (main's result inside it), else main's result on
-// stdout; the human summary always goes to standard error. ss is nil when
+// stdout; a failed run's partial result (fail(result=...)) is printed as
+// main's result would be; the human summary always goes to standard error. ss is nil when
 // the run stopped before connecting. It returns runErr, so the caller exits
 // with its code.
 func finishRun(s streams, output string, ss *session, name string, result starlark.Value, runErr error) error {
@@ -297,6 +298,11 @@ func finishRun(s streams, output string, ss *session, name string, result starla
 	if runErr != nil {
 		rr.Error = runErr.Error()
 	}
+	// A run that failed with fail(result=...) still reports what it did.
+	partial := builtins.PartialResult(runErr)
+	if partial != nil && (result == nil || result == starlark.None) {
+		result = partial
+	}
 	if output == "json" {
 		if result != nil && result != starlark.None {
 			if v, err := builtins.FromStarlark(result); err == nil {
@@ -310,7 +316,7 @@ func finishRun(s streams, output string, ss *session, name string, result starla
 			return fmt.Errorf("printing the run report: %w", err)
 		}
 		fmt.Fprintln(s.out, string(b))
-	} else if runErr == nil {
+	} else if runErr == nil || partial != nil {
 		if err := printResult(s.out, result); err != nil {
 			return err
 		}

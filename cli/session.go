@@ -13,6 +13,7 @@ import (
 	"glrun/builtins"
 	"glrun/exitcode"
 	"glrun/glapi"
+	"glrun/plan"
 	"glrun/runtime"
 	glsession "glrun/session"
 )
@@ -83,8 +84,13 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 		tgt.Close()
 		return nil, err
 	}
+	runMode := builtins.ModeLive
+	if _, planning := mode.(*plan.DryRun); planning {
+		runMode = builtins.ModePlan
+	}
 	opened, err := glsession.New(glsession.Config{
 		API:       api,
+		Mode:      runMode,
 		Clock:     tgt.clock,
 		Log:       ss.logger,
 		Progress:  display,

@@ -214,6 +214,10 @@ type DriftError struct {
 	Planned int
 }
 
+// Uncatchable returns true: a runbook's catch() and retry() never turn a
+// drift from the plan into a value; it stops the apply.
+func (e *DriftError) Uncatchable() bool { return true }
+
 // Error says what was not sent, and why.
 func (e *DriftError) Error() string {
 	var b strings.Builder

@@ -61,6 +61,7 @@ func (tc *testCase) sessionConfig(cap *capturing, logger *slog.Logger, print fun
 		},
 		Clock:    tc.clk,
 		Log:      logger,
+		Mode:     builtins.ModeTest,
 		MaxSteps: tc.opts.MaxSteps,
 		Timeout:  tc.opts.timeout(),
 		Print:    print,

@@ -83,7 +83,11 @@ func (tc *testCase) result(value starlark.Value, runErr error, logs []string, ca
 		}
 		status = statusOf(code)
 		errText = starlark.String(msg)
+		// A runbook that failed with fail(result=...) hands that back.
 		value = starlark.None
+		if partial := builtins.PartialResult(runErr); partial != nil {
+			value = partial
+		}
 	}
 	var jobs []starlark.Value
 	for _, created := range cap.createdJobs() {

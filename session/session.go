@@ -49,6 +49,11 @@ type Config struct {
 	// their live bars (see builtins.Env).
 	Progress *progress.Display
 
+	// Mode is how the run treats GreenLake, as runbook_mode() reports it:
+	// builtins.ModeLive (the default when empty), builtins.ModePlan for a
+	// dry run or plan, builtins.ModeTest under glrun test.
+	Mode string
+
 	// Extra are names a runbook sees besides the builtins (the test
 	// modules of 'glrun test'). They win over a builtin of the same name.
 	Extra starlark.StringDict
@@ -100,7 +105,7 @@ func New(cfg Config) (*Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening a session: %w", err)
 	}
-	env := &builtins.Env{Client: client, Clock: clk, Log: logger, Progress: cfg.Progress}
+	env := &builtins.Env{Client: client, Clock: clk, Log: logger, Progress: cfg.Progress, Mode: cfg.Mode}
 	pre := builtins.Predeclared(env)
 	for name, v := range cfg.Extra {
 		pre[name] = v

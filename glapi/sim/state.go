@@ -108,6 +108,8 @@ type state struct {
 	secrets map[string]string
 	// failNext counts the jobs to fail next, by template id.
 	failNext map[string]int
+	// jobFailures are the targeted failures of FailJob still to happen.
+	jobFailures []*jobFailureRule
 	// serverSeq numbers servers added after the demo fleet.
 	serverSeq int
 	// plat holds the platform APIs' records (devices, subscriptions...).

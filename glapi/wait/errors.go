@@ -24,6 +24,9 @@ type TimeoutError struct {
 	Pending []string
 	// Timeout is the timeout that passed.
 	Timeout time.Duration
+	// Unfinished is the last version of each item still unfinished, in
+	// the order Pending names them.
+	Unfinished []glapi.Object
 }
 
 // Error names the wait, the timeout and everything still pending.
@@ -46,6 +49,8 @@ type JobFailedError struct {
 	Template string
 	// Resource is the id of the server or group the job ran on.
 	Resource string
+	// ResourceName, when known, is the name of that server or group.
+	ResourceName string
 	// State is the job's final state (COMPLETE or ERROR).
 	State string
 	// ResultCode is the job's resultCode (SUCCESS, FAILURE, DECLINED or "").
@@ -60,7 +65,11 @@ type JobFailedError struct {
 // code, and its status and statusDetails.
 func (e *JobFailedError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "job %s (%s on %s) ", e.ID, e.Template, e.Resource)
+	on := e.Resource
+	if e.ResourceName != "" {
+		on = e.ResourceName + " (" + e.Resource + ")"
+	}
+	fmt.Fprintf(&b, "job %s (%s on %s) ", e.ID, e.Template, on)
 	switch {
 	case e.ResultCode == glapi.ResultDeclined:
 		b.WriteString("was DECLINED (not run; it may have been rejected by the approvers)")
