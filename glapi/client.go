@@ -51,6 +51,12 @@ type Client struct {
 	Users           *UsersService
 	Credentials     *CredentialsService
 
+	// ApprovalPolicies, ApprovalRequests and Schedules are the change
+	// control of Compute Ops Management (v1beta2).
+	ApprovalPolicies *ApprovalPoliciesService
+	ApprovalRequests *ApprovalRequestsService
+	Schedules        *SchedulesService
+
 	endpoints Endpoints
 	tenant    string
 	mode      Mode
@@ -106,6 +112,9 @@ func New(cfg Config) (*Client, error) {
 	c.FirmwareBundles = &FirmwareBundlesService{c: c}
 	c.Users = &UsersService{c: c}
 	c.Credentials = &CredentialsService{c: c}
+	c.ApprovalPolicies = &ApprovalPoliciesService{c: c}
+	c.ApprovalRequests = &ApprovalRequestsService{c: c}
+	c.Schedules = &SchedulesService{c: c}
 	return c, nil
 }
 
@@ -144,6 +153,8 @@ type call struct {
 	body     any        // marshalled as JSON when non-nil
 	bodyType string     // Content-Type of body; application/json by default
 	job      *JobCreate // the body of a job creation
+
+	header http.Header // extra request headers, such as Idempotency-Key
 }
 
 // path is the escaped path of c.
@@ -268,6 +279,11 @@ func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error)
 			ct = contentJSON
 		}
 		req.Header.Set("Content-Type", ct)
+	}
+	for k, vs := range cl.header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
 	}
 	if c.tenant != "" && cl.api == apiCompute {
 		req.Header.Set("Tenant-Acid", c.tenant)

@@ -10,6 +10,10 @@ const (
 	ResourceUsers            = "users"
 	ResourceCredentials      = "credentials"
 	ResourceExternalServices = "external-services"
+
+	ResourceApprovalPolicies = "approval-policies"
+	ResourceApprovalRequests = "approval-requests"
+	ResourceSchedules        = "schedules"
 )
 
 // property is one filterable property; nested means that paths below it
@@ -39,6 +43,12 @@ type property struct {
 //   - groups: the v1 groups filter description; its own examples filter on
 //     autoAddTags/Department, so autoAddTags (free-form) and policies allow
 //     nested paths;
+//   - approval-policies, approval-requests, schedules (v1beta2): their
+//     filter descriptions; the policies' policyData/resources/id and
+//     policyData/resources/type reach into a list whose items the schema
+//     spells resourceId and resourceType (the service derives them), and
+//     the schedules' schedule/intervalInSec is left out (the schema has
+//     no such property);
 //   - firmware-bundles: the v1 endpoint documents no filter parameter, so
 //     the table holds the top-level properties of its firmwareBundle-v1
 //     schema (what a runbook can usefully match on, locally or in the
@@ -79,6 +89,16 @@ func resourceProperties(resource string) []property {
 		ps := plain("complianceStatus", "createdAt", "description", "deviceType", "generation",
 			"id", "name", "securityStatus", "settingsUris", "updatedAt")
 		return append(ps, property{name: "autoAddTags", nested: true}, property{name: "policies", nested: true})
+	case ResourceApprovalPolicies:
+		return plain("createdAt", "description", "name", "policyData/resources/id",
+			"policyData/resources/type", "updatedAt")
+	case ResourceApprovalRequests:
+		return plain("approvableName", "approvableResource/id", "approvableResource/type",
+			"approvalState", "createdAt", "operation/id", "operation/type", "policy/id", "updatedAt")
+	case ResourceSchedules:
+		return plain("createdAt", "generation", "historyUri", "id", "nextStartAt", "operation/body",
+			"operation/headers", "operation/method", "operation/query", "operation/timeoutInSec",
+			"operation/type", "operation/uri", "resourceUri", "schedule/startAt", "type", "updatedAt")
 	case ResourceFirmwareBundles:
 		return plain("advisories", "baseBundleUri", "bundleGeneration", "bundleNameFormat",
 			"bundleType", "createdAt", "description", "displayName", "enhancements", "generation",
@@ -91,6 +111,7 @@ func resourceProperties(resource string) []property {
 
 // Resources returns the resource names Validate knows, sorted.
 func Resources() []string {
-	return []string{ResourceAsyncOperations, ResourceCredentials, ResourceExternalServices,
-		ResourceFirmwareBundles, ResourceGroups, ResourceJobs, ResourceServers, ResourceUsers}
+	return []string{ResourceApprovalPolicies, ResourceApprovalRequests, ResourceAsyncOperations,
+		ResourceCredentials, ResourceExternalServices, ResourceFirmwareBundles, ResourceGroups,
+		ResourceJobs, ResourceSchedules, ResourceServers, ResourceUsers}
 }

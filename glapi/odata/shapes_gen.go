@@ -7,6 +7,77 @@ package odata
 // has none. Each call builds a new tree.
 func specShape(resource string) *shape {
 	switch resource {
+	case ResourceApprovalPolicies: // compute-ops-mgmt.json: GET /compute-ops-mgmt/v1beta2/approval-policies, items of approvalPolicyResponse-v1beta2
+		return object(
+			field("createdAt", scalar("string")),
+			field("description", scalar("string")),
+			field("generation", scalar("integer")),
+			field("id", scalar("string")),
+			field("name", scalar("string")),
+			field("policyData", object(
+				field("approvables", list(object(
+					field("approvableName", scalar("string")),
+					field("approvers", list(object(
+						field("email", scalar("string")),
+					))),
+					field("minApprovers", scalar("integer")),
+				))),
+				field("resources", list(object(
+					field("resourceId", scalar("string")),
+					field("resourceType", scalar("string")),
+				))),
+			)),
+			field("remarks", scalar("string")),
+			field("resourceUri", scalar("string")),
+			field("state", scalar("string")),
+			field("type", scalar("string")),
+			field("updatedAt", scalar("string")),
+		)
+	case ResourceApprovalRequests: // compute-ops-mgmt.json: GET /compute-ops-mgmt/v1beta2/approval-requests, items of approvalRequestResponse-v1beta2
+		return object(
+			field("approvableName", scalar("string")),
+			field("approvableResource", object(
+				field("id", scalar("string")),
+				field("resourceUri", scalar("string")),
+				field("type", scalar("string")),
+			)),
+			field("approvalState", scalar("string")),
+			field("cancelledBy", scalar("string")),
+			field("createdAt", scalar("string")),
+			field("generation", scalar("integer")),
+			field("id", scalar("string")),
+			field("minApprovers", scalar("integer")),
+			field("operation", object(
+				field("id", scalar("string")),
+				field("resourceUri", scalar("string")),
+				field("type", scalar("string")),
+			)),
+			field("policy", object(
+				field("id", scalar("string")),
+				field("resourceUri", scalar("string")),
+				field("type", scalar("string")),
+			)),
+			field("requestData", object(
+				field("approvals", object(
+					field("approvalState", scalar("string")),
+					field("approverId", object(
+						field("email", scalar("string")),
+						field("firstName", scalar("string")),
+						field("lastName", scalar("string")),
+					)),
+					field("remarks", scalar("string")),
+				)),
+			)),
+			field("requestRemarks", scalar("string")),
+			field("requester", object(
+				field("email", scalar("string")),
+				field("firstName", scalar("string")),
+				field("lastName", scalar("string")),
+			)),
+			field("resourceUri", scalar("string")),
+			field("type", scalar("string")),
+			field("updatedAt", scalar("string")),
+		)
 	case ResourceAsyncOperations: // compute-ops-mgmt.json: GET /compute-ops-mgmt/v1/async-operations, items of asyncOperation-v1
 		return object(
 			field("createdAt", scalar("string")),
@@ -156,6 +227,53 @@ func specShape(resource string) *shape {
 			field("state", scalar("string")),
 			field("status", scalar("string")),
 			field("statusDetails", freeForm() /* an object that lists no properties */),
+			field("type", scalar("string")),
+			field("updatedAt", scalar("string")),
+		)
+	case ResourceSchedules: // compute-ops-mgmt.json: GET /compute-ops-mgmt/v1beta2/schedules, items of schedule-v1beta2
+		return object(
+			field("associatedResourceUri", scalar("string")),
+			field("createdAt", scalar("string")),
+			field("description", scalar("string")),
+			field("generation", scalar("integer")),
+			field("historyUri", scalar("string")),
+			field("id", scalar("string")),
+			field("lastRun", object(
+				field("body", list(freeForm())),
+				field("createdAt", scalar("string")),
+				field("debugId", scalar("string")),
+				field("durationInSec", scalar("number")),
+				field("generation", scalar("integer")),
+				field("headers", freeForm() /* additionalProperties */),
+				field("id", scalar("string")),
+				field("operationType", scalar("string")),
+				field("resourceUri", scalar("string")),
+				field("scheduleId", scalar("string")),
+				field("scheduleUri", scalar("string")),
+				field("startedAt", scalar("string")),
+				field("status", scalar("integer")),
+				field("succeeded", scalar("boolean")),
+				field("summary", scalar("string")),
+				field("type", scalar("string")),
+				field("updatedAt", scalar("string")),
+			)),
+			field("name", scalar("string")),
+			field("nextStartAt", scalar("string")),
+			field("operation", object(
+				field("body", list(freeForm())),
+				field("headers", freeForm() /* additionalProperties */),
+				field("method", scalar("string")),
+				field("query", freeForm() /* additionalProperties */),
+				field("timeoutInSec", scalar("number")),
+				field("type", scalar("string")),
+				field("uri", scalar("string")),
+			)),
+			field("purpose", scalar("string")),
+			field("resourceUri", scalar("string")),
+			field("schedule", object(
+				field("interval", scalar("string")),
+				field("startAt", scalar("string")),
+			)),
 			field("type", scalar("string")),
 			field("updatedAt", scalar("string")),
 		)

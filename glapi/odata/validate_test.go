@@ -180,6 +180,9 @@ func TestValidateNestedPathsAgainstTheSchema(t *testing.T) {
 var computedProperties = map[string]string{
 	ResourceCredentials + " tenantId": "the workspace id of associatedTenant",
 	ResourceJobs + " cancellable":     "listed by the jobs filter description, missing from its job-v1 schema",
+
+	ResourceApprovalPolicies + " policyData/resources/id":   "the resourceId of an item of the policyData.resources list",
+	ResourceApprovalPolicies + " policyData/resources/type": "the resourceType of an item of the policyData.resources list",
 }
 
 // TestFilterablePropertiesAreInTheSchema: every filterable property (and

@@ -52,11 +52,14 @@ type source struct {
 
 // sources are the resources the table covers.
 var sources = []source{
+	{"approval-policies", "ResourceApprovalPolicies", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1beta2/approval-policies"},
+	{"approval-requests", "ResourceApprovalRequests", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1beta2/approval-requests"},
 	{"async-operations", "ResourceAsyncOperations", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1/async-operations"},
 	{"credentials", "ResourceCredentials", "workspaces-credentials-v1.json", "/workspaces/v1/credentials"},
 	{"firmware-bundles", "ResourceFirmwareBundles", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1/firmware-bundles"},
 	{"groups", "ResourceGroups", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1/groups"},
 	{"jobs", "ResourceJobs", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1/jobs"},
+	{"schedules", "ResourceSchedules", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1beta2/schedules"},
 	{"servers", "ResourceServers", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1/servers"},
 	{"users", "ResourceUsers", "identity-v1.json", "/identity/v1/users"},
 }
