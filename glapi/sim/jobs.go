@@ -156,6 +156,7 @@ func (s *Sim) createJob(r *request) response {
 		return s.apiError(r.fam, http.StatusBadRequest, msg, issue{"field", "jobParams"})
 	}
 	j := s.newJob(tmpl, rid, in.JobParams, r.now)
+	s.gateJob(j, r.caller, r.now)
 	return jsonResp(http.StatusCreated, copyObj(j.view())).with("Location", j.rec.ResourceURI)
 }
 

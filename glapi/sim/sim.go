@@ -63,6 +63,14 @@ type Options struct {
 	Seed int64
 	// Faults to inject (see ParseFaults); the zero value injects none.
 	Faults Faults
+
+	// Clients are more API clients the token endpoint accepts, each with
+	// its own identity (its email), so that one may request a change and
+	// another approve it. The client of ClientID has DemoClientEmail.
+	Clients []Client
+	// ApprovalExpiry is how long an approval request stays PENDING before
+	// it expires; 0 means DefaultApprovalExpiry.
+	ApprovalExpiry time.Duration
 }
 
 // Sim is a running simulator. It is an http.Handler and safe for
@@ -90,6 +98,12 @@ type Sim struct {
 
 	srvMu sync.Mutex
 	srv   *http.Server
+
+	// clients are the API clients by id, with their identity; tokenOwner
+	// is the client each access token was issued to.
+	clients        map[string]Client
+	tokenOwner     map[string]string
+	approvalExpiry time.Duration
 }
 
 // New returns a simulator seeded with the demo fleet.
@@ -136,6 +150,7 @@ func New(opts Options) *Sim {
 	if opts.Faults.TokenTTL > 0 {
 		s.tokenTTL = opts.Faults.TokenTTL
 	}
+	s.initClients(opts)
 	s.st = newDemoState(s.rng, clk.Now(), s.clientID, s.clientSecret)
 	return s
 }

@@ -110,6 +110,8 @@ type state struct {
 	failNext map[string]int
 	// serverSeq numbers servers added after the demo fleet.
 	serverSeq int
+	// cc is the change control (approvals, schedules); see Sim.cc.
+	cc *changeControl
 }
 
 // uuid returns a random (seeded) version 4 UUID.
