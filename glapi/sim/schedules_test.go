@@ -68,7 +68,7 @@ func TestScheduleFiresOnTheClockAndKeepsHistory(t *testing.T) {
 	if n := len(h.sim.Jobs()); n != jobsBefore {
 		t.Fatalf("before startAt: %d jobs, want %d", n, jobsBefore)
 	}
-	h.get(schedulesPath+"/"+id, http.StatusOK) // moves the simulator to now
+	h.get(schedulesPath+"/"+id, http.StatusOK)  // moves the simulator to now
 	h.clk.Advance(2*24*time.Hour + time.Minute) // the first run and two more
 	hist := h.get(schedulesPath+"/"+id+"/history", http.StatusOK)
 	checkSchema(t, "history", hist.body, collectionSchema)
