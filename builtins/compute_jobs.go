@@ -98,12 +98,13 @@ func jobsWait(ctx context.Context, env *Env, a *Args, single bool) (starlark.Val
 	if err != nil {
 		return nil, err
 	}
-	done, err := wait.For(ctx, wait.Jobs(c.Jobs, !single), items, opts)
+	kind := wait.JobsWithApprovals(c.Jobs, c.ApprovalRequests, !single)
+	done, err := wait.For(ctx, kind, items, opts)
 	if err != nil {
 		return nil, err
 	}
 	if failOnError {
-		if err := jobFailures(a.Fn(), done); err != nil {
+		if err := jobFailures(a.Fn(), done, kind.Failure); err != nil {
 			return nil, err
 		}
 	}
@@ -113,11 +114,12 @@ func jobsWait(ctx context.Context, env *Env, a *Args, single bool) (starlark.Val
 	return recordList(done), nil
 }
 
-// jobFailures returns an error naming every failed job among done, or nil.
-func jobFailures(fn string, done []glapi.Object) error {
+// jobFailures returns an error naming every failed job among done, or nil;
+// failure is the wait's (wait.JobFailure, or with the approval request).
+func jobFailures(fn string, done []glapi.Object, failure func(glapi.Object) error) error {
 	var errs []error
 	for _, j := range done {
-		if err := wait.JobFailure(j); err != nil {
+		if err := failure(j); err != nil {
 			errs = append(errs, err)
 		}
 	}
