@@ -118,10 +118,12 @@ type ApprovalPolicy struct {
 	PolicyData  *PolicyData `json:"policyData,omitempty"`
 }
 
-// PolicyData says which actions need whose approval, on which groups.
+// PolicyData says which actions need whose approval, on which groups. A
+// create needs both lists; an update may send one of them, which replaces
+// the policy's.
 type PolicyData struct {
-	Approvables []Approvable     `json:"approvables"`
-	Resources   []PolicyResource `json:"resources"`
+	Approvables []Approvable     `json:"approvables,omitempty"`
+	Resources   []PolicyResource `json:"resources,omitempty"`
 }
 
 // Approvable is one action of a policy, its approvers and how many of them
@@ -233,7 +235,7 @@ func (s *ApprovalPoliciesService) check(ctx context.Context, p ApprovalPolicy, c
 		return nil
 	}
 	pd := p.PolicyData
-	if len(pd.Approvables) == 0 {
+	if len(pd.Approvables) == 0 && (create || len(pd.Resources) == 0) {
 		return errors.New("policyData.approvables: at least one action is required")
 	}
 	seen := map[string]bool{}
@@ -258,7 +260,7 @@ func (s *ApprovalPoliciesService) check(ctx context.Context, p ApprovalPolicy, c
 			return fmt.Errorf("%s.minApprovers: want 1 to %d (the number of approvers), got %d", field, len(a.Approvers), a.MinApprovers)
 		}
 	}
-	if len(pd.Resources) == 0 {
+	if len(pd.Resources) == 0 && (create || len(pd.Approvables) == 0) {
 		return errors.New("policyData.resources: at least one group is required")
 	}
 	for i, r := range pd.Resources {

@@ -304,3 +304,31 @@ func IdempotencyKeyFor(parts ...string) string {
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
+
+// CompleteCreated fills in, for a dry run that synthesizes the answer to a
+// creation, what the API adds to a created approval policy or schedule: o
+// is the request body with its planned id and createdAt; it gets type,
+// resourceUri, generation and updatedAt, and a schedule its nextStartAt
+// (its startAt), historyUri and lastRun (null), a policy its state
+// (ACTIVE). Objects of other collections are left as they are.
+func CompleteCreated(collection string, o map[string]any) {
+	id, _ := o["id"].(string)
+	switch collection {
+	case CollectionSchedules:
+		o["type"] = TypeSchedule
+		o["historyUri"] = URI(collection, id) + "/history"
+		o["lastRun"] = nil
+		o["nextStartAt"] = nil
+		if when, ok := o["schedule"].(map[string]any); ok {
+			o["nextStartAt"] = when["startAt"]
+		}
+	case CollectionApprovalPolicies:
+		o["type"] = TypeApprovalPolicy
+		o["state"] = "ACTIVE"
+	default:
+		return
+	}
+	o["resourceUri"] = URI(collection, id)
+	o["generation"] = 1
+	o["updatedAt"] = o["createdAt"]
+}

@@ -70,6 +70,13 @@ func TestGenerate(t *testing.T) {
 		schemas[r+"List"] = collection(r)
 		schemas[r] = plain
 	}
+	for _, r := range []string{"approval-policies", "approval-requests", "schedules"} {
+		for k, v := range list("/compute-ops-mgmt/v1beta2/"+r, r) {
+			paths[k] = v
+		}
+		schemas[r+"List"] = collection(r)
+		schemas[r] = plain
+	}
 	schemas["servers"] = server
 	write := func(name string, v any) {
 		b, err := json.Marshal(v)
