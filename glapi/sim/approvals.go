@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -608,4 +610,24 @@ func (s *Sim) advanceChangeControl(now time.Time) {
 	}
 	s.fireSchedules(now)
 	s.expireApprovals(now)
+}
+
+// ParseClient parses an API client as `glrun sim serve --client` takes it:
+// ID:SECRET:EMAIL (the secret may contain colons).
+func ParseClient(spec string) (Client, error) {
+	id, rest, ok1 := strings.Cut(spec, ":")
+	i := strings.LastIndexByte(rest, ':')
+	if !ok1 || i < 0 {
+		return Client{}, fmt.Errorf("want ID:SECRET:EMAIL, got %d part(s)", strings.Count(spec, ":")+1)
+	}
+	c := Client{ID: strings.TrimSpace(id), Secret: rest[:i], Email: strings.TrimSpace(rest[i+1:])}
+	switch {
+	case c.ID == "":
+		return Client{}, errors.New("want ID:SECRET:EMAIL: the client id is empty")
+	case c.Secret == "":
+		return Client{}, fmt.Errorf("want ID:SECRET:EMAIL: the secret of client %s is empty", c.ID)
+	case !validEmail(c.Email):
+		return Client{}, fmt.Errorf("want ID:SECRET:EMAIL: %q is not an email address", c.Email)
+	}
+	return c, nil
 }

@@ -411,3 +411,52 @@ func policy(name, action, group string) map[string]any {
 		},
 	}
 }
+
+func TestParseClient(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want Client
+		err  string
+	}{
+		{"id1:s3cret:ops@example.com", Client{ID: "id1", Secret: "s3cret", Email: "ops@example.com"}, ""},
+		{"id2:a:b:c:cab@example.com", Client{ID: "id2", Secret: "a:b:c", Email: "cab@example.com"}, ""},
+		{"id3:s3cret", Client{}, "want ID:SECRET:EMAIL, got 2 part(s)"},
+		{"id4::ops@example.com", Client{}, "the secret of client id4 is empty"},
+		{":s3cret:ops@example.com", Client{}, "the client id is empty"},
+		{"id5:s3cret:nobody", Client{}, `"nobody" is not an email address`},
+	} {
+		got, err := ParseClient(c.in)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) || strings.Contains(err.Error(), "s3cret") {
+				t.Errorf("ParseClient(%q) = %v, want an error with %q and without the secret", c.in, err, c.err)
+			}
+			continue
+		}
+		if err != nil || got != c.want {
+			t.Errorf("ParseClient(%q) = %+v, %v; want %+v", c.in, got, err, c.want)
+		}
+	}
+}
+
+// TestEachClientHasItsOwnIdentity: tokens carry the client they were
+// issued to; a client not configured gets no token.
+func TestEachClientHasItsOwnIdentity(t *testing.T) {
+	h := newHarness(t, Options{Clients: []Client{approverA}})
+	h.as(approverA)
+	job := h.restart("prod-web-01")
+	if job["state"] != glapi.JobPending {
+		t.Fatalf("no policy: %v", job["state"])
+	}
+	if got := h.sim.callerOf(&http.Request{Header: http.Header{"Authorization": {"Bearer " + h.token}}}); got != approverA.ID {
+		t.Errorf("token of A belongs to %q", got)
+	}
+	form := "grant_type=client_credentials&client_id=" + approverB.ID + "&client_secret=" + approverB.Secret
+	resp, err := http.Post(h.srv.URL+tokenPath, "application/x-www-form-urlencoded", strings.NewReader(form))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("token for an unconfigured client: %d, want 401", resp.StatusCode)
+	}
+}
