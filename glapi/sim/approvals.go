@@ -255,7 +255,16 @@ func (s *Sim) expireApprovals(now time.Time) {
 		return
 	}
 	for _, r := range s.cc().requests.list() {
-		if r.State != glapi.ApprovalPending || r.expiresAt.After(now) {
+		if r.State != glapi.ApprovalPending {
+			continue
+		}
+		if j, ok := s.st.jobs[r.JobID]; ok && j.phase != phaseApproval {
+			// The job was ended by hand (PATCH state): nothing is left to approve.
+			r.State = glapi.ApprovalOther
+			r.touch(now)
+			continue
+		}
+		if r.expiresAt.After(now) {
 			continue
 		}
 		r.State = glapi.ApprovalExpired
@@ -290,13 +299,60 @@ func (s *Sim) releaseJob(r *approvalRequest, t time.Time, resultCode, status str
 	s.opFinished(j, t)
 }
 
+// listApprovalPolicies answers GET /approval-policies. The filter paths
+// policyData/resources/id and policyData/resources/type match a policy when
+// they match any one of its resources.
 func (s *Sim) listApprovalPolicies(r *request) response {
+	offset, limit, resp, ok := s.offsetLimit(r, pageApprovals)
+	if !ok {
+		return resp
+	}
 	ps := s.cc().policies.list()
 	items := make([]obj, len(ps))
+	most := 1
 	for i, p := range ps {
 		items[i] = p.render()
+		most = max(most, len(p.Resources))
 	}
-	return s.listOffset(r, pageApprovals, odata.ResourceApprovalPolicies, items)
+	matched := map[int]bool{}
+	for k := 0; k < most; k++ {
+		byIndex := map[string]int{}
+		for i, it := range items {
+			byIndex[it["id"].(string)] = i
+		}
+		kept, resp, ok := s.filter(r, odata.ResourceApprovalPolicies, items, func(o obj) obj {
+			return policyFilterView(o, k)
+		})
+		if !ok {
+			return resp
+		}
+		for _, it := range kept {
+			matched[byIndex[it["id"].(string)]] = true
+		}
+	}
+	var out []obj
+	for i, it := range items {
+		if matched[i] {
+			out = append(out, it)
+		}
+	}
+	return jsonResp(http.StatusOK, page(out, offset, limit))
+}
+
+// policyFilterView is a rendered policy as a filter sees it for its k-th
+// resource: policyData.resources is that resource as {id, type}.
+func policyFilterView(o obj, k int) obj {
+	v := copyObj(o)
+	pd, _ := v["policyData"].(obj)
+	res, _ := pd["resources"].([]any)
+	one := obj{}
+	if k < len(res) {
+		if x, ok := res[k].(obj); ok {
+			one = obj{"id": x["resourceId"], "type": x["resourceType"]}
+		}
+	}
+	pd["resources"] = one
+	return v
 }
 
 func (s *Sim) getApprovalPolicy(r *request) response {

@@ -460,3 +460,40 @@ func TestEachClientHasItsOwnIdentity(t *testing.T) {
 		t.Errorf("token for an unconfigured client: %d, want 401", resp.StatusCode)
 	}
 }
+
+func TestPoliciesFilterByTheirGroups(t *testing.T) {
+	h, id := changeHarness(t, 1, Options{})
+	grp := h.groupID("prod-web")
+	for _, c := range []struct {
+		filter string
+		want   int
+	}{
+		{"policyData/resources/id eq '" + grp + "'", 1},
+		{"policyData/resources/id eq 'other'", 0},
+		{"policyData/resources/type eq 'compute-ops-mgmt/group' and name eq 'prod-web change control'", 1},
+		{"contains(name, 'nothing')", 0},
+	} {
+		r := h.get("/compute-ops-mgmt/v1beta2/approval-policies?filter="+q(c.filter), http.StatusOK)
+		if got := ids(r.items()); len(got) != c.want || (c.want == 1 && got[0] != id) {
+			t.Errorf("%s: %v", c.filter, got)
+		}
+	}
+	checkError(t, "unknown property", h.do(http.MethodGet, "/compute-ops-mgmt/v1beta2/approval-policies?filter="+q("nme eq 'x'"), nil), http.StatusBadRequest)
+}
+
+func TestJobEndedByHandLeavesNothingToApprove(t *testing.T) {
+	h, _ := changeHarness(t, 1, Options{})
+	job := h.restart("prod-web-01")
+	if r := h.do(http.MethodPatch, "/compute-ops-mgmt/v1/jobs/"+job["id"].(string), map[string]any{"state": "ERROR"}); r.status != http.StatusOK {
+		t.Fatalf("patch job: %d %v", r.status, r.body)
+	}
+	req := h.requestFor(job["id"].(string))
+	if req["approvalState"] != "OTHER" {
+		t.Errorf("request of a job ended by hand: %v", req["approvalState"])
+	}
+	h.as(approverA)
+	checkError(t, "approve it", h.decide(req["id"].(string), "APPROVED", ""), http.StatusConflict)
+	if st := h.job(job["id"].(string))["state"]; st != glapi.JobError {
+		t.Errorf("job: %v", st)
+	}
+}
