@@ -1,0 +1,80 @@
+package plan_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"glrun/clock"
+	"glrun/glapi"
+	"glrun/glapi/sim"
+	"glrun/plan"
+)
+
+// A planned schedule creation reads like a schedule, and applying the plan
+// twice creates it once: the apply sends an Idempotency-Key derived from
+// the plan and the change.
+func TestAppliedScheduleCreationIsIdempotentPerPlan(t *testing.T) {
+	ctx := context.Background()
+	dr := plan.NewDryRun(clock.NewVirtual(epoch))
+	c, s := newClient(t, dr)
+	tmpl := mustTemplate(t, "restart")
+	sc := glapi.ScheduleCreate{
+		Name:      "restart",
+		Schedule:  glapi.ScheduleWhen{StartAt: epoch.Add(time.Hour), Interval: "P7D"},
+		Operation: glapi.JobOperation(glapi.JobCreate{JobTemplate: tmpl.ID, ResourceID: s.Servers()[0].ID(), ResourceType: glapi.ResourceServer}),
+	}
+	planned, err := c.Schedules.Create(ctx, sc, glapi.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if planned.String("type") != glapi.TypeSchedule || planned.String("nextStartAt") == "" ||
+		!strings.HasPrefix(planned.String("resourceUri"), glapi.CollectionSchedules+"/") {
+		t.Errorf("planned schedule: %v", planned)
+	}
+	if mutationsSent(s) != 0 {
+		t.Fatalf("a dry run sent a change")
+	}
+	p := &plan.Plan{Format: plan.FormatVersion, Created: epoch, Runbook: plan.Runbook{SHA256: strings.Repeat("b", 64)},
+		Mutations: dr.Mutations()}
+
+	// The same plan applied twice, against one workspace.
+	ap := plan.NewApply(p)
+	ap.Arm()
+	c1, s1 := newClient(t, ap)
+	first, err := c1.Schedules.Create(ctx, sc, glapi.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := plan.NewApply(p)
+	again.Arm()
+	c2 := clientOf(t, s1, again)
+	second, err := c2.Schedules.Create(ctx, sc, glapi.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.ID() != second.ID() {
+		t.Errorf("applying the plan twice made two schedules: %s, %s", first.ID(), second.ID())
+	}
+	if l, _ := c1.Schedules.List(ctx, glapi.ListOptions{}); len(l) != 1 {
+		t.Errorf("schedules after two applies: %d, want 1", len(l))
+	}
+}
+
+// clientOf returns a client of the running simulator s whose requests go
+// through mode.
+func clientOf(t *testing.T, s *sim.Sim, mode glapi.Mode) *glapi.Client {
+	t.Helper()
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	c, err := glapi.New(glapi.Config{
+		BaseURL: srv.URL, ClientID: sim.DemoClientID, ClientSecret: glapi.NewSecret(sim.DemoClientSecret),
+		Mode: mode, Clock: clock.NewVirtual(epoch), RetryMax: -1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
