@@ -25,7 +25,7 @@ func schedulesBuiltins() []builtin {
 				{Name: "description", Default: "None", Desc: "what the schedule is for"},
 				{Name: "resource_type", Default: "None", Desc: "what an id string names, as for compute.jobs.create"},
 				{Name: "idempotency_key", Default: "None",
-					Desc: "the Idempotency-Key (a UUID) sent with the creation; by default one derived from the schedule, so the same creation sent again (a retried run or apply) returns the first schedule instead of making a second"},
+					Desc: "the Idempotency-Key (a UUID) sent with the creation; by default one derived from the schedule, so the same creation sent again (a retried run) returns the first schedule instead of making a second; when a plan is applied, a key derived from the plan and the change is sent instead"},
 			},
 			Summary: "Schedule a job: create it at a time, and again every interval.",
 			Returns: "the created schedule (`nextStartAt` says when it runs)", Mutates: true,
