@@ -78,3 +78,64 @@ func clientOf(t *testing.T, s *sim.Sim, mode glapi.Mode) *glapi.Client {
 	}
 	return c
 }
+
+// Change-control mutations are described for people in a plan.
+func TestChangeControlMutationsAreDescribed(t *testing.T) {
+	ctx := context.Background()
+	dr := plan.NewDryRun(clock.NewVirtual(epoch))
+	c, s := newClient(t, dr)
+	grp, _ := s.GroupByName("prod-web")
+	if _, err := c.Groups.Get(ctx, grp.ID()); err != nil { // seen, so named
+		t.Fatal(err)
+	}
+	tmpl := mustTemplate(t, "restart")
+	srv := s.Servers()[0]
+	if _, err := c.Servers.Get(ctx, srv.ID()); err != nil {
+		t.Fatal(err)
+	}
+	steps := []func() error{
+		func() error {
+			_, err := c.ApprovalPolicies.Create(ctx, glapi.ApprovalPolicy{Name: "cab", PolicyData: &glapi.PolicyData{
+				Approvables: []glapi.Approvable{{ApprovableName: "Reset", Approvers: []glapi.Approver{{Email: "cab@example.com"}}}},
+				Resources:   []glapi.PolicyResource{{ResourceID: grp.ID(), ResourceType: glapi.ResourceGroup}},
+			}})
+			return err
+		},
+		func() error { _, err := c.ApprovalRequests.Approve(ctx, "r1", "CHG1"); return err },
+		func() error { _, err := c.ApprovalRequests.Decline(ctx, "r2", "freeze"); return err },
+		func() error { _, err := c.ApprovalRequests.Cancel(ctx, "r3", ""); return err },
+		func() error {
+			_, err := c.Schedules.Create(ctx, glapi.ScheduleCreate{Name: "weekly",
+				Schedule:  glapi.ScheduleWhen{StartAt: epoch.Add(time.Hour), Interval: "P7D"},
+				Operation: glapi.JobOperation(glapi.JobCreate{JobTemplate: tmpl.ID, ResourceID: srv.ID(), ResourceType: glapi.ResourceServer}),
+			}, glapi.CreateOptions{})
+			return err
+		},
+		func() error { return c.Schedules.Delete(ctx, "s1") },
+	}
+	for i, step := range steps {
+		if err := step(); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+	}
+	want := []string{
+		"create approval policy 'cab': Reset needs 1 of cab@example.com on group prod-web",
+		`approve approval request r1: "CHG1"`,
+		`decline approval request r2 (its job ends in ERROR): "freeze"`,
+		"cancel approval request r3 (its job does not run)",
+		"schedule 'weekly': restart server " + srv.String("name"),
+		"delete schedule s1 (its future runs do not happen)",
+	}
+	m := dr.Mutations()
+	if len(m) != len(want) {
+		t.Fatalf("mutations: %d, want %d", len(m), len(want))
+	}
+	for i, w := range want {
+		if !strings.Contains(m[i].Description, w) {
+			t.Errorf("mutation %d: %q lacks %q", i+1, m[i].Description, w)
+		}
+	}
+	if !strings.Contains(m[4].Description, "then every P7D") {
+		t.Errorf("schedule description: %q", m[4].Description)
+	}
+}
