@@ -1,7 +1,8 @@
 // Package sim is an in-process simulator of the GreenLake APIs glrun drives:
 // Compute Ops Management (jobs, async operations, servers, groups, firmware
-// bundles), identity users and workspaces credentials, behind bearer tokens
-// from its own OAuth2 token endpoint. It is seeded with a deterministic demo
+// bundles, approval policies and requests, schedules), identity users and
+// workspaces credentials, behind bearer tokens from its own OAuth2 token
+// endpoint, for one or more API clients each with an identity. It is seeded with a deterministic demo
 // fleet, runs job life cycles on a clock.Clock (so a virtual clock makes
 // waits instant), keeps a log of every request and can inject faults.
 //
