@@ -161,7 +161,7 @@ func LookupDoc(name string) (Doc, bool) {
 // Modules returns every module with its summary, sorted by name.
 func Modules() []ModuleDoc {
 	return []ModuleDoc{
-		{"compute", "Compute Ops Management: jobs, async operations, servers, groups, firmware bundles."},
+		{"compute", "Compute Ops Management: jobs, async operations, servers, groups, firmware bundles, approvals, schedules."},
 		{"compute.approvals", "Change control: approval policies, and the approval requests of the jobs they cover."},
 		{"compute.approvals.policies", "Approval policies: which actions on which groups need whose approval."},
 		{"compute.approvals.requests", "Approval requests: approve, decline or cancel a job waiting for approval."},
