@@ -156,3 +156,15 @@ result = p`, grp.ID()))
 		t.Errorf("planned mutations: %d, want 5", n)
 	}
 }
+
+// TestWaitTimeoutNamesThePendingApproval: a runbook's wait for a job held
+// for approval times out naming the request and its progress.
+func TestWaitTimeoutNamesThePendingApproval(t *testing.T) {
+	req, _ := changeFixture(t, nil)
+	grp, _ := req.sim.GroupByName("prod-web")
+	_, err := req.run(t, fmt.Sprintf(`
+compute.approvals.policies.create("cab", "Reset", "%s", "%s")
+job = compute.jobs.create("restart", "%s")
+compute.jobs.wait(job, timeout = "10m")`, cabClient.Email, grp.ID(), req.serverID(t, "prod-web-03")))
+	wantErr(t, err, "compute.jobs.wait: timed out after 10m0s", ": awaiting approval (request ", ": 0 of 1 approvals)")
+}
