@@ -2,7 +2,9 @@ package wait
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 
@@ -26,9 +28,11 @@ func JobsWithApprovals(jobs *glapi.JobsService, requests *glapi.ApprovalRequests
 		if err != nil {
 			return nil, err
 		}
-		if err := a.lookup(ctx, pending, fresh); err != nil {
+		if err := a.lookup(ctx, pending, fresh); err != nil && ctx.Err() != nil {
 			return nil, err
 		}
+		// Any other error of the lookup leaves the states as the jobs say
+		// them: the wait itself goes on.
 		return fresh, nil
 	}
 	k.State = a.state
@@ -42,14 +46,21 @@ type approvalTracker struct {
 	requests *glapi.ApprovalRequestsService
 	mu       sync.Mutex
 	byJob    map[string]glapi.Object // job id -> its latest approval request
+	// off is set once the client may not read approval requests (403):
+	// no more lookups are tried.
+	off bool
 }
 
 // lookup fetches the requests of the jobs that wait for approval, and of
 // those that were waiting (before, as last seen) and have just finished,
 // to learn why.
 func (a *approvalTracker) lookup(ctx context.Context, before, jobs []glapi.Object) error {
-	var ids []any
+	var ids []string
 	a.mu.Lock()
+	if a.off {
+		a.mu.Unlock()
+		return nil
+	}
 	for i, j := range jobs {
 		_, seen := a.byJob[j.ID()]
 		wasWaiting := seen || (i < len(before) && before[i].String("state") == glapi.JobApprovalPending)
@@ -59,24 +70,33 @@ func (a *approvalTracker) lookup(ctx context.Context, before, jobs []glapi.Objec
 		}
 	}
 	a.mu.Unlock()
-	if len(ids) == 0 {
-		return nil
-	}
-	expr, err := odata.In("operation/id", ids)
-	if err != nil {
-		return fmt.Errorf("build approval request filter: %w", err)
-	}
-	got, err := a.requests.List(ctx, glapi.ListOptions{Filter: expr.String()})
-	if err != nil {
-		return fmt.Errorf("list approval requests: %w", err)
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for _, r := range got {
-		jid := operationID(r)
-		if prev, ok := a.byJob[jid]; !ok || r.String("createdAt") >= prev.String("createdAt") {
-			a.byJob[jid] = r
+	for _, batch := range batchIDs(ids, maxIDFilterLen) {
+		vals := make([]any, len(batch))
+		for i, id := range batch {
+			vals[i] = id
 		}
+		expr, err := odata.In("operation/id", vals)
+		if err != nil {
+			return fmt.Errorf("build approval request filter: %w", err)
+		}
+		got, err := a.requests.List(ctx, glapi.ListOptions{Filter: expr.String()})
+		if err != nil {
+			var apiErr *glapi.APIError
+			if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden {
+				a.mu.Lock()
+				a.off = true
+				a.mu.Unlock()
+			}
+			return fmt.Errorf("list approval requests: %w", err)
+		}
+		a.mu.Lock()
+		for _, r := range got {
+			jid := operationID(r)
+			if prev, ok := a.byJob[jid]; !ok || r.String("createdAt") >= prev.String("createdAt") {
+				a.byJob[jid] = r
+			}
+		}
+		a.mu.Unlock()
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package wait_test
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -163,5 +165,42 @@ func TestWaitTimeoutNamesThePendingRequest(t *testing.T) {
 	req, _ := requester.ApprovalRequests.ForJob(ctx, job.ID())
 	if want := "awaiting approval (request " + req.ID() + ": 0 of 1 approvals)"; !strings.Contains(err.Error(), want) {
 		t.Errorf("timeout %q lacks %q", err, want)
+	}
+}
+
+// forbidRequests answers 403 to reads of approval requests, counting them.
+type forbidRequests struct{ n *int }
+
+func (f forbidRequests) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Response, error) {
+	if strings.HasPrefix(req.URL.Path, glapi.CollectionApprovalRequests) {
+		*f.n++
+		body := `{"httpStatusCode":403,"errorCode":"HPE-GL-COMPUTE_OPS-0403001","message":"Forbidden","debugId":"d"}`
+		return &http.Response{StatusCode: http.StatusForbidden, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(body)), Request: req}, nil
+	}
+	return next.RoundTrip(req)
+}
+
+// TestWaitGoesOnWhenApprovalsCannotBeRead: a client that may not read
+// approval requests still waits; the state is the job's own, and the
+// lookup is not tried again after the 403.
+func TestWaitGoesOnWhenApprovalsCannotBeRead(t *testing.T) {
+	ctx := context.Background()
+	clk, requester, _, job := approvalSetup(t, 0)
+	srvURL := requester.BaseURLs().Compute
+	n := 0
+	c, err := glapi.New(glapi.Config{BaseURL: srvURL, ClientID: sim.DemoClientID, ClientSecret: glapi.NewSecret(sim.DemoClientSecret),
+		Clock: clk, Mode: forbidRequests{&n}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kind := wait.JobsWithApprovals(c.Jobs, c.ApprovalRequests, false)
+	_, err = wait.For(ctx, kind, []glapi.Object{job}, wait.Options{What: "w", Timeout: 5 * time.Minute, Poll: 5 * time.Second, Clock: clk})
+	var te *wait.TimeoutError
+	if !errors.As(err, &te) || !strings.Contains(err.Error(), "APPROVAL_PENDING (awaiting approval in GreenLake)") {
+		t.Fatalf("err = %v, want a timeout with the plain state", err)
+	}
+	if n != 1 {
+		t.Errorf("approval lookups after a 403: %d, want 1", n)
 	}
 }
