@@ -139,3 +139,30 @@ func TestChangeControlMutationsAreDescribed(t *testing.T) {
 		t.Errorf("schedule description: %q", m[4].Description)
 	}
 }
+
+// A dry run answers change-control updates and decisions plausibly: the
+// object as seen with the change, the decision as sent.
+func TestDryRunAnswersChangeControlUpdates(t *testing.T) {
+	ctx := context.Background()
+	dr := plan.NewDryRun(clock.NewVirtual(epoch))
+	c, s := newClient(t, dr)
+	grp, _ := s.GroupByName("prod-web")
+	p, err := c.ApprovalPolicies.Create(ctx, glapi.ApprovalPolicy{Name: "cab", PolicyData: &glapi.PolicyData{
+		Approvables: []glapi.Approvable{{ApprovableName: "Reset", Approvers: []glapi.Approver{{Email: "cab@example.com"}}}},
+		Resources:   []glapi.PolicyResource{{ResourceID: grp.ID(), ResourceType: glapi.ResourceGroup}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	up, err := c.ApprovalPolicies.Update(ctx, p.ID(), glapi.ApprovalPolicy{Description: "CAB"})
+	if err != nil || up.ID() != p.ID() || up.String("description") != "CAB" || up.String("name") != "cab" {
+		t.Errorf("planned update: %v %v", up, err)
+	}
+	ans, err := c.ApprovalRequests.Decline(ctx, "r1", "freeze")
+	if err != nil || ans.String("approvalState") != glapi.ApprovalDeclined || ans.String("remarks") != "freeze" {
+		t.Errorf("planned decline: %v %v", ans, err)
+	}
+	if mutationsSent(s) != 0 {
+		t.Errorf("a dry run sent a change")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"glrun/glapi"
 )
@@ -124,4 +125,45 @@ func describeWhen(body map[string]any) string {
 		return "first at " + at + ", then every " + every
 	}
 	return "once at " + at
+}
+
+// changeControlAnswer is a dry run's answer to an update of an approval
+// policy, approval request or schedule, or to an approval decision: the
+// object as last seen (planned or read) with the change merged in, or the
+// decision itself; ok is false for other changes.
+func changeControlAnswer(c glapi.Call, body map[string]any, st *store, seen *catalog, now time.Time) (map[string]any, bool) {
+	switch c.Collection {
+	case glapi.CollectionApprovalPolicies, glapi.CollectionApprovalRequests, glapi.CollectionSchedules:
+	default:
+		return nil, false
+	}
+	if c.Action == "approve" {
+		return copyMap(body), true
+	}
+	if c.Method != http.MethodPatch || c.ID == "" {
+		return nil, false
+	}
+	o, ok := st.read(c.ID, now)
+	if !ok {
+		if got, found := seen.get(c.ID); found {
+			o = copyMap(got)
+		} else {
+			o = map[string]any{"id": c.ID}
+		}
+	}
+	for k, v := range body {
+		if m, isMap := v.(map[string]any); isMap {
+			if old, wasMap := o[k].(map[string]any); wasMap {
+				merged := copyMap(old)
+				for k2, v2 := range m {
+					merged[k2] = v2
+				}
+				o[k] = merged
+				continue
+			}
+		}
+		o[k] = deepCopy(v)
+	}
+	o["updatedAt"] = stamp(now)
+	return o, true
 }
