@@ -100,14 +100,14 @@ func jobsWait(ctx context.Context, env *Env, a *Args, single bool) (starlark.Val
 		return nil, err
 	}
 	names := resourceNamesOf(env)
-	kind := wait.Jobs(c.Jobs, !single)
+	kind := wait.JobsWithApprovals(c.Jobs, c.ApprovalRequests, !single)
 	kind.Label = wait.JobLabelNamed(names.name)
 	done, err := wait.For(ctx, kind, items, opts)
 	if err != nil {
 		return nil, err
 	}
 	if failOnError {
-		if err := jobFailures(a.Fn(), done, names); err != nil {
+		if err := jobFailures(a.Fn(), done, kind.Failure, names); err != nil {
 			return nil, err
 		}
 	}
@@ -118,12 +118,14 @@ func jobsWait(ctx context.Context, env *Env, a *Args, single bool) (starlark.Val
 }
 
 // jobFailures returns an error naming every failed job among done, or nil;
-// each names its server or group when names knows it.
-func jobFailures(fn string, done []glapi.Object, names *resourceNames) error {
+// each names its server or group when names knows it; failure is the
+// wait's (wait.JobFailure, or with the approval request).
+func jobFailures(fn string, done []glapi.Object, failure func(glapi.Object) error, names *resourceNames) error {
 	var errs []error
 	for _, j := range done {
-		if err := wait.JobFailure(j); err != nil {
-			if je, ok := err.(*wait.JobFailedError); ok {
+		if err := failure(j); err != nil {
+			var je *wait.JobFailedError
+			if errors.As(err, &je) {
 				je.ResourceName = names.name(je.Resource)
 			}
 			errs = append(errs, err)

@@ -31,7 +31,7 @@ type impl func(thread *starlark.Thread, env *Env, a *Args) (starlark.Value, erro
 func registry() []builtin {
 	var all []builtin
 	for _, part := range [][]builtin{
-		computeBuiltins(), identityBuiltins(), workspacesBuiltins(), odataBuiltins(),
+		computeBuiltins(), approvalsBuiltins(), schedulesBuiltins(), identityBuiltins(), workspacesBuiltins(), odataBuiltins(),
 		helperBuiltins(), controlBuiltins(), jsonBuiltins(), timeBuiltins(),
 	} {
 		all = append(all, part...)

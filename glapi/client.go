@@ -60,6 +60,12 @@ type Client struct {
 	SCIMGroups      *SCIMGroupsService
 	Audit           *AuditService
 
+	// ApprovalPolicies, ApprovalRequests and Schedules are the change
+	// control of Compute Ops Management (v1beta2).
+	ApprovalPolicies *ApprovalPoliciesService
+	ApprovalRequests *ApprovalRequestsService
+	Schedules        *SchedulesService
+
 	endpoints Endpoints
 	tenant    string
 	mode      Mode
@@ -161,6 +167,9 @@ func New(cfg Config) (*Client, error) {
 	c.Authorization = &AuthorizationService{c: c}
 	c.SCIMGroups = &SCIMGroupsService{c: c}
 	c.Audit = &AuditService{c: c}
+	c.ApprovalPolicies = &ApprovalPoliciesService{c: c}
+	c.ApprovalRequests = &ApprovalRequestsService{c: c}
+	c.Schedules = &SchedulesService{c: c}
 	return c, nil
 }
 
@@ -218,6 +227,8 @@ type call struct {
 	body     any        // marshalled as JSON when non-nil
 	bodyType string     // Content-Type of body; application/json by default
 	job      *JobCreate // the body of a job creation
+
+	header http.Header // extra request headers, such as Idempotency-Key
 }
 
 // path is the escaped path of c.
@@ -353,6 +364,11 @@ func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error)
 			ct = contentJSON
 		}
 		req.Header.Set("Content-Type", ct)
+	}
+	for k, vs := range cl.header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
 	}
 	if c.tenant != "" && cl.api == apiCompute {
 		req.Header.Set("Tenant-Acid", c.tenant)

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -141,6 +143,7 @@ func (a *Apply) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Resp
 		return nil, a.drift
 	}
 	a.next++
+	req = withPlanIdempotencyKey(req, a.plan, want)
 	resp, err := next.RoundTrip(req)
 	if err != nil {
 		return resp, err
@@ -262,4 +265,19 @@ func indentLines(s, prefix string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// withPlanIdempotencyKey returns req, or for a creation the API makes
+// idempotent (a schedule) a copy whose Idempotency-Key is derived from the
+// plan (its runbook and creation time) and the change's position in it, so
+// that applying the same plan again cannot create the schedule twice.
+func withPlanIdempotencyKey(req *http.Request, p *Plan, m Mutation) *http.Request {
+	c := callOf(req)
+	if c.Collection != glapi.CollectionSchedules || c.Method != http.MethodPost || c.ID != "" {
+		return req
+	}
+	r := req.Clone(req.Context())
+	r.Header.Set("Idempotency-Key", glapi.IdempotencyKeyFor("glrun plan", p.Runbook.SHA256,
+		p.Created.UTC().Format(time.RFC3339Nano), strconv.Itoa(m.Seq)))
+	return r
 }

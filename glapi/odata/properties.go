@@ -17,6 +17,9 @@ const (
 	ResourceScopeGroups      = "scope-groups"
 	ResourceAuditLogs        = "audit-logs"
 	ResourceActivities       = "activities"
+	ResourceApprovalPolicies = "approval-policies"
+	ResourceApprovalRequests = "approval-requests"
+	ResourceSchedules        = "schedules"
 )
 
 // property is one filterable property; nested means that paths below it
@@ -61,6 +64,12 @@ type property struct {
 //     description, username, ipAddress, workspace/name, workspace/type,
 //     serviceOffer/id, region, hasDetails);
 //   - activities: the v1beta2 activities filter description;
+//   - approval-policies, approval-requests, schedules (v1beta2): their
+//     filter descriptions; the policies' policyData/resources/id and
+//     policyData/resources/type reach into a list whose items the schema
+//     spells resourceId and resourceType (the service derives them), and
+//     the schedules' schedule/intervalInSec is left out (the schema has
+//     no such property);
 //   - firmware-bundles: the v1 endpoint documents no filter parameter, so
 //     the table holds the top-level properties of its firmwareBundle-v1
 //     schema (what a runbook can usefully match on, locally or in the
@@ -124,6 +133,16 @@ func resourceProperties(resource string) []property {
 			"groupDisplayName", "healthState", "hidden", "id", "key", "resourceUri",
 			"serverSettingsCategory", "serverSettingsId", "serverSettingsName", "source/id", "source/type",
 			"source/resourceUri", "source/displayName", "source/originId")
+	case ResourceApprovalPolicies:
+		return plain("createdAt", "description", "name", "policyData/resources/id",
+			"policyData/resources/type", "updatedAt")
+	case ResourceApprovalRequests:
+		return plain("approvableName", "approvableResource/id", "approvableResource/type",
+			"approvalState", "createdAt", "operation/id", "operation/type", "policy/id", "updatedAt")
+	case ResourceSchedules:
+		return plain("createdAt", "generation", "historyUri", "id", "nextStartAt", "operation/body",
+			"operation/headers", "operation/method", "operation/query", "operation/timeoutInSec",
+			"operation/type", "operation/uri", "resourceUri", "schedule/startAt", "type", "updatedAt")
 	case ResourceFirmwareBundles:
 		return plain("advisories", "baseBundleUri", "bundleGeneration", "bundleNameFormat",
 			"bundleType", "createdAt", "description", "displayName", "enhancements", "generation",
@@ -136,8 +155,9 @@ func resourceProperties(resource string) []property {
 
 // Resources returns the resource names Validate knows, sorted.
 func Resources() []string {
-	return []string{ResourceActivities, ResourceAsyncOperations, ResourceAuditLogs, ResourceCredentials,
-		ResourceDevices, ResourceExternalServices, ResourceFirmwareBundles, ResourceGroups, ResourceJobs,
-		ResourceRoleAssignments, ResourceScopeGroups, ResourceServers, ResourceProvisions,
-		ResourceSubscriptions, ResourceUsers}
+	return []string{ResourceActivities, ResourceApprovalPolicies, ResourceApprovalRequests,
+		ResourceAsyncOperations, ResourceAuditLogs, ResourceCredentials, ResourceDevices,
+		ResourceExternalServices, ResourceFirmwareBundles, ResourceGroups, ResourceJobs,
+		ResourceRoleAssignments, ResourceSchedules, ResourceScopeGroups, ResourceServers,
+		ResourceProvisions, ResourceSubscriptions, ResourceUsers}
 }

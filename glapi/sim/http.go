@@ -19,6 +19,8 @@ type request struct {
 	query  url.Values
 	now    time.Time
 	body   []byte
+	// caller is the id of the API client whose token the request carries.
+	caller string
 }
 
 // route maps a method and a path pattern ("{}" matches one segment) to a handler.
@@ -82,6 +84,24 @@ var routes = []route{
 	{"GET", "/identity/v2beta1/scim/v2/extensions/Groups/{}/users", (*Sim).listSCIMGroupUsers},
 	{"GET", "/audit-log/v2beta1/logs", (*Sim).listAuditLogs},
 	{"GET", "/audit-log/v2beta1/logs/{}", (*Sim).getAuditLog},
+
+	// Change control (approvals.go, schedules.go).
+	{"GET", "/compute-ops-mgmt/v1beta2/approval-policies", (*Sim).listApprovalPolicies},
+	{"POST", "/compute-ops-mgmt/v1beta2/approval-policies", (*Sim).createApprovalPolicy},
+	{"GET", "/compute-ops-mgmt/v1beta2/approval-policies/{}", (*Sim).getApprovalPolicy},
+	{"PATCH", "/compute-ops-mgmt/v1beta2/approval-policies/{}", (*Sim).patchApprovalPolicy},
+	{"DELETE", "/compute-ops-mgmt/v1beta2/approval-policies/{}", (*Sim).deleteApprovalPolicy},
+	{"GET", "/compute-ops-mgmt/v1beta2/approval-requests", (*Sim).listApprovalRequests},
+	{"GET", "/compute-ops-mgmt/v1beta2/approval-requests/{}", (*Sim).getApprovalRequest},
+	{"PATCH", "/compute-ops-mgmt/v1beta2/approval-requests/{}", (*Sim).patchApprovalRequest},
+	{"POST", "/compute-ops-mgmt/v1beta2/approval-requests/{}/approve", (*Sim).approveRequest},
+	{"GET", "/compute-ops-mgmt/v1beta2/schedules", (*Sim).listSchedules},
+	{"POST", "/compute-ops-mgmt/v1beta2/schedules", (*Sim).createSchedule},
+	{"GET", "/compute-ops-mgmt/v1beta2/schedules/{}", (*Sim).getSchedule},
+	{"PATCH", "/compute-ops-mgmt/v1beta2/schedules/{}", (*Sim).patchSchedule},
+	{"DELETE", "/compute-ops-mgmt/v1beta2/schedules/{}", (*Sim).deleteSchedule},
+	{"GET", "/compute-ops-mgmt/v1beta2/schedules/{}/history", (*Sim).listScheduleHistory},
+	{"GET", "/compute-ops-mgmt/v1beta2/schedules/{}/history/{}", (*Sim).getScheduleHistory},
 }
 
 // match reports whether path matches pattern, and the "{}" segments.
@@ -221,7 +241,8 @@ func (s *Sim) dispatch(r *http.Request, body []byte, now time.Time) response {
 					"Content-Type header must designate '"+want+"' in order for the request to be performed", issue{"header", "Content-Type"})
 			}
 		}
-		return rt.handle(s, &request{Request: r, fam: fam, params: params, query: r.URL.Query(), now: now, body: body})
+		return rt.handle(s, &request{Request: r, fam: fam, params: params, query: r.URL.Query(), now: now, body: body,
+			caller: s.callerOf(r)})
 	}
 	if len(allowed) > 0 {
 		return s.apiError(fam, http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed on "+r.URL.Path).

@@ -159,6 +159,7 @@ func (s *Sim) createJob(r *request) response {
 	}
 	j := s.newJob(tmpl, rid, in.JobParams, r.now)
 	s.jobActivity(j, "created", r.now)
+	s.gateJob(j, r.caller, r.now)
 	return jsonResp(http.StatusCreated, copyObj(j.view())).with("Location", j.rec.ResourceURI)
 }
 

@@ -103,10 +103,11 @@ type event struct {
 // applying effects in the order they happened. Callers hold s.mu.
 func (s *Sim) advance(now time.Time) {
 	st := s.st
+	s.advanceChangeControl(now)
 	var evs []event
 	for _, id := range st.jobOrder {
 		j := st.jobs[id]
-		if j.phase == phaseDone {
+		if j.phase == phaseDone || j.phase == phaseApproval {
 			continue
 		}
 		if j.phase == phasePending && !j.startAt.After(now) {

@@ -1,9 +1,10 @@
 // Package sim is an in-process simulator of the GreenLake APIs glrun drives:
 // Compute Ops Management (jobs, async operations, servers, groups, firmware
-// bundles, activities), identity users and workspaces credentials, and the
-// platform APIs of onboarding (devices, subscriptions, service catalog,
-// authorization, SCIM groups, audit log; docs/simulator.md), behind bearer tokens
-// from its own OAuth2 token endpoint. It is seeded with a deterministic demo
+// bundles, activities, approval policies and requests, schedules), identity
+// users and workspaces credentials, and the platform APIs of onboarding
+// (devices, subscriptions, service catalog, authorization, SCIM groups, audit
+// log; docs/simulator.md), behind bearer tokens from its own OAuth2 token
+// endpoint, for one or more API clients each with an identity. It is seeded with a deterministic demo
 // fleet, runs job life cycles on a clock.Clock (so a virtual clock makes
 // waits instant), keeps a log of every request and can inject faults.
 //
@@ -69,6 +70,14 @@ type Options struct {
 	// Limits are the platform APIs' rate limits; the zero value takes the
 	// published ones.
 	Limits PlatformLimits
+
+	// Clients are more API clients the token endpoint accepts, each with
+	// its own identity (its email), so that one may request a change and
+	// another approve it. The client of ClientID has DemoClientEmail.
+	Clients []Client
+	// ApprovalExpiry is how long an approval request stays PENDING before
+	// it expires; 0 means DefaultApprovalExpiry.
+	ApprovalExpiry time.Duration
 }
 
 // Check reports whether o can be served as it is: the client id, when set,
@@ -141,6 +150,12 @@ type Sim struct {
 
 	srvMu sync.Mutex
 	srv   *http.Server
+
+	// clients are the API clients by id, with their identity; tokenOwner
+	// is the client each access token was issued to.
+	clients        map[string]Client
+	tokenOwner     map[string]string
+	approvalExpiry time.Duration
 }
 
 // New returns a simulator seeded with the demo fleet.
@@ -189,6 +204,7 @@ func New(opts Options) *Sim {
 	if opts.Faults.TokenTTL > 0 {
 		s.tokenTTL = opts.Faults.TokenTTL
 	}
+	s.initClients(opts)
 	s.st = newDemoState(s.rng, clk.Now(), s.clientID, s.clientSecret)
 	return s
 }

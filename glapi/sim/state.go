@@ -114,6 +114,8 @@ type state struct {
 	serverSeq int
 	// plat holds the platform APIs' records (devices, subscriptions...).
 	plat *platform
+	// cc is the change control (approvals, schedules); see Sim.cc.
+	cc *changeControl
 }
 
 // uuid returns a random (seeded) version 4 UUID.

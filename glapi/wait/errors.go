@@ -59,6 +59,10 @@ type JobFailedError struct {
 	Status string
 	// StatusDetails is the job's statusDetails, as decoded JSON.
 	StatusDetails any
+	// Approval says how the job's approval request stopped it, such as
+	// "approval request R was DECLINED by bob@example.com: \"freeze\"";
+	// "" when there was none or it is unknown (see JobsWithApprovals).
+	Approval string
 }
 
 // Error names the job, its template and resource, its state and result
@@ -71,12 +75,17 @@ func (e *JobFailedError) Error() string {
 	}
 	fmt.Fprintf(&b, "job %s (%s on %s) ", e.ID, e.Template, on)
 	switch {
+	case e.ResultCode == glapi.ResultDeclined && e.Approval != "":
+		b.WriteString("was DECLINED (not run)")
 	case e.ResultCode == glapi.ResultDeclined:
 		b.WriteString("was DECLINED (not run; it may have been rejected by the approvers)")
 	case e.State == glapi.JobError:
 		b.WriteString("ended in ERROR")
 	default:
 		fmt.Fprintf(&b, "ended %s with resultCode %s", e.State, e.ResultCode)
+	}
+	if e.Approval != "" {
+		b.WriteString(": " + e.Approval)
 	}
 	fmt.Fprintf(&b, ": status %q", e.Status)
 	if e.StatusDetails != nil {

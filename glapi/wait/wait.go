@@ -28,6 +28,9 @@ type Kind struct {
 	// State is obj's state for people: "RUNNING", "APPROVAL_PENDING
 	// (awaiting approval in GreenLake)".
 	State func(obj glapi.Object) string
+	// Failure returns the error a finished obj stands for (such as a
+	// *JobFailedError), or nil when it ended well.
+	Failure func(obj glapi.Object) error
 }
 
 // Reporter shows a wait's progress (see package progress).

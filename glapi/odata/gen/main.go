@@ -52,20 +52,23 @@ type source struct {
 
 // sources are the resources the table covers.
 var sources = []source{
+	{"activities", "ResourceActivities", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1beta2/activities"},
+	{"approval-policies", "ResourceApprovalPolicies", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1beta2/approval-policies"},
+	{"approval-requests", "ResourceApprovalRequests", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1beta2/approval-requests"},
 	{"async-operations", "ResourceAsyncOperations", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1/async-operations"},
+	{"audit-logs", "ResourceAuditLogs", "audit-log-v2beta1.json", "/audit-log/v2beta1/logs"},
 	{"credentials", "ResourceCredentials", "workspaces-credentials-v1.json", "/workspaces/v1/credentials"},
+	{"devices", "ResourceDevices", "devices-v1.json", "/devices/v1/devices"},
 	{"firmware-bundles", "ResourceFirmwareBundles", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1/firmware-bundles"},
 	{"groups", "ResourceGroups", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1/groups"},
 	{"jobs", "ResourceJobs", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1/jobs"},
-	{"servers", "ResourceServers", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1/servers"},
-	{"users", "ResourceUsers", "identity-v1.json", "/identity/v1/users"},
-	{"activities", "ResourceActivities", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1beta2/activities"},
-	{"audit-logs", "ResourceAuditLogs", "audit-log-v2beta1.json", "/audit-log/v2beta1/logs"},
-	{"devices", "ResourceDevices", "devices-v1.json", "/devices/v1/devices"},
 	{"role-assignments", "ResourceRoleAssignments", "authorization-v1beta1.json", "/authorization/v1beta1/role-assignments"},
+	{"schedules", "ResourceSchedules", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1beta2/schedules"},
 	{"scope-groups", "ResourceScopeGroups", "authorization-v1beta1.json", "/authorization/v1beta1/scope-groups"},
+	{"servers", "ResourceServers", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1/servers"},
 	{"service-manager-provisions", "ResourceProvisions", "service-catalog-v1.json", "/service-catalog/v1/service-manager-provisions"},
 	{"subscriptions", "ResourceSubscriptions", "subscriptions-v1.json", "/subscriptions/v1/subscriptions"},
+	{"users", "ResourceUsers", "identity-v1.json", "/identity/v1/users"},
 }
 
 func main() {
