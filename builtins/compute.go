@@ -54,7 +54,9 @@ func listImpl(list func(*glapi.Client) lister) impl {
 		}
 		var vals []starlark.Value
 		var conv Converter // shares field names and repeated strings between items
+		names := resourceNamesOf(env)
 		err = list(c)(ctx, glapi.ListOptions{Filter: filter.Text, Limit: limit.Value}, func(o glapi.Object) error {
+			names.note(o)
 			vals = append(vals, conv.Value(o))
 			return nil
 		})
@@ -81,6 +83,7 @@ func idImpl(what string, do func(ctx context.Context, c *glapi.Client, id string
 		if err != nil {
 			return nil, callError(a.Fn(), err)
 		}
+		resourceNamesOf(env).noteValue(v)
 		return v, nil
 	})
 }

@@ -35,6 +35,7 @@ func jobsCreate(ctx context.Context, env *Env, a *Args) (starlark.Value, error) 
 	if err := a.Unpack("params", &params); err != nil {
 		return nil, err
 	}
+	resourceNamesOf(env).noteValue(res.Value)
 	c, err := apiClient(env, a.Fn())
 	if err != nil {
 		return nil, err
@@ -98,12 +99,15 @@ func jobsWait(ctx context.Context, env *Env, a *Args, single bool) (starlark.Val
 	if err != nil {
 		return nil, err
 	}
-	done, err := wait.For(ctx, wait.Jobs(c.Jobs, !single), items, opts)
+	names := resourceNamesOf(env)
+	kind := wait.JobsWithApprovals(c.Jobs, c.ApprovalRequests, !single)
+	kind.Label = wait.JobLabelNamed(names.name)
+	done, err := wait.For(ctx, kind, items, opts)
 	if err != nil {
 		return nil, err
 	}
 	if failOnError {
-		if err := jobFailures(a.Fn(), done); err != nil {
+		if err := jobFailures(a.Fn(), done, kind.Failure, names); err != nil {
 			return nil, err
 		}
 	}
@@ -113,11 +117,17 @@ func jobsWait(ctx context.Context, env *Env, a *Args, single bool) (starlark.Val
 	return recordList(done), nil
 }
 
-// jobFailures returns an error naming every failed job among done, or nil.
-func jobFailures(fn string, done []glapi.Object) error {
+// jobFailures returns an error naming every failed job among done, or nil;
+// each names its server or group when names knows it; failure is the
+// wait's (wait.JobFailure, or with the approval request).
+func jobFailures(fn string, done []glapi.Object, failure func(glapi.Object) error, names *resourceNames) error {
 	var errs []error
 	for _, j := range done {
-		if err := wait.JobFailure(j); err != nil {
+		if err := failure(j); err != nil {
+			var je *wait.JobFailedError
+			if errors.As(err, &je) {
+				je.ResourceName = names.name(je.Resource)
+			}
 			errs = append(errs, err)
 		}
 	}

@@ -84,6 +84,9 @@ func (k *TemplateArg) Unpack(v starlark.Value) error {
 		k.Template = glapi.JobTemplate{ID: id, Name: "template " + id}
 		return nil
 	}
+	if s := glapi.SuggestTemplate(name.Value); s != "" {
+		return &BadArg{Detail: fmt.Sprintf(" (did you mean %q?)", s)}
+	}
 	return &BadArg{}
 }
 

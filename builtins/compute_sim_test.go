@@ -257,7 +257,8 @@ compute.jobs.wait(job, timeout = "5m")`, id, f.sim.NewestBundleID()))
 	if len(te.Pending) != 1 || !strings.Contains(te.Pending[0], job.ID()) || !strings.Contains(te.Pending[0], "RUNNING") {
 		t.Errorf("Pending = %q, want the job %s RUNNING", te.Pending, job.ID())
 	}
-	wantErr(t, err, "compute.jobs.wait: timed out after 5m0s", job.ID(), id)
+	// Given by id, the server is named by its serial number.
+	wantErr(t, err, "compute.jobs.wait: timed out after 5m0s", job.ID(), "on serial "+id[strings.LastIndexByte(id, '+')+1:]+")")
 	if got := f.clk.Now().Sub(testEpoch); got != 5*time.Minute {
 		t.Errorf("waited %s, want 5m", got)
 	}
@@ -291,7 +292,7 @@ func TestJobsWaitCancel(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
-	wantErr(t, err, "compute.jobs.wait: stopped while waiting for job", id)
+	wantErr(t, err, "compute.jobs.wait: stopped while waiting for job", "on serial "+id[strings.LastIndexByte(id, '+')+1:]+")")
 	if gets := f.requests(http.MethodGet, jobsPath+"/"+f.sim.Jobs()[len(f.sim.Jobs())-1].ID()); len(gets) != 2 {
 		t.Errorf("%d polls, want 2 (none after the cancel)", len(gets))
 	}
@@ -503,7 +504,10 @@ func TestWaitProgressOnTerminalVersusLog(t *testing.T) {
 				}
 				return
 			}
-			for _, want := range []string{"state=PENDING", "state=RUNNING", "state=COMPLETE/SUCCESS", a, b} {
+			// Given by id, a server is labelled by its serial number (the
+			// part of its id after "+"); by record, by its name.
+			serial := func(id string) string { return "on serial " + id[strings.LastIndexByte(id, '+')+1:] + ")" }
+			for _, want := range []string{"state=PENDING", "state=RUNNING", "state=COMPLETE/SUCCESS", serial(a), serial(b)} {
 				if !strings.Contains(logs, want) {
 					t.Errorf("logs lack %q:\n%s", want, logs)
 				}
@@ -512,5 +516,24 @@ func TestWaitProgressOnTerminalVersusLog(t *testing.T) {
 				t.Errorf("%d log lines, want 6 (3 states x 2 jobs):\n%s", n, logs)
 			}
 		})
+	}
+}
+
+// TestJobLabelsNameTheServer checks that the log lines and the failure of a
+// wait name the server a job runs on when the run has seen its name, and
+// say what a running job is doing.
+func TestJobLabelsNameTheServer(t *testing.T) {
+	f := newSimFixture(t, nil)
+	if err := f.sim.FailJob(sim.JobFailure{Resource: f.serverID(t, "prod-db-02")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.run(t, `servers = compute.servers.list(filter = "name in ('prod-db-01', 'prod-db-02')")
+compute.jobs.wait_all([compute.jobs.create("restart", s.id) for s in servers])`)
+	wantErr(t, err, "(Server Restart on prod-db-02 ("+f.serverID(t, "prod-db-02")+")) ended in ERROR")
+	logs := f.logs.String()
+	for _, want := range []string{"(Server Restart on prod-db-01)\" state=RUNNING", `status="Restarting the server"`, "(Server Restart on prod-db-02)\" state=ERROR/FAILURE"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("logs lack %q:\n%s", want, logs)
+		}
 	}
 }

@@ -161,11 +161,15 @@ func LookupDoc(name string) (Doc, bool) {
 // Modules returns every module with its summary, sorted by name.
 func Modules() []ModuleDoc {
 	return []ModuleDoc{
-		{"compute", "Compute Ops Management: jobs, async operations, servers, groups, firmware bundles."},
+		{"compute", "Compute Ops Management: jobs, async operations, servers, groups, firmware bundles, approvals, schedules."},
+		{"compute.approvals", "Change control: approval policies, and the approval requests of the jobs they cover."},
+		{"compute.approvals.policies", "Approval policies: which actions on which groups need whose approval."},
+		{"compute.approvals.requests", "Approval requests: approve, decline or cancel a job waiting for approval."},
 		{"compute.async_ops", "Asynchronous operations (group firmware updates and the like), with cursor pagination."},
 		{"compute.firmware_bundles", "Firmware bundles (SPPs) a server or group can be updated to."},
 		{"compute.groups", "Server groups, and their firmware compliance."},
 		{"compute.jobs", "Jobs: create one from a template on a server or group, wait for it, read it."},
+		{"compute.schedules", "Schedules: run a job later, or every interval, and read its run history."},
 		{"compute.servers", "Servers: find the targets of a runbook."},
 		{"identity", "GreenLake identity."},
 		{"identity.users", "Workspace users: find, invite, update, delete."},

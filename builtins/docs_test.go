@@ -19,6 +19,7 @@ import (
 	"glrun/clock"
 	"glrun/glapi"
 	"glrun/glapi/sim"
+	"glrun/session"
 )
 
 // predeclaredNames walks the predeclared modules and returns every builtin
@@ -97,8 +98,12 @@ func runExample(t *testing.T, src string) (out, logs string, err error) {
 	t.Cleanup(srv.Close)
 	var logBuf, outBuf bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logBuf, nil))
-	c, err := glapi.New(glapi.Config{BaseURL: srv.URL, ClientID: sim.DemoClientID,
-		ClientSecret: glapi.NewSecret(sim.DemoClientSecret), Clock: vc, Logger: logger})
+	opened, err := session.New(session.Config{
+		API: glapi.Config{BaseURL: srv.URL, ClientID: sim.DemoClientID,
+			ClientSecret: glapi.NewSecret(sim.DemoClientSecret), Clock: vc, Logger: logger},
+		Clock: vc,
+		Log:   logger,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +111,7 @@ func runExample(t *testing.T, src string) (out, logs string, err error) {
 		Print: func(_ *starlark.Thread, msg string) { outBuf.WriteString(msg + "\n") }}
 	builtins.SetContext(thread, context.Background())
 	opts := &syntax.FileOptions{Set: true, While: true, TopLevelControl: true}
-	pre := builtins.Predeclared(&builtins.Env{Client: c, Clock: vc, Log: logger})
+	pre := opened.Predeclared
 	// An example is a piece of a runbook's main: run it as one.
 	body := "def main():\n    " + strings.ReplaceAll(strings.TrimSpace(src), "\n", "\n    ") + "\n    pass\n\nmain()\n"
 	_, err = starlark.ExecFileOptions(opts, thread, "example.star", body, pre)

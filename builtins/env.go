@@ -16,6 +16,7 @@ package builtins
 import (
 	"context"
 	"log/slog"
+	"sync"
 
 	"go.starlark.net/starlark"
 
@@ -39,9 +40,40 @@ type Env struct {
 	// lines appear above the bars. When nil, waits log one line per state
 	// change instead.
 	Progress *progress.Display
+	// Mode is how the run treats GreenLake: ModeLive (the default, also
+	// when empty), ModePlan (a dry run or plan: mutations are recorded, not
+	// sent) or ModeTest (glrun test, against its simulator). runbook_mode()
+	// returns it, and log lines made while planning are marked planned.
+	Mode string
+
+	// names are the names of the servers and groups the run has seen, for
+	// job labels (see resourceNamesOf).
+	namesOnce sync.Once
+	names     *resourceNames
 }
 
-// threadContextKey is the thread-local key under which the run's context is kept.
+// Run modes (Env.Mode), as runbook_mode() returns them.
+const (
+	// ModeLive: requests, mutations included, go to GreenLake (or to the
+	// simulator of glrun run --sim).
+	ModeLive = "live"
+	// ModePlan: a dry run (glrun run --dry-run, glrun plan): reads are
+	// sent, mutations are recorded and answered as GreenLake would.
+	ModePlan = "plan"
+	// ModeTest: glrun test, against the test's simulator or cassette.
+	ModeTest = "test"
+)
+
+// mode returns env's mode, ModeLive when unset.
+func (env *Env) mode() string {
+	if env == nil || env.Mode == "" {
+		return ModeLive
+	}
+	return env.Mode
+}
+
+// threadContextKey is the thread-local key under which the run's context is
+// kept: runtime.ContextKey, where the runtime puts it on every thread it makes.
 const threadContextKey = "glrun.context"
 
 // SetContext attaches ctx to thread; builtins that send requests or wait use

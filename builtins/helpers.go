@@ -1,6 +1,7 @@
 package builtins
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -26,13 +27,27 @@ func logBuiltin(env *Env, fn string, level slog.Level) *starlark.Builtin {
 		if !ok {
 			return nil, argError(fn, "msg", "a message string", args[0])
 		}
-		attrs := make([]slog.Attr, len(kwargs))
-		for i, kv := range kwargs {
-			attrs[i] = slog.Any(string(kv[0].(starlark.String)), logValue(kv[1]))
+		attrs := make([]slog.Attr, 0, len(kwargs)+1)
+		for _, kv := range kwargs {
+			attrs = append(attrs, slog.Any(string(kv[0].(starlark.String)), logValue(kv[1])))
+		}
+		if env.mode() == ModePlan {
+			// Said while planning: what would be done, not what was.
+			attrs = append(attrs, slog.Bool(PlannedAttr, true))
 		}
 		loggerOf(env).LogAttrs(Context(thread), level, string(msg), attrs...)
 		return starlark.None, nil
 	})
+}
+
+// PlannedAttr is the attribute (planned=true) that marks a log line made
+// while planning (Env.Mode ModePlan): it says what the run would do, not
+// what it did.
+const PlannedAttr = "planned"
+
+// runbookMode is runbook_mode(): "live", "plan" or "test".
+func runbookMode(_ *starlark.Thread, env *Env, _ *Args) (starlark.Value, error) {
+	return starlark.String(env.mode()), nil
 }
 
 // logValue converts a field for slog: scalars as themselves, anything else as its Starlark
@@ -69,26 +84,56 @@ func loggerOf(env *Env) *slog.Logger {
 type FailError struct {
 	// Msg is the runbook's message.
 	Msg string
+	// Result is what fail(result=...) handed back (frozen), the partial
+	// result of a run that fails: what it did before it gave up. Nil when
+	// none was given. The run's report shows it as a successful run's
+	// return value is shown.
+	Result starlark.Value
 }
 
 // Error returns "fail: " and the message.
 func (e *FailError) Error() string { return "fail: " + e.Msg }
 
-// failBuiltin is fail(*args, sep=" "): stop the runbook with a message made
-// of the arguments (strings as they are, other values as repr).
+// PartialResult returns what the runbook handed back with fail(result=...)
+// when err is (or wraps) the error of that call, else nil: the partial
+// result a failed run's report shows.
+func PartialResult(err error) starlark.Value {
+	var fe *FailError
+	if errors.As(err, &fe) && fe.Result != nil {
+		return fe.Result
+	}
+	return nil
+}
+
+// failBuiltin is fail(*args, sep=" ", result=None): stop the runbook with
+// a message made of the arguments (strings as they are, other values as
+// repr), handing back result as the run's partial result.
 func failBuiltin(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	sep := " "
+	var result starlark.Value
 	for _, kv := range kwargs {
 		name := string(kv[0].(starlark.String))
-		s, ok := kv[1].(starlark.String)
-		if name != "sep" {
-			return nil, &ArgError{Fn: "fail", Param: name, Want: "only sep= as a keyword",
+		switch name {
+		case "sep":
+			s, ok := kv[1].(starlark.String)
+			if !ok {
+				return nil, argError("fail", "sep", "a string", kv[1])
+			}
+			sep = string(s)
+		case "result":
+			if kv[1] != starlark.None {
+				result = kv[1]
+			}
+		default:
+			return nil, &ArgError{Fn: "fail", Param: name, Want: "only sep= and result= as keywords",
 				Got: "an unknown keyword argument " + name + "=" + Describe(kv[1])}
 		}
-		if !ok {
-			return nil, argError("fail", "sep", "a string", kv[1])
+	}
+	if result != nil {
+		if _, err := FromStarlark(result); err != nil {
+			return nil, argError("fail", "result", fmt.Sprintf("a value a report can show (None, bool, number, string, list, dict, record): %v", err), result)
 		}
-		sep = string(s)
+		result.Freeze()
 	}
 	parts := make([]string, len(args))
 	for i, v := range args {
@@ -98,7 +143,7 @@ func failBuiltin(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, k
 			parts[i] = v.String()
 		}
 	}
-	return nil, &FailError{Msg: strings.Join(parts, sep)}
+	return nil, &FailError{Msg: strings.Join(parts, sep), Result: result}
 }
 
 // chunks is chunks(items, n): items cut into lists of n (the last one

@@ -95,11 +95,15 @@ func helperBuiltins() []builtin {
 			Params: []ParamDoc{
 				{Name: "args", Variadic: true, Desc: "the message's parts (strings as they are, other values as repr)"},
 				{Name: "sep", Default: `" "`, Desc: "what goes between the parts"},
+				{Name: "result", Default: "None", Desc: "the run's partial result: what it did before it gave up (a value the report can show: dicts, lists, strings, numbers, records); the run report and `-o json` show it as they show main's return value"},
 			},
-			Summary: "Stop the runbook with a message (exit 1).",
+			Summary: "Stop the runbook with a message (exit 1), optionally handing back what it did so far.",
 			Example: `servers = compute.servers.list(filter = "name eq 'prod-web-01'")
 if len(servers) != 1:
-    fail("want exactly one server, found", len(servers))`},
+    fail("want exactly one server, found", len(servers))
+done = {"updated": ["prod-web-01"], "failed": []}
+if done["failed"]:
+    fail("some servers failed:", ", ".join(done["failed"]), result = done)`},
 			raw: func(*Env) *starlark.Builtin { return starlark.NewBuiltin("fail", failBuiltin) }},
 		builtin{Doc: Doc{Name: "chunks",
 			Params: []ParamDoc{

@@ -67,7 +67,7 @@ func TestHelperArgumentErrors(t *testing.T) {
 		{"time.now args", `time.now(1)`, []string{"time.now: want at most 0 positional arguments"}},
 		{"fail", `fail("server", 3, "is down")`, []string{"fail: server 3 is down"}},
 		{"fail sep", `fail("a", "b", sep="-")`, []string{"fail: a-b"}},
-		{"fail kw", `fail("a", code=2)`, []string{`fail: parameter "code": want only sep= as a keyword`}},
+		{"fail kw", `fail("a", code=2)`, []string{`fail: parameter "code": want only sep= and result= as keywords`}},
 		{"fail secret", `fail("token", secret)`, []string{"fail: token <redacted>"}},
 	}
 	for _, tt := range tests {
@@ -151,7 +151,7 @@ func TestPredeclaredNames(t *testing.T) {
 	}
 	for _, n := range []string{"compute", "identity", "workspaces", "odata", "log", "fail", "chunks", "sleep", "parallel", "json", "time"} {
 		if _, ok := pre[n]; !ok {
-			t.Errorf("DESIGN.md's %q is missing", n)
+			t.Errorf("module %q (docs/builtins.md) is missing", n)
 		}
 	}
 }

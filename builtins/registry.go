@@ -31,8 +31,8 @@ type impl func(thread *starlark.Thread, env *Env, a *Args) (starlark.Value, erro
 func registry() []builtin {
 	var all []builtin
 	for _, part := range [][]builtin{
-		computeBuiltins(), identityBuiltins(), workspacesBuiltins(), odataBuiltins(),
-		helperBuiltins(), jsonBuiltins(), timeBuiltins(),
+		computeBuiltins(), approvalsBuiltins(), schedulesBuiltins(), identityBuiltins(), workspacesBuiltins(), odataBuiltins(),
+		helperBuiltins(), controlBuiltins(), jsonBuiltins(), timeBuiltins(),
 	} {
 		all = append(all, part...)
 	}
@@ -50,7 +50,8 @@ func libraryModules() map[string]starlark.StringDict {
 }
 
 // Predeclared returns every module a runbook sees (compute, identity,
-// workspaces, odata, log, fail, chunks, sleep, parallel, json, time), bound
+// workspaces, odata, log, fail, catch, retry, runbook_mode, chunks, sleep,
+// parallel, json, time), bound
 // to env. assert is not included (tests only).
 func Predeclared(env *Env) starlark.StringDict {
 	members := map[string]starlark.StringDict{} // module -> its members
@@ -118,7 +119,7 @@ func (b builtin) bind(env *Env) *starlark.Builtin {
 // Names returns the names Predeclared defines, sorted (for glrun check).
 func Names() []string {
 	return []string{
-		"chunks", "compute", "fail", "identity", "json", "log", "odata",
-		"parallel", "sleep", "time", "workspaces",
+		"catch", "chunks", "compute", "fail", "identity", "json", "log", "odata",
+		"parallel", "retry", "runbook_mode", "sleep", "time", "workspaces",
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"glrun/builtins"
+	"glrun/exitcode"
 	"glrun/plan"
 	"glrun/runtime"
 )
@@ -32,7 +33,7 @@ The first change that differs from the plan, or that the plan does not contain,
 is not sent: the run stops with a diff of planned vs actual (exit 3). A run
 that ends with planned changes unsent lists them (exit 3).
 See docs/approval.md.`,
-		Example: `  glrun plan runbooks/power_cycle.star group=prod-web -o restart.plan.json
+		Example: `  glrun plan runbooks/power_cycle.star group=prod-web --out restart.plan.json
   glrun show restart.plan.json        # review, e.g. in a pull request
   glrun apply restart.plan.json       # exactly the reviewed change
 
@@ -49,7 +50,7 @@ See docs/approval.md.`,
 					return err
 				}
 				if err := p.CheckParams(given); err != nil {
-					return withCode(ExitDrift, err)
+					return withCode(exitcode.Drift, err)
 				}
 			}
 			return applyPlan(cmd, s, &f, p)
@@ -65,10 +66,10 @@ See docs/approval.md.`,
 func applyPlan(cmd *cobra.Command, s streams, f *sessionFlags, p *plan.Plan) error {
 	files, err := runtime.ListFiles(p.Runbook.Path, runtime.Options{}, isBuiltinName)
 	if err != nil {
-		return withCode(ExitDrift, fmt.Errorf("apply refused, nothing was sent: the plan's runbook %s cannot be loaded any more: %w", p.Runbook.Path, err))
+		return withCode(exitcode.Drift, fmt.Errorf("apply refused, nothing was sent: the plan's runbook %s cannot be loaded any more: %w", p.Runbook.Path, err))
 	}
 	if err := p.CheckFiles(planFiles(files)); err != nil {
-		return withCode(ExitDrift, err)
+		return withCode(exitcode.Drift, err)
 	}
 	mode := plan.NewApply(p)
 	ss, err := openSession(cmd, s, f, p.Runbook.Path, mode)
@@ -77,10 +78,10 @@ func applyPlan(cmd *cobra.Command, s streams, f *sessionFlags, p *plan.Plan) err
 	}
 	defer ss.Close()
 	if err := p.CheckTarget(targetOf(ss)); err != nil {
-		return withCode(ExitDrift, err)
+		return withCode(exitcode.Drift, err)
 	}
 	if err := p.CheckFiles(planFiles(ss.runbook.Files())); err != nil {
-		return withCode(ExitDrift, err)
+		return withCode(exitcode.Drift, err)
 	}
 	mode.Arm()
 	rb := ss.runbook
@@ -100,7 +101,7 @@ func applyPlan(cmd *cobra.Command, s streams, f *sessionFlags, p *plan.Plan) err
 		if err != nil && errors.As(err, &drift) {
 			return runtimeExit(err)
 		}
-		return withCode(ExitDrift, drift)
+		return withCode(exitcode.Drift, drift)
 	case err != nil:
 		fmt.Fprintf(s.err, "glrun: %s failed after %s: %s\n", rb.Name(), elapsed, sent)
 		if finish != nil {
@@ -109,7 +110,7 @@ func applyPlan(cmd *cobra.Command, s streams, f *sessionFlags, p *plan.Plan) err
 		return runtimeExit(err)
 	case finish != nil:
 		fmt.Fprintf(s.err, "glrun: apply of %s incomplete after %s: %s\n", rb.Name(), elapsed, sent)
-		return withCode(ExitDrift, finish)
+		return withCode(exitcode.Drift, finish)
 	}
 	if err := printResult(s.out, result); err != nil {
 		return err

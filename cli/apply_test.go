@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"glrun/exitcode"
 	"glrun/glapi/sim"
 )
 
@@ -101,8 +102,8 @@ func TestApplyRefusesADifferentRunbookParametersOrTargetBeforeSendingAnything(t 
 			}
 			args = append(append(args, path), params...)
 			a := glrunSim(t, s, args...)
-			if a.code != ExitDrift {
-				t.Fatalf("exit %d, want %d\n%s", a.code, ExitDrift, a.stderr)
+			if a.code != exitcode.Drift {
+				t.Fatalf("exit %d, want %d\n%s", a.code, exitcode.Drift, a.stderr)
 			}
 			if len(a.requests) != 0 {
 				t.Errorf("a refused apply sent %d requests, first %s %s", len(a.requests), a.requests[0].Method, a.requests[0].Path)
@@ -118,13 +119,14 @@ func TestApplyRefusesADifferentRunbookParametersOrTargetBeforeSendingAnything(t 
 
 // A plan file that is not one is a usage error naming the file.
 func TestApplyAndShowRefuseABadPlanFile(t *testing.T) {
+	t.Parallel()
 	bad := filepath.Join(t.TempDir(), "bad.json")
 	if err := os.WriteFile(bad, []byte(`{"format": 1, "runbook": {"path": "x.star"}, "surprise": true}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for _, cmd := range [][]string{{"apply", "--sim", bad}, {"show", bad}} {
 		r := glrunSim(t, newTestSim(t), cmd...)
-		if r.code != ExitUsage || !strings.Contains(r.stderr, "bad.json") || !strings.Contains(r.stderr, "surprise") {
+		if r.code != exitcode.Usage || !strings.Contains(r.stderr, "bad.json") || !strings.Contains(r.stderr, "surprise") {
 			t.Errorf("%v: exit %d, want 2 naming the file and the field:\n%s", cmd, r.code, r.stderr)
 		}
 		if len(r.requests) != 0 {
@@ -138,6 +140,7 @@ func TestApplyAndShowRefuseABadPlanFile(t *testing.T) {
 // changes before it were sent, nothing after), shows a diff of planned vs
 // actual and exits 3.
 func TestApplyStopsBeforeAChangeThePlanDoesNotHave(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		drift   func(t *testing.T, s *sim.Sim)
@@ -170,8 +173,8 @@ func TestApplyStopsBeforeAChangeThePlanDoesNotHave(t *testing.T) {
 			}
 			tt.drift(t, s)
 			a := glrunSim(t, s, "apply", "--sim", path)
-			if a.code != ExitDrift {
-				t.Fatalf("exit %d, want %d\n%s", a.code, ExitDrift, a.stderr)
+			if a.code != exitcode.Drift {
+				t.Fatalf("exit %d, want %d\n%s", a.code, exitcode.Drift, a.stderr)
 			}
 			want := plannedChanges(p, nil)[:tt.sent]
 			if diff := cmp.Diff(want, sentChanges(a), cmpEmptySlices); diff != "" {
@@ -204,16 +207,16 @@ func setPower(t *testing.T, s *sim.Sim, name, state string) {
 // Plan and apply work with --base-url too (here a simulator served on
 // loopback, as 'glrun sim serve' does).
 func TestPlanAndApplyWithBaseURL(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t)
 	base, err := s.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	t.Setenv("GREENLAKE_CLIENT_ID", sim.DemoClientID)
-	t.Setenv("GREENLAKE_CLIENT_SECRET", sim.DemoClientSecret)
+	env := demoEnv(t)
 	out := filepath.Join(t.TempDir(), "p.json")
-	r := glrunSim(t, s, "plan", "--base-url", base, "../runbooks/onboard_user.star", "email=ana@example.com", "-o", out)
+	r := glrunEnv(t, s, env, "plan", "--base-url", base, "../runbooks/onboard_user.star", "email=ana@example.com", "--out", out)
 	if r.code != 0 || len(sentChanges(r)) != 0 {
 		t.Fatalf("plan: exit %d, %d changes sent\n%s", r.code, len(sentChanges(r)), r.stderr)
 	}
@@ -221,7 +224,7 @@ func TestPlanAndApplyWithBaseURL(t *testing.T) {
 	if p.Target.Kind != "base-url" || p.Target.Compute != base {
 		t.Errorf("target %+v, want base-url %s", p.Target, base)
 	}
-	a := glrunSim(t, s, "apply", "--base-url", base, out)
+	a := glrunEnv(t, s, env, "apply", "--base-url", base, out)
 	if a.code != 0 {
 		t.Fatalf("apply: exit %d\n%s", a.code, a.stderr)
 	}

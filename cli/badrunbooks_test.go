@@ -4,12 +4,18 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"glrun/exitcode"
 )
 
 // TestBadRunbooks runs each broken runbook of testdata/bad and checks the
 // exit code, that the message names the file and line of the mistake (and
 // says what is wrong), and that nothing at all was sent to the API (not
 // even a token request).
+//
+// Not parallel: huge_string.star grows the process heap by hundreds of MiB
+// before the memory watchdog stops it, and the watchdog of a run in another
+// test of this process would count that growth as its own.
 func TestBadRunbooks(t *testing.T) {
 	cases := []struct {
 		file  string
@@ -18,19 +24,19 @@ func TestBadRunbooks(t *testing.T) {
 		where string // file:line:col the message must name
 		what  string // what it must say
 	}{
-		{"syntax_error.star", nil, ExitUsage, "syntax_error.star:5:1", "want ':'"},
-		{"unknown_builtin.star", nil, ExitUsage, "unknown_builtin.star:5:5", "undefined: reboot_everything"},
-		{"wrong_types.star", nil, ExitUsage, "wrong_types.star:4:24", `compute.jobs.create: parameter "template"`},
+		{"syntax_error.star", nil, exitcode.Usage, "syntax_error.star:5:1", "want ':'"},
+		{"unknown_builtin.star", nil, exitcode.Usage, "unknown_builtin.star:5:5", "undefined: reboot_everything"},
+		{"wrong_types.star", nil, exitcode.Usage, "wrong_types.star:4:24", `compute.jobs.create: parameter "template"`},
 		// The default step limit (1e8) stops this in a second or two; a
 		// lower one keeps the race-detector run quick.
-		{"infinite_loop.star", []string{"--max-steps", "2000000"}, ExitFailed, "infinite_loop.star:6:11", "exceeded 2000000 execution steps"},
-		{"deep_recursion.star", nil, ExitFailed, "deep_recursion.star:4:12", "function depth called recursively"},
+		{"infinite_loop.star", []string{"--max-steps", "2000000"}, exitcode.Failed, "infinite_loop.star:6:11", "exceeded 2000000 execution steps"},
+		{"deep_recursion.star", nil, exitcode.Failed, "deep_recursion.star:4:12", "function depth called recursively"},
 		// s = s + s doubles per step; the memory watchdog stops it.
-		{"huge_string.star", []string{"--max-memory", "128MiB"}, ExitFailed, "huge_string.star:6:15", "exceeded 128 MiB of memory"},
-		{"load_parent.star", nil, ExitUsage, "load_parent.star:3:6", "escapes the runbook root"},
-		{"load_absolute.star", nil, ExitUsage, "load_absolute.star:3:6", "absolute paths are refused"},
-		{"no_main.star", nil, ExitUsage, "no_main.star", "no main function"},
-		{"fail_message.star", nil, ExitFailed, "fail_message.star:4:9", "the maintenance window is closed"},
+		{"huge_string.star", []string{"--max-memory", "128MiB"}, exitcode.Failed, "huge_string.star:6:15", "exceeded 128 MiB of memory"},
+		{"load_parent.star", nil, exitcode.Usage, "load_parent.star:3:6", "escapes the runbook root"},
+		{"load_absolute.star", nil, exitcode.Usage, "load_absolute.star:3:6", "absolute paths are refused"},
+		{"no_main.star", nil, exitcode.Usage, "no_main.star", "no main function"},
+		{"fail_message.star", nil, exitcode.Failed, "fail_message.star:4:9", "the maintenance window is closed"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {

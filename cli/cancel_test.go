@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"glrun/clock"
+	"glrun/exitcode"
 	"glrun/glapi/sim"
 )
 
@@ -38,6 +39,7 @@ func (c *cancelClock) Sleep(ctx context.Context, d time.Duration) error {
 // loop runs with a step limit it could not reach for minutes, so only the
 // interrupt can have stopped it.
 func TestInterruptStopsTheRunWithASummary(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name     string
 		faults   string
@@ -65,14 +67,14 @@ func TestInterruptStopsTheRunWithASummary(t *testing.T) {
 			var out, errb bytes.Buffer
 			args := append([]string{"run", "-o", "json", "--sim"}, tc.args...)
 			code := Execute(ctx, args, streams{in: strings.NewReader(""), out: &out, err: &errb, sim: s})
-			if code != ExitInterrupt {
-				t.Fatalf("exit %d, want %d\nstderr:\n%s", code, ExitInterrupt, errb.String())
+			if code != exitcode.Interrupted {
+				t.Fatalf("exit %d, want %d\nstderr:\n%s", code, exitcode.Interrupted, errb.String())
 			}
 			var rr runReport
 			if err := json.Unmarshal(out.Bytes(), &rr); err != nil {
 				t.Fatalf("stdout is not the JSON report: %v\n%s", err, out.String())
 			}
-			if rr.Status != statusInterrupted || rr.ExitCode != ExitInterrupt {
+			if rr.Status != statusInterrupted || rr.ExitCode != exitcode.Interrupted {
 				t.Errorf("report status %q exit %d, want interrupted 130", rr.Status, rr.ExitCode)
 			}
 			if !strings.Contains(errb.String(), "interrupted after") {

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"glrun/clock"
+	"glrun/exitcode"
 	"glrun/glapi"
 	"glrun/glapi/replay"
 )
@@ -52,7 +53,7 @@ func (f *targetFlags) replayTarget(cmd *cobra.Command) (*target, error) {
 	}
 	p, err := replay.Open(f.replay)
 	if err != nil {
-		return nil, withCode(ExitUsage, err)
+		return nil, withCode(exitcode.Usage, err)
 	}
 	start := p.Start()
 	if start.IsZero() {
@@ -85,9 +86,13 @@ func (t *target) startRecording(path string) error {
 	}
 	rec, err := replay.Record(path, real)
 	if err != nil {
-		return withCode(ExitUsage, err)
+		return withCode(exitcode.Usage, err)
 	}
 	t.cfg.Transport = rec
+	if t.cfg.Scrubber == nil {
+		t.cfg.Scrubber = glapi.NewScrubber()
+	}
+	rec.ScrubWith(t.cfg.Scrubber) // the client adds its secret and tokens
 	t.cassette.recorder = rec
 	prev := t.stop
 	t.stop = func() {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"glrun/exitcode"
 	"glrun/glapi/sim"
 )
 
@@ -80,15 +81,12 @@ func recordAgainst(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	base, stop := simServeProcess(t, "--time-scale", "1200")
 	defer stop()
-	t.Setenv("GREENLAKE_CLIENT_ID", sim.DemoClientID)
-	t.Setenv("GREENLAKE_CLIENT_SECRET", sim.DemoClientSecret)
-	t.Setenv("GREENLAKE_BASE_URL", "")
-	t.Setenv("GREENLAKE_TOKEN_URL", "")
+	env := demoEnv(t)
 	out := map[string]string{}
 	for _, run := range cassetteRuns {
 		file := filepath.Join(dir, run.name+".yaml")
 		args := append([]string{"run", "--base-url", base, "--record", file}, run.args...)
-		r := glrunSim(t, nil, args...)
+		r := glrunEnv(t, nil, env, args...)
 		if r.code != 0 && r.code != 1 {
 			t.Fatalf("recording %s: exit %d\n%s", run.name, r.code, r.stderr)
 		}
@@ -107,6 +105,7 @@ func replayRun(t *testing.T, file string, args []string) result {
 // Record against the stand-alone simulator, stop it, replay: the same
 // output and exit code, with nothing listening any more.
 func TestRecordAgainstSimServeStopItThenReplay(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	recorded := recordAgainst(t, dir) // the simulator process has exited here
 	for _, run := range cassetteRuns {
@@ -126,6 +125,7 @@ func TestRecordAgainstSimServeStopItThenReplay(t *testing.T) {
 
 // The cassettes kept in testdata replay to their golden outputs.
 func TestCassettesReplayToTheirGoldenOutput(t *testing.T) {
+	t.Parallel()
 	if *recordCassettes {
 		goldens := recordAgainst(t, cassetteDir)
 		for name, g := range goldens {
@@ -151,9 +151,10 @@ func TestCassettesReplayToTheirGoldenOutput(t *testing.T) {
 // A replay whose run asks for something else fails, naming the request,
 // the closest recorded one and what differs.
 func TestReplayDivergenceNamesTheDifference(t *testing.T) {
+	t.Parallel()
 	r := replayRun(t, filepath.Join(cassetteDir, "onboard_user.yaml"), []string{"../runbooks/onboard_user.star", "email=someone.else@example.com"})
-	if r.code != ExitFailed {
-		t.Fatalf("exit %d, want %d\n%s", r.code, ExitFailed, r.stderr)
+	if r.code != exitcode.Failed {
+		t.Fatalf("exit %d, want %d\n%s", r.code, exitcode.Failed, r.stderr)
 	}
 	for _, want := range []string{
 		"replay diverged",
@@ -176,6 +177,7 @@ func TestReplayDivergenceNamesTheDifference(t *testing.T) {
 }
 
 func TestReplayFlagsRefuseATarget(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args []string
 		want string
@@ -186,7 +188,7 @@ func TestReplayFlagsRefuseATarget(t *testing.T) {
 	}
 	for _, tt := range tests {
 		r := glrunSim(t, nil, tt.args...)
-		if r.code != ExitUsage || !strings.Contains(r.stderr, tt.want) {
+		if r.code != exitcode.Usage || !strings.Contains(r.stderr, tt.want) {
 			t.Errorf("%q: exit %d, stderr %q; want exit 2 and %q", tt.args, r.code, r.stderr, tt.want)
 		}
 	}
@@ -195,6 +197,7 @@ func TestReplayFlagsRefuseATarget(t *testing.T) {
 // No cassette in testdata holds the demo secret, a bearer token or a
 // clientSecret value.
 func TestCassettesHoldNoSecrets(t *testing.T) {
+	t.Parallel()
 	bearer := regexp.MustCompile(`Bearer\s+[A-Za-z0-9\-._~+/]+=*`)
 	clientSecret := regexp.MustCompile(`(?i)(client_?secret|access_token|refresh_token)\\?"?\s*[:=]\s*\\?"?([^"\\<%&,}\s]+)`)
 	var files []string
@@ -227,6 +230,7 @@ func TestCassettesHoldNoSecrets(t *testing.T) {
 
 // go test ./... runs the runbooks' own tests.
 func TestRunbookTestsPass(t *testing.T) {
+	t.Parallel()
 	r := glrunSim(t, nil, "test", "../runbooks")
 	if r.code != 0 {
 		t.Fatalf("glrun test ../runbooks: exit %d\n%s%s", r.code, r.stdout, r.stderr)
@@ -238,18 +242,19 @@ func TestRunbookTestsPass(t *testing.T) {
 }
 
 func TestTestCommand(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args []string
 		code int
 		want []string
 	}{
-		{[]string{"test", "../runtest/testdata/failing"}, ExitFailed, []string{"FAIL ../runtest/testdata/failing/failing_test.star: test_collects_every_failure", "failing_test.star:9: assert.eq: got \"ok\", want \"failed\"", "1 passed, 3 failed"}},
-		{[]string{"test", "-run", "^test_passes$", "../runtest/testdata/failing"}, ExitOK, []string{"ok   ../runtest/testdata/failing/failing_test.star: test_passes", "1 passed, 0 failed"}},
-		{[]string{"test", "-v", "-run=collects", "../runtest/testdata/failing"}, ExitFailed, []string{"=== RUN", "INFO greeting name=prod-web"}},
-		{[]string{"test", "-run", "(", "../runbooks"}, ExitUsage, []string{"-run \"(\": not a regular expression"}},
-		{[]string{"test", "-run", "nothing-at-all", "../runbooks"}, ExitUsage, []string{"no test matches -run"}},
-		{[]string{"test", "../cli"}, ExitUsage, []string{"no *_test.star files in ../cli"}},
-		{[]string{"test", "--help"}, ExitOK, []string{"runbook.run(path, **params)", "glrun test runbooks/"}},
+		{[]string{"test", "../runtest/testdata/failing"}, exitcode.Failed, []string{"FAIL ../runtest/testdata/failing/failing_test.star: test_collects_every_failure", "failing_test.star:9: assert.eq: got \"ok\", want \"failed\"", "1 passed, 3 failed"}},
+		{[]string{"test", "-run", "^test_passes$", "../runtest/testdata/failing"}, exitcode.OK, []string{"ok   ../runtest/testdata/failing/failing_test.star: test_passes", "1 passed, 0 failed"}},
+		{[]string{"test", "-v", "-run=collects", "../runtest/testdata/failing"}, exitcode.Failed, []string{"=== RUN", "INFO greeting name=prod-web"}},
+		{[]string{"test", "-run", "(", "../runbooks"}, exitcode.Usage, []string{"-run \"(\": not a regular expression"}},
+		{[]string{"test", "-run", "nothing-at-all", "../runbooks"}, exitcode.Usage, []string{"no test matches -run"}},
+		{[]string{"test", "../cli"}, exitcode.Usage, []string{"no *_test.star files in ../cli"}},
+		{[]string{"test", "--help"}, exitcode.OK, []string{"runbook.run(path, **params)", "glrun test runbooks/"}},
 	}
 	for _, tt := range tests {
 		r := glrunSim(t, nil, tt.args...)
@@ -292,6 +297,7 @@ func BenchmarkReplayLongestCassette(b *testing.B) {
 // A replay of a run that waited more than thirty simulated minutes takes
 // none of them: the replay's clock is virtual.
 func TestReplayOfALongWaitTakesNoWallTime(t *testing.T) {
+	t.Parallel()
 	file := filepath.Join(t.TempDir(), "long.yaml")
 	args := []string{"../runbooks/firmware_update.star", "group=lab", "batch=2", "poll=5m"}
 	rec := glrunSim(t, newTestSim(t), append([]string{"run", "--sim", "--record", file}, args...)...)

@@ -11,7 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"glrun/builtins"
-	"glrun/runtest"
+	"glrun/exitcode"
+	"glrun/internal/testfile"
 	"glrun/runtime"
 )
 
@@ -32,10 +33,10 @@ Nothing runs and nothing is sent. Exits 2 when any file has an error.`,
 			}
 			failed := 0
 			names := builtins.Names()
-			testNames := append(builtins.Names(), runtest.Names()...) // *_test.star files see the test modules
+			testNames := append(builtins.Names(), testfile.Names()...) // *_test.star files see the test modules
 			for _, f := range files {
 				fileNames := names
-				if runtest.IsTestFile(f) {
+				if testfile.Is(f) {
 					fileNames = testNames
 				}
 				if err := runtime.Check(f, fileNames); err != nil {
@@ -44,7 +45,7 @@ Nothing runs and nothing is sent. Exits 2 when any file has an error.`,
 				}
 			}
 			if failed > 0 {
-				return withCode(ExitUsage, fmt.Errorf("%d of %d files have errors", failed, len(files)))
+				return withCode(exitcode.Usage, fmt.Errorf("%d of %d files have errors", failed, len(files)))
 			}
 			fmt.Fprintf(s.out, "%d files ok\n", len(files))
 			return nil

@@ -15,12 +15,15 @@ var glrunInvocation = regexp.MustCompile("(?:^|[\\s`(\"])glrun ([^`\\n|>;#&)]*)"
 // testCmdFlags are the flags of 'glrun test', parsed by hand (go test style).
 var testCmdFlags = map[string]bool{"-run": true, "-v": true, "-o": true, "--output": true, "-h": true, "--help": true}
 
-// TestCIRecipeUsesRealCommandsAndFlags: every glrun command line of
-// docs/ci.md and docs/examples/ uses only flags its command has, and the
-// recipe runs plan, show, apply, test, lint and fmt, so it does not rot as
-// the CLI changes.
+// TestCIRecipeUsesRealCommandsAndFlags: every glrun command line of the
+// docs (the CI recipe, docs/examples/, the approval workflow, the guide,
+// the error list) and of the README uses only flags its command has, -o
+// only as text or json (never a deprecated spelling such as plan's -o FILE),
+// and the recipe runs plan, show, apply, test, lint and fmt, so the docs do
+// not rot as the CLI changes.
 func TestCIRecipeUsesRealCommandsAndFlags(t *testing.T) {
-	files := []string{"../docs/ci.md", "../docs/examples/glrun-change.yml"}
+	t.Parallel()
+	files := []string{"../docs/ci.md", "../docs/examples/glrun-change.yml", "../docs/approval.md", "../docs/guide.md", "../docs/errors.md", "../README.md"}
 	root := newRootCmd(streams{})
 	seen := map[string]bool{}
 	for _, file := range files {
@@ -38,13 +41,21 @@ func TestCIRecipeUsesRealCommandsAndFlags(t *testing.T) {
 				continue // prose ("glrun in CI", "glrun never prints it")
 			}
 			seen[cmd.Name()] = true
-			for _, a := range rest {
+			for i, a := range rest {
 				if !strings.HasPrefix(a, "-") || a == "-" {
 					continue
 				}
-				name, _, _ := strings.Cut(a, "=")
+				name, value, hasValue := strings.Cut(a, "=")
 				if !hasFlag(cmd, name) {
 					t.Errorf("%s: %q: 'glrun %s' has no flag %s", file, "glrun "+m[1], cmd.Name(), name)
+				}
+				if name == "-o" || name == "--output" {
+					if !hasValue && i+1 < len(rest) {
+						value = rest[i+1]
+					}
+					if value != "text" && value != "json" {
+						t.Errorf("%s: %q: -o %s: want -o text or -o json", file, "glrun "+m[1], value)
+					}
 				}
 			}
 		}

@@ -4,10 +4,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"glrun/exitcode"
 )
 
 // TestCompletionScripts compares each shell's script with its golden file.
 func TestCompletionScripts(t *testing.T) {
+	t.Parallel()
 	for _, shell := range []string{"bash", "zsh", "fish", "powershell"} {
 		t.Run(shell, func(t *testing.T) {
 			r := glrunTool(t, "", "completion", shell)
@@ -17,7 +20,7 @@ func TestCompletionScripts(t *testing.T) {
 			golden(t, filepath.Join("testdata", "completion", "glrun."+shell), []byte(r.stdout))
 		})
 	}
-	if r := glrunTool(t, "", "completion", "tcsh"); r.code != ExitUsage || !strings.Contains(r.stderr, `invalid argument "tcsh"`) {
+	if r := glrunTool(t, "", "completion", "tcsh"); r.code != exitcode.Usage || !strings.Contains(r.stderr, `invalid argument "tcsh"`) {
 		t.Errorf("completion tcsh: exit %d, stderr %q; want 2", r.code, r.stderr)
 	}
 }
@@ -25,6 +28,7 @@ func TestCompletionScripts(t *testing.T) {
 // TestCompletionCandidates asks glrun what the shell scripts ask it
 // (__complete) and checks the candidates a user would see.
 func TestCompletionCandidates(t *testing.T) {
+	t.Parallel()
 	rb := filepath.Join("..", "runbooks", "power_cycle.star")
 	tests := []struct {
 		name      string

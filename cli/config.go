@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"glrun/config"
+	"glrun/exitcode"
 	"glrun/glapi"
 )
 
@@ -18,16 +19,16 @@ import (
 func (f *targetFlags) loadProfile(getenv func(string) string) (*config.File, config.Selection, error) {
 	path, err := config.Path(getenv)
 	if err != nil {
-		return nil, config.Selection{}, withCode(ExitUsage, err)
+		return nil, config.Selection{}, withCode(exitcode.Usage, err)
 	}
 	file, err := config.Load(path)
 	if err != nil {
-		return nil, config.Selection{}, withCode(ExitUsage, err)
+		return nil, config.Selection{}, withCode(exitcode.Usage, err)
 	}
 	file.Path = path
 	sel, err := file.Select(f.profile, getenv)
 	if err != nil {
-		return nil, config.Selection{}, withCode(ExitUsage, err)
+		return nil, config.Selection{}, withCode(exitcode.Usage, err)
 	}
 	return file, sel, nil
 }
@@ -54,7 +55,7 @@ func (f *targetFlags) applyProfile(cmd *cobra.Command, cfg *glapi.Config, getenv
 	if cfg.ClientSecret.Reveal() == "" {
 		secret, err := p.Secret(cmd.Context(), getenv)
 		if err != nil {
-			return withCode(ExitUsage, fmt.Errorf("profile %q: %w", sel.Name, err))
+			return withCode(exitcode.Usage, fmt.Errorf("profile %q: %w", sel.Name, err))
 		}
 		cfg.ClientSecret = glapi.NewSecret(secret)
 	}
@@ -99,10 +100,10 @@ Secrets are never shown; the secret command is not run by 'glrun config'.`,
   GLRUN_PROFILE=prod glrun config -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if output != "text" && output != "json" {
-				return usageErrorf("--output %q: want text or json", output)
+			if err := checkOutput(output); err != nil {
+				return err
 			}
-			settings, err := f.settings(cmd, os.Getenv)
+			settings, err := f.settings(cmd, s.env())
 			if err != nil {
 				return err
 			}
@@ -126,7 +127,7 @@ Secrets are never shown; the secret command is not run by 'glrun config'.`,
 		},
 	}
 	f.register(cmd.Flags())
-	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
+	registerOutput(cmd.Flags(), &output, "the settings (name, value, source)")
 	return cmd
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"glrun/exitcode"
 	"glrun/glapi/sim"
 )
 
@@ -76,7 +77,7 @@ profiles:
 		t.Error("glrun config printed the secret")
 	}
 	bad := glrunTool(t, "", "config", "--profile", "staging")
-	if bad.code != ExitUsage || !strings.Contains(bad.stderr, `profile "staging" (from --profile) is not defined`) {
+	if bad.code != exitcode.Usage || !strings.Contains(bad.stderr, `profile "staging" (from --profile) is not defined`) {
 		t.Errorf("unknown profile: exit %d, stderr %q", bad.code, bad.stderr)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"glrun/builtins"
+	"glrun/exitcode"
 	"glrun/glapi"
 	"glrun/plan"
 	"glrun/runtime"
@@ -67,9 +68,9 @@ func checkCredentials(cmd *cobra.Command, s streams, f *targetFlags, path string
 	defer tgt.Close()
 	if _, err := glapi.New(tgt.cfg); err != nil {
 		if errors.Is(err, glapi.ErrNoCredentials) {
-			return withCode(ExitUsage, fmt.Errorf("%w\n(or try the built-in simulator: glrun run --sim %s)", err, path))
+			return withCode(exitcode.Usage, fmt.Errorf("%w\n(or try the built-in simulator: glrun run --sim %s)", err, path))
 		}
-		return withCode(ExitUsage, err)
+		return withCode(exitcode.Usage, err)
 	}
 	return nil
 }
@@ -88,7 +89,7 @@ func approveAndRun(cmd *cobra.Command, s streams, f *runFlags, path string, para
 	if !f.yes && !interactive {
 		return usageErrorf("this run changes a real GreenLake workspace, so glrun shows its plan and asks before sending anything, "+
 			"but standard input is not a terminal: pass --yes to run without asking (the plan is still shown), "+
-			"or save a plan for review with 'glrun plan %s ... -o PLAN.json' and run it with 'glrun apply PLAN.json'. Nothing was sent.", path)
+			"or save a plan for review with 'glrun plan %s ... --out PLAN.json' and run it with 'glrun apply PLAN.json'. Nothing was sent.", path)
 	}
 	planning := f.sessionFlags
 	planning.target.record = "" // a cassette records the run, not its plan
@@ -102,10 +103,10 @@ func approveAndRun(cmd *cobra.Command, s streams, f *runFlags, path string, para
 	if len(p.Mutations) > 0 && !f.yes {
 		ok, err := confirm(s.in, s.err, fmt.Sprintf("Send these changes (%s) to %s?", planSummary(p), p.Target))
 		if err != nil {
-			return withCode(ExitFailed, fmt.Errorf("reading the confirmation: %w", err))
+			return withCode(exitcode.Failed, fmt.Errorf("reading the confirmation: %w", err))
 		}
 		if !ok {
-			return withCode(ExitFailed, fmt.Errorf("not confirmed: nothing was changed"))
+			return withCode(exitcode.Failed, fmt.Errorf("not confirmed: nothing was changed"))
 		}
 	}
 	return applyPlan(cmd, s, &f.sessionFlags, p)

@@ -7,11 +7,14 @@ import (
 	"strings"
 	"testing"
 
+	"glrun/exitcode"
+
 	"github.com/google/go-cmp/cmp"
 )
 
 // Only a run that would change a real GreenLake workspace needs approval.
 func TestNeedsApprovalOnlyForRealGreenLake(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		flags targetFlags
@@ -51,6 +54,7 @@ func TestNeedsApprovalOnlyForRealGreenLake(t *testing.T) {
 
 // Only the answer "yes" confirms.
 func TestConfirmAcceptsOnlyYes(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]bool{"yes\n": true, " yes \n": true, "yes": true, "y\n": false, "YES\n": false, "no\n": false, "": false, "\n": false} {
 		var out bytes.Buffer
 		got, err := confirm(strings.NewReader(in), &out, "Send these changes?")
@@ -71,7 +75,7 @@ func TestConfirmAcceptsOnlyYes(t *testing.T) {
 func TestApprovalWithoutATerminalNeedsYes(t *testing.T) {
 	s := newTestSim(t)
 	r := glrunSim(t, s, "run", "--sim", "--confirm", "../runbooks/power_cycle.star", "group=lab")
-	if r.code != ExitUsage {
+	if r.code != exitcode.Usage {
 		t.Fatalf("exit %d, want 2\n%s", r.code, r.stderr)
 	}
 	if len(r.requests) != 0 {
@@ -86,7 +90,7 @@ func TestApprovalWithoutATerminalNeedsYes(t *testing.T) {
 	t.Setenv("GREENLAKE_CLIENT_ID", "id")
 	t.Setenv("GREENLAKE_CLIENT_SECRET", "not-a-real-secret")
 	g := glrunSim(t, nil, "run", "--region", "eu-central", "../runbooks/power_cycle.star", "group=lab")
-	if g.code != ExitUsage || !strings.Contains(g.stderr, "--yes") {
+	if g.code != exitcode.Usage || !strings.Contains(g.stderr, "--yes") {
 		t.Errorf("a live run without a terminal: exit %d, want 2 asking for --yes:\n%s", g.code, g.stderr)
 	}
 	if strings.Contains(g.stderr, "not-a-real-secret") {
@@ -96,6 +100,7 @@ func TestApprovalWithoutATerminalNeedsYes(t *testing.T) {
 
 // With --yes the plan is printed, then exactly that plan is applied.
 func TestApprovedRunShowsThePlanThenAppliesIt(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t)
 	r := glrunSim(t, s, "run", "--sim", "--confirm", "--yes", "../runbooks/power_cycle.star", "group=lab", "batch=4")
 	if r.code != 0 {
@@ -122,6 +127,7 @@ func TestApprovedRunShowsThePlanThenAppliesIt(t *testing.T) {
 // Ids the plan made up are replaced by the real ones as they arrive: a
 // planned PATCH /jobs/plan-job-0001 matches PATCH /jobs/<real id>.
 func TestApplyMapsPlannedIDsToRealOnes(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	rb := filepath.Join(dir, "cancel.star")
 	src := `

@@ -4,20 +4,31 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"glrun/builtins"
-	"glrun/clock"
 	"glrun/glapi"
 	"glrun/runtime"
+	glsession "glrun/session"
 )
 
-func newDescribeCmd(s streams) *cobra.Command {
-	var output string
+// describeOptions is what 'glrun describe' was asked to do, once its
+// command line is parsed and checked.
+type describeOptions struct {
+	output string // "text" or "json"
+	path   string // the runbook
+}
+
+// newDescribeCmd returns 'glrun describe'. runF does the work once the
+// command line is parsed and checked; nil means describing the runbook
+// (tests pass their own).
+func newDescribeCmd(s streams, runF func(*cobra.Command, *describeOptions) error) *cobra.Command {
+	if runF == nil {
+		runF = func(cmd *cobra.Command, o *describeOptions) error { return describe(cmd.Context(), s, o) }
+	}
+	o := &describeOptions{}
 	cmd := &cobra.Command{
 		Use:   "describe FILE",
 		Short: "Show a runbook's description and parameters",
@@ -27,45 +38,46 @@ defaults and types. Nothing is sent to GreenLake.`,
   glrun describe -o json runbooks/power_cycle.star | jq -r '.params[].name'`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(output); err != nil {
+			if err := checkOutput(o.output); err != nil {
 				return err
 			}
-			d, err := describeRunbook(cmd.Context(), args[0])
-			if err != nil {
-				return runtimeExit(err)
-			}
-			if output == "json" {
-				return writeJSON(s.out, describeJSON(d))
-			}
-			fmt.Fprint(s.out, formatDescription(d))
-			return nil
+			o.path = args[0]
+			return runF(cmd, o)
 		},
 	}
-	registerOutput(cmd.Flags(), &output, "the description (path, doc, params with name, type, required, default)")
+	registerOutput(cmd.Flags(), &o.output, "the description (path, doc, params with name, type, required, default)")
 	return cmd
+}
+
+// describe prints the runbook's description as o says.
+func describe(ctx context.Context, s streams, o *describeOptions) error {
+	d, err := describeRunbook(ctx, o.path)
+	if err != nil {
+		return runtimeExit(err)
+	}
+	if o.output == "json" {
+		return writeJSON(s.out, describeJSON(d))
+	}
+	fmt.Fprint(s.out, formatDescription(d))
+	return nil
 }
 
 // describeRunbook loads the runbook with builtins that cannot reach any
 // API, so describing never sends a request.
 func describeRunbook(ctx context.Context, path string) (runtime.Description, error) {
-	if err := runtime.Check(path, builtins.Names()); err != nil {
+	if err := glsession.Check(path); err != nil {
 		return runtime.Description{}, err
 	}
-	client, err := glapi.New(glapi.Config{
+	opened, err := glsession.Open(ctx, glsession.Config{API: glapi.Config{
 		BaseURL:      "http://describe.invalid",
 		ClientID:     "describe",
 		ClientSecret: glapi.NewSecret("describe"),
 		Mode:         refuseMode{why: "glrun describe sends no requests; the runbook's top level must not call the API"},
-	})
+	}}, path)
 	if err != nil {
 		return runtime.Description{}, err
 	}
-	env := &builtins.Env{Client: client, Clock: clock.Real{}, Log: slog.New(slog.DiscardHandler)}
-	rb, err := runtime.Load(ctx, path, runtime.Options{Predeclared: builtins.Predeclared(env)})
-	if err != nil {
-		return runtime.Description{}, err
-	}
-	return rb.Describe()
+	return opened.Runbook.Describe()
 }
 
 // formatDescription renders a description for a terminal.

@@ -10,6 +10,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"glrun/builtins"
+	"glrun/exitcode"
+	"glrun/runtest"
 )
 
 // Default outputs of 'glrun docs', relative to the repository root.
@@ -56,10 +58,10 @@ is not what glrun would write (CI uses it to catch a stale reference).`,
 			case check:
 				old, err := os.ReadFile(out)
 				if err != nil {
-					return withCode(ExitFailed, fmt.Errorf("%s: %w (run 'glrun docs%s' to write it)", out, err, stubsFlag(stubs)))
+					return withCode(exitcode.Failed, fmt.Errorf("%s: %w (run 'glrun docs%s' to write it)", out, err, stubsFlag(stubs)))
 				}
 				if !bytes.Equal(old, content) {
-					return withCode(ExitFailed, fmt.Errorf("%s is stale: run 'glrun docs%s' and commit it", out, stubsFlag(stubs)))
+					return withCode(exitcode.Failed, fmt.Errorf("%s is stale: run 'glrun docs%s' and commit it", out, stubsFlag(stubs)))
 				}
 				fmt.Fprintf(s.out, "%s is up to date\n", out)
 				return nil
@@ -98,7 +100,8 @@ func docsMarkdown() string {
 		"`server.hardware.powerState`) that print as compact JSON. Durations are strings such as\n" +
 		"`\"90s\"`, `\"30m\"`, `\"2h\"` or a number of seconds. A builtin marked *mutating* changes\n" +
 		"something in GreenLake: `glrun plan` records it instead of sending it.\n\n")
-	groups := docGroups()
+	groups := docGroups(builtins.Docs(), builtins.Modules(), "Top level", "Functions available without a module prefix.")
+	groups = append(groups, docGroups(runtest.Docs(), runtest.Modules(), "Tests: top level", "In test files only (glrun test).")...)
 	b.WriteString("## Contents\n\n")
 	for _, g := range groups {
 		fmt.Fprintf(&b, "- [%s](#%s):", g.title, anchor(g.title))
@@ -107,12 +110,14 @@ func docsMarkdown() string {
 		}
 		b.WriteString("\n")
 	}
+	b.WriteString("- [Job templates](#job-templates)\n")
 	for _, g := range groups {
 		fmt.Fprintf(&b, "\n## %s\n\n%s\n", g.title, g.summary)
 		for _, d := range g.docs {
 			writeDocMarkdown(&b, d)
 		}
 	}
+	writeTemplatesMarkdown(&b)
 	return b.String()
 }
 
@@ -148,21 +153,22 @@ type docGroup struct {
 	docs           []builtins.Doc
 }
 
-// docGroups groups the docs by module, the top-level builtins first.
-func docGroups() []docGroup {
-	summaries := map[string]string{"": "Functions available without a module prefix."}
-	for _, m := range builtins.Modules() {
+// docGroups groups docs by module, the top-level ones (titled top, with
+// summary topSummary) first.
+func docGroups(docs []builtins.Doc, modules []builtins.ModuleDoc, top, topSummary string) []docGroup {
+	summaries := map[string]string{"": topSummary}
+	for _, m := range modules {
 		summaries[m.Name] = m.Summary
 	}
 	var groups []docGroup
 	index := map[string]int{}
-	for _, d := range builtins.Docs() {
+	for _, d := range docs {
 		mod := d.Module()
 		i, ok := index[mod]
 		if !ok {
 			title := mod
 			if mod == "" {
-				title = "Top level"
+				title = top
 			}
 			i = len(groups)
 			index[mod] = i

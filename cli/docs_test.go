@@ -12,11 +12,13 @@ import (
 	"go.starlark.net/syntax"
 
 	"glrun/builtins"
+	"glrun/exitcode"
 )
 
 // TestDocsAreUpToDate fails when docs/builtins.md or docs/builtins.star
 // differ from what 'glrun docs' writes (-update rewrites them).
 func TestDocsAreUpToDate(t *testing.T) {
+	t.Parallel()
 	golden(t, filepath.Join("..", docsMarkdownPath), []byte(docsMarkdown()))
 	stubs, err := docsStubs()
 	if err != nil {
@@ -28,6 +30,7 @@ func TestDocsAreUpToDate(t *testing.T) {
 // TestDocsMarkdownCoversEveryBuiltin checks that the reference shows each
 // builtin's signature, its parameters and its example.
 func TestDocsMarkdownCoversEveryBuiltin(t *testing.T) {
+	t.Parallel()
 	md := docsMarkdown()
 	for _, d := range builtins.Docs() {
 		for _, want := range []string{"### " + d.Name + "\n", d.Signature(), strings.TrimSpace(d.Example)} {
@@ -46,6 +49,7 @@ func TestDocsMarkdownCoversEveryBuiltin(t *testing.T) {
 // TestDocsStubsDefineEveryBuiltin executes the stub file and looks up every
 // builtin in it, with its parameters.
 func TestDocsStubsDefineEveryBuiltin(t *testing.T) {
+	t.Parallel()
 	src, err := docsStubs()
 	if err != nil {
 		t.Fatal(err)
@@ -96,6 +100,7 @@ func TestDocsStubsDefineEveryBuiltin(t *testing.T) {
 
 // TestDocsCommand writes, checks and prints the reference.
 func TestDocsCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	md := filepath.Join(dir, "ref.md")
 	if r := glrunTool(t, "", "docs", "--out", md); r.code != 0 {
@@ -112,14 +117,14 @@ func TestDocsCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := glrunTool(t, "", "docs", "--check", "--out", md)
-	if r.code != ExitFailed || !strings.Contains(r.stderr, "is stale: run 'glrun docs'") {
+	if r.code != exitcode.Failed || !strings.Contains(r.stderr, "is stale: run 'glrun docs'") {
 		t.Errorf("docs --check on a stale file: exit %d, stderr %q; want 1 and a hint", r.code, r.stderr)
 	}
 	r = glrunTool(t, "", "docs", "--stubs", "--out", "-")
 	if r.code != 0 || !strings.Contains(r.stdout, "def _compute_jobs_create(template, resource, params = {}, resource_type = None):") {
 		t.Errorf("docs --stubs --out -: exit %d, stdout starts %.200q", r.code, r.stdout)
 	}
-	if r := glrunTool(t, "", "docs", "extra"); r.code != ExitUsage {
+	if r := glrunTool(t, "", "docs", "extra"); r.code != exitcode.Usage {
 		t.Errorf("docs extra: exit %d, want 2", r.code)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"glrun/exitcode"
 	"glrun/glapi/odata"
 )
 
@@ -40,11 +41,11 @@ func newFilterCheckCmd(s streams) *cobra.Command {
 			}
 			e, err := odata.Parse(args[0])
 			if err != nil {
-				return withCode(ExitUsage, err)
+				return withCode(exitcode.Usage, err)
 			}
 			if resource != "" {
 				if err := odata.Validate(resource, e); err != nil {
-					return withCode(ExitUsage, err)
+					return withCode(exitcode.Usage, err)
 				}
 			}
 			if output == "json" {
@@ -83,7 +84,7 @@ standard input, and prints each object that matches the filter, one per line
 			}
 			e, err := odata.Parse(args[0])
 			if err != nil {
-				return withCode(ExitUsage, err)
+				return withCode(exitcode.Usage, err)
 			}
 			in, name := s.in, "standard input"
 			if len(args) == 2 {

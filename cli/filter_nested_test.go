@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"glrun/exitcode"
 )
 
 // TestFilterTypoInNestedPropertyIsRefused: a misspelt or miscased property
@@ -20,8 +22,8 @@ func TestFilterTypoInNestedPropertyIsRefused(t *testing.T) {
 	} {
 		t.Run(tt.filter, func(t *testing.T) {
 			r := glrunTool(t, "", "filter", "check", "--resource", "servers", tt.filter)
-			if r.code != ExitUsage || !strings.Contains(r.stderr, tt.hint) {
-				t.Errorf("filter check: exit %d, stderr %q; want exit %d with %q", r.code, r.stderr, ExitUsage, tt.hint)
+			if r.code != exitcode.Usage || !strings.Contains(r.stderr, tt.hint) {
+				t.Errorf("filter check: exit %d, stderr %q; want exit %d with %q", r.code, r.stderr, exitcode.Usage, tt.hint)
 			}
 
 			rb := filepath.Join(t.TempDir(), "typo.star")
@@ -31,8 +33,8 @@ func TestFilterTypoInNestedPropertyIsRefused(t *testing.T) {
 			}
 			s := newTestSim(t)
 			run := glrunSim(t, s, "run", "--sim", rb)
-			if run.code != ExitUsage || !strings.Contains(run.stderr, tt.hint) {
-				t.Errorf("run: exit %d, stderr %q; want exit %d with %q", run.code, run.stderr, ExitUsage, tt.hint)
+			if run.code != exitcode.Usage || !strings.Contains(run.stderr, tt.hint) {
+				t.Errorf("run: exit %d, stderr %q; want exit %d with %q", run.code, run.stderr, exitcode.Usage, tt.hint)
 			}
 			for _, req := range run.requests {
 				if strings.HasSuffix(req.Path, "/servers") {

@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 
+	"glrun/exitcode"
+
 	"github.com/bazelbuild/buildtools/build"
 	"github.com/spf13/cobra"
 )
@@ -53,9 +55,9 @@ not parse is reported with file:line:col and exits 2.`,
 			}
 			switch {
 			case broken > 0:
-				return withCode(ExitUsage, fmt.Errorf("%d of %d files do not parse", broken, len(files)))
+				return withCode(exitcode.Usage, fmt.Errorf("%d of %d files do not parse", broken, len(files)))
 			case unformatted > 0:
-				return withCode(ExitFailed, fmt.Errorf("%d of %d files need formatting: run glrun fmt on them", unformatted, len(files)))
+				return withCode(exitcode.Failed, fmt.Errorf("%d of %d files need formatting: run glrun fmt on them", unformatted, len(files)))
 			}
 			return nil
 		},
@@ -109,7 +111,7 @@ func fmtStdin(s streams) error {
 	out, err := formatStar("<stdin>", src)
 	if err != nil {
 		fmt.Fprintln(s.err, err)
-		return withCode(ExitUsage, nil)
+		return withCode(exitcode.Usage, nil)
 	}
 	_, err = s.out.Write(out)
 	return err

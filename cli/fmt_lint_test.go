@@ -6,11 +6,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"glrun/exitcode"
 )
 
 // TestFmtGolden formats testdata/fmt/messy.star in a copy and compares it
 // with messy.golden; formatting again changes nothing.
 func TestFmtGolden(t *testing.T) {
+	t.Parallel()
 	src, err := os.ReadFile("testdata/fmt/messy.star")
 	if err != nil {
 		t.Fatal(err)
@@ -20,7 +23,7 @@ func TestFmtGolden(t *testing.T) {
 	if err := os.WriteFile(path, src, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if r := glrunTool(t, "", "fmt", "--check", dir); r.code != ExitFailed || strings.TrimSpace(r.stdout) != path {
+	if r := glrunTool(t, "", "fmt", "--check", dir); r.code != exitcode.Failed || strings.TrimSpace(r.stdout) != path {
 		t.Errorf("fmt --check on a messy file: exit %d, stdout %q; want 1 and the file's name", r.code, r.stdout)
 	}
 	if got, _ := os.ReadFile(path); string(got) != string(src) {
@@ -45,6 +48,7 @@ func TestFmtGolden(t *testing.T) {
 // TestFmtErrors: a file that does not parse is named with its line and
 // left alone; a missing path is a usage error.
 func TestFmtErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "broken.star")
 	src := "def main(:\n    pass\n"
@@ -62,7 +66,7 @@ func TestFmtErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		r := glrunTool(t, "", tt.args...)
-		if r.code != ExitUsage || !strings.Contains(r.stderr, tt.want) {
+		if r.code != exitcode.Usage || !strings.Contains(r.stderr, tt.want) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tt.args, r.code, r.stderr, tt.want)
 		}
 	}
@@ -74,13 +78,14 @@ func TestFmtErrors(t *testing.T) {
 // TestLintGolden lints testdata/lint/bad.star in text and JSON and compares
 // with the golden files; the example runbooks have no findings.
 func TestLintGolden(t *testing.T) {
+	t.Parallel()
 	r := glrunTool(t, "", "lint", "testdata/lint/bad.star")
-	if r.code != ExitFailed {
+	if r.code != exitcode.Failed {
 		t.Errorf("lint bad.star: exit %d, want 1", r.code)
 	}
 	golden(t, "testdata/lint/bad.txt", []byte(r.stdout))
 	r = glrunTool(t, "", "lint", "-o", "json", "testdata/lint/bad.star")
-	if r.code != ExitFailed {
+	if r.code != exitcode.Failed {
 		t.Errorf("lint -o json bad.star: exit %d, want 1", r.code)
 	}
 	var findings []map[string]any
@@ -99,16 +104,17 @@ func TestLintGolden(t *testing.T) {
 // TestLintErrors: a file that does not parse is a finding of rule syntax and
 // exit 2; an unknown output format is a usage error.
 func TestLintErrors(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "broken.star")
 	if err := os.WriteFile(path, []byte("def main(:\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	r := glrunTool(t, "", "lint", path)
-	if r.code != ExitUsage || !strings.Contains(r.stdout, path+":1:11: ") || !strings.Contains(r.stdout, "(syntax)") {
+	if r.code != exitcode.Usage || !strings.Contains(r.stdout, path+":1:11: ") || !strings.Contains(r.stdout, "(syntax)") {
 		t.Errorf("lint broken.star: exit %d, stdout %q; want 2 and file:line:col", r.code, r.stdout)
 	}
 	r = glrunTool(t, "", "lint", "-o", "yaml", path)
-	if r.code != ExitUsage || !strings.Contains(r.stderr, `--output "yaml": want text or json`) {
+	if r.code != exitcode.Usage || !strings.Contains(r.stderr, `--output "yaml": want text or json`) {
 		t.Errorf("lint -o yaml: exit %d, stderr %q", r.code, r.stderr)
 	}
 }

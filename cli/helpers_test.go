@@ -32,12 +32,32 @@ func newTestSim(t *testing.T) *sim.Sim {
 // glrunSim runs glrun with args; a --sim in args uses s.
 func glrunSim(t *testing.T, s *sim.Sim, args ...string) result {
 	t.Helper()
+	return glrunEnv(t, s, nil, args...)
+}
+
+// demoEnv is an environment holding only the simulator's demo credentials
+// (and an empty configuration directory), for runs against a simulator
+// reached by --base-url. Tests that use it instead of t.Setenv can run in
+// parallel.
+func demoEnv(t *testing.T) func(string) string {
+	env := map[string]string{
+		"GREENLAKE_CLIENT_ID":     sim.DemoClientID,
+		"GREENLAKE_CLIENT_SECRET": sim.DemoClientSecret,
+		"XDG_CONFIG_HOME":         t.TempDir(),
+	}
+	return func(name string) string { return env[name] }
+}
+
+// glrunEnv runs glrun with args, reading the environment from getenv (nil:
+// the process's); a --sim in args uses s.
+func glrunEnv(t *testing.T, s *sim.Sim, getenv func(string) string, args ...string) result {
+	t.Helper()
 	var out, errb bytes.Buffer
 	before := 0
 	if s != nil {
 		before = len(s.Requests())
 	}
-	code := Execute(context.Background(), args, streams{in: strings.NewReader(""), out: &out, err: &errb, sim: s})
+	code := Execute(context.Background(), args, streams{in: strings.NewReader(""), out: &out, err: &errb, sim: s, getenv: getenv})
 	r := result{code: code, stdout: out.String(), stderr: errb.String()}
 	if s != nil {
 		r.requests = s.Requests()[before:]

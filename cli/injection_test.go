@@ -12,6 +12,7 @@ import (
 // contain, the simulator (which parses and evaluates the filter it receives)
 // matches only the user whose name is exactly that value.
 func TestFilterValuesCannotChangeTheFilter(t *testing.T) {
+	t.Parallel()
 	values := []string{
 		"x' or 'a' eq 'a",
 		"')",
@@ -50,6 +51,7 @@ func TestFilterValuesCannotChangeTheFilter(t *testing.T) {
 
 // Server ids contain '+'; it must travel as %2B in paths and filters.
 func TestServerIDsWithPlus(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t)
 	id := s.GroupServerIDs("prod-web")[0]
 	if !strings.Contains(id, "+") {

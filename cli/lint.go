@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"glrun/exitcode"
 	"glrun/lint"
 )
 
@@ -40,8 +41,8 @@ be read. 'glrun check' is the faster syntax-and-names pass.`,
   glrun lint -o json runbooks/power_cycle.star | jq '.[].message'`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if output != "text" && output != "json" {
-				return usageErrorf("--output %q: want text or json", output)
+			if err := checkOutput(output); err != nil {
+				return err
 			}
 			files, err := starFiles(args)
 			if err != nil {
@@ -61,9 +62,9 @@ be read. 'glrun check' is the faster syntax-and-names pass.`,
 			}
 			switch {
 			case broken > 0:
-				return withCode(ExitUsage, fmt.Errorf("%d of %d files could not be linted", broken, len(files)))
+				return withCode(exitcode.Usage, fmt.Errorf("%d of %d files could not be linted", broken, len(files)))
 			case len(all) > 0:
-				return withCode(ExitFailed, fmt.Errorf("%d findings in %d files", len(all), len(files)))
+				return withCode(exitcode.Failed, fmt.Errorf("%d findings in %d files", len(all), len(files)))
 			}
 			if output == "text" {
 				fmt.Fprintf(s.err, "glrun: %d files, no findings\n", len(files))
@@ -71,7 +72,7 @@ be read. 'glrun check' is the faster syntax-and-names pass.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text (file:line:col: message) or json")
+	registerOutput(cmd.Flags(), &output, "the findings as one array (text: file:line:col: message)")
 	return cmd
 }
 

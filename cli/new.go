@@ -13,6 +13,8 @@ import (
 	"strings"
 	"text/template"
 
+	"glrun/exitcode"
+
 	"github.com/spf13/cobra"
 )
 
@@ -100,7 +102,7 @@ func scaffold(arg string) ([]string, error) {
 	}
 	if dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, withCode(ExitFailed, fmt.Errorf("new: %w", err))
+			return nil, withCode(exitcode.Failed, fmt.Errorf("new: %w", err))
 		}
 	}
 	var written []string
@@ -137,14 +139,14 @@ func writeNew(path string, content []byte) error {
 		if errors.Is(err, fs.ErrExist) {
 			return usageErrorf("new: %s already exists; nothing was written", path)
 		}
-		return withCode(ExitFailed, fmt.Errorf("new: %w", err))
+		return withCode(exitcode.Failed, fmt.Errorf("new: %w", err))
 	}
 	if _, err := f.Write(content); err != nil {
 		f.Close()
-		return withCode(ExitFailed, fmt.Errorf("new: writing %s: %w", path, err))
+		return withCode(exitcode.Failed, fmt.Errorf("new: writing %s: %w", path, err))
 	}
 	if err := f.Close(); err != nil {
-		return withCode(ExitFailed, fmt.Errorf("new: writing %s: %w", path, err))
+		return withCode(exitcode.Failed, fmt.Errorf("new: writing %s: %w", path, err))
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"glrun/exitcode"
 )
 
 // TestNewScaffold: 'glrun new' writes the golden runbook and test, and both
@@ -16,7 +18,7 @@ func TestNewScaffold(t *testing.T) {
 	}
 	t.Chdir(t.TempDir())
 	got := glrunTool(t, "", "new", "runbooks/restart_lab")
-	if got.code != ExitOK {
+	if got.code != exitcode.OK {
 		t.Fatalf("new: exit %d\n%s", got.code, got.stderr)
 	}
 	if want := "wrote runbooks/restart_lab.star\nwrote runbooks/restart_lab_test.star\n"; got.stdout != want {
@@ -38,7 +40,7 @@ func TestNewScaffold(t *testing.T) {
 		{"run", "--sim", "--sim-time-scale", "100000", "-q", "runbooks/restart_lab.star", "group=lab"},
 	} {
 		r := glrunTool(t, "", args...)
-		if r.code != ExitOK {
+		if r.code != exitcode.OK {
 			t.Errorf("glrun %s: exit %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), r.code, r.stdout, r.stderr)
 		}
 	}
@@ -71,8 +73,8 @@ func TestNewRefuses(t *testing.T) {
 				}
 			}
 			got := glrunTool(t, "", "new", tc.arg)
-			if got.code != ExitUsage {
-				t.Errorf("exit %d, want %d", got.code, ExitUsage)
+			if got.code != exitcode.Usage {
+				t.Errorf("exit %d, want %d", got.code, exitcode.Usage)
 			}
 			if !strings.Contains(got.stderr, tc.want) {
 				t.Errorf("stderr lacks %q:\n%s", tc.want, got.stderr)

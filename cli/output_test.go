@@ -4,11 +4,14 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"glrun/exitcode"
 )
 
 // TestOutputJSON: every command with -o json prints one JSON document on
 // stdout with the fields tools rely on, and nothing else there.
 func TestOutputJSON(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		stdin string
@@ -16,7 +19,7 @@ func TestOutputJSON(t *testing.T) {
 		code  int
 		check func(t *testing.T, v any)
 	}{
-		{"describe", "", []string{"describe", "-o", "json", "../runbooks/power_cycle.star"}, ExitOK, func(t *testing.T, v any) {
+		{"describe", "", []string{"describe", "-o", "json", "../runbooks/power_cycle.star"}, exitcode.OK, func(t *testing.T, v any) {
 			d := v.(map[string]any)
 			params := d["params"].([]any)
 			first, second := params[0].(map[string]any), params[1].(map[string]any)
@@ -30,28 +33,28 @@ func TestOutputJSON(t *testing.T) {
 				t.Errorf("doc %q", d["doc"])
 			}
 		}},
-		{"filter check", "", []string{"filter", "check", "-o", "json", "--resource", "servers", "name  eq 'web'"}, ExitOK, func(t *testing.T, v any) {
+		{"filter check", "", []string{"filter", "check", "-o", "json", "--resource", "servers", "name  eq 'web'"}, exitcode.OK, func(t *testing.T, v any) {
 			want := map[string]any{"filter": "name  eq 'web'", "canonical": "name eq 'web'", "resource": "servers"}
 			if m := v.(map[string]any); len(m) != 3 || m["canonical"] != want["canonical"] || m["filter"] != want["filter"] || m["resource"] != want["resource"] {
 				t.Errorf("got %v, want %v", m, want)
 			}
 		}},
-		{"filter match", `{"name":"db"}` + "\n" + `{"name":"web","n":1}` + "\n", []string{"filter", "match", "-o", "json", "name eq 'web'"}, ExitOK, func(t *testing.T, v any) {
+		{"filter match", `{"name":"db"}` + "\n" + `{"name":"web","n":1}` + "\n", []string{"filter", "match", "-o", "json", "name eq 'web'"}, exitcode.OK, func(t *testing.T, v any) {
 			if a := v.([]any); len(a) != 1 || a[0].(map[string]any)["name"] != "web" {
 				t.Errorf("got %v, want only the web object", a)
 			}
 		}},
-		{"filter match none", `[{"name":"db"}]`, []string{"filter", "match", "-o", "json", "name eq 'web'"}, ExitOK, func(t *testing.T, v any) {
+		{"filter match none", `[{"name":"db"}]`, []string{"filter", "match", "-o", "json", "name eq 'web'"}, exitcode.OK, func(t *testing.T, v any) {
 			if a := v.([]any); len(a) != 0 {
 				t.Errorf("got %v, want []", a)
 			}
 		}},
-		{"show", "", []string{"show", "-o", "json", "../testdata/plans/failed_jobs.plan.json"}, ExitOK, func(t *testing.T, v any) {
+		{"show", "", []string{"show", "-o", "json", "../testdata/plans/failed_jobs.plan.json"}, exitcode.OK, func(t *testing.T, v any) {
 			if _, ok := v.(map[string]any)["mutations"]; !ok {
 				t.Errorf("no mutations in %v", v)
 			}
 		}},
-		{"test", "", []string{"test", "-o", "json", "../runbooks/power_cycle_test.star"}, ExitOK, func(t *testing.T, v any) {
+		{"test", "", []string{"test", "-o", "json", "../runbooks/power_cycle_test.star"}, exitcode.OK, func(t *testing.T, v any) {
 			r := v.(map[string]any)
 			tests := r["tests"].([]any)
 			if r["failed"] != float64(0) || r["passed"] != float64(len(tests)) || len(tests) == 0 {
@@ -64,9 +67,27 @@ func TestOutputJSON(t *testing.T) {
 				}
 			}
 		}},
-		{"lint", "", []string{"lint", "-o", "json", "testdata/misspelled.star"}, ExitFailed, func(t *testing.T, v any) {
+		{"lint", "", []string{"lint", "-o", "json", "testdata/misspelled.star"}, exitcode.Failed, func(t *testing.T, v any) {
 			if a, ok := v.([]any); !ok || len(a) == 0 {
 				t.Errorf("got %v, want findings", v)
+			}
+		}},
+		{"plan", "", []string{"plan", "--sim", "-o", "json", "../runbooks/onboard_user.star", "email=ana@example.com"}, exitcode.OK, func(t *testing.T, v any) {
+			if m, ok := v.(map[string]any)["mutations"].([]any); !ok || len(m) == 0 {
+				t.Errorf("no mutations in %v", v)
+			}
+		}},
+		{"config", "", []string{"config", "-o", "json", "--region", "eu-central"}, exitcode.OK, func(t *testing.T, v any) {
+			if a, ok := v.([]any); !ok || len(a) == 0 {
+				t.Errorf("got %v, want the settings", v)
+			}
+		}},
+		{"version", "", []string{"version", "-o", "json"}, exitcode.OK, func(t *testing.T, v any) {
+			m := v.(map[string]any)
+			for _, k := range []string{"version", "go", "os", "arch"} {
+				if s, _ := m[k].(string); s == "" {
+					t.Errorf("no %q in %v", k, m)
+				}
 			}
 		}},
 	}
@@ -88,6 +109,7 @@ func TestOutputJSON(t *testing.T) {
 // TestOutputRefusesUnknownFormats: -o yaml and --log-format xml are usage
 // errors naming the flag, before anything runs or is sent.
 func TestOutputRefusesUnknownFormats(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"describe", "-o", "yaml", "../runbooks/power_cycle.star"},
 		{"filter", "check", "-o", "yaml", "a eq 1"},
@@ -95,13 +117,16 @@ func TestOutputRefusesUnknownFormats(t *testing.T) {
 		{"show", "-o", "yaml", "../testdata/plans/failed_jobs.plan.json"},
 		{"test", "-o", "yaml", "../runbooks/power_cycle_test.star"},
 		{"run", "-o", "yaml", "--sim", "../runbooks/failed_jobs.star"},
+		{"lint", "-o", "yaml", "testdata/misspelled.star"},
+		{"config", "-o", "yaml"},
+		{"version", "-o", "yaml"},
 		{"--log-format", "xml", "run", "--sim", "../runbooks/failed_jobs.star"},
 	} {
 		sm := newTestSim(t)
 		var out, errb strings.Builder
 		code := Execute(t.Context(), args, streams{in: strings.NewReader(""), out: &out, err: &errb, sim: sm})
-		if code != ExitUsage {
-			t.Errorf("%v: exit %d, want %d", args, code, ExitUsage)
+		if code != exitcode.Usage {
+			t.Errorf("%v: exit %d, want %d", args, code, exitcode.Usage)
 		}
 		if !strings.Contains(errb.String(), `"yaml": want text or json`) && !strings.Contains(errb.String(), `--log-format "xml": want text or json`) {
 			t.Errorf("%v: stderr does not name the flag and what it wants:\n%s", args, errb.String())
@@ -117,11 +142,12 @@ func TestOutputRefusesUnknownFormats(t *testing.T) {
 // NO_COLOR) there are no bars and no escape sequences: waits log their
 // state changes.
 func TestLogFormat(t *testing.T) {
+	t.Parallel()
 	for _, format := range []string{"text", "json"} {
 		t.Run(format, func(t *testing.T) {
 			got := glrunTool(t, "", "--log-format", format, "run", "--sim", "--sim-time-scale", "100000",
 				"../runbooks/power_cycle.star", "group=prod-db", "batch=12")
-			if got.code != ExitOK {
+			if got.code != exitcode.OK {
 				t.Fatalf("exit %d\n%s", got.code, got.stderr)
 			}
 			if strings.Contains(got.stderr, "\x1b") {

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"glrun/clock"
+	"glrun/exitcode"
 	"glrun/glapi"
 	"glrun/plan"
 	"glrun/runtime"
@@ -18,59 +19,105 @@ import (
 // planFlags are the flags of 'glrun plan'.
 type planFlags struct {
 	sessionFlags
-	out string
+	output string // -o: "text" or "json", how the plan is printed
+	out    string // --out: the file the plan is saved to ("-": stdout)
 }
 
-func newPlanCmd(s streams) *cobra.Command {
-	var f planFlags
+// planOptions is what 'glrun plan' was asked to do, once its command line
+// is parsed and checked (-o and --out settled by planOutput).
+type planOptions struct {
+	planFlags
+	path   string   // the runbook
+	params []string // NAME=VALUE, as given
+}
+
+// newPlanCmd returns 'glrun plan'. runF does the work once the command line
+// is parsed and checked; nil means making the plan (tests pass their own).
+func newPlanCmd(s streams, runF func(*cobra.Command, *planOptions) error) *cobra.Command {
+	if runF == nil {
+		runF = func(cmd *cobra.Command, o *planOptions) error {
+			return planCommand(cmd, s, &o.planFlags, o.path, o.params)
+		}
+	}
+	o := &planOptions{}
+	f := &o.planFlags
 	cmd := &cobra.Command{
-		Use:   "plan [flags] FILE [NAME=VALUE ...] [-o PLAN.json]",
+		Use:   "plan [flags] FILE [NAME=VALUE ...] [--out PLAN.json]",
 		Short: "Show what a runbook would change, and save it as a plan to apply after review",
 		Long: `Run the runbook as a dry run: reads are sent, changes (POST, PUT, PATCH,
 DELETE) are not. Each change is recorded with a one-line description and
 answered with a plausible made-up response (a created job gets an id such as
 plan-job-0001 and reads back COMPLETE), so the runbook runs to the end.
 
-With -o, the plan is saved: glrun's version, the runbook's path and the sha256
+With --out, the plan is saved: glrun's version, the runbook's path and the sha256
 of every file it loads, the git commit of its repository (and whether the tree
 had uncommitted changes), the parameters, the target (never credentials), the
 time and the ordered changes. 'glrun show PLAN.json' renders it for review;
 'glrun apply PLAN.json' runs exactly that change and nothing else.
 See docs/approval.md.`,
-		Example: `  glrun plan --sim runbooks/power_cycle.star group=prod-web -o restart.plan.json
+		Example: `  glrun plan --sim runbooks/power_cycle.star group=prod-web --out restart.plan.json
   glrun show restart.plan.json
   glrun apply --sim restart.plan.json
 
   # the plan as JSON on standard output, for tools
-  glrun plan --region eu-central runbooks/onboard_user.star email=ana@example.com -o -`,
+  glrun plan --region eu-central runbooks/onboard_user.star email=ana@example.com -o json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return planCommand(cmd, s, &f, args[0], args[1:])
+			if err := planOutput(s, f); err != nil {
+				return err
+			}
+			o.path, o.params = args[0], args[1:]
+			return runF(cmd, o)
 		},
 	}
 	fs := cmd.Flags()
 	f.register(fs)
-	fs.StringVarP(&f.out, "out", "o", "", "save the plan as JSON to this file ('-' for standard output)")
+	registerOutput(fs, &f.output, "the plan")
+	fs.StringVar(&f.out, "out", "", "save the plan as JSON to this file ('-' for standard output)")
 	return cmd
 }
 
-// planCommand makes the plan and prints or saves it.
+// planOutput settles -o and --out before anything runs. -o FILE (any value
+// but text and json) is the old spelling of --out FILE: it still works, with
+// a warning.
+func planOutput(s streams, f *planFlags) error {
+	if f.output == "text" || f.output == "json" {
+		return nil
+	}
+	if f.out != "" {
+		return usageErrorf("-o %q: want text or json (the plan file is --out %s)", f.output, f.out)
+	}
+	if f.output == "-" {
+		fmt.Fprintln(s.err, "glrun: -o - is deprecated; use -o json")
+	} else {
+		fmt.Fprintln(s.err, "glrun: -o FILE is deprecated; use --out FILE")
+	}
+	f.out, f.output = f.output, "text"
+	return nil
+}
+
+// planCommand makes the plan and prints or saves it, as f (settled by
+// planOutput) says.
 func planCommand(cmd *cobra.Command, s streams, f *planFlags, path string, params []string) error {
 	p, err := makePlan(cmd, s, &f.sessionFlags, path, params)
 	if err != nil {
 		return err
 	}
-	switch f.out {
-	case "-":
-		return writePlanJSON(s, p)
-	case "":
-		return renderPlan(s, p)
+	save := f.out != "" && f.out != "-"
+	if save {
+		if err := p.WriteFile(f.out); err != nil {
+			return withCode(exitcode.Failed, err)
+		}
 	}
-	if err := p.WriteFile(f.out); err != nil {
-		return withCode(ExitFailed, err)
-	}
-	if err := renderPlan(s, p); err != nil {
+	if f.out == "-" || f.output == "json" {
+		if err := writePlanJSON(s, p); err != nil {
+			return err
+		}
+	} else if err := renderPlan(s, p); err != nil {
 		return err
+	}
+	if !save {
+		return nil
 	}
 	fmt.Fprintf(s.err, "glrun: plan saved to %s; review it with 'glrun show %s', then run exactly it with 'glrun apply %s'\n", f.out, f.out, f.out)
 	return nil

@@ -30,13 +30,13 @@ var exampleRunbooks = []struct {
 	{"failed_jobs", "../runbooks/failed_jobs.star", []string{"days=7"}, 0},
 }
 
-// makePlanFile runs 'glrun plan --sim ARGS -o FILE' against s and returns
+// makePlanFile runs 'glrun plan --sim ARGS --out FILE' against s and returns
 // the saved plan's path and the result.
 func makePlanFile(t *testing.T, s *sim.Sim, file string, params ...string) (string, result) {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "change.plan.json")
 	args := append([]string{"plan", "--sim", file}, params...)
-	r := glrunSim(t, s, append(args, "-o", out)...)
+	r := glrunSim(t, s, append(args, "--out", out)...)
 	if r.code != 0 {
 		t.Fatalf("glrun plan: exit %d\n%s", r.code, r.stderr)
 	}
@@ -82,6 +82,7 @@ func plannedChanges(p *plan.Plan, real map[string]string) []sentChange {
 // request log shows reads only), and applying it sends exactly the planned
 // changes, in order, and succeeds.
 func TestEveryExampleRunbookPlansWithoutChangesAndAppliesExactlyThePlan(t *testing.T) {
+	t.Parallel()
 	for _, rb := range exampleRunbooks {
 		t.Run(rb.name, func(t *testing.T) {
 			s := newTestSim(t)
@@ -117,6 +118,7 @@ func TestEveryExampleRunbookPlansWithoutChangesAndAppliesExactlyThePlan(t *testi
 
 // 'glrun run --dry-run' prints the plan and sends no change.
 func TestRunDryRunPrintsThePlanAndSendsNoChange(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t)
 	r := glrunSim(t, s, "run", "--sim", "--dry-run", "../runbooks/power_cycle.star", "group=prod-db", "batch=4")
 	if r.code != 0 {
@@ -146,6 +148,7 @@ func TestRunDryRunPrintsThePlanAndSendsNoChange(t *testing.T) {
 // a user it invited is found by identity.users.find, a credential it
 // created is listed, and deleted objects disappear from lists.
 func TestDryRunReadsSeeThePlannedObjects(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	rbPath := filepath.Join(dir, "seen.star")
 	src := `
@@ -178,7 +181,7 @@ def main():
 	}
 	s := newTestSim(t)
 	out := filepath.Join(dir, "p.json")
-	r := glrunSim(t, s, "plan", "--sim", rbPath, "-o", out)
+	r := glrunSim(t, s, "plan", "--sim", rbPath, "--out", out)
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
@@ -209,6 +212,7 @@ def main():
 // A plan never holds a secret: not the API client's, not a credential's
 // (created or reset), neither in the file nor in its rendering.
 func TestPlansNeverHoldSecrets(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	rbPath := filepath.Join(dir, "secrets.star")
 	src := `
@@ -225,7 +229,7 @@ def main():
 	}
 	s := newTestSim(t)
 	out := filepath.Join(dir, "p.json")
-	r := glrunSim(t, s, "plan", "--sim", rbPath, "-o", out)
+	r := glrunSim(t, s, "plan", "--sim", rbPath, "--out", out)
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
@@ -234,7 +238,7 @@ def main():
 		t.Fatal(err)
 	}
 	show := glrunSim(t, s, "show", out)
-	showJSON := glrunSim(t, s, "show", "--json", out)
+	showJSON := glrunSim(t, s, "show", "-o", "json", out)
 	dry := glrunSim(t, s, "run", "--sim", "--dry-run", rbPath)
 	secrets := []string{sim.DemoClientSecret}
 	for _, c := range s.Credentials() {
@@ -245,7 +249,7 @@ def main():
 	hex32 := regexp.MustCompile(`\b[0-9a-f]{32}\b`)
 	for name, text := range map[string]string{
 		"plan file": string(file), "plan output": r.stdout + r.stderr, "show": show.stdout + show.stderr,
-		"show --json": showJSON.stdout, "run --dry-run": dry.stdout + dry.stderr,
+		"show -o json": showJSON.stdout, "run --dry-run": dry.stdout + dry.stderr,
 	} {
 		for _, sec := range secrets {
 			if strings.Contains(text, sec) {
@@ -266,8 +270,9 @@ def main():
 
 // The plans of the example runbooks are stable (golden files in
 // testdata/plans, rewritten with -update), and 'glrun show' renders them
-// as the golden .txt files say; --json prints the plan itself.
+// as the golden .txt files say; -o json prints the plan itself.
 func TestShowGolden(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join("..", "testdata", "plans")
 	for _, rb := range exampleRunbooks {
 		t.Run(rb.name, func(t *testing.T) {
@@ -292,13 +297,13 @@ func TestShowGolden(t *testing.T) {
 				t.Errorf("show coloured output that is not a terminal")
 			}
 			golden(t, filepath.Join(dir, rb.name+".show.txt"), []byte(show.stdout))
-			js := glrunSim(t, nil, "show", "--json", planFile)
+			js := glrunSim(t, nil, "show", "-o", "json", planFile)
 			want, err := os.ReadFile(planFile)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(string(want), js.stdout); diff != "" {
-				t.Errorf("show --json is not the plan (-file +shown):\n%s", diff)
+				t.Errorf("show -o json is not the plan (-file +shown):\n%s", diff)
 			}
 		})
 	}
@@ -307,6 +312,7 @@ func TestShowGolden(t *testing.T) {
 // The golden plans still match what planning the example runbooks gives
 // (only time, version, git and hashes normalized).
 func TestExamplePlansMatchTheGoldenPlans(t *testing.T) {
+	t.Parallel()
 	for _, rb := range exampleRunbooks {
 		t.Run(rb.name, func(t *testing.T) {
 			s := newTestSim(t)

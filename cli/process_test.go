@@ -77,12 +77,10 @@ func startSimServe(t *testing.T, extra ...string) string {
 // over real HTTP with a real token exchange, through --base-url and the
 // demo credentials — as an operator would run them against GreenLake.
 func TestRunbooksAgainstSimServeInAnotherProcess(t *testing.T) {
+	t.Parallel()
 	logPath := filepath.Join(t.TempDir(), "requests.jsonl")
 	base := startSimServe(t, "--time-scale", "1200", "--request-log", logPath)
-	t.Setenv("GREENLAKE_CLIENT_ID", sim.DemoClientID)
-	t.Setenv("GREENLAKE_CLIENT_SECRET", sim.DemoClientSecret)
-	t.Setenv("GREENLAKE_BASE_URL", "")
-	t.Setenv("GREENLAKE_TOKEN_URL", "")
+	env := demoEnv(t)
 
 	runs := [][]string{
 		{"../runbooks/power_cycle.star", "group=prod-db", "batch=11", "poll=1s"},
@@ -94,7 +92,7 @@ func TestRunbooksAgainstSimServeInAnotherProcess(t *testing.T) {
 	for _, run := range runs {
 		name := filepath.Base(run[0])
 		args := append([]string{"run", "--base-url", base}, run...)
-		r := glrunSim(t, nil, args...)
+		r := glrunEnv(t, nil, env, args...)
 		if r.code != 0 {
 			t.Fatalf("%s: exit %d\n%s", name, r.code, r.stderr)
 		}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"glrun/exitcode"
+
 	"github.com/creack/pty"
 )
 
@@ -95,7 +97,7 @@ func TestProgressOnPty(t *testing.T) {
 		streams{in: strings.NewReader(""), out: &out, err: tty})
 	tty.Close()
 	raw := <-screen
-	if code != ExitOK {
+	if code != exitcode.OK {
 		t.Fatalf("exit %d; terminal:\n%s", code, raw)
 	}
 	if got := strings.Join(strings.Fields(out.String()), ""); got != "[3,3]" {

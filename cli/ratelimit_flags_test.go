@@ -3,9 +3,12 @@ package cli
 import (
 	"strings"
 	"testing"
+
+	"glrun/exitcode"
 )
 
 func TestRateLimitFlagsRefuseBadValues(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		flag, value, want string
 	}{
@@ -16,8 +19,8 @@ func TestRateLimitFlagsRefuseBadValues(t *testing.T) {
 		t.Run(tc.flag+"="+tc.value, func(t *testing.T) {
 			s := newTestSim(t)
 			r := glrunSim(t, s, "run", "--sim", tc.flag, tc.value, "../runbooks/power_cycle.star", "group=prod-web")
-			if r.code != ExitUsage || !strings.Contains(r.stderr, tc.want) {
-				t.Fatalf("exit %d, stderr %q; want exit %d saying %q", r.code, r.stderr, ExitUsage, tc.want)
+			if r.code != exitcode.Usage || !strings.Contains(r.stderr, tc.want) {
+				t.Fatalf("exit %d, stderr %q; want exit %d saying %q", r.code, r.stderr, exitcode.Usage, tc.want)
 			}
 			if len(r.requests) != 0 {
 				t.Errorf("%d requests sent on bad flags, want none", len(r.requests))
@@ -27,6 +30,7 @@ func TestRateLimitFlagsRefuseBadValues(t *testing.T) {
 }
 
 func TestRateLimitWaitsShowInVerboseLogs(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t)
 	r := glrunSim(t, s, "run", "--sim", "-v", "--rate-limit-compute", "1", "../runbooks/power_cycle.star", "group=prod-web", "batch=8")
 	if r.code != 0 {

@@ -14,7 +14,7 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
-	"glrun/builtins"
+	"glrun/exitcode"
 	"glrun/glapi"
 	"glrun/plan"
 )
@@ -92,7 +92,7 @@ func runRepl(cmd *cobra.Command, s streams, f *replFlags, args []string) error {
 		}
 	}
 	var mode glapi.Mode
-	dry := !f.live && needsApproval(&f.target, os.Getenv)
+	dry := !f.live && needsApproval(&f.target, s.env())
 	clk := &clockRef{}
 	if dry {
 		mode = plan.NewDryRun(clk)
@@ -120,7 +120,7 @@ func runRepl(cmd *cobra.Command, s streams, f *replFlags, args []string) error {
 		interactive: interactive,
 		globals:     starlark.StringDict{},
 	}
-	for name, v := range builtins.Predeclared(ss.env) {
+	for name, v := range ss.predeclared {
 		r.globals[name] = v
 	}
 	for name, v := range ss.runbook.Globals() {
@@ -146,7 +146,7 @@ type repl struct {
 func (r *repl) loop() error {
 	for {
 		if err := r.ctx.Err(); err != nil {
-			return withCode(ExitInterrupt, errors.New("repl: interrupted"))
+			return withCode(exitcode.Interrupted, errors.New("repl: interrupted"))
 		}
 		eof, err := r.step()
 		if err != nil {
@@ -197,7 +197,7 @@ func (r *repl) step() (eof bool, err error) {
 	opts := &syntax.FileOptions{Set: true, While: true, TopLevelControl: true, GlobalReassign: true, LoadBindsGlobally: true}
 	f, perr := opts.ParseCompoundStmt("<repl>", readline)
 	if readErr != nil {
-		return false, withCode(ExitFailed, fmt.Errorf("repl: reading standard input: %w", readErr))
+		return false, withCode(exitcode.Failed, fmt.Errorf("repl: reading standard input: %w", readErr))
 	}
 	if perr != nil {
 		if eof {

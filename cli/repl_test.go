@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"glrun/exitcode"
 )
 
 // TestReplTranscript feeds a session on standard input (not a terminal, so
@@ -12,6 +14,7 @@ import (
 // expression values, print(), blocks ended by a blank line or by the end of
 // input, and errors that do not end the session.
 func TestReplTranscript(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		args []string
@@ -26,7 +29,7 @@ func TestReplTranscript(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := glrunTool(t, string(in), tc.args...)
-			if got.code != ExitOK {
+			if got.code != exitcode.OK {
 				t.Fatalf("exit %d, want 0 (errors must not end the session)\nstderr:\n%s", got.code, got.stderr)
 			}
 			transcript := "--- stdout\n" + got.stdout + "--- stderr\n" + got.stderr
@@ -38,11 +41,12 @@ func TestReplTranscript(t *testing.T) {
 // TestReplSendsNothingUntilAsked: an empty session, or one with only a
 // syntax error, starts the simulator but sends no API request.
 func TestReplSendsNothingUntilAsked(t *testing.T) {
+	t.Parallel()
 	for _, in := range []string{"", "1 +\n", "def f(:\n\n"} {
 		sm := newTestSim(t)
 		var out, errb strings.Builder
 		code := Execute(t.Context(), []string{"repl", "--sim"}, streams{in: strings.NewReader(in), out: &out, err: &errb, sim: sm})
-		if code != ExitOK {
+		if code != exitcode.OK {
 			t.Errorf("input %q: exit %d, want 0; stderr:\n%s", in, code, errb.String())
 		}
 		if n := len(sm.Requests()); n != 0 {
@@ -57,6 +61,7 @@ func TestReplSendsNothingUntilAsked(t *testing.T) {
 // TestReplBadInvocation: a missing FILE or a FILE that does not compile is
 // a usage error before the session starts.
 func TestReplBadInvocation(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args []string
 		want string
@@ -67,8 +72,8 @@ func TestReplBadInvocation(t *testing.T) {
 	}
 	for _, tc := range tests {
 		got := glrunTool(t, "1\n", tc.args...)
-		if got.code != ExitUsage {
-			t.Errorf("%v: exit %d, want %d", tc.args, got.code, ExitUsage)
+		if got.code != exitcode.Usage {
+			t.Errorf("%v: exit %d, want %d", tc.args, got.code, exitcode.Usage)
 		}
 		if !strings.Contains(got.stderr, tc.want) {
 			t.Errorf("%v: stderr lacks %q:\n%s", tc.args, tc.want, got.stderr)
@@ -94,10 +99,11 @@ func (r *failingReader) Read(p []byte) (int, error) {
 // TestReplReadError: an input error (not the end of input) ends the session
 // with exit 1 and says so, after running what was read.
 func TestReplReadError(t *testing.T) {
+	t.Parallel()
 	var out, errb strings.Builder
 	code := Execute(t.Context(), []string{"repl", "--sim"}, streams{in: &failingReader{data: "6 * 7\n"}, out: &out, err: &errb})
-	if code != ExitFailed {
-		t.Errorf("exit %d, want %d", code, ExitFailed)
+	if code != exitcode.Failed {
+		t.Errorf("exit %d, want %d", code, exitcode.Failed)
 	}
 	if out.String() != "42\n" {
 		t.Errorf("stdout %q, want the value of what was read", out.String())

@@ -16,6 +16,7 @@ import (
 
 	"glrun/builtins"
 	"glrun/clock"
+	"glrun/exitcode"
 	"glrun/glapi"
 )
 
@@ -160,7 +161,10 @@ type runReport struct {
 	Error     string          `json:"error,omitempty"`
 	Result    any             `json:"result,omitempty"`
 	Requests  int             `json:"requests"`
-	Changes   int             `json:"changes"`
+	Attempts  int             `json:"attempts"` // sent, retries included
+	Changes   int             `json:"changes"`  // accepted (2xx)
+	Refused   int             `json:"refused"`  // changes answered with an error that says they were not processed
+	Unknown   int             `json:"unknownOutcome"`
 	Mutations map[string]int  `json:"mutations"`
 	Jobs      []jobSeen       `json:"jobs"`
 	InFlight  []string        `json:"inFlight"`
@@ -187,13 +191,9 @@ func (r *report) snapshot() runReport {
 		Elapsed:   elapsedDuration{Wall: wall.String(), WallSec: wall.Seconds(), Simulated: sim.String(), SimSec: sim.Seconds()},
 	}
 	if r.next != nil {
-		r.next.mu.Lock()
-		out.Requests = r.next.requests
-		for k, n := range r.next.mutations {
-			out.Mutations[k] = n
-			out.Changes += n
-		}
-		r.next.mu.Unlock()
+		c := r.next.counts()
+		out.Requests, out.Attempts, out.Changes, out.Refused, out.Unknown = c.Requests, c.Attempts, c.Changes, c.Refused, c.Unknown
+		out.Mutations = c.Mutations
 	}
 	r.mu.Lock()
 	for _, j := range r.jobs {
@@ -212,15 +212,15 @@ func (r *report) snapshot() runReport {
 // statusOf names the outcome of exit code.
 func statusOf(code int) string {
 	switch code {
-	case ExitOK:
+	case exitcode.OK:
 		return statusOK
-	case ExitUsage:
+	case exitcode.Usage:
 		return statusUsage
-	case ExitDrift:
+	case exitcode.Drift:
 		return statusDrift
-	case ExitTimeout:
+	case exitcode.Timeout:
 		return statusTimeout
-	case ExitInterrupt:
+	case exitcode.Interrupted:
 		return statusInterrupted
 	}
 	return statusFailed
@@ -271,27 +271,17 @@ func (rr runReport) human(w io.Writer) {
 	}
 }
 
-// changesText is "N API requests, M changes (POST /x ×2, ...)".
+// changesText is "N API requests, M changes (POST /x ×2, ...)" (see
+// tallyCounts.text).
 func (rr runReport) changesText() string {
-	keys := make([]string, 0, len(rr.Mutations))
-	for k := range rr.Mutations {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	s := fmt.Sprintf("%d API requests, %d changes", rr.Requests, rr.Changes)
-	if len(keys) > 0 {
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = fmt.Sprintf("%s ×%d", k, rr.Mutations[k])
-		}
-		s += " (" + strings.Join(parts, ", ") + ")"
-	}
-	return s
+	return tallyCounts{Requests: rr.Requests, Attempts: rr.Attempts, Changes: rr.Changes,
+		Refused: rr.Refused, Unknown: rr.Unknown, Mutations: rr.Mutations}.text()
 }
 
 // finishRun prints the run's report, whatever the outcome: with output
 // "json" as JSON on stdout (main's result inside it), else main's result on
-// stdout; the human summary always goes to standard error. ss is nil when
+// stdout; a failed run's partial result (fail(result=...)) is printed as
+// main's result would be; the human summary always goes to standard error. ss is nil when
 // the run stopped before connecting. It returns runErr, so the caller exits
 // with its code.
 func finishRun(s streams, output string, ss *session, name string, result starlark.Value, runErr error) error {
@@ -308,6 +298,11 @@ func finishRun(s streams, output string, ss *session, name string, result starla
 	if runErr != nil {
 		rr.Error = runErr.Error()
 	}
+	// A run that failed with fail(result=...) still reports what it did.
+	partial := builtins.PartialResult(runErr)
+	if partial != nil && (result == nil || result == starlark.None) {
+		result = partial
+	}
 	if output == "json" {
 		if result != nil && result != starlark.None {
 			if v, err := builtins.FromStarlark(result); err == nil {
@@ -321,7 +316,7 @@ func finishRun(s streams, output string, ss *session, name string, result starla
 			return fmt.Errorf("printing the run report: %w", err)
 		}
 		fmt.Fprintln(s.out, string(b))
-	} else if runErr == nil {
+	} else if runErr == nil || partial != nil {
 		if err := printResult(s.out, result); err != nil {
 			return err
 		}
@@ -335,11 +330,11 @@ func finishRun(s streams, output string, ss *session, name string, result starla
 // exitCodeOf is the exit code err carries (0 for nil, 1 when it carries none).
 func exitCodeOf(err error) int {
 	if err == nil {
-		return ExitOK
+		return exitcode.OK
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code
 	}
-	return ExitFailed
+	return exitcode.Failed
 }

@@ -1,5 +1,5 @@
-// Package cli holds glrun's cobra commands, one file per verb. Flags and
-// exit codes live here and nowhere else.
+// Package cli holds glrun's cobra commands, one file per verb. Flags live
+// here and nowhere else; the exit codes are package exitcode's.
 package cli
 
 import (
@@ -12,17 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"glrun/exitcode"
 	"glrun/glapi/sim"
-)
-
-// Exit codes, as DESIGN.md fixes them.
-const (
-	ExitOK        = 0   // success
-	ExitFailed    = 1   // the runbook failed (Starlark error, fail(), a job in ERROR)
-	ExitUsage     = 2   // usage, syntax or validation error; nothing was sent
-	ExitDrift     = 3   // apply stopped on drift from the plan
-	ExitTimeout   = 4   // a wait or the run's deadline timed out
-	ExitInterrupt = 130 // interrupted (Ctrl-C)
 )
 
 // exitError carries an exit code through cobra to Main. Its message, when
@@ -46,7 +37,7 @@ func withCode(code int, err error) error { return &exitError{code: code, err: er
 
 // usageErrorf is a usage error (exit 2).
 func usageErrorf(format string, args ...any) error {
-	return withCode(ExitUsage, fmt.Errorf(format, args...))
+	return withCode(exitcode.Usage, fmt.Errorf(format, args...))
 }
 
 // streams are the standard streams a command reads and writes, and what
@@ -57,6 +48,19 @@ type streams struct {
 	// sim, when set, is the simulator --sim uses instead of starting a new
 	// one (tests set it to inspect the simulator's state afterwards).
 	sim *sim.Sim
+	// getenv, when set, is the environment commands read (GREENLAKE_*,
+	// GLRUN_PROFILE ...) instead of the process's, so tests need not change
+	// the process environment and can run in parallel.
+	getenv func(string) string
+}
+
+// env returns the environment the commands read: s.getenv, or the
+// process's.
+func (s streams) env() func(string) string {
+	if s.getenv != nil {
+		return s.getenv
+	}
+	return os.Getenv
 }
 
 // Main runs glrun with args and returns the process exit code. The first
@@ -78,7 +82,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				continue
 			}
 			fmt.Fprintln(stderr, "glrun: interrupted again: exiting now")
-			os.Exit(ExitInterrupt)
+			os.Exit(exitcode.Interrupted)
 		}
 	}()
 	return Execute(ctx, args, streams{in: stdin, out: stdout, err: stderr})
@@ -94,7 +98,7 @@ func Execute(ctx context.Context, args []string, s streams) int {
 	root.SetErr(s.err)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
-		return ExitOK
+		return exitcode.OK
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
@@ -106,7 +110,7 @@ func Execute(ctx context.Context, args []string, s streams) int {
 	// Errors cobra itself raises (unknown flag, wrong argument count) are usage errors.
 	fmt.Fprintln(s.err, "glrun: "+err.Error())
 	fmt.Fprintln(s.err, "Run 'glrun --help' for usage.")
-	return ExitUsage
+	return exitcode.Usage
 }
 
 func newRootCmd(s streams) *cobra.Command {
@@ -128,15 +132,15 @@ Exit codes: 0 success, 1 the runbook failed, 2 usage/syntax/validation error
 	}
 	root.CompletionOptions.HiddenDefaultCmd = true
 	root.AddCommand(
-		newRunCmd(s),
-		newDescribeCmd(s),
+		newRunCmd(s, nil),
+		newDescribeCmd(s, nil),
 		newCheckCmd(s),
 		newSimCmd(s),
 		newFilterCmd(s),
 		newVersionCmd(s),
-		newPlanCmd(s),
+		newPlanCmd(s, nil),
 		newApplyCmd(s),
-		newShowCmd(s),
+		newShowCmd(s, nil),
 		newTestCmd(s),
 	)
 	addToolboxCommands(root, s)

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -22,8 +21,25 @@ type runFlags struct {
 	dryRun, yes, confirm bool
 }
 
-func newRunCmd(s streams) *cobra.Command {
-	var f runFlags
+// runOptions is what 'glrun run' was asked to do, once its command line is
+// parsed and checked.
+type runOptions struct {
+	runFlags
+	path   string   // the runbook
+	params []string // NAME=VALUE, as given
+}
+
+// newRunCmd returns 'glrun run'. runF does the work once the command line
+// is parsed and checked; nil means running the runbook (tests pass their
+// own, to check the parsing without running anything).
+func newRunCmd(s streams, runF func(*cobra.Command, *runOptions) error) *cobra.Command {
+	if runF == nil {
+		runF = func(cmd *cobra.Command, o *runOptions) error {
+			return runRunbook(cmd, s, &o.runFlags, o.path, o.params)
+		}
+	}
+	o := &runOptions{}
+	f := &o.runFlags
 	cmd := &cobra.Command{
 		Use:   "run [flags] FILE [NAME=VALUE ...]",
 		Short: "Run a runbook",
@@ -43,28 +59,29 @@ workspace under Manage Workspace > API).`,
   glrun run --replay testdata/cassettes/pc.yaml runbooks/power_cycle.star group=prod-db`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runRunbook(cmd, s, &f, args[0], args[1:])
+			if err := checkOutput(f.output); err != nil {
+				return err
+			}
+			o.path, o.params = args[0], args[1:]
+			return runF(cmd, o)
 		},
 	}
 	fs := cmd.Flags()
 	fs.SetInterspersed(false) // everything after FILE is a parameter
 	f.register(fs)
 	registerCassetteFlags(fs, &f.target)
-	fs.StringVarP(&f.output, "output", "o", "text", `"json": print the run report (status, exit code, result, changes, jobs, elapsed times) as JSON on stdout`)
-	registerApprovalFlags(fs, &f)
+	registerOutput(fs, &f.output, "the run report (status, exit code, result, changes, jobs, elapsed times)")
+	registerApprovalFlags(fs, f)
 	return cmd
 }
 
 // runRunbook checks the runbook and its parameters, connects to the target
 // and runs main, reporting what was sent on every exit path.
 func runRunbook(cmd *cobra.Command, s streams, f *runFlags, path string, params []string) error {
-	if f.output != "text" && f.output != "json" {
-		return usageErrorf("--output %q: want text or json", f.output)
-	}
 	if err := checkParamSyntax(params); err != nil {
 		return finishRun(s, f.output, nil, path, nil, err)
 	}
-	if f.dryRun || f.confirm || needsApproval(&f.target, os.Getenv) {
+	if f.dryRun || f.confirm || needsApproval(&f.target, s.env()) {
 		return approvalRun(cmd, s, f, path, params)
 	}
 	ss, err := openSession(cmd, s, &f.sessionFlags, path, nil)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"glrun/exitcode"
 	"glrun/glapi"
 )
 
@@ -15,6 +16,7 @@ import (
 // shows, each checked by its effect on the simulator's state.
 
 func TestPowerCycleRestartsOnlyServersThatAreOn(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t)
 	old := jobIDs(s.Jobs())
 	r := glrunSim(t, s, "run", "--sim", "../runbooks/power_cycle.star", "group=lab", "batch=4")
@@ -73,13 +75,14 @@ func TestPowerCycleRestartsOnlyServersThatAreOn(t *testing.T) {
 }
 
 func TestPowerCycleStopsOnAFailedJob(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t)
 	if err := s.FailNextJob("restart"); err != nil {
 		t.Fatal(err)
 	}
 	r := glrunSim(t, s, "run", "--sim", "../runbooks/power_cycle.star", "group=prod-web", "batch=4")
-	if r.code != ExitFailed {
-		t.Fatalf("exit %d, want %d\n%s", r.code, ExitFailed, r.stderr)
+	if r.code != exitcode.Failed {
+		t.Fatalf("exit %d, want %d\n%s", r.code, exitcode.Failed, r.stderr)
 	}
 	if !strings.Contains(r.stderr, "ERROR") || !strings.Contains(r.stderr, "Server Restart") {
 		t.Errorf("the error does not name the failed job's template and state:\n%s", r.stderr)
@@ -90,6 +93,7 @@ func TestPowerCycleStopsOnAFailedJob(t *testing.T) {
 }
 
 func TestFirmwareUpdateTouchesOnlyNonCompliantServers(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t)
 	old := jobIDs(s.Jobs())
 	newest := s.NewestBundleID()
@@ -136,10 +140,11 @@ func TestFirmwareUpdateTouchesOnlyNonCompliantServers(t *testing.T) {
 }
 
 func TestFirmwareUpdateTimesOutWithExit4(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t)
 	r := glrunSim(t, s, "run", "--sim", "../runbooks/firmware_update.star", "group=prod-web", "timeout=5m")
-	if r.code != ExitTimeout {
-		t.Fatalf("exit %d, want %d\n%s", r.code, ExitTimeout, r.stderr)
+	if r.code != exitcode.Timeout {
+		t.Fatalf("exit %d, want %d\n%s", r.code, exitcode.Timeout, r.stderr)
 	}
 	if !strings.Contains(r.stderr, "Server Firmware Update") || !strings.Contains(r.stderr, "RUNNING") {
 		t.Errorf("the timeout does not name the pending jobs and their state:\n%s", r.stderr)
@@ -147,6 +152,7 @@ func TestFirmwareUpdateTimesOutWithExit4(t *testing.T) {
 }
 
 func TestOnboardUserIsIdempotent(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t)
 	const email = "ana.lima@example.com"
 	first := glrunSim(t, s, "run", "--sim", "../runbooks/onboard_user.star", "email="+email)
@@ -180,6 +186,7 @@ func TestOnboardUserIsIdempotent(t *testing.T) {
 }
 
 func TestOffboardUserRemovesUserAndCredentials(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t)
 	const email = "jane.doe@example.com"
 	if !hasUser(s.Users(), email) || countCredentials(s.Credentials(), email+" automation") != 1 {
@@ -205,6 +212,7 @@ func TestOffboardUserRemovesUserAndCredentials(t *testing.T) {
 }
 
 func TestFailedJobsReportsExactlyTheFailures(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t)
 	r := glrunSim(t, s, "run", "--sim", "../runbooks/failed_jobs.star", "days=7")
 	if r.code != 0 {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"glrun/exitcode"
 	"glrun/glapi/sim"
 )
 
@@ -17,6 +18,7 @@ import (
 // the cassette or the report may contain glrun's own client secret, a
 // credential's secret or a bearer token the simulator issued.
 func TestNoSecretLeaks(t *testing.T) {
+	t.Parallel()
 	const rb = "testdata/reliability/credentials.star"
 	dir := t.TempDir()
 	plan := filepath.Join(dir, "plan.json")
@@ -27,13 +29,13 @@ func TestNoSecretLeaks(t *testing.T) {
 		files []string // files the run writes, checked too
 		code  int
 	}{
-		{"verbose", []string{"run", "-v", "--sim", rb}, nil, ExitOK},
-		{"json report", []string{"run", "-v", "-o", "json", "--sim", rb}, nil, ExitOK},
-		{"dry run", []string{"run", "-v", "--dry-run", "--sim", rb}, nil, ExitOK},
-		{"plan", []string{"plan", "-v", "--sim", rb, "-o", plan}, []string{plan}, ExitOK},
-		{"show plan", []string{"show", plan}, nil, ExitOK},
-		{"record", []string{"run", "-v", "--record", cassette, "--sim", rb}, []string{cassette}, ExitOK},
-		{"failing on purpose", []string{"run", "-v", "-o", "json", "--sim", rb, "fail_at_end=true"}, nil, ExitFailed},
+		{"verbose", []string{"run", "-v", "--sim", rb}, nil, exitcode.OK},
+		{"json report", []string{"run", "-v", "-o", "json", "--sim", rb}, nil, exitcode.OK},
+		{"dry run", []string{"run", "-v", "--dry-run", "--sim", rb}, nil, exitcode.OK},
+		{"plan", []string{"plan", "-v", "--sim", rb, "--out", plan}, []string{plan}, exitcode.OK},
+		{"show plan", []string{"show", plan}, nil, exitcode.OK},
+		{"record", []string{"run", "-v", "--record", cassette, "--sim", rb}, []string{cassette}, exitcode.OK},
+		{"failing on purpose", []string{"run", "-v", "-o", "json", "--sim", rb, "fail_at_end=true"}, nil, exitcode.Failed},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

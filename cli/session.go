@@ -11,10 +11,11 @@ import (
 	"go.starlark.net/starlark"
 
 	"glrun/builtins"
+	"glrun/exitcode"
 	"glrun/glapi"
-	"glrun/glapi/wait"
 	"glrun/plan"
 	"glrun/runtime"
+	glsession "glrun/session"
 )
 
 // sessionFlags are the flags every command that runs a runbook shares
@@ -39,15 +40,17 @@ func (f *sessionFlags) register(fs *pflag.FlagSet) {
 
 // session is one runbook loaded against one target: the resolved target,
 // the client (whose mode decides what is sent), the builtins' environment
-// and the loaded runbook.
+// and the loaded runbook, as package session opened them.
 type session struct {
-	target  *target
-	logger  *slog.Logger
-	client  *glapi.Client
-	env     *builtins.Env
-	tally   *tally
-	report  *report // wraps tally: jobs and their states, elapsed times
-	runbook *runtime.Runbook
+	target *target
+	logger *slog.Logger
+	client *glapi.Client
+	env    *builtins.Env
+	// predeclared are the builtins bound to env: what the runbook sees.
+	predeclared starlark.StringDict
+	tally       *tally
+	report      *report // wraps tally: jobs and their states, elapsed times
+	runbook     *runtime.Runbook
 }
 
 // openSession checks the runbook (syntax, names, loads) before anything
@@ -55,7 +58,7 @@ type session struct {
 // (nil: live), and loads the runbook. Nothing is sent to the API until the
 // runbook's main is called, unless its top level calls a builtin.
 func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mode glapi.Mode) (*session, error) {
-	if err := runtime.Check(path, builtins.Names()); err != nil {
+	if err := glsession.Check(path); err != nil {
 		return nil, runtimeExit(err)
 	}
 	format, err := logFormat(cmd)
@@ -73,34 +76,41 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 	logw, display := progressOutput(s.err, format)
 	ss := &session{target: tgt, logger: f.log.logger(logw, format), tally: newTally(mode)}
 	ss.report = newReport(ss.tally, tgt.clock)
-	cfg := tgt.cfg
-	cfg.Mode = ss.report
-	cfg.Clock = tgt.clock
-	cfg.Logger = ss.logger
-	if cfg.RateLimits, err = f.target.rate.limits(); err != nil {
+	api := tgt.cfg
+	api.Mode = ss.report
+	api.Clock = tgt.clock
+	api.Logger = ss.logger
+	if api.RateLimits, err = f.target.rate.limits(); err != nil {
 		tgt.Close()
 		return nil, err
 	}
-	ss.client, err = glapi.New(cfg)
-	if err != nil {
-		tgt.Close()
-		if errors.Is(err, glapi.ErrNoCredentials) {
-			return nil, withCode(ExitUsage, fmt.Errorf("%w\n(or try the built-in simulator: glrun run --sim %s)", err, path))
-		}
-		return nil, withCode(ExitUsage, err)
+	runMode := builtins.ModeLive
+	if _, planning := mode.(*plan.DryRun); planning {
+		runMode = builtins.ModePlan
 	}
-	ss.env = &builtins.Env{Client: ss.client, Clock: tgt.clock, Log: ss.logger, Progress: display}
-	opts := runtime.Options{
-		Predeclared: builtins.Predeclared(ss.env),
-		MaxSteps:    f.maxSteps,
-		MaxMemory:   uint64(f.maxMem),
-		Timeout:     f.timeout,
+	opened, err := glsession.New(glsession.Config{
+		API:       api,
+		Mode:      runMode,
+		Clock:     tgt.clock,
+		Log:       ss.logger,
+		Progress:  display,
+		MaxSteps:  f.maxSteps,
+		MaxMemory: uint64(f.maxMem),
+		Timeout:   f.timeout,
 		Print: func(_ *starlark.Thread, msg string) {
 			fmt.Fprintln(logw, msg)
 		},
-		Classify: classifyBuiltinError,
+		Classify: glsession.Classify,
+	})
+	if err != nil {
+		tgt.Close()
+		if errors.Is(err, glapi.ErrNoCredentials) {
+			return nil, withCode(exitcode.Usage, fmt.Errorf("%w\n(or try the built-in simulator: glrun run --sim %s)", errors.Unwrap(err), path))
+		}
+		return nil, withCode(exitcode.Usage, errors.Unwrap(err))
 	}
-	ss.runbook, err = runtime.Load(cmd.Context(), path, opts)
+	ss.client, ss.env, ss.predeclared = opened.Client, opened.Env, opened.Predeclared
+	ss.runbook, err = opened.Load(cmd.Context(), path)
 	if err != nil {
 		tgt.Close()
 		return nil, runtimeExit(err)
@@ -111,33 +121,11 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 // Close stops what the session started (the in-process simulator).
 func (ss *session) Close() { ss.target.Close() }
 
-// classifyBuiltinError maps the builtins' and the client's own error types
-// to exit codes.
-func classifyBuiltinError(err error) (int, bool) {
-	var drift *plan.DriftError
-	if errors.As(err, &drift) {
-		return ExitDrift, true
-	}
-	var wt *wait.TimeoutError
-	if errors.As(err, &wt) {
-		return ExitTimeout, true
-	}
-	var ae *builtins.ArgError
-	if errors.As(err, &ae) {
-		return ExitUsage, true
-	}
-	var fe *glapi.FilterError
-	if errors.As(err, &fe) {
-		return ExitUsage, true
-	}
-	return 0, false
-}
-
 // runtimeExit turns a runtime error into the exit code it carries.
 func runtimeExit(err error) error {
 	var re *runtime.Error
 	if errors.As(err, &re) {
 		return withCode(re.ExitCode(), err)
 	}
-	return withCode(ExitFailed, err)
+	return withCode(exitcode.Failed, err)
 }

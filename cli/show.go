@@ -1,40 +1,68 @@
 package cli
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"glrun/plan"
 )
 
-func newShowCmd(s streams) *cobra.Command {
-	var asJSON bool
-	var output string
+// showOptions is what 'glrun show' was asked to do, once its command line
+// is parsed and checked.
+type showOptions struct {
+	output string // "text" or "json"
+	asJSON bool   // --json, the deprecated spelling of -o json
+	path   string // the plan file
+}
+
+// newShowCmd returns 'glrun show'. runF does the work once the command line
+// is parsed and checked; nil means rendering the plan (tests pass their own).
+func newShowCmd(s streams, runF func(*showOptions) error) *cobra.Command {
+	if runF == nil {
+		runF = func(o *showOptions) error { return showPlan(s, o) }
+	}
+	o := &showOptions{}
 	cmd := &cobra.Command{
-		Use:   "show [--json] PLAN.json",
+		Use:   "show [-o json] PLAN.json",
 		Short: "Render a saved plan for review",
-		Long: `Render a plan saved by 'glrun plan -o': where it comes from (runbook, file
+		Long: `Render a plan saved by 'glrun plan --out': where it comes from (runbook, file
 hashes, git commit, parameters, target, time), then its changes grouped by kind
 of resource, numbered in the order they will be sent and marked like Terraform:
 + create, ~ update, - delete. Coloured on a terminal unless NO_COLOR is set.
---json prints the plan as JSON, for tools. Nothing is sent.`,
+-o json prints the plan as JSON, for tools. Nothing is sent.`,
 		Example: `  glrun show restart.plan.json
-  glrun show --json restart.plan.json | jq '.mutations[].description'`,
+  glrun show -o json restart.plan.json | jq '.mutations[].description'`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(output); err != nil {
+			if o.asJSON {
+				fmt.Fprintln(s.err, "glrun: --json is deprecated; use -o json")
+				if cmd.Flags().Changed("output") && o.output != "json" {
+					return usageErrorf("--json and -o %s disagree; use -o json", o.output)
+				}
+				o.output = "json"
+			}
+			if err := checkOutput(o.output); err != nil {
 				return err
 			}
-			p, err := plan.ReadFile(args[0])
-			if err != nil {
-				return usageErrorf("%v", err)
-			}
-			if asJSON || output == "json" {
-				return writePlanJSON(s, p)
-			}
-			return renderPlan(s, p)
+			o.path = args[0]
+			return runF(o)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as JSON (same as -o json)")
-	registerOutput(cmd.Flags(), &output, "the plan")
+	registerOutput(cmd.Flags(), &o.output, "the plan")
+	cmd.Flags().BoolVar(&o.asJSON, "json", false, "deprecated: use -o json")
+	_ = cmd.Flags().MarkHidden("json")
 	return cmd
+}
+
+// showPlan reads the plan file and prints it as o says.
+func showPlan(s streams, o *showOptions) error {
+	p, err := plan.ReadFile(o.path)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	if o.output == "json" {
+		return writePlanJSON(s, p)
+	}
+	return renderPlan(s, p)
 }

@@ -32,6 +32,7 @@ func newSimServeCmd(s streams) *cobra.Command {
 		addr, clientID, clientSecret, requestLog, faults string
 		timeScale                                        float64
 		grow                                             simGrowth
+		clients                                          []string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -50,6 +51,16 @@ func newSimServeCmd(s streams) *cobra.Command {
 				return err
 			}
 			opts := sim.Options{ClientID: clientID, ClientSecret: clientSecret, TimeScale: timeScale}
+			if err := opts.Check(); err != nil {
+				return usageErrorf("--client-id: %v", err)
+			}
+			for _, spec := range clients {
+				c, err := sim.ParseClient(spec)
+				if err != nil {
+					return usageErrorf("--client: %v", err)
+				}
+				opts.Clients = append(opts.Clients, c)
+			}
 			if faults != "" {
 				f, err := sim.ParseFaults(faults)
 				if err != nil {
@@ -79,6 +90,8 @@ func newSimServeCmd(s streams) *cobra.Command {
 	f.StringVar(&requestLog, "request-log", "", "append one JSON line per request received to this file")
 	f.Float64Var(&timeScale, "time-scale", 1, "run simulated time this many times faster than real time")
 	f.StringVar(&faults, "faults", "", "inject faults, e.g. 429=0.2,503=0.05,reset-after=0.02,latency=20ms,token-ttl=5m,seed=7")
+	f.StringArrayVar(&clients, "client", nil,
+		"another API client ID:SECRET:EMAIL the token endpoint accepts, acting as EMAIL (repeatable): one client requests a change, another approves it")
 	grow.register(f)
 	return cmd
 }
@@ -104,6 +117,9 @@ func serveSim(ctx context.Context, out io.Writer, l net.Listener, opts sim.Optio
 	fmt.Fprintf(out, "  export GREENLAKE_BASE_URL=%s\n", base)
 	fmt.Fprintf(out, "  export GREENLAKE_CLIENT_ID=%s\n", opts.ClientID)
 	fmt.Fprintf(out, "  export GREENLAKE_CLIENT_SECRET=%s\n", opts.ClientSecret)
+	for _, c := range opts.Clients {
+		fmt.Fprintf(out, "  also client %s, acting as %s\n", c.ID, c.Email)
+	}
 	fmt.Fprintln(out, "Press Ctrl-C to stop.")
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()

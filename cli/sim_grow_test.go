@@ -6,10 +6,12 @@ import (
 	"time"
 
 	"glrun/clock"
+	"glrun/exitcode"
 	"glrun/glapi/sim"
 )
 
 func TestSimServeRefusesBadGrowth(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -20,14 +22,15 @@ func TestSimServeRefusesBadGrowth(t *testing.T) {
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			r := glrunSim(t, nil, append([]string{"sim", "serve", "--addr", "127.0.0.1:0"}, tc.args...)...)
-			if r.code != ExitUsage || !strings.Contains(r.stderr, tc.want) {
-				t.Fatalf("exit %d, stderr %q; want exit %d saying %q", r.code, r.stderr, ExitUsage, tc.want)
+			if r.code != exitcode.Usage || !strings.Contains(r.stderr, tc.want) {
+				t.Fatalf("exit %d, stderr %q; want exit %d saying %q", r.code, r.stderr, exitcode.Usage, tc.want)
 			}
 		})
 	}
 }
 
 func TestSimGrowthAddsServersAndJobs(t *testing.T) {
+	t.Parallel()
 	s := sim.New(sim.Options{Clock: clock.NewVirtual(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))})
 	lab, jobs := len(s.GroupServerIDs("lab")), len(s.Jobs())
 	g := simGrowth{servers: 188, jobs: 1000}

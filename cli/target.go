@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -175,8 +174,8 @@ func (f *targetFlags) resolve(cmd *cobra.Command, s streams) (*target, error) {
 		TokenURL:   f.tokenURL,
 		TenantACID: f.tenantACID,
 	}
-	cfg.ApplyEnv(os.Getenv)
-	if err := f.applyProfile(cmd, &cfg, os.Getenv); err != nil {
+	cfg.ApplyEnv(s.env())
+	if err := f.applyProfile(cmd, &cfg, s.env()); err != nil {
 		return nil, err
 	}
 	return &target{cfg: cfg, clock: clock.Real{}}, nil

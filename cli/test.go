@@ -8,7 +8,9 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"glrun/exitcode"
 	"glrun/runtest"
+	glsession "glrun/session"
 )
 
 func newTestCmd(s streams) *cobra.Command {
@@ -73,7 +75,7 @@ func runTests(cmd *cobra.Command, s streams, args []string) error {
 	if err := checkOutput(output); err != nil {
 		return err
 	}
-	opts := runtest.Options{Out: s.out, Verbose: verbose, Classify: classifyBuiltinError}
+	opts := runtest.Options{Out: s.out, Verbose: verbose, Classify: glsession.Classify}
 	if output == "json" {
 		opts.Out, opts.Verbose = io.Discard, false
 	}
@@ -86,7 +88,7 @@ func runTests(cmd *cobra.Command, s streams, args []string) error {
 	}
 	sum, err := runtest.Run(cmd.Context(), fs.Args(), opts)
 	if err != nil {
-		return withCode(ExitUsage, err)
+		return withCode(exitcode.Usage, err)
 	}
 	if output == "json" {
 		if err := writeJSON(s.out, testResultsJSON(sum)); err != nil {
@@ -94,7 +96,7 @@ func runTests(cmd *cobra.Command, s streams, args []string) error {
 		}
 	}
 	if sum.Failed > 0 {
-		return withCode(ExitFailed, nil)
+		return withCode(exitcode.Failed, nil)
 	}
 	if sum.Passed == 0 {
 		return usageErrorf("no test matches -run %q", run)

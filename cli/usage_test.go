@@ -3,11 +3,14 @@ package cli
 import (
 	"strings"
 	"testing"
+
+	"glrun/exitcode"
 )
 
 // Bad input gets a clear error naming what is wrong, the documented exit
 // code, and nothing is sent to the API.
 func TestBadInvocationsSendNothing(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		args []string
@@ -15,35 +18,35 @@ func TestBadInvocationsSendNothing(t *testing.T) {
 		want []string // substrings of stderr
 	}{
 		{"missing required parameter", []string{"run", "--sim", "../runbooks/power_cycle.star"},
-			ExitUsage, []string{"group", "required", "batch = 5"}},
+			exitcode.Usage, []string{"group", "required", "batch = 5"}},
 		{"mistyped parameter", []string{"run", "--sim", "../runbooks/power_cycle.star", "group=lab", "batch=five"},
-			ExitUsage, []string{"batch", "five", "int"}},
+			exitcode.Usage, []string{"batch", "five", "int"}},
 		{"unknown parameter with did-you-mean", []string{"run", "--sim", "../runbooks/power_cycle.star", "group=lab", "bacth=3"},
-			ExitUsage, []string{"bacth", "batch"}},
+			exitcode.Usage, []string{"bacth", "batch"}},
 		{"argument that is not NAME=VALUE", []string{"run", "--sim", "../runbooks/power_cycle.star", "lab"},
-			ExitUsage, []string{`"lab"`, "NAME=VALUE"}},
+			exitcode.Usage, []string{`"lab"`, "NAME=VALUE"}},
 		{"runbook that does not exist", []string{"run", "--sim", "testdata/nope.star"},
-			ExitUsage, []string{"nope.star"}},
+			exitcode.Usage, []string{"nope.star"}},
 		{"syntax error names file and line", []string{"run", "--sim", "testdata/syntax_error.star", "group=x"},
-			ExitUsage, []string{"syntax_error.star:3:"}},
+			exitcode.Usage, []string{"syntax_error.star:3:"}},
 		{"unknown module names file and line", []string{"run", "--sim", "testdata/unknown_module.star"},
-			ExitUsage, []string{"unknown_module.star:2:", "computer"}},
+			exitcode.Usage, []string{"unknown_module.star:2:", "computer"}},
 		{"unknown flag", []string{"run", "--simulate", "../runbooks/power_cycle.star"},
-			ExitUsage, []string{"--simulate"}},
+			exitcode.Usage, []string{"--simulate"}},
 		{"--sim with --base-url", []string{"run", "--sim", "--base-url", "http://127.0.0.1:1", "../runbooks/power_cycle.star", "group=lab"},
-			ExitUsage, []string{"--sim", "--base-url"}},
+			exitcode.Usage, []string{"--sim", "--base-url"}},
 		{"bad sim time scale", []string{"run", "--sim", "--sim-time-scale", "0", "../runbooks/power_cycle.star", "group=lab"},
-			ExitUsage, []string{"--sim-time-scale"}},
+			exitcode.Usage, []string{"--sim-time-scale"}},
 		{"misspelled module member fails at run time", []string{"run", "--sim", "testdata/misspelled.star"},
-			ExitFailed, []string{"misspelled.star:2:", "lst"}},
+			exitcode.Failed, []string{"misspelled.star:2:", "lst"}},
 		{"batch out of range is the runbook's own check", []string{"run", "--sim", "../runbooks/power_cycle.star", "group=lab", "batch=0"},
-			ExitFailed, []string{"power_cycle.star:", "batch must be at least 1"}},
+			exitcode.Failed, []string{"power_cycle.star:", "batch must be at least 1"}},
 		{"unknown group lists the groups", []string{"run", "--sim", "../runbooks/power_cycle.star", "group=prod-wbe"},
-			ExitFailed, []string{"no group named \"prod-wbe\"", "prod-web", "lib/fleet.star"}},
+			exitcode.Failed, []string{"no group named \"prod-wbe\"", "prod-web", "lib/fleet.star"}},
 		{"unknown bundle", []string{"run", "--sim", "../runbooks/firmware_update.star", "group=lab", "bundle=1999.01"},
-			ExitFailed, []string{"no firmware bundle \"1999.01\"", "2024.04.00.00"}},
+			exitcode.Failed, []string{"no firmware bundle \"1999.01\"", "2024.04.00.00"}},
 		{"invalid email is refused before sending", []string{"run", "--sim", "../runbooks/onboard_user.star", "email=not-an-email"},
-			ExitUsage, []string{"identity.users.", "email"}},
+			exitcode.Usage, []string{"identity.users.", "email"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -65,13 +68,17 @@ func TestBadInvocationsSendNothing(t *testing.T) {
 }
 
 func TestLiveRunWithoutCredentialsSaysWhatToSet(t *testing.T) {
-	for _, v := range []string{"GREENLAKE_CLIENT_ID", "GREENLAKE_CLIENT_SECRET", "GREENLAKE_BASE_URL", "GREENLAKE_REGION", "GREENLAKE_TOKEN_URL", "GLRUN_PROFILE"} {
-		t.Setenv(v, "")
+	t.Parallel()
+	config := t.TempDir()
+	noCredentials := func(name string) string { // no GREENLAKE_* nor GLRUN_PROFILE
+		if name == "XDG_CONFIG_HOME" {
+			return config
+		}
+		return ""
 	}
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	r := glrunSim(t, nil, "run", "../runbooks/failed_jobs.star")
-	if r.code != ExitUsage {
-		t.Fatalf("exit %d, want %d\n%s", r.code, ExitUsage, r.stderr)
+	r := glrunEnv(t, nil, noCredentials, "run", "../runbooks/failed_jobs.star")
+	if r.code != exitcode.Usage {
+		t.Fatalf("exit %d, want %d\n%s", r.code, exitcode.Usage, r.stderr)
 	}
 	for _, w := range []string{"GREENLAKE_CLIENT_ID", "GREENLAKE_CLIENT_SECRET", "--sim"} {
 		if !strings.Contains(r.stderr, w) {
@@ -81,6 +88,7 @@ func TestLiveRunWithoutCredentialsSaysWhatToSet(t *testing.T) {
 }
 
 func TestDescribeShowsDocAndParameters(t *testing.T) {
+	t.Parallel()
 	r := glrunSim(t, nil, "describe", "../runbooks/power_cycle.star")
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
@@ -93,9 +101,10 @@ func TestDescribeShowsDocAndParameters(t *testing.T) {
 }
 
 func TestCheckReportsEveryBadFile(t *testing.T) {
+	t.Parallel()
 	r := glrunSim(t, nil, "check", "testdata/syntax_error.star", "testdata/unknown_module.star", "../runbooks/power_cycle.star")
-	if r.code != ExitUsage {
-		t.Fatalf("exit %d, want %d\n%s", r.code, ExitUsage, r.stderr)
+	if r.code != exitcode.Usage {
+		t.Fatalf("exit %d, want %d\n%s", r.code, exitcode.Usage, r.stderr)
 	}
 	for _, w := range []string{"syntax_error.star:3:", "unknown_module.star:2:", "2 of 3 files have errors"} {
 		if !strings.Contains(r.stderr, w) {
@@ -105,6 +114,7 @@ func TestCheckReportsEveryBadFile(t *testing.T) {
 }
 
 func TestFilterCommands(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		args       []string
@@ -115,9 +125,9 @@ func TestFilterCommands(t *testing.T) {
 	}{
 		{"canonical form", []string{"filter", "check", "state EQ 'FAILED' AND (progressPercent lt 100)"}, "", 0,
 			"state eq 'FAILED' and progressPercent lt 100\n", nil},
-		{"neq gets the ne hint", []string{"filter", "check", "userStatus neq 'UNVERIFIED'"}, "", ExitUsage,
+		{"neq gets the ne hint", []string{"filter", "check", "userStatus neq 'UNVERIFIED'"}, "", exitcode.Usage,
 			"", []string{"column 12", "^", "ne"}},
-		{"unknown property for the resource", []string{"filter", "check", "--resource", "users", "usrname eq 'a@b.c'"}, "", ExitUsage,
+		{"unknown property for the resource", []string{"filter", "check", "--resource", "users", "usrname eq 'a@b.c'"}, "", exitcode.Usage,
 			"", []string{"usrname", "username"}},
 		{"match JSON lines", []string{"filter", "match", "contains(name, 'web')"},
 			`{"name":"prod-web-01","id":"P1+2"}` + "\n" + `{"name":"prod-db-01"}` + "\n", 0,
@@ -125,7 +135,7 @@ func TestFilterCommands(t *testing.T) {
 		{"match a JSON array", []string{"filter", "match", "powerState eq 'OFF'"},
 			`[{"powerState":"OFF","n":1},{"powerState":"ON","n":2}]`, 0,
 			`{"n":1,"powerState":"OFF"}` + "\n", nil},
-		{"bad JSON names the line", []string{"filter", "match", "a eq 1"}, "{\"a\":1}\nnot json\n", ExitUsage,
+		{"bad JSON names the line", []string{"filter", "match", "a eq 1"}, "{\"a\":1}\nnot json\n", exitcode.Usage,
 			"", []string{"line 2"}},
 	}
 	for _, tt := range tests {
@@ -148,6 +158,7 @@ func TestFilterCommands(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	r := glrunSim(t, nil, "version")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "glrun ") {
 		t.Errorf("version: exit %d, %q", r.code, r.stdout)

@@ -3,6 +3,7 @@ package glapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 
@@ -19,12 +20,15 @@ type authTransport struct {
 	conf *clientcredentials.Config
 	base http.RoundTripper
 
+	scrub *Scrubber // learns every token received
+
 	mu    sync.Mutex
 	token *oauth2.Token
 }
 
-func newAuthTransport(cfg Config, tokenURL string, base http.RoundTripper) *authTransport {
+func newAuthTransport(cfg Config, tokenURL string, base http.RoundTripper, scrub *Scrubber) *authTransport {
 	return &authTransport{
+		scrub: scrub,
 		conf: &clientcredentials.Config{
 			ClientID:     cfg.ClientID,
 			ClientSecret: cfg.ClientSecret.Reveal(),
@@ -67,20 +71,67 @@ func (t *authTransport) get(ctx context.Context, stale *oauth2.Token) (*oauth2.T
 	}
 	// The token request is not the API call whose context it borrows.
 	ctx = WithCall(ctx, Call{Method: http.MethodPost, Mutates: false, Token: true})
-	ctx = context.WithValue(ctx, oauth2.HTTPClient, &http.Client{Transport: t.base})
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, &http.Client{Transport: t.base, CheckRedirect: refuseRedirect})
 	tok, err := t.conf.Token(ctx)
 	if err != nil {
-		return nil, tokenError(t.conf.TokenURL, err)
+		return nil, tokenError(t.conf.TokenURL, err, t.scrub)
 	}
+	t.scrub.Add(tokenValues(tok)...)
 	t.token = tok
 	return tok, nil
 }
 
-// tokenError converts an oauth2 error into a TokenError (no secrets, no
-// raw body).
-func tokenError(tokenURL string, err error) error {
-	te := &TokenError{TokenURL: tokenURL, Err: err}
+// redirectError is a redirect answer to the token request, which is never
+// followed: the request carries the client secret, and following would
+// hand it to whatever host the answer names.
+type redirectError struct {
+	status   int
+	location string
+}
+
+func (e *redirectError) Error() string {
+	return fmt.Sprintf("the token endpoint answered %d %s, redirecting to %s; not followed, so the client secret is not sent there (if that is the right token endpoint, set --token-url or %s to it)",
+		e.status, http.StatusText(e.status), e.location, EnvTokenURL)
+}
+
+// refuseRedirect is the token client's CheckRedirect: it refuses every
+// redirect, saying where it pointed.
+func refuseRedirect(req *http.Request, via []*http.Request) error {
+	e := &redirectError{location: req.URL.Redacted()}
+	if req.Response != nil {
+		e.status = req.Response.StatusCode
+	}
+	return e
+}
+
+// tokenValues are the secrets of a token answer: the access, refresh and id
+// tokens.
+func tokenValues(tok *oauth2.Token) []string {
+	v := []string{tok.AccessToken, tok.RefreshToken}
+	if id, ok := tok.Extra("id_token").(string); ok {
+		v = append(v, id)
+	}
+	return v
+}
+
+// tokenError converts an oauth2 error into a TokenError with no secret in
+// it: the endpoint's error_description, error code and body are scrubbed of
+// the client secret by value (an endpoint may echo what it was sent).
+func tokenError(tokenURL string, err error, scrub *Scrubber) error {
 	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		re.Body = scrub.Bytes(re.Body)
+		re.ErrorCode = scrub.String(re.ErrorCode)
+		re.ErrorDescription = scrub.String(re.ErrorDescription)
+		re.ErrorURI = scrub.String(re.ErrorURI)
+	}
+	err = scrub.Error(err)
+	te := &TokenError{TokenURL: tokenURL, Err: err}
+	var redir *redirectError
+	if errors.As(err, &redir) {
+		te.StatusCode, te.Redirect, te.Err = redir.status, redir.location, redir
+		return te
+	}
 	if errors.As(err, &re) {
 		if re.Response != nil {
 			te.StatusCode = re.Response.StatusCode

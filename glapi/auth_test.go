@@ -16,7 +16,7 @@ import (
 // one token fetched from <BaseURL>/as/token.oauth2.
 func TestTokenFetchedOnceAndReused(t *testing.T) {
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 200, map[string]any{"id": "x"})
+		writeJSON(w, 200, map[string]any{"id": idOf(r)})
 	})
 	c := testClient(t, f, newRecClock(), nil)
 	if got := c.BaseURLs().Token; got != f.srv.URL+"/as/token.oauth2" {
@@ -106,7 +106,7 @@ func TestSecretNeverPrinted(t *testing.T) {
 // TestTokenURLThroughTransport: the token request goes through
 // Config.Transport, to the configured token URL.
 func TestTokenURLThroughTransport(t *testing.T) {
-	f := newFake(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]any{}) })
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]any{"id": idOf(r)}) })
 	var seen []string
 	var mu sync.Mutex
 	c := testClient(t, f, newRecClock(), nil, func(c *Config) {

@@ -63,6 +63,25 @@ const (
 	CollectionFirmwareBundles = prefixCompute + "/firmware-bundles"
 	CollectionUsers           = prefixIdentity + "/users"
 	CollectionCredentials     = prefixWorkspaces + "/credentials"
+	CollectionActivities      = prefixComputeBeta + "/activities"
+
+	// CollectionDevices is where devices are listed, read and added.
+	CollectionDevices = prefixDevicesV1 + "/devices"
+	// CollectionDevicesUpdate is where devices are changed (PATCH ?id=...):
+	// the v2beta1 path, the only one that also sets tags, location and
+	// archived.
+	CollectionDevicesUpdate = prefixDevicesV2 + "/devices"
+	// CollectionDeviceOperations holds the async operations of device
+	// writes (v2beta1 writes point here too).
+	CollectionDeviceOperations       = prefixDevicesV1 + "/async-operations"
+	CollectionSubscriptions          = prefixSubscriptions + "/subscriptions"
+	CollectionSubscriptionOperations = prefixSubscriptions + "/async-operations"
+	CollectionServiceManagers        = prefixServiceCatalog + "/service-managers"
+	CollectionServiceProvisions      = prefixServiceCatalog + "/service-manager-provisions"
+	CollectionRoleAssignments        = prefixAuthorization + "/role-assignments"
+	CollectionScopeGroups            = prefixAuthorization + "/scope-groups"
+	CollectionSCIMGroups             = prefixSCIM + "/Groups"
+	CollectionAuditLogs              = prefixAuditLog + "/logs"
 )
 
 // IsJobCreation reports whether c creates a job (c.Job is then its body).

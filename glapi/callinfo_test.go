@@ -55,7 +55,7 @@ func TestEveryCallIsDescribed(t *testing.T) {
 		case r.Method == http.MethodGet && (strings.Count(r.URL.Path, "/") == 3 || strings.HasSuffix(r.URL.Path, "/compliance")):
 			writeJSON(w, 200, map[string]any{"items": []any{}, "count": 0, "offset": 0, "total": 0})
 		default:
-			writeJSON(w, 200, map[string]any{"id": "x", "message": "ok"})
+			writeJSON(w, 200, map[string]any{"id": idOf(r), "message": "ok"})
 		}
 	})
 	rec := &callRecorder{}

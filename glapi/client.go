@@ -1,6 +1,8 @@
 // Package glapi is the Go client for the HPE GreenLake APIs glrun drives:
 // Compute Ops Management (jobs, async operations, servers, groups, firmware
-// bundles), identity users and workspaces credentials. Every request goes
+// bundles, activities), identity users and workspaces credentials, and the
+// platform APIs of onboarding (devices, subscriptions, the service catalog,
+// authorization, SCIM user groups and the audit log). Every request goes
 // through one transport chain:
 //
 //	service -> Client.do -> Mode -> retry -> limit -> auth -> Transport
@@ -18,6 +20,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"time"
 
@@ -50,6 +53,18 @@ type Client struct {
 	FirmwareBundles *FirmwareBundlesService
 	Users           *UsersService
 	Credentials     *CredentialsService
+	Devices         *DevicesService
+	Subscriptions   *SubscriptionsService
+	ServiceCatalog  *ServiceCatalogService
+	Authorization   *AuthorizationService
+	SCIMGroups      *SCIMGroupsService
+	Audit           *AuditService
+
+	// ApprovalPolicies, ApprovalRequests and Schedules are the change
+	// control of Compute Ops Management (v1beta2).
+	ApprovalPolicies *ApprovalPoliciesService
+	ApprovalRequests *ApprovalRequestsService
+	Schedules        *SchedulesService
 
 	endpoints Endpoints
 	tenant    string
@@ -57,6 +72,11 @@ type Client struct {
 	next      http.RoundTripper // the retry layer
 	log       *slog.Logger
 	clock     clock.Clock // for "just before" times of outcome checks
+	scrub     *Scrubber   // the client secret and the tokens seen
+
+	readRetries   int           // times a GET with an unreadable answer is sent again
+	readRetryWait time.Duration // first wait before that (then 2x, 3x...)
+	maxPages      int           // the most pages one listing reads
 }
 
 // New returns a Client for cfg. It fails when the configuration is
@@ -75,6 +95,21 @@ func New(cfg Config) (*Client, error) {
 	if base == nil {
 		base = http.DefaultTransport.(*http.Transport).Clone()
 	}
+	idle := cfg.IdleTimeout
+	switch {
+	case idle == 0:
+		idle = DefaultIdleTimeout
+	case idle < 0:
+		idle = 0
+	}
+	maxBody := cfg.MaxResponseBytes
+	switch {
+	case maxBody == 0:
+		maxBody = DefaultMaxResponseBytes
+	case maxBody < 0:
+		maxBody = 0
+	}
+	base = guardTransport{next: base, idle: idle, max: maxBody}
 	clk := cfg.Clock
 	if clk == nil {
 		clk = clock.Real{}
@@ -90,7 +125,13 @@ func New(cfg Config) (*Client, error) {
 	if err := cfg.RateLimits.Validate(); err != nil {
 		return nil, err
 	}
-	auth := newAuthTransport(cfg, ep.Token, base)
+	scrub := cfg.Scrubber
+	if scrub == nil {
+		scrub = NewScrubber()
+	}
+	scrub.Add(cfg.ClientSecret.Reveal())
+	scrub.addBasic(cfg.ClientID, cfg.ClientSecret.Reveal())
+	auth := newAuthTransport(cfg, ep.Token, base, scrub)
 	c := &Client{
 		endpoints: ep,
 		tenant:    cfg.TenantACID,
@@ -98,6 +139,20 @@ func New(cfg Config) (*Client, error) {
 		next:      newRetryTransport(cfg, newLimitTransport(cfg, auth, clk, log), clk, log),
 		log:       log,
 		clock:     clk,
+		scrub:     scrub,
+
+		readRetries:   maxReadRetries,
+		readRetryWait: cfg.RetryWaitMin,
+		maxPages:      cfg.MaxPages,
+	}
+	if c.maxPages <= 0 {
+		c.maxPages = DefaultMaxPages
+	}
+	if cfg.RetryMax < 0 {
+		c.readRetries = 0
+	}
+	if c.readRetryWait <= 0 {
+		c.readRetryWait = time.Second
 	}
 	c.Jobs = &JobsService{c: c}
 	c.AsyncOps = &AsyncOpsService{c: c}
@@ -106,8 +161,27 @@ func New(cfg Config) (*Client, error) {
 	c.FirmwareBundles = &FirmwareBundlesService{c: c}
 	c.Users = &UsersService{c: c}
 	c.Credentials = &CredentialsService{c: c}
+	c.Devices = &DevicesService{c: c}
+	c.Subscriptions = &SubscriptionsService{c: c}
+	c.ServiceCatalog = &ServiceCatalogService{c: c}
+	c.Authorization = &AuthorizationService{c: c}
+	c.SCIMGroups = &SCIMGroupsService{c: c}
+	c.Audit = &AuditService{c: c}
+	c.ApprovalPolicies = &ApprovalPoliciesService{c: c}
+	c.ApprovalRequests = &ApprovalRequestsService{c: c}
+	c.Schedules = &SchedulesService{c: c}
 	return c, nil
 }
+
+// Scrubber returns the Scrubber that knows the client secret and every
+// token the client has received: apply it to anything written out that
+// may quote a server's answer (logs, reports). Errors returned by the
+// client are scrubbed already.
+func (c *Client) Scrubber() *Scrubber { return c.scrub }
+
+// maxReadRetries is how many times a GET whose answer was cut short or not
+// JSON is sent again.
+const maxReadRetries = 2
 
 // BaseURLs returns the hosts the client talks to, for describing the
 // target of a run ("compute: https://us-west.api.greenlake.hpe.com ...").
@@ -123,11 +197,20 @@ const (
 
 // Path prefixes of the APIs.
 const (
-	prefixCompute     = "/compute-ops-mgmt/v1"
-	prefixIdentity    = "/identity/v1"
-	prefixWorkspaces  = "/workspaces/v1"
-	contentJSON       = "application/json"
-	contentMergePatch = "application/merge-patch+json"
+	prefixCompute        = "/compute-ops-mgmt/v1"
+	prefixComputeBeta    = "/compute-ops-mgmt/v1beta2"
+	prefixIdentity       = "/identity/v1"
+	prefixWorkspaces     = "/workspaces/v1"
+	prefixDevicesV1      = "/devices/v1"
+	prefixDevicesV2      = "/devices/v2beta1"
+	prefixSubscriptions  = "/subscriptions/v1"
+	prefixServiceCatalog = "/service-catalog/v1"
+	prefixAuthorization  = "/authorization/v1beta1"
+	prefixSCIM           = "/identity/v2beta1/scim/v2"
+	prefixAuditLog       = "/audit-log/v2beta1"
+	contentSCIM          = "application/scim+json"
+	contentJSON          = "application/json"
+	contentMergePatch    = "application/merge-patch+json"
 )
 
 // call is one API request as a service describes it: the collection, the
@@ -144,6 +227,8 @@ type call struct {
 	body     any        // marshalled as JSON when non-nil
 	bodyType string     // Content-Type of body; application/json by default
 	job      *JobCreate // the body of a job creation
+
+	header http.Header // extra request headers, such as Idempotency-Key
 }
 
 // path is the escaped path of c.
@@ -190,6 +275,12 @@ func mutates(method string) bool {
 // PATCH answered 500, 502 or 504), ErrOutcomeUnknown for a POST or PATCH
 // whose connection broke after sending, or the transport's error.
 func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
+	resp, err := c.send(ctx, cl)
+	return resp, c.scrub.Error(err)
+}
+
+// send is do without the scrubbing of errors.
+func (c *Client) send(ctx context.Context, cl call) (*http.Response, error) {
 	req, err := c.newRequest(ctx, cl)
 	if err != nil {
 		return nil, err
@@ -206,7 +297,7 @@ func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxHintBody))
 	_ = resp.Body.Close()
-	apiErr := newAPIError(cl.method, unescapePath(cl.path()), resp.StatusCode, body)
+	apiErr := newAPIError(cl.method, unescapePath(cl.path()), resp.StatusCode, c.scrub.Bytes(body))
 	if !idempotent(cl.method) {
 		switch resp.StatusCode {
 		case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
@@ -233,6 +324,11 @@ func (c *Client) transportError(ctx context.Context, cl call, err error) error {
 
 // newRequest builds the *http.Request for cl, with its headers.
 func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error) {
+	if cl.id != "" {
+		if err := checkID(cl.id); err != nil {
+			return nil, fmt.Errorf("%s %s/{id}: %w", cl.method, cl.coll, err)
+		}
+	}
 	host := c.endpoints.Global
 	if cl.api == apiCompute {
 		host = c.endpoints.Compute
@@ -269,6 +365,11 @@ func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error)
 		}
 		req.Header.Set("Content-Type", ct)
 	}
+	for k, vs := range cl.header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
 	if c.tenant != "" && cl.api == apiCompute {
 		req.Header.Set("Tenant-Acid", c.tenant)
 	}
@@ -277,7 +378,45 @@ func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error)
 
 // doJSON sends cl and decodes a JSON answer into out (unless out is nil or
 // the answer has no body). It returns the answer's headers.
+//
+// A read (GET) whose 2xx answer is cut short or is not JSON is sent again,
+// at most readRetries times, a backoff apart on the Clock: reading twice
+// changes nothing, and a proxy or a dropped connection mangles one answer,
+// rarely the next. The error names the attempts when all failed.
 func (c *Client) doJSON(ctx context.Context, cl call, out any) (http.Header, error) {
+	for attempt := 1; ; attempt++ {
+		h, err := c.doJSONOnce(ctx, cl, out)
+		var de *decodeError
+		var big *ResponseTooLargeError
+		if err == nil || !errors.As(err, &de) || errors.As(err, &big) || cl.method != http.MethodGet {
+			return h, err
+		}
+		if attempt > c.readRetries {
+			if attempt > 1 {
+				err = fmt.Errorf("%w (after %d attempts)", err, attempt)
+			}
+			return nil, err
+		}
+		wait := c.readRetryWait * time.Duration(attempt)
+		c.log.Debug("retrying request", "method", cl.method, "path", unescapePath(cl.path()),
+			"attempt", attempt+1, "wait", wait, "why", "unreadable answer: "+de.err.Error())
+		if out != nil {
+			reflect.ValueOf(out).Elem().SetZero()
+		}
+		if err := c.clock.Sleep(ctx, wait); err != nil {
+			return nil, fmt.Errorf("%s: waiting to read again: %w", cl.endpoint(), err)
+		}
+	}
+}
+
+// decodeError marks an answer that could not be read or decoded.
+type decodeError struct{ err error }
+
+func (e *decodeError) Error() string { return e.err.Error() }
+func (e *decodeError) Unwrap() error { return e.err }
+
+// doJSONOnce is one attempt of doJSON.
+func (c *Client) doJSONOnce(ctx context.Context, cl call, out any) (http.Header, error) {
 	resp, err := c.do(ctx, cl)
 	if err != nil {
 		return nil, err
@@ -287,22 +426,45 @@ func (c *Client) doJSON(ctx context.Context, cl call, out any) (http.Header, err
 		return resp.Header, nil
 	}
 	if err := decodeJSON(resp.Body, out); err != nil {
+		err = &decodeError{err: err}
 		if !idempotent(cl.method) {
 			// It took effect (2xx), but what it made was lost with the answer.
-			return nil, fmt.Errorf("%s: decoding the answer: %w: %w", cl.endpoint(), err, ErrOutcomeUnknown)
+			return nil, c.scrub.Error(fmt.Errorf("%s: decoding the answer: %w: %w", cl.endpoint(), err, ErrOutcomeUnknown))
 		}
-		return nil, fmt.Errorf("%s: decoding the answer: %w", cl.endpoint(), err)
+		return nil, c.scrub.Error(fmt.Errorf("%s: decoding the answer: %w", cl.endpoint(), err))
 	}
 	return resp.Header, nil
 }
 
-// getObject GETs one object of a collection.
+// getObject GETs one object of a collection, and checks that the answer
+// is the object asked for (its id is id): an answer about another object
+// is an error (*WrongObjectError), never taken for the one asked.
 func (c *Client) getObject(ctx context.Context, a api, coll, id string) (Object, error) {
 	var o Object
-	if _, err := c.doJSON(ctx, call{api: a, method: http.MethodGet, coll: coll, id: id}, &o); err != nil {
+	cl := call{api: a, method: http.MethodGet, coll: coll, id: id}
+	if _, err := c.doJSON(ctx, cl, &o); err != nil {
 		return nil, err
 	}
+	if got, _ := o["id"].(string); got != id {
+		return nil, c.scrub.Error(&WrongObjectError{Endpoint: cl.endpoint(), Asked: id, Got: got})
+	}
 	return o, nil
+}
+
+// WrongObjectError is returned when the answer to a GET of one object by
+// id is about another object (or has no id): glrun asked for Asked and the
+// server answered with Got ("" when the answer had no id).
+type WrongObjectError struct {
+	Endpoint   string // "GET /path/id"
+	Asked, Got string
+}
+
+// Error says which id was asked and which answered.
+func (e *WrongObjectError) Error() string {
+	if e.Got == "" {
+		return fmt.Sprintf("%s: the answer has no id, so it cannot be told to be the object asked (%q); not used", e.Endpoint, e.Asked)
+	}
+	return fmt.Sprintf("%s: the answer is about id %q, not the id asked (%q); not used", e.Endpoint, e.Got, e.Asked)
 }
 
 // decodeJSON decodes exactly one JSON value from r, keeping numbers as

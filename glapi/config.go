@@ -76,6 +76,25 @@ type Config struct {
 	// RetryWaitMin and RetryWaitMax bound the exponential backoff when the
 	// API gives no wait hint; 0 means 1s and 30s.
 	RetryWaitMin, RetryWaitMax time.Duration
+	// IdleTimeout is how long an answer may send no byte (of its headers
+	// or body) before glrun gives up on it; 0 means DefaultIdleTimeout (60s),
+	// -1 none. It is measured on the wall clock.
+	IdleTimeout time.Duration
+	// MaxResponseBytes caps the body of an answer; 0 means
+	// DefaultMaxResponseBytes (64 MiB), -1 none.
+	MaxResponseBytes int64
+	// MaxHintedWait is the longest wait before a retry a server may ask for
+	// (Retry-After, retryAfterSeconds, ratelimit-reset); a longer hint fails
+	// the request with the hint shown. 0 means DefaultMaxHintedWait (15m).
+	MaxHintedWait time.Duration
+	// MaxPages is the most pages one listing reads before failing (a server
+	// whose pages never end); 0 means DefaultMaxPages.
+	MaxPages int
+	// Scrubber, when set, is the Scrubber the client adds its client secret
+	// and the tokens it receives to, so that the caller can scrub its own
+	// logs and reports (and a cassette) with the same values; nil means a
+	// Scrubber of the client's own (see Client.Scrubber).
+	Scrubber *Scrubber
 	// RateLimits configures the client-side rate limiter (identity's
 	// documented 300 requests/minute, an adaptive limit elsewhere); the
 	// zero value takes the defaults. One Client is one workspace.

@@ -133,14 +133,17 @@ type TokenError struct {
 	StatusCode  int    // 0 when the endpoint was not reached
 	Code        string // the OAuth2 "error" field, if any
 	Description string // the OAuth2 "error_description" field, if any
-	Err         error  // the underlying error
+	// Redirect is where the endpoint redirected the token request to; a
+	// redirect is never followed (it would carry the secret elsewhere).
+	Redirect string
+	Err      error // the underlying error
 }
 
 // Error describes what the token endpoint said.
 func (e *TokenError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "getting a GreenLake access token from %s", e.TokenURL)
-	if e.StatusCode == 0 {
+	if e.StatusCode == 0 || e.Redirect != "" {
 		fmt.Fprintf(&b, ": %v", e.Err)
 		return b.String()
 	}
@@ -162,5 +165,8 @@ func (e *TokenError) Unwrap() error { return e.Err }
 
 // temporary reports whether asking again may help.
 func (e *TokenError) temporary() bool {
+	if e.Redirect != "" {
+		return false
+	}
 	return e.StatusCode == 0 || e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
 }

@@ -1,8 +1,10 @@
 package glapi
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
+	"unicode"
 
 	"glrun/glapi/odata"
 )
@@ -35,4 +37,45 @@ func unescapePath(p string) string {
 		return u
 	}
 	return p
+}
+
+// IDError is returned, before anything is sent, for an object id that
+// cannot be put in a path as one segment: empty (it would address the
+// collection), "." or ".." (a server resolves them to another endpoint),
+// containing "/" (also percent-encoded as %2F: decoded, it is another
+// path) or a control character.
+type IDError struct {
+	ID     string
+	Reason string
+}
+
+// Error quotes the id (control characters escaped) and says why.
+func (e *IDError) Error() string {
+	if strings.TrimSpace(e.ID) == "" {
+		return "id must not be empty"
+	}
+	return fmt.Sprintf("id %q is not a valid id: %s", e.ID, e.Reason)
+}
+
+// checkID returns an *IDError when id is not a safe path segment, nil
+// otherwise.
+func checkID(id string) error {
+	if strings.TrimSpace(id) == "" {
+		return &IDError{ID: id}
+	}
+	forms := []string{id}
+	if dec, err := url.PathUnescape(id); err == nil && dec != id {
+		forms = append(forms, dec)
+	}
+	for _, s := range forms {
+		switch {
+		case s == "." || s == "..":
+			return &IDError{ID: id, Reason: fmt.Sprintf("%q would address another endpoint", s)}
+		case strings.ContainsAny(s, "/\\"):
+			return &IDError{ID: id, Reason: "it contains a slash, which would address another endpoint"}
+		case strings.IndexFunc(s, unicode.IsControl) >= 0:
+			return &IDError{ID: id, Reason: "it contains a control character"}
+		}
+	}
+	return nil
 }

@@ -145,3 +145,10 @@ func testClient(t *testing.T, f *fakeGL, clk clock.Clock, logs *bytes.Buffer, ed
 	}
 	return c
 }
+
+// idOf is the id a GET by id asks for: the last segment of the path,
+// unescaped (what a well-behaved server echoes as the object's id).
+func idOf(r *http.Request) string {
+	p := r.URL.Path
+	return p[strings.LastIndexByte(p, '/')+1:]
+}

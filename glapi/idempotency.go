@@ -2,6 +2,7 @@ package glapi
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -15,42 +16,121 @@ import (
 // if the object is there it is adopted; if it is certainly absent the
 // request is sent once more (and only once); either way a warning says so.
 
-// createdSkew is how far before the moment of sending a created object's
-// createdAt may lie (the server's clock may run behind ours).
-const createdSkew = 2 * time.Minute
+// JobAdoptSkew is how far before the moment glrun sent a job creation a
+// job's createdAt may lie and still be taken for the one glrun created:
+// GreenLake's clock and this machine's may disagree by this much (clocks
+// kept by NTP differ by far less). A job created earlier than that was
+// created by someone else and is never adopted.
+const JobAdoptSkew = 30 * time.Second
 
-// CreateChecked is Create, except that when the outcome is unknown it looks
-// for a job of the same template on the same resource created since just
-// before the request was sent: found, that job is returned (the newest, if
-// several); certainly absent, the request is sent once more. The error of
-// the check, if any, is joined to the original error.
+// CreateChecked is Create, except that when the outcome is unknown it
+// looks for the job the request would have created: same template, same
+// resource, the same jobParams, created after the request was sent (less
+// JobAdoptSkew).
+//
+//   - Exactly one such job: it is adopted and returned, with a warning.
+//   - None, and no job of that template on that resource since then: the
+//     request certainly did not take effect, so it is sent once more.
+//   - Several such jobs, or jobs of that template on that resource since
+//     then whose parameters differ: someone else may be creating jobs
+//     there; glrun cannot tell which, if any, is its own, so the outcome
+//     stays unknown: the error wraps ErrOutcomeUnknown and names them.
+//
+// The error of the check, if any, is joined to the original error.
 func (s *JobsService) CreateChecked(ctx context.Context, req JobCreate) (Object, error) {
-	before := s.c.clock.Now().Add(-createdSkew)
+	sent := s.c.clock.Now()
 	job, err := s.Create(ctx, req)
 	if err == nil || !errors.Is(err, ErrOutcomeUnknown) {
 		return job, err
 	}
 	what := "POST " + CollectionJobs
+	since := sent.Add(-JobAdoptSkew)
 	filter := fmt.Sprintf("jobTemplate eq %s and resource/id eq %s and createdAt ge %s",
-		quoteLit(req.JobTemplate), quoteLit(req.ResourceID), before.UTC().Format(time.RFC3339))
+		quoteLit(req.JobTemplate), quoteLit(req.ResourceID), since.UTC().Format(time.RFC3339))
 	found, cerr := s.List(withOutcomeCheck(ctx), ListOptions{Filter: filter})
 	if cerr != nil {
 		return nil, checkFailed(what, err, cerr)
 	}
-	if len(found) > 0 {
-		newest := found[0]
-		for _, j := range found[1:] {
-			if j.String("createdAt") > newest.String("createdAt") {
-				newest = j
-			}
+	var same, other []string
+	var match Object
+	for _, j := range found {
+		// The filter is checked again here: a server may ignore part of it.
+		if j.String("jobTemplate") != req.JobTemplate || !createdSince(j, since) {
+			continue
 		}
-		s.c.log.Warn("outcome of a job creation was unknown; found the job it created and adopted it",
-			"endpoint", what, "job", newest.ID(), "resource", req.ResourceID, "error", err)
-		return newest, nil
+		if rid := resourceIDOf(j); rid != "" && rid != req.ResourceID {
+			continue
+		}
+		if sameParams(req.JobParams, j["jobParams"]) {
+			same = append(same, j.ID())
+			match = j
+		} else {
+			other = append(other, j.ID())
+		}
 	}
-	s.c.log.Warn("outcome of a job creation was unknown; no such job exists, so sending it once more",
-		"endpoint", what, "resource", req.ResourceID, "error", err)
-	return s.Create(ctx, req)
+	switch {
+	case len(same) == 1 && len(other) == 0:
+		s.c.log.Warn("outcome of a job creation was unknown; found the job it created and adopted it",
+			"endpoint", what, "job", match.ID(), "resource", req.ResourceID, "error", err)
+		return match, nil
+	case len(same) == 0 && len(other) == 0:
+		s.c.log.Warn("outcome of a job creation was unknown; no such job exists, so sending it once more",
+			"endpoint", what, "resource", req.ResourceID, "error", err)
+		return s.Create(ctx, req)
+	}
+	ids := append(same, other...)
+	s.c.log.Warn("outcome of a job creation is unknown: other jobs of the same template on the same resource were created meanwhile, so none is adopted and the request is not sent again",
+		"endpoint", what, "resource", req.ResourceID, "jobs", strings.Join(ids, ","), "error", err)
+	return nil, fmt.Errorf("%w; jobs of the same template on %s created since it was sent (%s), %d with the same parameters: "+
+		"glrun cannot tell whether one of them is its own, so it adopted none and did not send it again",
+		err, req.ResourceID, strings.Join(ids, ", "), len(same))
+}
+
+// createdSince reports whether job j's createdAt is at or after t (a job
+// without a readable createdAt is not).
+func createdSince(j Object, t time.Time) bool {
+	at, err := time.Parse(time.RFC3339Nano, j.String("createdAt"))
+	return err == nil && !at.Before(t)
+}
+
+// resourceIDOf is the id of a job's resource ("resource": {"id": ...}),
+// or "" when the job does not say.
+func resourceIDOf(j Object) string {
+	if r, ok := j["resource"].(map[string]any); ok {
+		id, _ := r["id"].(string)
+		return id
+	}
+	if r, ok := j["resource"].(Object); ok {
+		return r.String("id")
+	}
+	return ""
+}
+
+// sameParams reports whether the jobParams sent and those of a job are the
+// same (compared as JSON; absent, null and {} are the same).
+func sameParams(sent map[string]any, got any) bool {
+	norm := func(v any) string {
+		if v == nil {
+			return "{}"
+		}
+		b, err := json.Marshal(v)
+		if err != nil || string(b) == "null" {
+			return "{}"
+		}
+		var x any
+		d := json.NewDecoder(strings.NewReader(string(b)))
+		d.UseNumber()
+		if d.Decode(&x) != nil {
+			return string(b)
+		}
+		b, _ = json.Marshal(x)
+		return string(b)
+	}
+	var s any
+	if len(sent) > 0 {
+		s = sent
+	}
+	return norm(s) == norm(got)
 }
 
 // InviteChecked is Invite, except that when the outcome is unknown it looks

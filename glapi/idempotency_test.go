@@ -205,3 +205,75 @@ func (d *deleteCut) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	return resp, err
 }
+
+// TestJobAdoptionOnlyOfOurOwnJob: after a job creation with an unknown
+// outcome, glrun adopts only a job created after its request was sent
+// (less glapi.JobAdoptSkew) with the same parameters. Someone else's job
+// from a minute before is ignored (the request is sent once more); one
+// from just before with other parameters, or two that match, leave the
+// outcome unknown: an error, never a success.
+func TestJobAdoptionOnlyOfOurOwnJob(t *testing.T) {
+	tmpl, _ := glapi.LookupTemplate("restart")
+	tests := []struct {
+		name        string
+		otherParams map[string]any // the other client's job
+		otherAgo    time.Duration  // created this long before glrun's POST
+		cut         string         // when glrun's POST is cut
+		wantPosts   int
+		wantErr     string // "" for success
+	}{
+		{"someone else's job a minute before is not adopted", nil, time.Minute, "before", 2, ""},
+		{"someone else's job just before with other parameters", map[string]any{"power_off": true}, 5 * time.Second, "before", 1,
+			"0 with the same parameters: glrun cannot tell whether one of them is its own"},
+		{"two jobs that match", nil, 5 * time.Second, "after", 1,
+			"2 with the same parameters: glrun cannot tell whether one of them is its own"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			start := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+			vc := clock.NewVirtual(start)
+			s := sim.New(sim.Options{Clock: vc, TokenClock: clock.NewVirtual(start)})
+			srv := httptest.NewServer(s)
+			t.Cleanup(srv.Close)
+			newClient := func(rt http.RoundTripper, logs *bytes.Buffer) *glapi.Client {
+				c, err := glapi.New(glapi.Config{BaseURL: srv.URL, ClientID: sim.DemoClientID,
+					ClientSecret: glapi.NewSecret(sim.DemoClientSecret), Clock: vc, Transport: rt,
+					Logger: slog.New(slog.NewTextHandler(logs, nil))})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return c
+			}
+			server := s.ServerIDs()[0]
+			other, err := newClient(nil, &bytes.Buffer{}).Jobs.Create(ctx, glapi.JobCreate{JobTemplate: tmpl.ID,
+				ResourceID: server, ResourceType: tmpl.ResourceType, JobParams: tt.otherParams})
+			if err != nil {
+				t.Fatal(err)
+			}
+			vc.Advance(tt.otherAgo)
+			var logs bytes.Buffer
+			cut := &cutTransport{when: tt.cut, base: http.DefaultTransport}
+			job, err := newClient(cut, &logs).Jobs.CreateChecked(ctx, glapi.JobCreate{JobTemplate: tmpl.ID,
+				ResourceID: server, ResourceType: tmpl.ResourceType})
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("CreateChecked: %v", err)
+				}
+				if job.ID() == other.ID() {
+					t.Errorf("adopted someone else's job %s", other.ID())
+				}
+			} else {
+				if !errors.Is(err, glapi.ErrOutcomeUnknown) || !strings.Contains(err.Error(), tt.wantErr) || !strings.Contains(err.Error(), other.ID()) {
+					t.Fatalf("err = %v, want ErrOutcomeUnknown saying %q and naming %s", err, tt.wantErr, other.ID())
+				}
+				if job != nil {
+					t.Errorf("returned job %v with an unknown outcome", job)
+				}
+			}
+			if cut.posts != tt.wantPosts {
+				t.Errorf("POST sent %d times, want %d", cut.posts, tt.wantPosts)
+			}
+		})
+	}
+}

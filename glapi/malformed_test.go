@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -170,4 +171,92 @@ func FuzzResponseDecoders(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestTruncatedReadIsRetried: a GET whose 200 answer is cut short or not
+// JSON is sent again (reads are idempotent), at most twice; a POST's is not
+// (its outcome is unknown instead).
+func TestTruncatedReadIsRetried(t *testing.T) {
+	tests := []struct {
+		name    string
+		bad     int // answers spoilt before a good one
+		wantErr string
+		wantN   int
+	}{
+		{"one truncated answer", 1, "", 2},
+		{"two truncated answers", 2, "", 3},
+		{"always truncated", 99, "GET /compute-ops-mgmt/v1/jobs/j1: decoding the answer: unexpected EOF (after 3 attempts)", 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var calls atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if strings.HasSuffix(r.URL.Path, "/token.oauth2") {
+					w.Header().Set("Content-Type", "application/json")
+					_, _ = w.Write([]byte(`{"access_token":"tok-abc","token_type":"Bearer","expires_in":3600}`))
+					return
+				}
+				n := calls.Add(1)
+				w.Header().Set("Content-Type", "application/json")
+				if int(n) <= tt.bad {
+					_, _ = w.Write([]byte(`{"id":"j1","sta`))
+					return
+				}
+				_, _ = w.Write([]byte(`{"id":"j1","state":"COMPLETE"}`))
+			}))
+			t.Cleanup(srv.Close)
+			c, err := glapi.New(glapi.Config{BaseURL: srv.URL, ClientID: "id", ClientSecret: glapi.NewSecret("s3cret-value"),
+				Clock: clock.NewVirtual(time.Unix(0, 0))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			job, err := c.Jobs.Get(context.Background(), "j1")
+			switch {
+			case tt.wantErr == "" && (err != nil || job.String("state") != "COMPLETE"):
+				t.Errorf("Get = %v, %v; want the job", job, err)
+			case tt.wantErr != "" && (err == nil || err.Error() != tt.wantErr):
+				t.Errorf("Get error = %v, want %q", err, tt.wantErr)
+			}
+			if n := int(calls.Load()); n != tt.wantN {
+				t.Errorf("GET sent %d times, want %d", n, tt.wantN)
+			}
+		})
+	}
+}
+
+// TestSimMalformedReadsSucceed: under the simulator's malformed=0.02 fault
+// (2% of answers cut in half; the fault that failed 3 of 3 runs), 300 reads
+// all succeed.
+func TestSimMalformedReadsSucceed(t *testing.T) {
+	start := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	vc := clock.NewVirtual(start)
+	s := sim.New(sim.Options{Clock: vc, TokenClock: clock.NewVirtual(start),
+		Faults: sim.Faults{Rates: map[string]float64{"malformed": 0.02}, Seed: 5}})
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	c, err := glapi.New(glapi.Config{BaseURL: srv.URL, ClientID: sim.DemoClientID,
+		ClientSecret: glapi.NewSecret(sim.DemoClientSecret), Clock: vc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	servers, err := c.Servers.List(ctx, glapi.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 300; i++ {
+		id := servers[i%len(servers)].ID()
+		if _, err := c.Servers.Get(ctx, id); err != nil {
+			t.Fatalf("read %d: %v", i, err)
+		}
+	}
+	cut := 0
+	for _, e := range s.Requests() {
+		if e.Fault == "malformed" {
+			cut++
+		}
+	}
+	if cut == 0 {
+		t.Error("the fault cut no answer (change the seed)")
+	}
 }

@@ -24,6 +24,12 @@ type lister struct {
 	maxPage int
 	// cursor selects cursor pagination ("next") instead of offset/limit.
 	cursor bool
+	// scim selects SCIM pagination: startIndex (from 1) and count asked,
+	// Resources and totalResults answered.
+	scim bool
+	// checkFilter, when set, validates filters instead of the odata
+	// tables (for an API whose filter grammar is not OData's).
+	checkFilter func(string) error
 	// fix, when set, adjusts each item after decoding (e.g. secrets).
 	fix func(Object)
 }
@@ -37,12 +43,19 @@ type page struct {
 	Total  *int    `json:"total"`
 	Next   *string `json:"next"`
 	Items  []Object
+	// SCIM lists: Resources and totalResults.
+	Resources    []Object `json:"Resources"`
+	TotalResults *int     `json:"totalResults"`
 }
 
 // each calls fn for every item of every page, one page in memory at a
 // time, until the pages end, opts.Limit items were seen, or fn fails.
 func (c *Client) each(ctx context.Context, l lister, opts ListOptions, fn func(Object) error) error {
-	if err := checkFilter(l.resource, opts.Filter); err != nil {
+	check := func(f string) error { return checkFilter(l.resource, f) }
+	if l.checkFilter != nil {
+		check = l.checkFilter
+	}
+	if err := check(opts.Filter); err != nil {
 		return err
 	}
 	if opts.Limit < 0 || opts.PageSize < 0 {
@@ -53,19 +66,31 @@ func (c *Client) each(ctx context.Context, l lister, opts ListOptions, fn func(O
 		size = opts.PageSize
 	}
 	got, offset, next := 0, 0, ""
-	for {
+	seen := map[string]bool{} // cursors followed
+	ep := call{method: http.MethodGet, coll: l.coll, id: l.id, action: l.action}.endpoint()
+	for pages := 1; ; pages++ {
+		if pages > c.maxPages {
+			return &PagingError{Endpoint: ep, Reason: fmt.Sprintf(
+				"the pages did not end after %d pages (Config.MaxPages); stopped", c.maxPages)}
+		}
 		ask := size
 		if opts.Limit > 0 && ask > 0 && opts.Limit-got < ask {
 			ask = opts.Limit - got
 		}
 		q := url.Values{}
-		if ask > 0 {
+		switch {
+		case l.scim:
+			if ask > 0 {
+				q.Set("count", strconv.Itoa(ask))
+			}
+			q.Set("startIndex", strconv.Itoa(offset+1))
+		case ask > 0:
 			q.Set("limit", strconv.Itoa(ask))
 		}
 		if l.cursor && next != "" {
 			q.Set("next", next)
 		}
-		if !l.cursor && offset > 0 {
+		if !l.cursor && !l.scim && offset > 0 {
 			q.Set("offset", strconv.Itoa(offset))
 		}
 		cl := call{api: l.api, method: http.MethodGet, coll: l.coll, id: l.id, action: l.action,
@@ -73,6 +98,9 @@ func (c *Client) each(ctx context.Context, l lister, opts ListOptions, fn func(O
 		var pg page
 		if _, err := c.doJSON(ctx, cl, &pg); err != nil {
 			return err
+		}
+		if l.scim {
+			pg.Items, pg.Total = pg.Resources, pg.TotalResults
 		}
 		for _, it := range pg.Items {
 			if it == nil {
@@ -94,9 +122,14 @@ func (c *Client) each(ctx context.Context, l lister, opts ListOptions, fn func(O
 			return nil
 		}
 		if l.cursor {
-			if pg.Next == nil || *pg.Next == "" || *pg.Next == next {
+			if pg.Next == nil || *pg.Next == "" {
 				return nil
 			}
+			if *pg.Next == next || seen[*pg.Next] {
+				return &PagingError{Endpoint: ep, Reason: fmt.Sprintf(
+					"the server gave the cursor %q a second time, so its pages would never end; stopped after %d pages", *pg.Next, pages)}
+			}
+			seen[*pg.Next] = true
 			next = *pg.Next
 			continue
 		}
@@ -107,6 +140,10 @@ func (c *Client) each(ctx context.Context, l lister, opts ListOptions, fn func(O
 		offset += n
 		switch {
 		case pg.Total != nil:
+			if offset > *pg.Total {
+				return &PagingError{Endpoint: ep, Reason: fmt.Sprintf(
+					"the server sent %d items up to offset %d, past the total of %d it announced; stopped", n, offset, *pg.Total)}
+			}
 			if offset >= *pg.Total {
 				return nil
 			}
@@ -114,6 +151,19 @@ func (c *Client) each(ctx context.Context, l lister, opts ListOptions, fn func(O
 			return nil
 		}
 	}
+}
+
+// PagingError is returned when a server's pages cannot be trusted to end
+// or to add up: a cursor given twice, items past the announced total, or
+// more pages than Config.MaxPages. The items before were passed on.
+type PagingError struct {
+	Endpoint string // such as "GET /compute-ops-mgmt/v1/jobs"
+	Reason   string
+}
+
+// Error names the listing and what went wrong.
+func (e *PagingError) Error() string {
+	return e.Endpoint + ": " + e.Reason
 }
 
 // all returns every item (up to opts.Limit).
@@ -148,10 +198,11 @@ func checkFilter(resource, filter string) error {
 	return nil
 }
 
-// requireID refuses an empty id, which would address the collection.
+// requireID refuses, before anything is sent, an id that is not a safe
+// path segment (see checkID).
 func requireID(what, id string) error {
-	if strings.TrimSpace(id) == "" {
-		return fmt.Errorf("%s: id must not be empty", what)
+	if err := checkID(id); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
 }

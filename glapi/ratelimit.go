@@ -55,6 +55,81 @@ type RateLimits struct {
 	// ComputeMinRate and ComputeMaxRate bound the adaptive rate; 0 means
 	// DefaultComputeMinRate and DefaultComputeMaxRate.
 	ComputeMinRate, ComputeMaxRate float64
+	// Devices are the per-minute limits of /devices by endpoint; zero
+	// fields take DefaultDevicesLimits.
+	Devices EndpointLimits
+	// Subscriptions are the per-minute limits of /subscriptions by
+	// endpoint; zero fields take DefaultSubscriptionsLimits.
+	Subscriptions EndpointLimits
+	// AuthorizationPerMinute is the limit of all /authorization endpoints
+	// together; 0 means DefaultAuthorizationPerMinute.
+	AuthorizationPerMinute int
+	// AuditPerMinute is the limit of the audit log API; 0 means
+	// DefaultAuditPerMinute.
+	AuditPerMinute int
+}
+
+// EndpointLimits are the documented per-minute, per-workspace limits of
+// the endpoints of one platform API (docs/api.md). Each is counted in a
+// window of its own; a zero field takes the API's default.
+type EndpointLimits struct {
+	// List is GET of the collection.
+	List int
+	// Get is GET of one object.
+	Get int
+	// Add is POST to the collection.
+	Add int
+	// Update is PATCH (and PUT, DELETE) of the collection or an object.
+	Update int
+	// Operation is GET of an async operation.
+	Operation int
+}
+
+// Documented platform limits, in requests per minute per workspace. The
+// device numbers went up over time (the write limits were 25 and 20 in
+// mid-2026, PATCH was 5 in 2025); these are the newest published ones. A
+// server that still enforces older numbers answers 429 with a wait, which
+// the limiter and the retry layer honour.
+var (
+	// DefaultDevicesLimits are those of /devices/v1 (PATCH goes to
+	// /devices/v2beta1, which has the same write limits).
+	DefaultDevicesLimits = EndpointLimits{List: 160, Get: 40, Add: 50, Update: 40, Operation: 90}
+	// DefaultSubscriptionsLimits are those of /subscriptions/v1.
+	DefaultSubscriptionsLimits = EndpointLimits{List: 60, Get: 20, Add: 4, Update: 5, Operation: 30}
+)
+
+// Other documented platform limits (requests per minute per workspace).
+const (
+	// DefaultAuthorizationPerMinute is the limit of /authorization/v1beta1.
+	DefaultAuthorizationPerMinute = 1000
+	// DefaultAuditPerMinute is the per-user limit of /audit-log/v2beta1/logs
+	// (300 overall).
+	DefaultAuditPerMinute = 100
+)
+
+// validate reports a negative limit, naming it.
+func (e EndpointLimits) validate(api string) error {
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"List", e.List}, {"Get", e.Get}, {"Add", e.Add}, {"Update", e.Update}, {"Operation", e.Operation}} {
+		if f.v < 0 {
+			return fmt.Errorf("%w: rate limit: %s.%s must not be negative, got %d", ErrInvalidConfig, api, f.name, f.v)
+		}
+	}
+	return nil
+}
+
+// orDefaults fills the zero fields of e from d.
+func (e EndpointLimits) orDefaults(d EndpointLimits) EndpointLimits {
+	pick := func(v, def int) int {
+		if v == 0 {
+			return def
+		}
+		return v
+	}
+	return EndpointLimits{List: pick(e.List, d.List), Get: pick(e.Get, d.Get), Add: pick(e.Add, d.Add),
+		Update: pick(e.Update, d.Update), Operation: pick(e.Operation, d.Operation)}
 }
 
 // Validate reports a negative or inconsistent setting, naming the field.
@@ -65,6 +140,16 @@ func (r RateLimits) Validate() error {
 	case r.ComputeRate < 0 || r.ComputeMinRate < 0 || r.ComputeMaxRate < 0:
 		return fmt.Errorf("%w: rate limit: compute rates must not be negative (rate %g, min %g, max %g)",
 			ErrInvalidConfig, r.ComputeRate, r.ComputeMinRate, r.ComputeMaxRate)
+	case r.AuthorizationPerMinute < 0:
+		return fmt.Errorf("%w: rate limit: AuthorizationPerMinute must not be negative, got %d", ErrInvalidConfig, r.AuthorizationPerMinute)
+	case r.AuditPerMinute < 0:
+		return fmt.Errorf("%w: rate limit: AuditPerMinute must not be negative, got %d", ErrInvalidConfig, r.AuditPerMinute)
+	}
+	if err := r.Devices.validate("Devices"); err != nil {
+		return err
+	}
+	if err := r.Subscriptions.validate("Subscriptions"); err != nil {
+		return err
 	}
 	d := r.withDefaults()
 	if d.ComputeMinRate > d.ComputeMaxRate {
@@ -88,15 +173,25 @@ func (r RateLimits) withDefaults() RateLimits {
 		r.ComputeRate = DefaultComputeRate
 	}
 	r.ComputeRate = min(max(r.ComputeRate, r.ComputeMinRate), r.ComputeMaxRate)
+	r.Devices = r.Devices.orDefaults(DefaultDevicesLimits)
+	r.Subscriptions = r.Subscriptions.orDefaults(DefaultSubscriptionsLimits)
+	if r.AuthorizationPerMinute == 0 {
+		r.AuthorizationPerMinute = DefaultAuthorizationPerMinute
+	}
+	if r.AuditPerMinute == 0 {
+		r.AuditPerMinute = DefaultAuditPerMinute
+	}
 	return r
 }
 
 // familyLimiter is the limit of one API family.
 type familyLimiter interface {
-	// reserve claims the next slot and returns how long to wait for it.
-	reserve(now time.Time) time.Duration
-	// observe learns from an answer: its status and the wait it hints.
-	observe(now time.Time, status int, hint time.Duration)
+	// reserve claims the next slot for req and returns how long to wait
+	// for it.
+	reserve(req *http.Request, now time.Time) time.Duration
+	// observe learns from the answer to req: its status and the wait it
+	// hints.
+	observe(req *http.Request, now time.Time, status int, hint time.Duration)
 }
 
 // limitTransport sits between the retry layer and auth, so every attempt,
@@ -121,15 +216,34 @@ func newLimitTransport(cfg Config, next http.RoundTripper, clk clock.Clock, log 
 	}
 	r := cfg.RateLimits.withDefaults()
 	hinter := &retryTransport{clock: clk}
+	compute := newAdaptiveLimiter("compute", r, log)
+	devices := newEndpointLimiter(r.Devices)
+	maxHint := maxHintedWait(cfg)
 	return &limitTransport{
 		next:  next,
 		clock: clk,
 		log:   log,
-		hint:  hinter.hint,
+		hint: func(resp *http.Response) (time.Duration, string) {
+			d, h := hinter.hint(resp)
+			if d > maxHint {
+				// Not honoured: the retry layer fails the request instead
+				// of holding every request of the family that long.
+				return 0, ""
+			}
+			return d, h
+		},
 		families: map[string]familyLimiter{
-			prefixIdentity:   newWindowLimiter(r.IdentityPerMinute, identityWindow),
-			prefixCompute:    newAdaptiveLimiter("compute", r, log),
-			prefixWorkspaces: newAdaptiveLimiter("workspaces", r, log),
+			prefixIdentity:       newWindowLimiter(r.IdentityPerMinute, identityWindow),
+			prefixCompute:        compute,
+			prefixComputeBeta:    compute,
+			prefixWorkspaces:     newAdaptiveLimiter("workspaces", r, log),
+			prefixDevicesV1:      devices,
+			prefixDevicesV2:      devices,
+			prefixSubscriptions:  newEndpointLimiter(r.Subscriptions),
+			prefixAuthorization:  newEndpointLimiter(EndpointLimits{List: r.AuthorizationPerMinute}),
+			prefixSCIM:           newAdaptiveLimiter("scim", r, log),
+			prefixServiceCatalog: newAdaptiveLimiter("service-catalog", r, log),
+			prefixAuditLog:       newEndpointLimiter(EndpointLimits{List: r.AuditPerMinute}),
 		},
 	}
 }
@@ -137,12 +251,13 @@ func newLimitTransport(cfg Config, next http.RoundTripper, clk clock.Clock, log 
 // family returns the limiter of the request's path, or nil (token
 // requests and unknown paths are not limited).
 func (t *limitTransport) family(req *http.Request) (string, familyLimiter) {
+	name, lim := "", familyLimiter(nil)
 	for prefix, l := range t.families {
-		if strings.HasPrefix(req.URL.Path, prefix+"/") || req.URL.Path == prefix {
-			return prefix, l
+		if (strings.HasPrefix(req.URL.Path, prefix+"/") || req.URL.Path == prefix) && len(prefix) > len(name) {
+			name, lim = prefix, l
 		}
 	}
-	return "", nil
+	return name, lim
 }
 
 // RoundTrip waits for the request's turn, sends it and learns from the
@@ -152,7 +267,7 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if l == nil {
 		return t.next.RoundTrip(req)
 	}
-	if wait := l.reserve(t.clock.Now()); wait > 0 {
+	if wait := l.reserve(req, t.clock.Now()); wait > 0 {
 		t.log.Debug("rate limit: waiting", "api", strings.TrimPrefix(name, "/"), "method", req.Method,
 			"path", unescapePath(req.URL.EscapedPath()), "wait", wait)
 		if err := t.clock.Sleep(req.Context(), wait); err != nil {
@@ -164,10 +279,10 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	var hint time.Duration
-	if resp.StatusCode == http.StatusTooManyRequests {
+	if resp.StatusCode == http.StatusTooManyRequests || exhausted(resp) {
 		hint, _ = t.hint(resp)
 	}
-	l.observe(t.clock.Now(), resp.StatusCode, hint)
+	l.observe(req, t.clock.Now(), resp.StatusCode, hint)
 	return resp, nil
 }
 
@@ -186,7 +301,7 @@ func newWindowLimiter(n int, window time.Duration) *windowLimiter {
 	return &windowLimiter{n: n, window: window}
 }
 
-func (w *windowLimiter) reserve(now time.Time) time.Duration {
+func (w *windowLimiter) reserve(_ *http.Request, now time.Time) time.Duration {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if len(w.slots) < w.n {
@@ -204,7 +319,96 @@ func (w *windowLimiter) reserve(now time.Time) time.Duration {
 
 // observe does nothing: the window is documented, not learned. A 429 is
 // handled by the retry layer's wait.
-func (w *windowLimiter) observe(time.Time, int, time.Duration) {}
+func (w *windowLimiter) observe(*http.Request, time.Time, int, time.Duration) {}
+
+// platformWindow is the window the platform limits count requests in: a
+// minute plus a second of margin, as for identity.
+const platformWindow = time.Minute + time.Second
+
+// endpointLimiter is the limit of a platform API whose endpoints have
+// limits of their own (devices, subscriptions): a sliding window per
+// endpoint kind, and a hold on every request of the API after a 429 or an
+// answer with no requests remaining (X-RateLimit-Remaining: 0), until the
+// wait it hints (X-RateLimit-Reset, ratelimit-reset, Retry-After,
+// retryAfterSeconds) has passed, or for a whole window after a 429 without
+// a hint. An API with one limit for every endpoint
+// (authorization, audit) gives only List, which then counts every request.
+type endpointLimiter struct {
+	windows map[string]*windowLimiter // by endpointKind
+
+	mu        sync.Mutex
+	holdUntil time.Time
+}
+
+func newEndpointLimiter(l EndpointLimits) *endpointLimiter {
+	w := map[string]*windowLimiter{}
+	for kind, n := range map[string]int{"list": l.List, "get": l.Get, "add": l.Add, "update": l.Update, "operation": l.Operation} {
+		if n > 0 {
+			w[kind] = newWindowLimiter(n, platformWindow)
+		}
+	}
+	return &endpointLimiter{windows: w}
+}
+
+// endpointKind classifies req as one of EndpointLimits' fields.
+func endpointKind(req *http.Request) string {
+	segs := strings.Split(strings.Trim(req.URL.Path, "/"), "/")
+	switch {
+	case req.Method == http.MethodPost:
+		return "add"
+	case req.Method != http.MethodGet:
+		return "update"
+	case len(segs) >= 3 && segs[2] == "async-operations":
+		return "operation"
+	case len(segs) > 3:
+		return "get"
+	}
+	return "list"
+}
+
+func (e *endpointLimiter) reserve(req *http.Request, now time.Time) time.Duration {
+	w := e.windows[endpointKind(req)]
+	if w == nil {
+		w = e.windows["list"]
+	}
+	e.mu.Lock()
+	start := now
+	if e.holdUntil.After(start) {
+		start = e.holdUntil
+	}
+	e.mu.Unlock()
+	if w == nil {
+		return start.Sub(now)
+	}
+	return start.Sub(now) + w.reserve(req, start)
+}
+
+func (e *endpointLimiter) observe(_ *http.Request, now time.Time, status int, hint time.Duration) {
+	if status == http.StatusTooManyRequests && hint <= 0 {
+		// No hint (subscriptions describe none): the limit is per minute,
+		// so a window from now it has certainly been reset.
+		hint = platformWindow
+	}
+	if hint <= 0 {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if until := now.Add(hint); until.After(e.holdUntil) {
+		e.holdUntil = until
+	}
+}
+
+// exhausted reports whether resp says no requests remain in the window
+// (X-RateLimit-Remaining or ratelimit-remaining is 0).
+func exhausted(resp *http.Response) bool {
+	for _, h := range []string{"X-Ratelimit-Remaining", "Ratelimit-Remaining"} {
+		if v := strings.TrimSpace(resp.Header.Get(h)); v == "0" {
+			return true
+		}
+	}
+	return false
+}
 
 // adaptiveLimiter is an AIMD token bucket (golang.org/x/time/rate, driven
 // through its *At methods with the Clock's time): additive increase of one
@@ -232,7 +436,7 @@ func newAdaptiveLimiter(name string, r RateLimits, log *slog.Logger) *adaptiveLi
 // burst is a second's worth of requests, at least one.
 func burst(r float64) int { return max(1, int(r)) }
 
-func (a *adaptiveLimiter) reserve(now time.Time) time.Duration {
+func (a *adaptiveLimiter) reserve(_ *http.Request, now time.Time) time.Duration {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	start := now
@@ -246,7 +450,7 @@ func (a *adaptiveLimiter) reserve(now time.Time) time.Duration {
 	return start.Sub(now) + res.DelayFrom(start)
 }
 
-func (a *adaptiveLimiter) observe(now time.Time, status int, hint time.Duration) {
+func (a *adaptiveLimiter) observe(_ *http.Request, now time.Time, status int, hint time.Duration) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	cur := float64(a.lim.Limit())

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -28,7 +29,7 @@ func (a *arrivals) serve(w http.ResponseWriter, r *http.Request) {
 	if a.answer != nil && a.answer(n, w) {
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": "x"})
+	writeJSON(w, http.StatusOK, map[string]any{"id": idOf(r)})
 }
 
 func (a *arrivals) at() []time.Time {
@@ -40,7 +41,8 @@ func (a *arrivals) at() []time.Time {
 // adaptiveOf digs the adaptive limiter of a family out of c's chain.
 func adaptiveOf(t *testing.T, c *Client, prefix string) *adaptiveLimiter {
 	t.Helper()
-	lt, ok := c.next.(*retryTransport).rc.HTTPClient.Transport.(*limitTransport)
+	obs, _ := c.next.(*retryTransport).rc.HTTPClient.Transport.(observingTransport)
+	lt, ok := obs.next.(*limitTransport)
 	if !ok {
 		t.Fatalf("no limit layer in the chain")
 	}
@@ -202,6 +204,9 @@ func TestRateLimitsInvalidConfig(t *testing.T) {
 		{"negative identity", RateLimits{IdentityPerMinute: -1}, "IdentityPerMinute must not be negative"},
 		{"negative compute", RateLimits{ComputeRate: -2}, "compute rates must not be negative"},
 		{"min above max", RateLimits{ComputeMinRate: 10, ComputeMaxRate: 5}, "ComputeMinRate 10 is above ComputeMaxRate 5"},
+		{"negative devices add", RateLimits{Devices: EndpointLimits{Add: -1}}, "Devices.Add must not be negative"},
+		{"negative subscriptions operation", RateLimits{Subscriptions: EndpointLimits{Operation: -3}}, "Subscriptions.Operation must not be negative"},
+		{"negative authorization", RateLimits{AuthorizationPerMinute: -1}, "AuthorizationPerMinute must not be negative"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := New(Config{ClientID: testClientID, ClientSecret: NewSecret(testSecret),
@@ -213,5 +218,48 @@ func TestRateLimitsInvalidConfig(t *testing.T) {
 				t.Errorf("the error shows the secret: %v", err)
 			}
 		})
+	}
+}
+
+// TestPlatformFamiliesCountEachEndpointApart: on the devices API, the
+// list, read, add, update and operation endpoints each have their own
+// window (docs/api.md), so a spent add limit does not hold the reads; an
+// answer saying no requests remain holds the whole API until its reset.
+func TestPlatformFamiliesCountEachEndpointApart(t *testing.T) {
+	clk := newRecClock()
+	lt := newLimitTransport(Config{RateLimits: RateLimits{Devices: EndpointLimits{Add: 1, Get: 2}}}, nil, clk, slog.New(slog.DiscardHandler)).(*limitTransport)
+	req := func(method, path string) *http.Request {
+		r, _ := http.NewRequest(method, "http://x"+path, nil)
+		return r
+	}
+	_, l := lt.family(req("GET", CollectionDevices))
+	for _, tc := range []struct {
+		method, path string
+		wantWait     bool
+	}{
+		{"POST", CollectionDevices, false},
+		{"POST", CollectionDevices, true}, // the second add of the minute waits
+		{"GET", CollectionDevices + "/d1", false},
+		{"GET", CollectionDevices + "/d2", false},
+		{"GET", CollectionDevices + "/d3", true},
+		{"GET", CollectionDeviceOperations + "/op", false},
+		{"PATCH", CollectionDevicesUpdate, false},
+		{"GET", CollectionDevices, false},
+	} {
+		if got := l.reserve(req(tc.method, tc.path), clk.Now()); (got > 0) != tc.wantWait {
+			t.Errorf("%s %s: wait %s, want a wait: %v", tc.method, tc.path, got, tc.wantWait)
+		}
+	}
+	for _, path := range []string{CollectionDevices, CollectionDevicesUpdate, CollectionDeviceOperations} {
+		if name, _ := lt.family(req("GET", path)); name != prefixDevicesV1 && name != prefixDevicesV2 {
+			t.Errorf("%s is limited as %q, want the devices family", path, name)
+		}
+	}
+	if name, _ := lt.family(req("GET", CollectionSCIMGroups)); name != prefixSCIM {
+		t.Errorf("SCIM groups are limited as %q, want their own family, not identity's", name)
+	}
+	l.observe(req("GET", CollectionDevices), clk.Now(), http.StatusOK, 30*time.Second)
+	if got := l.reserve(req("GET", CollectionDevices), clk.Now()); got < 30*time.Second {
+		t.Errorf("after an answer with no requests remaining and a 30s reset, a read waits %s", got)
 	}
 }

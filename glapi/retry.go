@@ -25,14 +25,38 @@ import (
 // decides whether and how long to wait (reading the hint from the answer),
 // and PrepareRetry waits on the Clock with the request's context.
 //
-// Idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE) are retried on
-// network errors, 429 and 5xx (except 501). POST and PATCH are retried only
-// when the server certainly did not process them: 429, 503, or a dial error.
+// The retry policy. Idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE)
+// are retried on network errors, 429 and 5xx (except 501): sending them
+// twice does what sending them once does. POST and PATCH (a job creation,
+// an invitation, a credential) are retried only when the answer proves the
+// server did not process them, status by status:
+//
+//   - 429 Too Many Requests: retried after the hinted wait. The rate
+//     limiter refuses the request before any handler sees it.
+//   - 503 Service Unavailable: retried after the hinted wait (or backoff).
+//     The service refuses work it cannot take; GreenLake documents 503 as
+//     "try again later", nothing started.
+//   - 500 Internal Server Error, 502 Bad Gateway, 504 Gateway Timeout: never
+//     retried. The request may have been processed before the failure (a
+//     gateway timing out does not stop the job creation behind it), so the
+//     outcome is unknown (ErrOutcomeUnknown) and only an outcome check
+//     (idempotency.go) may decide what to do.
+//   - 501 Not Implemented and every other 4xx: never retried; the same
+//     request would get the same answer.
+//   - a connection refused, a host name that does not resolve, a dial
+//     error: retried (a refused connection or an unresolved name at most
+//     twice, quickly): nothing was sent.
+//   - a connection broken after sending, a truncated answer: never
+//     retried; the outcome is unknown.
+//
+// Every attempt is reported to the request's AttemptObserver, so a run can
+// say how many requests it really sent.
 type retryTransport struct {
 	rc       *retryablehttp.Client
 	clock    clock.Clock
 	log      *slog.Logger
 	min, max time.Duration
+	maxHint  time.Duration // the longest hinted wait honoured
 }
 
 // maxHintBody bounds how much of an error body is read for a wait hint.
@@ -51,12 +75,16 @@ type attemptState struct {
 	// lost is set when an earlier attempt may have reached the server but
 	// its answer was lost (so a retried DELETE may find the object gone).
 	lost bool
+	// connectFails counts the attempts that could not connect (refused,
+	// host name not resolved); loud makes the next retry's log info level.
+	connectFails int
+	loud         bool
 }
 
 type attemptKey struct{}
 
 func newRetryTransport(cfg Config, next http.RoundTripper, clk clock.Clock, log *slog.Logger) *retryTransport {
-	t := &retryTransport{clock: clk, log: log, min: cfg.RetryWaitMin, max: cfg.RetryWaitMax}
+	t := &retryTransport{clock: clk, log: log, min: cfg.RetryWaitMin, max: cfg.RetryWaitMax, maxHint: maxHintedWait(cfg)}
 	if t.min <= 0 {
 		t.min = time.Second
 	}
@@ -75,7 +103,7 @@ func newRetryTransport(cfg Config, next http.RoundTripper, clk clock.Clock, log 
 	}
 	t.rc = &retryablehttp.Client{
 		HTTPClient: &http.Client{
-			Transport: next,
+			Transport: observingTransport{next: next},
 			CheckRedirect: func(*http.Request, []*http.Request) error {
 				return http.ErrUseLastResponse
 			},
@@ -111,6 +139,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		if st.attempts > 1 {
 			err = fmt.Errorf("after %d attempts: %w", st.attempts, err)
+		}
+		if h := connectHint(err); h != "" {
+			err = fmt.Errorf("%w (%s)", err, h)
 		}
 		if st.unknown {
 			err = fmt.Errorf("%w: %w", err, ErrOutcomeUnknown)
@@ -150,6 +181,17 @@ func (t *retryTransport) check(ctx context.Context, resp *http.Response, err err
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
+	st.loud = false
+	if kind := connectFailure(err); kind != "" && !permanent {
+		st.connectFails++
+		if st.connectFails > maxConnectRetries {
+			return false, nil
+		}
+		st.wait = connectRetryWait * time.Duration(st.connectFails)
+		st.why = "could not connect: " + innerError(err).Error()
+		st.loud = true
+		return true, nil
+	}
 	if err != nil {
 		switch {
 		case permanent:
@@ -174,10 +216,55 @@ func (t *retryTransport) check(ctx context.Context, resp *http.Response, err err
 	wait, hint := t.hint(resp)
 	if hint == "" {
 		wait, hint = t.backoff(st.attempts), "backoff"
+	} else if wait > t.maxHint {
+		return false, &HintTooLongError{Status: code, Hint: hint, Wait: wait, Max: t.maxHint}
 	}
 	st.wait = wait
 	st.why = fmt.Sprintf("%d %s (wait from %s)", code, http.StatusText(code), hint)
 	return true, nil
+}
+
+// maxHintedWait is cfg.MaxHintedWait or its default.
+func maxHintedWait(cfg Config) time.Duration {
+	if cfg.MaxHintedWait > 0 {
+		return cfg.MaxHintedWait
+	}
+	return DefaultMaxHintedWait
+}
+
+// HintTooLongError is returned when a server asks for a wait before a retry
+// longer than Config.MaxHintedWait: glrun does not wait that long.
+type HintTooLongError struct {
+	Status int           // the answer's status, such as 429
+	Hint   string        // where the wait came from, such as "Retry-After"
+	Wait   time.Duration // the wait asked
+	Max    time.Duration // the longest glrun waits
+}
+
+// Error shows the hint.
+func (e *HintTooLongError) Error() string {
+	return fmt.Sprintf("%d %s: the server asked to wait %s (%s) before retrying, longer than the %s glrun waits at most (Config.MaxHintedWait); gave up",
+		e.Status, http.StatusText(e.Status), hintText(e.Wait), e.Hint, e.Max)
+}
+
+// hintText is d readable even when absurd ("277777h46m40s").
+func hintText(d time.Duration) string {
+	if d >= maxDuration {
+		return "longer than 290 years"
+	}
+	return d.String()
+}
+
+// maxDuration is the longest time.Duration; hints beyond it are clamped.
+const maxDuration = time.Duration(1<<63 - 1)
+
+// seconds converts a non-negative number of seconds to a Duration,
+// clamping what would overflow.
+func seconds(f float64) time.Duration {
+	if f >= float64(maxDuration/time.Second) {
+		return maxDuration
+	}
+	return time.Duration(f * float64(time.Second))
 }
 
 // prepare is retryablehttp's PrepareRetry: it waits on the Clock.
@@ -186,7 +273,11 @@ func (t *retryTransport) prepare(req *http.Request) error {
 	if st == nil {
 		return nil
 	}
-	t.log.Debug("retrying request", "method", st.method, "path", st.path,
+	level := slog.LevelDebug
+	if st.loud {
+		level = slog.LevelInfo
+	}
+	t.log.Log(req.Context(), level, "retrying request", "method", st.method, "path", st.path,
 		"attempt", st.attempts+1, "wait", st.wait, "why", st.why)
 	if err := t.clock.Sleep(req.Context(), st.wait); err != nil {
 		return fmt.Errorf("waiting to retry %s %s: %w", st.method, st.path, err)
@@ -234,7 +325,7 @@ func (t *retryTransport) parseRetryAfter(v string) (time.Duration, bool) {
 		if n < 0 {
 			return 0, false
 		}
-		return time.Duration(n) * time.Second, true
+		return seconds(float64(n)), true
 	}
 	at, err := http.ParseTime(v)
 	if err != nil {
@@ -253,7 +344,7 @@ func (t *retryTransport) parseReset(v string) (time.Duration, bool) {
 	if f > 1e9 {
 		return max(time.Unix(int64(f), 0).Sub(t.clock.Now()), 0), true
 	}
-	return time.Duration(f * float64(time.Second)), true
+	return seconds(f), true
 }
 
 // bodyRetryAfter reads errorDetails[].retryAfterSeconds from a JSON error
@@ -277,7 +368,7 @@ func bodyRetryAfter(resp *http.Response) (time.Duration, bool) {
 			continue
 		}
 		if f, err := d.RetryAfterSeconds.Float64(); err == nil && f >= 0 {
-			return time.Duration(f * float64(time.Second)), true
+			return seconds(f), true
 		}
 	}
 	return 0, false

@@ -253,7 +253,7 @@ func TestRetryLogs(t *testing.T) {
 			w.WriteHeader(429)
 			return
 		}
-		writeJSON(w, 200, map[string]any{})
+		writeJSON(w, 200, map[string]any{"id": idOf(r)})
 	})
 	var logs bytes.Buffer
 	c := testClient(t, f, newRecClock(), &logs)

@@ -16,22 +16,23 @@ import (
 const plusID = "P06760-B21+2M212504P8"
 
 // TestPlusInIDsTravelsEscaped: ids with "+" (and other reserved bytes) are
-// sent as %2B in paths; the readable id is in errors.
+// sent as %2B in paths; the readable id is in errors. (An id with "/" is
+// refused: TestUnsafeIDsRefusedBeforeSending.)
 func TestPlusInIDsTravelsEscaped(t *testing.T) {
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 200, map[string]any{"id": plusID})
+		writeJSON(w, 200, map[string]any{"id": idOf(r)})
 	})
 	c := testClient(t, f, newRecClock(), nil)
 	ctx := context.Background()
 	if _, err := c.Servers.Get(ctx, plusID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Jobs.Get(ctx, "a b/c"); err != nil {
+	if _, err := c.Jobs.Get(ctx, "a b&c?d#e"); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{
 		"GET /compute-ops-mgmt/v1/servers/P06760-B21%2B2M212504P8",
-		"GET /compute-ops-mgmt/v1/jobs/a%20b%2Fc",
+		"GET /compute-ops-mgmt/v1/jobs/a%20b%26c%3Fd%23e",
 	}
 	if diff := cmp.Diff(want, f.requests()); diff != "" {
 		t.Errorf("request URIs (-want +got):\n%s", diff)

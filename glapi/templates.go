@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"glrun/internal/suggest"
 )
 
 // Resource types a job can run on, as the jobs API spells them.
@@ -55,7 +57,8 @@ var JobTemplates = []JobTemplate{
 }
 
 // LookupTemplate finds a job template by alias (case-insensitive) or by
-// UUID. The error lists the known aliases.
+// UUID. The error suggests the alias nearest to a typo ("did you mean
+// restart?") and lists the known aliases.
 func LookupTemplate(aliasOrID string) (JobTemplate, error) {
 	key := strings.ToLower(strings.TrimSpace(aliasOrID))
 	for _, t := range JobTemplates {
@@ -63,8 +66,56 @@ func LookupTemplate(aliasOrID string) (JobTemplate, error) {
 			return t, nil
 		}
 	}
-	return JobTemplate{}, fmt.Errorf("unknown job template %q (want an alias: %s; or a template UUID)",
-		aliasOrID, strings.Join(TemplateAliases(), ", "))
+	hint := ""
+	if s := SuggestTemplate(aliasOrID); s != "" {
+		hint = fmt.Sprintf(" (did you mean %s?)", s)
+	}
+	return JobTemplate{}, fmt.Errorf("unknown job template %q%s; want an alias (%s) or a template UUID",
+		aliasOrID, hint, strings.Join(TemplateAliases(), ", "))
+}
+
+// SuggestTemplate returns the alias a misspelt one most likely meant
+// ("restart" for "restrat"), or "" when none is near.
+func SuggestTemplate(alias string) string {
+	return suggest.Closest(strings.ToLower(strings.TrimSpace(alias)), TemplateAliases())
+}
+
+// TemplateParam documents one job parameter (a jobParams key) of a job
+// template, as docs/api.md describes it.
+type TemplateParam struct {
+	// Name is the key, spelt as the API spells it (bundle_id, powerOff).
+	Name string
+	// Type is its JSON type: "string", "boolean" or "list of strings".
+	Type string
+	// Desc says what it does.
+	Desc string
+}
+
+// Params returns the documented job parameters of the template, in the
+// order a reader wants them; none for a template that takes none.
+func (t JobTemplate) Params() []TemplateParam {
+	return templateParams[t.Alias]
+}
+
+// templateParams are the job parameters of the templates that take any, by
+// alias. The names are those the effect table reads (ParamBundleID,
+// ParamDowngrade, ParamDevices and each template's PowerOffParam).
+var templateParams = map[string][]TemplateParam{
+	"firmware_update": {
+		{ParamBundleID, "string", "the id of the firmware bundle to install (required)"},
+		{ParamDowngrade, "boolean", "allow installing components older than those on the server"},
+		{"power_off", "boolean", "power the server off once the update is done"},
+	},
+	"group_firmware_update": {
+		{ParamBundleID, "string", "the id of the firmware bundle to install (default: the group's baseline)"},
+		{ParamDevices, "list of strings", "the ids of the servers of the group to update (default: every server of the group)"},
+		{"parallel", "boolean", "update the servers all at once instead of one after another"},
+		{"powerOff", "boolean", "power each server off once its update is done"},
+	},
+	"group_firmware_compliance": {
+		{ParamBundleID, "string", "the id of the firmware bundle to check against (default: the group's baseline)"},
+		{ParamDevices, "list of strings", "the ids of the servers of the group to check (default: every server of the group)"},
+	},
 }
 
 // TemplateByID returns the template with that UUID, if it is one of the 19.

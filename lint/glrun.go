@@ -11,7 +11,7 @@ import (
 	"go.starlark.net/syntax"
 
 	"glrun/builtins"
-	"glrun/runtest"
+	"glrun/internal/testfile"
 )
 
 // Rules of glrun's own checks.
@@ -51,7 +51,7 @@ func glrunFindings(path string, src []byte) ([]Finding, error) {
 	}
 	predeclared := builtins.Names()
 	if isTestFile(path) {
-		predeclared = append(predeclared, runtest.Names()...)
+		predeclared = append(predeclared, testfile.Names()...)
 	}
 	c := &checker{path: path}
 	if err := resolve.File(f, func(name string) bool { return slices.Contains(predeclared, name) }, starlark.Universe.Has); err != nil {

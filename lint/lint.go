@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"sort"
 
-	"glrun/runtest"
+	"glrun/internal/testfile"
 )
 
 // Finding is one problem in a file.
@@ -53,7 +53,7 @@ func (e *SyntaxError) Unwrap() error { return e.Err }
 
 // File lints the runbook source src, read from path. Files whose name ends
 // in _test.star are runbook tests: they may also use the test framework's
-// names (runbook, sim, assert, replay: runtest.Names), whose members are not
+// names (runbook, sim, assert, replay: testfile.Names), whose members are not
 // checked.
 func File(path string, src []byte) ([]Finding, error) {
 	own, err := glrunFindings(path, src)
@@ -75,7 +75,7 @@ func File(path string, src []byte) ([]Finding, error) {
 }
 
 // isTestFile reports whether path is a runbook test.
-func isTestFile(path string) bool { return runtest.IsTestFile(path) }
+func isTestFile(path string) bool { return testfile.Is(path) }
 
 // dedupe drops the generic findings that glrun's own say better: an unused
 // parameter (buildifier calls it an unused variable) and main's missing

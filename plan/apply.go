@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -136,7 +138,7 @@ func (a *Apply) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Resp
 		if cmp.Diff(again.Request(), actual) == "" {
 			// The same planned change, sent once more after an outcome
 			// check found that the first sending did not take effect.
-			return a.send(*again, req, next)
+			return a.send(*again, withPlanIdempotencyKey(req, a.plan, *again), next)
 		}
 	}
 	if a.next >= len(a.plan.Mutations) {
@@ -152,6 +154,7 @@ func (a *Apply) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Resp
 		return nil, a.drift
 	}
 	a.next++
+	req = withPlanIdempotencyKey(req, a.plan, want)
 	return a.send(want, req, next)
 }
 
@@ -238,6 +241,10 @@ type DriftError struct {
 	Planned int
 }
 
+// Uncatchable returns true: a runbook's catch() and retry() never turn a
+// drift from the plan into a value; it stops the apply.
+func (e *DriftError) Uncatchable() bool { return true }
+
 // Error says what was not sent, and why.
 func (e *DriftError) Error() string {
 	var b strings.Builder
@@ -282,4 +289,19 @@ func indentLines(s, prefix string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// withPlanIdempotencyKey returns req, or for a creation the API makes
+// idempotent (a schedule) a copy whose Idempotency-Key is derived from the
+// plan (its runbook and creation time) and the change's position in it, so
+// that applying the same plan again cannot create the schedule twice.
+func withPlanIdempotencyKey(req *http.Request, p *Plan, m Mutation) *http.Request {
+	c := callOf(req)
+	if c.Collection != glapi.CollectionSchedules || c.Method != http.MethodPost || c.ID != "" {
+		return req
+	}
+	r := req.Clone(req.Context())
+	r.Header.Set("Idempotency-Key", glapi.IdempotencyKeyFor("glrun plan", p.Runbook.SHA256,
+		p.Created.UTC().Format(time.RFC3339Nano), strconv.Itoa(m.Seq)))
+	return r
 }

@@ -58,6 +58,9 @@ func describeMutation(c glapi.Call, r Request, seen *catalog) string {
 	case c.Collection == glapi.CollectionCredentials && c.Method == http.MethodDelete && c.ID != "":
 		return "delete " + credentialName(c.ID, seen)
 	}
+	if d := describeChangeControl(c, body, seen); d != "" {
+		return d
+	}
 	return r.Method + " " + r.Path
 }
 
@@ -149,6 +152,10 @@ var collectionLabels = map[string]string{
 	glapi.CollectionJobs:        "Compute Ops Management jobs",
 	glapi.CollectionUsers:       "Workspace users (identity)",
 	glapi.CollectionCredentials: "API credentials (workspaces)",
+
+	glapi.CollectionApprovalPolicies: "Approval policies (change control)",
+	glapi.CollectionApprovalRequests: "Approval requests (change control)",
+	glapi.CollectionSchedules:        "Schedules",
 }
 
 // CollectionLabel names a mutation's collection for people.

@@ -137,6 +137,9 @@ func (d *DryRun) read(req *http.Request, c glapi.Call, next http.RoundTripper) (
 func (d *DryRun) synthesize(req *http.Request, c glapi.Call, r Request, next http.RoundTripper) (*http.Response, string) {
 	body, _ := r.Body.(map[string]any)
 	now := d.clock.Now()
+	if o, ok := changeControlAnswer(c, body, d.store, d.seen, now); ok {
+		return jsonResponse(req, http.StatusOK, o, nil), ""
+	}
 	switch {
 	case c.Method == http.MethodDelete:
 		d.store.remove(c.ID)

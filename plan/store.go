@@ -200,6 +200,7 @@ func (s *store) newObject(c glapi.Call, body map[string]any, now time.Time) map[
 	id := s.newID(strings.TrimSuffix(c.Resource, "s"))
 	o["id"] = id
 	o["createdAt"] = stamp(now)
+	glapi.CompleteCreated(c.Collection, o)
 	s.add(id, c.Collection, o)
 	return copyMap(o)
 }

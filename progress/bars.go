@@ -25,8 +25,9 @@ const barWidth = 20
 
 // Bars returns the Reporter of a wait on a terminal: one bar per item on
 // the shared display d, "RUNNING  40%  1m5s [=====>    ] job 1234 (Server
-// Restart on ...)", redrawn after every poll; elapsed times run on clk
-// from start.
+// Firmware Update on prod-web-01): Updating server firmware" (the percent
+// and the phase as the item reports them), redrawn after every poll;
+// elapsed times run on clk from start.
 func Bars(d *Display, clk clock.Clock, kind wait.Kind, start time.Time) wait.Reporter {
 	return newBarProgress(d, clk, kind, start)
 }
@@ -92,6 +93,9 @@ func (p *barProgress) addBar() *itemBar {
 func (b *itemBar) update(kind wait.Kind, it glapi.Object, now time.Time) {
 	b.mu.Lock()
 	b.label = uuidInLabel.ReplaceAllStringFunc(kind.Label(it), func(id string) string { return id[:8] })
+	if ph := phase(kind, it); ph != "" {
+		b.label += ": " + ph
+	}
 	b.state = kind.State(it)
 	if pc := percent(it); pc != "" {
 		b.percent = pc

@@ -41,11 +41,8 @@ func TestTestModulesReportArgumentErrorsLikeEveryBuiltin(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {
 			tc := newCase(&Options{}, "args_test.star")
-			pre, err := tc.predeclared()
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = starlark.ExecFile(&starlark.Thread{Name: "test"}, "args_test.star", tt.src+"\n", pre)
+			pre := tc.testModules()
+			_, err := starlark.ExecFile(&starlark.Thread{Name: "test"}, "args_test.star", tt.src+"\n", pre)
 			var ae *builtins.ArgError
 			if !errors.As(err, &ae) {
 				t.Fatalf("%s: got %v, want an *ArgError", tt.src, err)

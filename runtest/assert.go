@@ -17,17 +17,46 @@ import (
 // reports every failure of a test.
 func (tc *testCase) assertModule() *starlarkstruct.Module {
 	members := starlark.StringDict{}
-	for _, b := range []testBuiltin{
-		{builtins.Doc{Name: "assert.eq", Params: params("got", "want", "msg=None")}, tc.assertEq},
-		{builtins.Doc{Name: "assert.ne", Params: params("got", "other", "msg=None")}, tc.assertNe},
-		{builtins.Doc{Name: "assert.true", Params: params("cond", "msg=None")}, tc.assertTruth(true)},
-		{builtins.Doc{Name: "assert.false", Params: params("cond", "msg=None")}, tc.assertTruth(false)},
-		{builtins.Doc{Name: "assert.contains", Params: params("container", "item", "msg=None")}, tc.assertContains},
-		{builtins.Doc{Name: "assert.fails", Params: params("fn", `match=""`, "msg=None")}, tc.assertFails},
-	} {
+	for _, b := range tc.assertBuiltins() {
 		members[b.doc.Member()] = builtins.NewBuiltin(b.doc, b.fn)
 	}
 	return &starlarkstruct.Module{Name: "assert", Members: members}
+}
+
+// msgParam is the optional message of every assertion.
+var msgParam = builtins.ParamDoc{Name: "msg", Default: "None", Desc: "what the failure report says besides the values"}
+
+// assertBuiltins declares the assert module's builtins, bound to tc (Docs
+// reads their Docs from a zero testCase).
+func (tc *testCase) assertBuiltins() []testBuiltin {
+	return []testBuiltin{
+		{builtins.Doc{Name: "assert.eq", Params: []builtins.ParamDoc{
+			{Name: "got", Desc: "the value tested"}, {Name: "want", Desc: "the value it should equal"}, msgParam},
+			Summary: "Record a failure unless got == want; the test goes on.",
+			Example: `r = runbook.run("power_cycle.star", group = "prod-web")
+assert.eq(r.status, "ok", r.error)`}, tc.assertEq},
+		{builtins.Doc{Name: "assert.ne", Params: []builtins.ParamDoc{
+			{Name: "got", Desc: "the value tested"}, {Name: "other", Desc: "the value it should differ from"}, msgParam},
+			Summary: "Record a failure when got == other; the test goes on.",
+			Example: `assert.ne(sim.newest_bundle(), "")`}, tc.assertNe},
+		{builtins.Doc{Name: "assert.true", Params: []builtins.ParamDoc{{Name: "cond", Desc: "the value tested"}, msgParam},
+			Summary: "Record a failure unless cond is true (as `if` sees it); the test goes on.",
+			Example: `assert.true(len(sim.group_servers("prod-web")) > 0, "prod-web has servers")`}, tc.assertTruth(true)},
+		{builtins.Doc{Name: "assert.false", Params: []builtins.ParamDoc{{Name: "cond", Desc: "the value tested"}, msgParam},
+			Summary: "Record a failure unless cond is false (as `if` sees it); the test goes on.",
+			Example: `assert.false(sim.user("nobody@example.com"))`}, tc.assertTruth(false)},
+		{builtins.Doc{Name: "assert.contains", Params: []builtins.ParamDoc{
+			{Name: "container", Desc: "a string, list, tuple, dict or set"}, {Name: "item", Desc: "what it should contain"}, msgParam},
+			Summary: "Record a failure unless item is in container; the test goes on.",
+			Example: `r = runbook.run("power_cycle.star", group = "no-such-group")
+assert.contains(r.error, "no group named")`}, tc.assertContains},
+		{builtins.Doc{Name: "assert.fails", Params: []builtins.ParamDoc{
+			{Name: "fn", Desc: "a function of no arguments"},
+			{Name: "match", Default: `""`, Desc: "a regular expression the error message must match"}, msgParam},
+			Summary: "Call fn() and record a failure unless it fails with an error matching match.",
+			Returns: "the error message (None when fn did not fail)",
+			Example: `assert.fails(lambda: compute.jobs.create("restrat", "x"), match = "did you mean \"restart\"")`}, tc.assertFails},
+	}
 }
 
 // anyValue is a parameter of an assertion that takes any value.

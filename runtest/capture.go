@@ -72,6 +72,7 @@ func (h *lineHandler) WithGroup(string) slog.Handler { return h }
 // exchange is one API request a run sent and what came back.
 type exchange struct {
 	method, path string
+	kind         string // glapi.Call.Kind(): "DELETE /identity/v1/users/{id}"
 	mutates      bool
 	status       int
 	body         []byte // the answer of a job creation, else nil
@@ -91,7 +92,7 @@ func (c *capturing) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil || !ok || call.Token {
 		return resp, err
 	}
-	ex := exchange{method: req.Method, path: req.URL.Path, mutates: call.Mutates, status: resp.StatusCode}
+	ex := exchange{method: req.Method, path: req.URL.Path, kind: call.Kind(), mutates: call.Mutates, status: resp.StatusCode}
 	if call.IsJobCreation() && resp.StatusCode/100 == 2 {
 		b, rerr := io.ReadAll(resp.Body)
 		_ = resp.Body.Close()
@@ -126,14 +127,16 @@ func (c *capturing) createdJobs() []map[string]any {
 	return out
 }
 
-// mutations returns "METHOD /path" for each change sent, whatever the answer.
+// mutations returns the kind of each change sent, whatever the answer, in
+// the shape of the run summary's changes (glapi.Call.Kind): the method
+// and the collection, ids collapsed, as "DELETE /identity/v1/users/{id}".
 func (c *capturing) mutations() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var out []string
 	for _, ex := range c.seen {
 		if ex.mutates {
-			out = append(out, ex.method+" "+ex.path)
+			out = append(out, ex.kind)
 		}
 	}
 	return out

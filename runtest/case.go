@@ -2,6 +2,7 @@ package runtest
 
 import (
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"time"
 
@@ -12,6 +13,8 @@ import (
 	"glrun/glapi"
 	"glrun/glapi/replay"
 	"glrun/glapi/sim"
+	"glrun/internal/testfile"
+	"glrun/session"
 )
 
 // DefaultStart is where each test's virtual clock starts.
@@ -44,42 +47,42 @@ func newCase(opts *Options, file string) *testCase {
 	}
 }
 
-// client returns a glapi client for this test: requests go to the
-// simulator in memory (or the cassette), through next when not nil.
-func (tc *testCase) client(wrap func(rt caseTransport) *capturing) (*glapi.Client, *capturing, error) {
-	cap := wrap(caseTransport{tc: tc})
-	c, err := glapi.New(glapi.Config{
-		BaseURL:      "http://sim.test",
-		ClientID:     sim.DemoClientID,
-		ClientSecret: glapi.NewSecret(sim.DemoClientSecret),
-		Transport:    cap,
-		Clock:        tc.clk,
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("connecting to the test simulator: %w", err)
+// sessionConfig is the session of a test file or of a runbook it runs:
+// requests go to the simulator in memory (or the cassette) through cap, on
+// the test's virtual clock; print() goes to print.
+func (tc *testCase) sessionConfig(cap *capturing, logger *slog.Logger, print func(*starlark.Thread, string)) session.Config {
+	return session.Config{
+		API: glapi.Config{
+			BaseURL:      "http://sim.test",
+			ClientID:     sim.DemoClientID,
+			ClientSecret: glapi.NewSecret(sim.DemoClientSecret),
+			Transport:    cap,
+			Clock:        tc.clk,
+		},
+		Clock:    tc.clk,
+		Log:      logger,
+		Mode:     builtins.ModeTest,
+		MaxSteps: tc.opts.MaxSteps,
+		Timeout:  tc.opts.timeout(),
+		Print:    print,
+		Classify: tc.opts.Classify,
 	}
-	return c, cap, nil
 }
 
-// predeclared returns what a test file sees: every builtin, bound to this
-// test's simulator, and the test modules.
-func (tc *testCase) predeclared() (starlark.StringDict, error) {
-	c, _, err := tc.client(func(rt caseTransport) *capturing { return &capturing{next: rt} })
-	if err != nil {
-		return nil, err
+// testModules are what a test file sees besides the builtins: the names
+// of testfile.Names.
+func (tc *testCase) testModules() starlark.StringDict {
+	return starlark.StringDict{
+		"runbook": tc.runbookModule(),
+		"sim":     tc.simModule(),
+		"assert":  tc.assertModule(),
+		"replay":  starlark.NewBuiltin("replay", tc.replayBuiltin),
 	}
-	env := &builtins.Env{Client: c, Clock: tc.clk, Log: discardLogger()}
-	d := builtins.Predeclared(env)
-	d["runbook"] = tc.runbookModule()
-	d["sim"] = tc.simModule()
-	d["assert"] = tc.assertModule()
-	d["replay"] = starlark.NewBuiltin("replay", tc.replayBuiltin)
-	return d, nil
 }
 
 // Names returns the names a test file sees besides the builtins, for
-// glrun check.
-func Names() []string { return []string{"assert", "replay", "runbook", "sim"} }
+// glrun check: testfile.Names.
+func Names() []string { return testfile.Names() }
 
 // rel returns path relative to the test file's directory, as the test
 // wrote it relative to.

@@ -7,13 +7,15 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"glrun/internal/testfile"
 )
 
 // TestSuffix ends the name of every test file.
-const TestSuffix = "_test.star"
+const TestSuffix = testfile.Suffix
 
 // IsTestFile reports whether path names a runbook test file.
-func IsTestFile(path string) bool { return strings.HasSuffix(path, TestSuffix) }
+func IsTestFile(path string) bool { return testfile.Is(path) }
 
 // Find returns the test files among paths: a file is taken as is (it must be
 // a *_test.star file), a directory is searched recursively. The result is

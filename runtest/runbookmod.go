@@ -10,7 +10,9 @@ import (
 	"go.starlark.net/starlarkstruct"
 
 	"glrun/builtins"
+	"glrun/exitcode"
 	"glrun/runtime"
+	"glrun/session"
 )
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
@@ -42,23 +44,16 @@ func (tc *testCase) runBuiltin(thread *starlark.Thread, b *starlark.Builtin, arg
 	ctx := builtins.Context(thread)
 	logs := &lines{}
 	logger := slog.New(&lineHandler{out: logs})
-	client, cap, err := tc.client(func(rt caseTransport) *capturing { return &capturing{next: rt} })
+	cap := &capturing{next: caseTransport{tc: tc}}
+	opened, err := session.New(tc.sessionConfig(cap, logger, func(_ *starlark.Thread, msg string) { logs.add("PRINT " + msg) }))
 	if err != nil {
-		return nil, err
-	}
-	env := &builtins.Env{Client: client, Clock: tc.clk, Log: logger}
-	opts := runtime.Options{
-		Predeclared: builtins.Predeclared(env),
-		MaxSteps:    tc.opts.MaxSteps,
-		Timeout:     tc.opts.timeout(),
-		Print:       func(_ *starlark.Thread, msg string) { logs.add("PRINT " + msg) },
-		Classify:    tc.opts.Classify,
+		return nil, fmt.Errorf("%s: %w", b.Name(), err)
 	}
 	var value starlark.Value = starlark.None
 	var runErr error
-	if err := runtime.Check(path, builtins.Names()); err != nil {
+	if err := session.Check(path); err != nil {
 		runErr = err
-	} else if rb, err := runtime.Load(ctx, path, opts); err != nil {
+	} else if rb, err := opened.Load(ctx, path); err != nil {
 		runErr = err
 	} else if main, ok := rb.Globals()["main"].(starlark.Callable); !ok {
 		runErr = fmt.Errorf("%s has no main function", rel)
@@ -80,7 +75,7 @@ func (tc *testCase) runBuiltin(thread *starlark.Thread, b *starlark.Builtin, arg
 func (tc *testCase) result(value starlark.Value, runErr error, logs []string, cap *capturing) (starlark.Value, error) {
 	status, code, errText := "ok", 0, starlark.Value(starlark.None)
 	if runErr != nil {
-		code = runtime.ExitFailure
+		code = exitcode.Failed
 		msg := runErr.Error()
 		var re *runtime.Error
 		if errors.As(runErr, &re) {
@@ -88,7 +83,11 @@ func (tc *testCase) result(value starlark.Value, runErr error, logs []string, ca
 		}
 		status = statusOf(code)
 		errText = starlark.String(msg)
+		// A runbook that failed with fail(result=...) hands that back.
 		value = starlark.None
+		if partial := builtins.PartialResult(runErr); partial != nil {
+			value = partial
+		}
 	}
 	var jobs []starlark.Value
 	for _, created := range cap.createdJobs() {
@@ -126,15 +125,15 @@ func (tc *testCase) result(value starlark.Value, runErr error, logs []string, ca
 // statusOf names an exit code: ok, failed, usage, drift, timeout, canceled.
 func statusOf(code int) string {
 	switch code {
-	case 0:
+	case exitcode.OK:
 		return "ok"
-	case runtime.ExitUsage:
+	case exitcode.Usage:
 		return "usage"
-	case 3:
+	case exitcode.Drift:
 		return "drift"
-	case runtime.ExitTimeout:
+	case exitcode.Timeout:
 		return "timeout"
-	case runtime.ExitCanceled:
+	case exitcode.Interrupted:
 		return "canceled"
 	}
 	return "failed"

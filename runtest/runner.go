@@ -14,6 +14,7 @@ import (
 	"go.starlark.net/starlark"
 
 	"glrun/runtime"
+	"glrun/session"
 )
 
 // Options configures Run.
@@ -161,20 +162,17 @@ func testNames(ctx context.Context, opts *Options, file string) ([]string, error
 	return out, nil
 }
 
-// load checks and loads the test file with this case's modules.
+// load loads the test file with every builtin, bound to this test's
+// simulator, and the test modules.
 func (tc *testCase) load(ctx context.Context) (*runtime.Runbook, error) {
-	pre, err := tc.predeclared()
+	cfg := tc.sessionConfig(&capturing{next: caseTransport{tc: tc}}, discardLogger(),
+		func(_ *starlark.Thread, msg string) { tc.output.add("    " + msg) })
+	cfg.Extra = tc.testModules()
+	opened, err := session.Open(ctx, cfg, tc.file)
 	if err != nil {
 		return nil, err
 	}
-	opts := runtime.Options{
-		Predeclared: pre,
-		MaxSteps:    tc.opts.MaxSteps,
-		Timeout:     tc.opts.timeout(),
-		Print:       func(_ *starlark.Thread, msg string) { tc.output.add("    " + msg) },
-		Classify:    tc.opts.Classify,
-	}
-	return runtime.Load(ctx, tc.file, opts)
+	return opened.Runbook, nil
 }
 
 // runOne runs one test function in a fresh world.

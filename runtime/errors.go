@@ -2,6 +2,8 @@ package runtime
 
 import (
 	"strings"
+
+	"glrun/exitcode"
 )
 
 // Kind says what went wrong, and so which exit code a failure maps to.
@@ -23,14 +25,6 @@ const (
 	KindTimeout Kind = "timeout"
 	// KindCanceled: the run was interrupted (context canceled). Exit 130.
 	KindCanceled Kind = "canceled"
-)
-
-// Exit codes, as in DESIGN.md.
-const (
-	ExitFailure  = 1
-	ExitUsage    = 2
-	ExitTimeout  = 4
-	ExitCanceled = 130
 )
 
 // Error is the one error type the runtime returns.
@@ -84,12 +78,12 @@ func (e *Error) ExitCode() int {
 	}
 	switch e.Kind {
 	case KindSyntax, KindUsage:
-		return ExitUsage
+		return exitcode.Usage
 	case KindTimeout:
-		return ExitTimeout
+		return exitcode.Timeout
 	case KindCanceled:
-		return ExitCanceled
+		return exitcode.Interrupted
 	default:
-		return ExitFailure
+		return exitcode.Failed
 	}
 }

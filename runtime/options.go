@@ -24,8 +24,8 @@ const DefaultMaxSteps uint64 = 100_000_000
 // Options configures Load and everything a Runbook runs.
 type Options struct {
 	// Predeclared are the modules and functions a runbook sees (besides the
-	// Starlark universe). The runtime does not build them: callers pass
-	// builtins.Predeclared(env), tests pass fakes.
+	// Starlark universe). The runtime does not build them: package session
+	// passes the builtins (builtins.Predeclared), tests pass fakes.
 	Predeclared starlark.StringDict
 
 	// Root confines load(): no loaded file may lie outside it. Empty means

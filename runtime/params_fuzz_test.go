@@ -10,6 +10,7 @@ import (
 
 	"go.starlark.net/starlark"
 
+	"glrun/exitcode"
 	"glrun/runtime"
 )
 
@@ -46,7 +47,7 @@ func FuzzParams(f *testing.F) {
 		v, err := rb.Call(context.Background(), args)
 		if err != nil {
 			var re *runtime.Error
-			if !errors.As(err, &re) || re.ExitCode() != runtime.ExitUsage || !strings.Contains(re.Error(), "params.star") {
+			if !errors.As(err, &re) || re.ExitCode() != exitcode.Usage || !strings.Contains(re.Error(), "params.star") {
 				t.Fatalf("args %q: want a usage error naming the runbook, got %v", args, err)
 			}
 			return

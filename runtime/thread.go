@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"go.starlark.net/starlark"
-
-	"glrun/builtins"
 )
 
 // ThreadFactoryKey is the thread-local key (thread.Local) under which every
@@ -21,6 +19,21 @@ import (
 //	f, _ := thread.Local("glrun.newThread").(func(context.Context, string) *starlark.Thread)
 const ThreadFactoryKey = "glrun.newThread"
 
+// ContextKey is the thread-local key (thread.Local) under which every thread
+// made by the runtime holds the run's context.Context. Builtins that send
+// requests or wait read it (through Context, or by this key when they cannot
+// import this package), so cancellation and deadlines reach them.
+const ContextKey = "glrun.context"
+
+// Context returns the context held by a thread made by the runtime, or
+// context.Background() for any other thread.
+func Context(thread *starlark.Thread) context.Context {
+	if ctx, ok := thread.Local(ContextKey).(context.Context); ok {
+		return ctx
+	}
+	return context.Background()
+}
+
 // sandbox holds what every thread of a runbook shares.
 type sandbox struct {
 	maxSteps uint64
@@ -29,7 +42,7 @@ type sandbox struct {
 
 // newThread makes a thread named name whose step limit is set before
 // anything runs, whose print() goes to the print handler, which carries ctx
-// for the builtins (builtins.SetContext) and the child-thread factory, and
+// for the builtins (under ContextKey) and the child-thread factory, and
 // which is cancelled as soon as ctx is done.
 func (s *sandbox) newThread(ctx context.Context, name string) *starlark.Thread {
 	t := &starlark.Thread{Name: name, Print: s.print}
@@ -38,7 +51,7 @@ func (s *sandbox) newThread(ctx context.Context, name string) *starlark.Thread {
 	t.OnMaxSteps = func(t *starlark.Thread) {
 		t.Cancel(stepLimitMessage(limit))
 	}
-	builtins.SetContext(t, ctx)
+	t.SetLocal(ContextKey, ctx)
 	t.SetLocal(ThreadFactoryKey, s.factory())
 	context.AfterFunc(ctx, func() { t.Cancel(cancelReason(ctx)) })
 	return t

@@ -10,6 +10,16 @@ const (
 	ResourceUsers            = "users"
 	ResourceCredentials      = "credentials"
 	ResourceExternalServices = "external-services"
+	ResourceDevices          = "devices"
+	ResourceSubscriptions    = "subscriptions"
+	ResourceProvisions       = "service-manager-provisions"
+	ResourceRoleAssignments  = "role-assignments"
+	ResourceScopeGroups      = "scope-groups"
+	ResourceAuditLogs        = "audit-logs"
+	ResourceActivities       = "activities"
+	ResourceApprovalPolicies = "approval-policies"
+	ResourceApprovalRequests = "approval-requests"
+	ResourceSchedules        = "schedules"
 )
 
 // property is one filterable property; nested means that paths below it
@@ -39,6 +49,27 @@ type property struct {
 //   - groups: the v1 groups filter description; its own examples filter on
 //     autoAddTags/Department, so autoAddTags (free-form) and policies allow
 //     nested paths;
+//   - devices: the properties of the device list's filter examples, plus
+//     the identifying fields of a device (id, macAddress, model,
+//     deviceName, region, assignedState, archived, application/id) that
+//     the onboarding steps match on;
+//   - subscriptions: the list the subscriptions filter describes;
+//   - service-manager-provisions: the filter is undescribed; the fields of
+//     a provision (provisionStatus, not "status" as one published example
+//     has it);
+//   - role-assignments: role, scope and principal (the API accepts only
+//     "in" and "and", each property at most once; the server enforces it);
+//   - scope-groups: name and the other plain fields of a scope group;
+//   - audit-logs: the v2beta1 filter keys (createdAt, category,
+//     description, username, ipAddress, workspace/name, workspace/type,
+//     serviceOffer/id, region, hasDetails);
+//   - activities: the v1beta2 activities filter description;
+//   - approval-policies, approval-requests, schedules (v1beta2): their
+//     filter descriptions; the policies' policyData/resources/id and
+//     policyData/resources/type reach into a list whose items the schema
+//     spells resourceId and resourceType (the service derives them), and
+//     the schedules' schedule/intervalInSec is left out (the schema has
+//     no such property);
 //   - firmware-bundles: the v1 endpoint documents no filter parameter, so
 //     the table holds the top-level properties of its firmwareBundle-v1
 //     schema (what a runbook can usefully match on, locally or in the
@@ -79,6 +110,39 @@ func resourceProperties(resource string) []property {
 		ps := plain("complianceStatus", "createdAt", "description", "deviceType", "generation",
 			"id", "name", "securityStatus", "settingsUris", "updatedAt")
 		return append(ps, property{name: "autoAddTags", nested: true}, property{name: "policies", nested: true})
+	case ResourceDevices:
+		return plain("id", "serialNumber", "partNumber", "macAddress", "deviceType", "category",
+			"billingTier", "currentSupportLevelEndDate", "createdAt", "updatedAt", "inUseWorkspaceId",
+			"isFlex", "make", "management", "manufacturedDate", "source", "model", "deviceName",
+			"region", "assignedState", "archived", "application/id", "tenantWorkspaceId")
+	case ResourceSubscriptions:
+		return plain("id", "subscriptionType", "subscriptionStatus", "key", "quantity",
+			"availableQuantity", "isEval", "sku", "skuDescription", "contract", "startTime", "endTime",
+			"productType", "tier", "tierDescription", "quote", "po", "resellerPo", "createdAt", "updatedAt")
+	case ResourceProvisions:
+		return plain("id", "provisionStatus", "region", "serviceManager/id", "createdAt", "updatedAt")
+	case ResourceRoleAssignments:
+		return plain("role", "scope", "principal")
+	case ResourceScopeGroups:
+		return plain("id", "name", "description", "grn", "createdAt", "updatedAt")
+	case ResourceAuditLogs:
+		return plain("createdAt", "category", "description", "username", "ipAddress", "workspace/name",
+			"workspace/type", "serviceOffer/id", "region", "hasDetails")
+	case ResourceActivities:
+		return plain("associatedServerId", "associatedServerUri", "createdAt", "groupId",
+			"groupDisplayName", "healthState", "hidden", "id", "key", "resourceUri",
+			"serverSettingsCategory", "serverSettingsId", "serverSettingsName", "source/id", "source/type",
+			"source/resourceUri", "source/displayName", "source/originId")
+	case ResourceApprovalPolicies:
+		return plain("createdAt", "description", "name", "policyData/resources/id",
+			"policyData/resources/type", "updatedAt")
+	case ResourceApprovalRequests:
+		return plain("approvableName", "approvableResource/id", "approvableResource/type",
+			"approvalState", "createdAt", "operation/id", "operation/type", "policy/id", "updatedAt")
+	case ResourceSchedules:
+		return plain("createdAt", "generation", "historyUri", "id", "nextStartAt", "operation/body",
+			"operation/headers", "operation/method", "operation/query", "operation/timeoutInSec",
+			"operation/type", "operation/uri", "resourceUri", "schedule/startAt", "type", "updatedAt")
 	case ResourceFirmwareBundles:
 		return plain("advisories", "baseBundleUri", "bundleGeneration", "bundleNameFormat",
 			"bundleType", "createdAt", "description", "displayName", "enhancements", "generation",
@@ -91,6 +155,9 @@ func resourceProperties(resource string) []property {
 
 // Resources returns the resource names Validate knows, sorted.
 func Resources() []string {
-	return []string{ResourceAsyncOperations, ResourceCredentials, ResourceExternalServices,
-		ResourceFirmwareBundles, ResourceGroups, ResourceJobs, ResourceServers, ResourceUsers}
+	return []string{ResourceActivities, ResourceApprovalPolicies, ResourceApprovalRequests,
+		ResourceAsyncOperations, ResourceAuditLogs, ResourceCredentials, ResourceDevices,
+		ResourceExternalServices, ResourceFirmwareBundles, ResourceGroups, ResourceJobs,
+		ResourceRoleAssignments, ResourceSchedules, ResourceScopeGroups, ResourceServers,
+		ResourceProvisions, ResourceSubscriptions, ResourceUsers}
 }

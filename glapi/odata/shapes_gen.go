@@ -7,6 +7,98 @@ package odata
 // has none. Each call builds a new tree.
 func specShape(resource string) *shape {
 	switch resource {
+	case ResourceActivities: // compute-ops-mgmt.json: GET /compute-ops-mgmt/v1beta2/activities, items of activity-v1beta2
+		return object(
+			field("associatedServerUri", scalar("string")),
+			field("createdAt", scalar("string")),
+			field("generation", scalar("integer")),
+			field("id", scalar("string")),
+			field("key", scalar("string")),
+			field("message", scalar("string")),
+			field("recommendedAction", scalar("string")),
+			field("source", object(
+				field("displayName", scalar("string")),
+				field("id", scalar("string")),
+				field("name", scalar("string")),
+				field("originId", scalar("string")),
+				field("resourceUri", scalar("string")),
+				field("type", scalar("string")),
+			)),
+			field("title", scalar("string")),
+			field("type", scalar("string")),
+			field("updatedAt", scalar("string")),
+		)
+	case ResourceApprovalPolicies: // compute-ops-mgmt.json: GET /compute-ops-mgmt/v1beta2/approval-policies, items of approvalPolicyResponse-v1beta2
+		return object(
+			field("createdAt", scalar("string")),
+			field("description", scalar("string")),
+			field("generation", scalar("integer")),
+			field("id", scalar("string")),
+			field("name", scalar("string")),
+			field("policyData", object(
+				field("approvables", list(object(
+					field("approvableName", scalar("string")),
+					field("approvers", list(object(
+						field("email", scalar("string")),
+					))),
+					field("minApprovers", scalar("integer")),
+				))),
+				field("resources", list(object(
+					field("resourceId", scalar("string")),
+					field("resourceType", scalar("string")),
+				))),
+			)),
+			field("remarks", scalar("string")),
+			field("resourceUri", scalar("string")),
+			field("state", scalar("string")),
+			field("type", scalar("string")),
+			field("updatedAt", scalar("string")),
+		)
+	case ResourceApprovalRequests: // compute-ops-mgmt.json: GET /compute-ops-mgmt/v1beta2/approval-requests, items of approvalRequestResponse-v1beta2
+		return object(
+			field("approvableName", scalar("string")),
+			field("approvableResource", object(
+				field("id", scalar("string")),
+				field("resourceUri", scalar("string")),
+				field("type", scalar("string")),
+			)),
+			field("approvalState", scalar("string")),
+			field("cancelledBy", scalar("string")),
+			field("createdAt", scalar("string")),
+			field("generation", scalar("integer")),
+			field("id", scalar("string")),
+			field("minApprovers", scalar("integer")),
+			field("operation", object(
+				field("id", scalar("string")),
+				field("resourceUri", scalar("string")),
+				field("type", scalar("string")),
+			)),
+			field("policy", object(
+				field("id", scalar("string")),
+				field("resourceUri", scalar("string")),
+				field("type", scalar("string")),
+			)),
+			field("requestData", object(
+				field("approvals", object(
+					field("approvalState", scalar("string")),
+					field("approverId", object(
+						field("email", scalar("string")),
+						field("firstName", scalar("string")),
+						field("lastName", scalar("string")),
+					)),
+					field("remarks", scalar("string")),
+				)),
+			)),
+			field("requestRemarks", scalar("string")),
+			field("requester", object(
+				field("email", scalar("string")),
+				field("firstName", scalar("string")),
+				field("lastName", scalar("string")),
+			)),
+			field("resourceUri", scalar("string")),
+			field("type", scalar("string")),
+			field("updatedAt", scalar("string")),
+		)
 	case ResourceAsyncOperations: // compute-ops-mgmt.json: GET /compute-ops-mgmt/v1/async-operations, items of asyncOperation-v1
 		return object(
 			field("createdAt", scalar("string")),
@@ -47,6 +139,33 @@ func specShape(resource string) *shape {
 			field("type", scalar("string")),
 			field("updatedAt", scalar("string")),
 		)
+	case ResourceAuditLogs: // audit-log-v2beta1.json: GET /audit-log/v2beta1/logs, items of AuditLogItem
+		return object(
+			field("additionalInfo", object(
+				field("deviceType", scalar("string")),
+				field("serverName", scalar("string")),
+				field("serverProductId", scalar("string")),
+				field("serverSerial", scalar("string")),
+			)),
+			field("category", scalar("string")),
+			field("createdAt", scalar("string")),
+			field("description", scalar("string")),
+			field("hasDetails", scalar("boolean")),
+			field("id", scalar("string")),
+			field("ipAddress", scalar("string")),
+			field("serviceOffer", object(
+				field("id", scalar("string")),
+				field("name", scalar("string")),
+				field("region", scalar("string")),
+			)),
+			field("type", scalar("string")),
+			field("username", scalar("string")),
+			field("workspace", object(
+				field("id", scalar("string")),
+				field("name", scalar("string")),
+				field("type", scalar("string")),
+			)),
+		)
 	case ResourceCredentials: // workspaces-credentials-v1.json: GET /workspaces/v1/credentials, items of CredentialsResponse
 		return object(
 			field("associatedServiceManagerProvision", object(
@@ -63,6 +182,97 @@ func specShape(resource string) *shape {
 			field("id", scalar("string")),
 			field("type", scalar("string")),
 			field("updatedAt", scalar("string")),
+		)
+	case ResourceDevices: // devices-v1.json: GET /devices/v1/devices, items of DeviceDetail
+		return object(
+			field("application", object(
+				field("id", scalar("string")),
+				field("resourceUri", scalar("string")),
+			)),
+			field("archived", scalar("boolean")),
+			field("assignedState", scalar("string")),
+			field("billingAccountId", scalar("string")),
+			field("billingAccountName", scalar("string")),
+			field("billingTier", scalar("string")),
+			field("category", scalar("string")),
+			field("contact", object(
+				field("email", scalar("string")),
+				field("firstName", scalar("string")),
+				field("id", scalar("string")),
+				field("lastName", scalar("string")),
+				field("phoneNumber", scalar("string")),
+				field("resourceUri", scalar("string")),
+				field("type", scalar("string")),
+			)),
+			field("createdAt", scalar("string")),
+			field("dedicatedPlatformWorkspace", object(
+				field("id", scalar("string")),
+			)),
+			field("deviceName", scalar("string")),
+			field("deviceType", scalar("string")),
+			field("id", scalar("string")),
+			field("inUseWorkspace", object(
+				field("id", scalar("string")),
+				field("resourceUri", scalar("string")),
+				field("type", scalar("string")),
+			)),
+			field("isFlex", scalar("boolean")),
+			field("location", object(
+				field("city", scalar("string")),
+				field("country", scalar("string")),
+				field("id", scalar("string")),
+				field("latitude", scalar("number")),
+				field("locationName", scalar("string")),
+				field("locationSource", scalar("string")),
+				field("longitude", scalar("number")),
+				field("postalCode", scalar("string")),
+				field("resourceUri", scalar("string")),
+				field("state", scalar("string")),
+				field("streetAddress", scalar("string")),
+			)),
+			field("macAddress", scalar("string")),
+			field("make", scalar("string")),
+			field("management", scalar("string")),
+			field("manufacturedDate", scalar("string")),
+			field("model", scalar("string")),
+			field("ownership", scalar("string")),
+			field("partNumber", scalar("string")),
+			field("region", scalar("string")),
+			field("secondaryName", scalar("string")),
+			field("serialNumber", scalar("string")),
+			field("source", scalar("string")),
+			field("subscription", list(object(
+				field("endTime", scalar("string")),
+				field("id", scalar("string")),
+				field("key", scalar("string")),
+				field("resourceUri", scalar("string")),
+				field("startTime", scalar("string")),
+				field("tier", scalar("string")),
+			))),
+			field("subscriptionCategory", scalar("string")),
+			field("tags", freeForm() /* additionalProperties */),
+			field("tenantWorkspaceId", scalar("string")),
+			field("type", scalar("string")),
+			field("updatedAt", scalar("string")),
+			field("warranty", object(
+				field("country", scalar("string")),
+				field("currentSupportLevel", object(
+					field("contractLevel", scalar("string")),
+					field("contractLevelRank", scalar("integer")),
+					field("endDate", scalar("string")),
+					field("serviceLevel", scalar("string")),
+					field("serviceLevelRank", scalar("integer")),
+					field("startDate", scalar("string")),
+				)),
+				field("supportLevels", list(object(
+					field("contractLevel", scalar("string")),
+					field("contractLevelRank", scalar("integer")),
+					field("endDate", scalar("string")),
+					field("serviceLevel", scalar("string")),
+					field("serviceLevelRank", scalar("integer")),
+					field("startDate", scalar("string")),
+				))),
+			)),
 		)
 	case ResourceFirmwareBundles: // compute-ops-mgmt.json: GET /compute-ops-mgmt/v1/firmware-bundles, items of firmwareBundle-v1
 		return object(
@@ -156,6 +366,88 @@ func specShape(resource string) *shape {
 			field("state", scalar("string")),
 			field("status", scalar("string")),
 			field("statusDetails", freeForm() /* an object that lists no properties */),
+			field("type", scalar("string")),
+			field("updatedAt", scalar("string")),
+		)
+	case ResourceRoleAssignments: // authorization-v1beta1.json: GET /authorization/v1beta1/role-assignments, items of RoleAssignmentGetV1beta1
+		return object(
+			field("createdAt", scalar("string")),
+			field("generation", scalar("integer")),
+			field("id", scalar("string")),
+			field("principal", scalar("string")),
+			field("principalMetadata", object(
+				field("id", scalar("string")),
+				field("type", scalar("string")),
+			)),
+			field("role", scalar("string")),
+			field("roleMetadata", object(
+				field("id", scalar("string")),
+				field("type", scalar("string")),
+			)),
+			field("scope", list(scalar("string"))),
+			field("source", scalar("string")),
+			field("type", scalar("string")),
+			field("updatedAt", scalar("string")),
+		)
+	case ResourceSchedules: // compute-ops-mgmt.json: GET /compute-ops-mgmt/v1beta2/schedules, items of schedule-v1beta2
+		return object(
+			field("associatedResourceUri", scalar("string")),
+			field("createdAt", scalar("string")),
+			field("description", scalar("string")),
+			field("generation", scalar("integer")),
+			field("historyUri", scalar("string")),
+			field("id", scalar("string")),
+			field("lastRun", object(
+				field("body", list(freeForm())),
+				field("createdAt", scalar("string")),
+				field("debugId", scalar("string")),
+				field("durationInSec", scalar("number")),
+				field("generation", scalar("integer")),
+				field("headers", freeForm() /* additionalProperties */),
+				field("id", scalar("string")),
+				field("operationType", scalar("string")),
+				field("resourceUri", scalar("string")),
+				field("scheduleId", scalar("string")),
+				field("scheduleUri", scalar("string")),
+				field("startedAt", scalar("string")),
+				field("status", scalar("integer")),
+				field("succeeded", scalar("boolean")),
+				field("summary", scalar("string")),
+				field("type", scalar("string")),
+				field("updatedAt", scalar("string")),
+			)),
+			field("name", scalar("string")),
+			field("nextStartAt", scalar("string")),
+			field("operation", object(
+				field("body", list(freeForm())),
+				field("headers", freeForm() /* additionalProperties */),
+				field("method", scalar("string")),
+				field("query", freeForm() /* additionalProperties */),
+				field("timeoutInSec", scalar("number")),
+				field("type", scalar("string")),
+				field("uri", scalar("string")),
+			)),
+			field("purpose", scalar("string")),
+			field("resourceUri", scalar("string")),
+			field("schedule", object(
+				field("interval", scalar("string")),
+				field("startAt", scalar("string")),
+			)),
+			field("type", scalar("string")),
+			field("updatedAt", scalar("string")),
+		)
+	case ResourceScopeGroups: // authorization-v1beta1.json: GET /authorization/v1beta1/scope-groups, items of ScopeGroupV1beta1
+		return object(
+			field("createdAt", scalar("string")),
+			field("description", scalar("string")),
+			field("generation", scalar("integer")),
+			field("grn", scalar("string")),
+			field("id", scalar("string")),
+			field("name", scalar("string")),
+			field("serviceMetadata", object(
+				field("id", scalar("string")),
+				field("type", scalar("string")),
+			)),
 			field("type", scalar("string")),
 			field("updatedAt", scalar("string")),
 		)
@@ -275,6 +567,47 @@ func specShape(resource string) *shape {
 				field("subscriptionTier", scalar("string")),
 			)),
 			field("tags", freeForm() /* additionalProperties */),
+			field("type", scalar("string")),
+			field("updatedAt", scalar("string")),
+		)
+	case ResourceProvisions: // service-catalog-v1.json: GET /service-catalog/v1/service-manager-provisions, items of ServiceManagerProvisionRead
+		return object(
+			field("createdAt", scalar("string")),
+			field("createdBy", scalar("string")),
+			field("generation", scalar("integer")),
+			field("id", scalar("string")),
+			field("provisionStatus", scalar("string")),
+			field("region", scalar("string")),
+			field("resourceUri", scalar("string")),
+			field("serviceManager", object(
+				field("id", scalar("string")),
+				field("resourceUri", scalar("string")),
+			)),
+			field("type", scalar("string")),
+			field("updatedAt", scalar("string")),
+		)
+	case ResourceSubscriptions: // subscriptions-v1.json: GET /subscriptions/v1/subscriptions, items of V1Beta1SubscriptionDetail
+		return object(
+			field("availableQuantity", scalar("string")),
+			field("contract", scalar("string")),
+			field("createdAt", scalar("string")),
+			field("endTime", scalar("string")),
+			field("id", scalar("string")),
+			field("isEval", scalar("boolean")),
+			field("key", scalar("string")),
+			field("po", scalar("string")),
+			field("productType", scalar("string")),
+			field("quantity", scalar("string")),
+			field("quote", scalar("string")),
+			field("resellerPo", scalar("string")),
+			field("sku", scalar("string")),
+			field("skuDescription", scalar("string")),
+			field("startTime", scalar("string")),
+			field("subscriptionStatus", scalar("string")),
+			field("subscriptionType", scalar("string")),
+			field("tags", freeForm() /* additionalProperties */),
+			field("tier", scalar("string")),
+			field("tierDescription", scalar("string")),
 			field("type", scalar("string")),
 			field("updatedAt", scalar("string")),
 		)

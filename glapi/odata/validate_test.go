@@ -178,8 +178,22 @@ func TestValidateNestedPathsAgainstTheSchema(t *testing.T) {
 // computedProperties are filterable properties the service derives, which
 // the item schema does not list.
 var computedProperties = map[string]string{
-	ResourceCredentials + " tenantId": "the workspace id of associatedTenant",
-	ResourceJobs + " cancellable":     "listed by the jobs filter description, missing from its job-v1 schema",
+	ResourceCredentials + " tenantId":                       "the workspace id of associatedTenant",
+	ResourceJobs + " cancellable":                           "listed by the jobs filter description, missing from its job-v1 schema",
+	ResourceActivities + " associatedServerId":              "listed by the v1beta2 activities filter description, missing from its activity schema",
+	ResourceActivities + " groupId":                         "listed by the v1beta2 activities filter description, missing from its activity schema",
+	ResourceActivities + " groupDisplayName":                "listed by the v1beta2 activities filter description, missing from its activity schema",
+	ResourceActivities + " healthState":                     "listed by the v1beta2 activities filter description, missing from its activity schema",
+	ResourceActivities + " hidden":                          "listed by the v1beta2 activities filter description, missing from its activity schema",
+	ResourceActivities + " resourceUri":                     "listed by the v1beta2 activities filter description, missing from its activity schema",
+	ResourceActivities + " serverSettingsCategory":          "listed by the v1beta2 activities filter description, missing from its activity schema",
+	ResourceActivities + " serverSettingsId":                "listed by the v1beta2 activities filter description, missing from its activity schema",
+	ResourceActivities + " serverSettingsName":              "listed by the v1beta2 activities filter description, missing from its activity schema",
+	ResourceAuditLogs + " region":                           "a v2beta1 audit-log filter key, missing from its log schema",
+	ResourceDevices + " currentSupportLevelEndDate":         "used by the device list filter examples, missing from its device schema",
+	ResourceDevices + " inUseWorkspaceId":                   "used by the device list filter examples, missing from its device schema",
+	ResourceApprovalPolicies + " policyData/resources/id":   "the resourceId of an item of the policyData.resources list",
+	ResourceApprovalPolicies + " policyData/resources/type": "the resourceType of an item of the policyData.resources list",
 }
 
 // TestFilterablePropertiesAreInTheSchema: every filterable property (and

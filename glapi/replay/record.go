@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
+
+	"glrun/glapi"
 )
 
 // Recorder is an http.RoundTripper that sends every request through a real
@@ -14,6 +17,9 @@ import (
 type Recorder struct {
 	file string
 	rec  *recorder.Recorder
+
+	mu    sync.Mutex
+	scrub *glapi.Scrubber
 }
 
 // Record starts recording into the cassette file path (".yaml" is added
@@ -24,16 +30,35 @@ func Record(path string, real http.RoundTripper) (*Recorder, error) {
 		real = http.DefaultTransport
 	}
 	name := cassetteName(path)
+	r := &Recorder{file: name + ".yaml"}
 	rec, err := recorder.New(name,
 		recorder.WithMode(recorder.ModeRecordOnly),
 		recorder.WithRealTransport(real),
 		recorder.WithSkipRequestLatency(true),
-		recorder.WithHook(redactHook, recorder.BeforeSaveHook),
+		recorder.WithHook(redactHook(r.known), recorder.BeforeSaveHook),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("recording cassette %s: %w", name+".yaml", err)
 	}
-	return &Recorder{file: name + ".yaml", rec: rec}, nil
+	r.rec = rec
+	return r, nil
+}
+
+// ScrubWith makes the cassette writer scrub, by value, every secret s knows
+// when the cassette is written (pass the client's glapi.Client.Scrubber):
+// a secret a server echoed where no field name marks it is caught too.
+func (r *Recorder) ScrubWith(s *glapi.Scrubber) {
+	r.mu.Lock()
+	r.scrub = s
+	r.mu.Unlock()
+}
+
+// known returns the values the Scrubber knows, if any.
+func (r *Recorder) known() []string {
+	r.mu.Lock()
+	s := r.scrub
+	r.mu.Unlock()
+	return s.Values()
 }
 
 // File returns the path of the cassette file.

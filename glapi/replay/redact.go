@@ -17,8 +17,11 @@ const Redacted = "<redacted>"
 // secretHeaders are dropped from recorded requests and responses.
 var secretHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie"}
 
-// secretFormFields are the token request's form fields holding secrets.
-var secretFormFields = []string{"client_secret", "refresh_token", "assertion", "password"}
+// secretFormFields are the form fields holding secrets: those of a token
+// request, and those of a form-encoded token answer (oauth2 accepts answers
+// in application/x-www-form-urlencoded or text/plain as well as JSON).
+var secretFormFields = []string{"client_secret", "refresh_token", "assertion", "password",
+	"access_token", "id_token", "code", "device_code"}
 
 // isSecretKey reports whether a JSON field of that name holds a secret:
 // clientSecret, client_secret, access_token, refresh_token, id_token,
@@ -37,8 +40,15 @@ func isSecretKey(k string) bool {
 // collects the secret values (form secrets, JSON secret fields, bearer
 // tokens), then replaces the fields and scrubs any other occurrence of
 // those values anywhere in the interaction.
-func redactInteraction(i *cassette.Interaction) {
-	var found []string
+//
+// known are secrets found elsewhere (the client's glapi.Scrubber: the
+// client secret and the tokens it received), scrubbed by value too, so a
+// secret echoed into an error answer is caught even where no field name
+// marks it.
+//
+// It returns the secret values it found in i, for the interactions after it.
+func redactInteraction(i *cassette.Interaction, known ...string) []string {
+	found := append([]string(nil), known...)
 	i.Request.Body = redactBody(i.Request.Body, i.Request.Headers.Get("Content-Type"), &found)
 	i.Response.Body = redactBody(i.Response.Body, i.Response.Headers.Get("Content-Type"), &found)
 	for _, f := range secretFormFields {
@@ -52,6 +62,7 @@ func redactInteraction(i *cassette.Interaction) {
 	for _, h := range secretHeaders {
 		for _, v := range i.Request.Headers.Values(h) {
 			found = append(found, tokenOf(v))
+			found = append(found, basicSecret(v)...)
 		}
 		i.Request.Headers.Del(h)
 		i.Response.Headers.Del(h)
@@ -62,6 +73,22 @@ func redactInteraction(i *cassette.Interaction) {
 	if i.Response.Headers.Get("Content-Length") != "" {
 		i.Response.Headers.Set("Content-Length", itoa(len(i.Response.Body)))
 	}
+	return found[len(known):]
+}
+
+// basicSecret returns the password of a Basic authorization value (the
+// client secret, when oauth2 sends it in a header), raw and URL-decoded.
+func basicSecret(v string) []string {
+	r := http.Request{Header: http.Header{"Authorization": {v}}}
+	_, pw, ok := r.BasicAuth()
+	if !ok || pw == "" {
+		return nil
+	}
+	out := []string{pw}
+	if dec, err := url.QueryUnescape(pw); err == nil && dec != pw {
+		out = append(out, dec)
+	}
+	return out
 }
 
 // tokenOf returns the credential of an Authorization value ("Bearer abc" -> "abc").
@@ -115,6 +142,12 @@ func redactBody(body, contentType string, found *[]string) string {
 	}
 	if strings.HasPrefix(contentType, "application/x-www-form-urlencoded") {
 		return redactForm(body, found)
+	}
+	if strings.HasPrefix(contentType, "text/plain") {
+		// oauth2 reads a text/plain token answer as a form.
+		if out := redactForm(body, found); out != body {
+			return out
+		}
 	}
 	var v any
 	dec := json.NewDecoder(strings.NewReader(body))

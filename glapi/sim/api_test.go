@@ -89,7 +89,8 @@ func TestListEndpointsAndEnvelopes(t *testing.T) {
 		{"/compute-ops-mgmt/v1/groups", 3, []string{"offset", "count", "total", "items"}},
 		{"/compute-ops-mgmt/v1/firmware-bundles?limit=100", 4, []string{"offset", "count", "total", "items"}},
 		{"/compute-ops-mgmt/v1/jobs", 17, []string{"offset", "count", "total", "items"}},
-		{"/compute-ops-mgmt/v1/async-operations", 12, []string{"next", "count", "total", "items"}},
+		// One page holds all 12: the last page has no next (TestAnswersFitTheSpecs).
+		{"/compute-ops-mgmt/v1/async-operations", 12, []string{"count", "total", "items"}},
 		{"/identity/v1/users", 10, []string{"offset", "count", "total", "items"}},
 		{"/workspaces/v1/credentials", 3, []string{"count", "items"}},
 	}

@@ -199,7 +199,8 @@ func (s *Sim) recentOps(now time.Time) []obj {
 }
 
 // listAsyncOps answers with cursor pagination: next is the id of the first
-// item of the next page, or null on the last page.
+// item of the next page; the last page has no next field (the API describes
+// next as a string, so a null would not be a valid answer).
 func (s *Sim) listAsyncOps(r *request) response {
 	limit, resp, ok := s.intParam(r, "limit", pageAsyncOps.def, pageAsyncOps.min, pageAsyncOps.max)
 	if !ok {
@@ -227,11 +228,11 @@ func (s *Sim) listAsyncOps(r *request) response {
 	for _, it := range items[start:end] {
 		l = append(l, copyObj(it))
 	}
-	var next any
+	out := obj{"count": len(l), "total": len(items), "items": l}
 	if end < len(items) && limit > 0 {
-		next = items[end]["id"]
+		out["next"] = items[end]["id"]
 	}
-	return jsonResp(http.StatusOK, obj{"next": next, "count": len(l), "total": len(items), "items": l})
+	return jsonResp(http.StatusOK, out)
 }
 
 func (s *Sim) getAsyncOp(r *request) response {

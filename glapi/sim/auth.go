@@ -35,6 +35,7 @@ func (s *Sim) handleToken(r *http.Request, body []byte) response {
 	}
 	tok := newToken()
 	s.tokens[tok] = s.tokenClock.Now().Add(s.tokenTTL)
+	s.tokenOwner[tok] = id
 	return jsonResp(http.StatusOK, obj{
 		"access_token": tok,
 		"token_type":   "Bearer",
@@ -49,6 +50,9 @@ func (s *Sim) validClient(id, secret string) bool {
 		return false
 	}
 	if id == s.clientID && secret == s.clientSecret {
+		return true
+	}
+	if c, ok := s.clients[id]; ok && c.Secret == secret {
 		return true
 	}
 	if sec, ok := s.st.secrets[id]; ok && sec == secret && id != s.clientID {

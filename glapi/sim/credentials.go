@@ -73,6 +73,7 @@ func (s *Sim) createCredential(r *request) response {
 	}
 	out := render(c)
 	out["clientSecret"] = s.st.secrets[c.ID]
+	s.audit("API Gateway", "API credential "+c.CredentialName+" created", r.now, false)
 	return jsonResp(http.StatusCreated, out)
 }
 
@@ -89,6 +90,7 @@ func (s *Sim) deleteCredential(r *request) response {
 		return s.apiError(r.fam, http.StatusNotFound, "Unable to find the credential")
 	}
 	delete(s.st.secrets, id)
+	s.audit("API Gateway", "API credential "+id+" deleted", r.now, false)
 	return response{status: http.StatusNoContent}
 }
 
@@ -101,6 +103,7 @@ func (s *Sim) resetCredential(r *request) response {
 	s.st.secrets[id] = s.st.hex32()
 	c.UpdatedAt = credTS(r.now)
 	c.Generation++
+	s.audit("API Gateway", "Secret of API credential "+c.CredentialName+" regenerated", r.now, false)
 	out := render(c)
 	out["clientSecret"] = s.st.secrets[id]
 	return jsonResp(http.StatusOK, out)

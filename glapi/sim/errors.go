@@ -11,7 +11,24 @@ const (
 	famCOM        = "com"
 	famIdentity   = "identity"
 	famWorkspaces = "workspaces"
+	// The platform APIs of onboarding.
+	famDevices       = "devices"
+	famSubscriptions = "subscriptions"
+	famCatalog       = "service-catalog"
+	famAuthz         = "authorization"
+	famSCIM          = "scim"
+	famAudit         = "audit-log"
 )
+
+// platformFamily reports whether fam is one of the platform APIs, whose
+// bad requests carry errorDetails issues.
+func platformFamily(fam string) bool {
+	switch fam {
+	case famDevices, famSubscriptions, famCatalog, famAuthz, famAudit:
+		return true
+	}
+	return false
+}
 
 // response is what a handler answers; ServeHTTP writes it (or a fault
 // mangles it).
@@ -42,6 +59,12 @@ func errorCode(fam string, status int) string {
 	}
 	switch status {
 	case http.StatusBadRequest:
+		switch fam {
+		case famDevices:
+			return "HPE_GL_DM_BAD_REQUEST"
+		case famAuthz:
+			return "HPE_AUTHZ_INVALID_FORMAT"
+		}
 		return "HPE_GL_ERROR_BAD_REQUEST"
 	case http.StatusUnauthorized:
 		return "HPE_GL_ERROR_UNAUTHORIZED"
@@ -77,12 +100,25 @@ func (s *Sim) apiError(fam string, status int, msg string, issues ...issue) resp
 		"message":        msg,
 		"debugId":        s.st.uuid(),
 	}
-	if fam == famCOM && len(issues) > 0 {
+	if (fam == famCOM || platformFamily(fam)) && len(issues) > 0 {
 		var l []any
 		for _, is := range issues {
-			l = append(l, obj{"source": is.source, "subject": is.subject})
+			it := obj{"source": is.source, "subject": is.subject}
+			if platformFamily(fam) {
+				it["description"] = msg
+			}
+			l = append(l, it)
 		}
 		body["errorDetails"] = []any{obj{"type": "hpe.greenlake.bad_request", "issues": l}}
+	}
+	if fam == famSCIM {
+		// SCIM's Error, with the platform's body as its extension.
+		return jsonResp(status, obj{
+			"schemas": []any{"urn:ietf:params:scim:api:messages:2.0:Error"},
+			"status":  strconv.Itoa(status),
+			"detail":  msg,
+			"urn:ietf:params:scim:schemas:extensions:hpe-greenlake:2.0:Error": body,
+		}).with("Content-Type", "application/scim+json")
 	}
 	return jsonResp(status, body)
 }

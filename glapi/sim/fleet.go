@@ -118,6 +118,7 @@ func newDemoState(rng *rand.Rand, now time.Time, clientID, clientSecret string) 
 	}
 	st.seedCredentials(now, clientID, clientSecret)
 	st.seedHistory(now)
+	st.seedPlatform(now, clientID)
 	return st
 }
 
@@ -226,6 +227,12 @@ func (st *state) addServer(n int, name string, m serverModel, bundle int, power 
 		n += 1000
 		sn = serial(n)
 	}
+	return st.addServerSerial(n, sn, name, m, bundle, power, tags, created)
+}
+
+// addServerSerial adds the server of serial number sn (n numbers its iLO
+// address) and returns its id.
+func (st *state) addServerSerial(n int, sn, name string, m serverModel, bundle int, power string, tags map[string]any, created time.Time) string {
 	id := m.ProductID + "+" + sn
 	bid := st.bundleOrder[bundle]
 	ilo, iloName := st.iloVersion(bid, m.Gen)
@@ -365,7 +372,10 @@ func (st *state) addUser(email, first, last, status string, created, lastLogin t
 
 func (st *state) seedCredentials(now time.Time, clientID, clientSecret string) {
 	tenant := st.uuid()
-	st.addCredential(clientID, clientSecret, "glrun-demo", "", "", now.Add(-60*24*time.Hour))
+	// The API shows a credential's id and clientId as UUIDs; a client id of
+	// another shape (only possible through Options, `sim serve` refuses it)
+	// is shown as a UUID derived from it, so every answer stays valid.
+	st.addCredential(credentialUUID(clientID), clientSecret, "glrun-demo", "", "", now.Add(-60*24*time.Hour))
 	st.addCredential("", "", "ci-pipeline", tenant, "Acme Tenant", now.Add(-30*24*time.Hour))
 	st.addCredential("", "", "jane.doe@example.com automation", "", "", now.Add(-10*24*time.Hour))
 }

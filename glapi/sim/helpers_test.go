@@ -43,7 +43,11 @@ func newHarness(t *testing.T, opts Options) *harness {
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	h := &harness{t: t, sim: s, clk: clk, srv: srv, log: buf}
-	h.token = h.getToken(DemoClientID, DemoClientSecret)
+	id, secret := DemoClientID, DemoClientSecret
+	if opts.ClientID != "" {
+		id, secret = opts.ClientID, opts.ClientSecret
+	}
+	h.token = h.getToken(id, secret)
 	return h
 }
 

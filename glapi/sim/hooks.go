@@ -18,6 +18,7 @@ func (s *Sim) lockAt() time.Time {
 	s.mu.Lock()
 	now := s.clock.Now()
 	s.advance(now)
+	s.advancePlatform(now)
 	return now
 }
 

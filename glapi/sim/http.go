@@ -19,6 +19,8 @@ type request struct {
 	query  url.Values
 	now    time.Time
 	body   []byte
+	// caller is the id of the API client whose token the request carries.
+	caller string
 }
 
 // route maps a method and a path pattern ("{}" matches one segment) to a handler.
@@ -53,6 +55,53 @@ var routes = []route{
 	{"POST", "/workspaces/v1/credentials", (*Sim).createCredential},
 	{"DELETE", "/workspaces/v1/credentials/{}", (*Sim).deleteCredential},
 	{"POST", "/workspaces/v1/credentials/{}/reset", (*Sim).resetCredential},
+	{"GET", "/compute-ops-mgmt/v1beta2/activities", (*Sim).listActivities},
+	{"GET", "/devices/v1/devices", (*Sim).listDevices},
+	{"POST", "/devices/v1/devices", (*Sim).addDevices},
+	{"GET", "/devices/v1/devices/{}", (*Sim).getDevice},
+	{"PATCH", "/devices/v1/devices", (*Sim).patchDevicesV1},
+	{"PATCH", "/devices/v2beta1/devices", (*Sim).patchDevicesV2},
+	{"GET", "/devices/v1/async-operations/{}", (*Sim).getDeviceOp},
+	{"GET", "/subscriptions/v1/subscriptions", (*Sim).listSubscriptions},
+	{"POST", "/subscriptions/v1/subscriptions", (*Sim).addSubscriptions},
+	{"GET", "/subscriptions/v1/subscriptions/{}", (*Sim).getSubscription},
+	{"GET", "/subscriptions/v1/async-operations/{}", (*Sim).getSubscriptionOp},
+	{"GET", "/service-catalog/v1/service-managers", (*Sim).listServiceManagers},
+	{"GET", "/service-catalog/v1/service-managers/{}", (*Sim).getServiceManager},
+	{"GET", "/service-catalog/v1/service-manager-provisions", (*Sim).listProvisions},
+	{"GET", "/service-catalog/v1/service-manager-provisions/{}", (*Sim).getProvision},
+	{"GET", "/authorization/v1beta1/role-assignments", (*Sim).listRoleAssignments},
+	{"POST", "/authorization/v1beta1/role-assignments", (*Sim).createRoleAssignment},
+	{"GET", "/authorization/v1beta1/role-assignments/{}", (*Sim).getRoleAssignment},
+	{"PUT", "/authorization/v1beta1/role-assignments/{}", (*Sim).updateRoleAssignment},
+	{"DELETE", "/authorization/v1beta1/role-assignments/{}", (*Sim).deleteRoleAssignment},
+	{"GET", "/authorization/v1beta1/scope-groups", (*Sim).listScopeGroups},
+	{"GET", "/identity/v2beta1/scim/v2/Groups", (*Sim).listSCIMGroups},
+	{"POST", "/identity/v2beta1/scim/v2/Groups", (*Sim).createSCIMGroup},
+	{"GET", "/identity/v2beta1/scim/v2/Groups/{}", (*Sim).getSCIMGroup},
+	{"PATCH", "/identity/v2beta1/scim/v2/Groups/{}", (*Sim).patchSCIMGroup},
+	{"DELETE", "/identity/v2beta1/scim/v2/Groups/{}", (*Sim).deleteSCIMGroup},
+	{"GET", "/identity/v2beta1/scim/v2/extensions/Groups/{}/users", (*Sim).listSCIMGroupUsers},
+	{"GET", "/audit-log/v2beta1/logs", (*Sim).listAuditLogs},
+	{"GET", "/audit-log/v2beta1/logs/{}", (*Sim).getAuditLog},
+
+	// Change control (approvals.go, schedules.go).
+	{"GET", "/compute-ops-mgmt/v1beta2/approval-policies", (*Sim).listApprovalPolicies},
+	{"POST", "/compute-ops-mgmt/v1beta2/approval-policies", (*Sim).createApprovalPolicy},
+	{"GET", "/compute-ops-mgmt/v1beta2/approval-policies/{}", (*Sim).getApprovalPolicy},
+	{"PATCH", "/compute-ops-mgmt/v1beta2/approval-policies/{}", (*Sim).patchApprovalPolicy},
+	{"DELETE", "/compute-ops-mgmt/v1beta2/approval-policies/{}", (*Sim).deleteApprovalPolicy},
+	{"GET", "/compute-ops-mgmt/v1beta2/approval-requests", (*Sim).listApprovalRequests},
+	{"GET", "/compute-ops-mgmt/v1beta2/approval-requests/{}", (*Sim).getApprovalRequest},
+	{"PATCH", "/compute-ops-mgmt/v1beta2/approval-requests/{}", (*Sim).patchApprovalRequest},
+	{"POST", "/compute-ops-mgmt/v1beta2/approval-requests/{}/approve", (*Sim).approveRequest},
+	{"GET", "/compute-ops-mgmt/v1beta2/schedules", (*Sim).listSchedules},
+	{"POST", "/compute-ops-mgmt/v1beta2/schedules", (*Sim).createSchedule},
+	{"GET", "/compute-ops-mgmt/v1beta2/schedules/{}", (*Sim).getSchedule},
+	{"PATCH", "/compute-ops-mgmt/v1beta2/schedules/{}", (*Sim).patchSchedule},
+	{"DELETE", "/compute-ops-mgmt/v1beta2/schedules/{}", (*Sim).deleteSchedule},
+	{"GET", "/compute-ops-mgmt/v1beta2/schedules/{}/history", (*Sim).listScheduleHistory},
+	{"GET", "/compute-ops-mgmt/v1beta2/schedules/{}/history/{}", (*Sim).getScheduleHistory},
 }
 
 // match reports whether path matches pattern, and the "{}" segments.
@@ -81,6 +130,18 @@ func family(path string) string {
 	switch {
 	case strings.HasPrefix(path, "/compute-ops-mgmt/"):
 		return famCOM
+	case strings.HasPrefix(path, "/identity/v2beta1/scim/"):
+		return famSCIM
+	case strings.HasPrefix(path, "/devices/"):
+		return famDevices
+	case strings.HasPrefix(path, "/subscriptions/"):
+		return famSubscriptions
+	case strings.HasPrefix(path, "/service-catalog/"):
+		return famCatalog
+	case strings.HasPrefix(path, "/authorization/"):
+		return famAuthz
+	case strings.HasPrefix(path, "/audit-log/"):
+		return famAudit
 	case strings.HasPrefix(path, "/identity/"):
 		return famIdentity
 	case strings.HasPrefix(path, "/workspaces/"):
@@ -150,10 +211,14 @@ func (s *Sim) dispatch(r *http.Request, body []byte, now time.Time) response {
 		return s.apiError(fam, http.StatusUnauthorized, msg).with("WWW-Authenticate", `Bearer realm="greenlake"`)
 	}
 	s.advance(now)
+	s.advancePlatform(now)
 	if fam == famIdentity {
 		if wait := s.identityRateLimit(now); wait > 0 {
 			return s.tooMany(fam, wait, "Rate limit exceeded: 300 requests per minute per workspace")
 		}
+	}
+	if resp, limited := s.platformRateLimit(r, fam, now); limited {
+		return resp
 	}
 	var allowed []string
 	for _, rt := range routes {
@@ -165,14 +230,19 @@ func (s *Sim) dispatch(r *http.Request, body []byte, now time.Time) response {
 			allowed = append(allowed, rt.method)
 			continue
 		}
-		if want := contentTypes[r.Method]; want != "" && !(len(body) == 0 && strings.HasSuffix(rt.pattern, "/reset")) {
+		want := contentTypes[r.Method]
+		if fam == famSCIM && want != "" {
+			want = "application/scim+json"
+		}
+		if want != "" && !(len(body) == 0 && strings.HasSuffix(rt.pattern, "/reset")) {
 			mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 			if err != nil || mt != want {
 				return s.apiError(fam, http.StatusUnsupportedMediaType,
 					"Content-Type header must designate '"+want+"' in order for the request to be performed", issue{"header", "Content-Type"})
 			}
 		}
-		return rt.handle(s, &request{Request: r, fam: fam, params: params, query: r.URL.Query(), now: now, body: body})
+		return rt.handle(s, &request{Request: r, fam: fam, params: params, query: r.URL.Query(), now: now, body: body,
+			caller: s.callerOf(r)})
 	}
 	if len(allowed) > 0 {
 		return s.apiError(fam, http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed on "+r.URL.Path).
@@ -216,7 +286,9 @@ func writeResp(w http.ResponseWriter, resp response) {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
+	if w.Header().Get("Content-Type") == "" {
+		w.Header().Set("Content-Type", "application/json")
+	}
 	w.WriteHeader(resp.status)
 	_, _ = w.Write(b)
 }

@@ -59,8 +59,10 @@ func (s *Sim) newJob(tmpl glapi.JobTemplate, rid string, params obj, t time.Time
 	}
 	j := &job{rec: rec, tmpl: tmpl, seq: len(st.jobOrder), startAt: t.Add(pendingDelay)}
 	j.endAt = j.startAt.Add(jobDuration(tmpl, params, devices))
-	if st.failNext[tmpl.ID] > 0 {
-		st.failNext[tmpl.ID]--
+	if targeted := st.takeJobFailure(tmpl, rid); targeted || st.failNext[tmpl.ID] > 0 {
+		if !targeted {
+			st.failNext[tmpl.ID]--
+		}
 		j.fail = true
 		j.failStatus, j.failDetails = failureOf(tmpl, s.serverName(rid))
 	}
@@ -156,6 +158,8 @@ func (s *Sim) createJob(r *request) response {
 		return s.apiError(r.fam, http.StatusBadRequest, msg, issue{"field", "jobParams"})
 	}
 	j := s.newJob(tmpl, rid, in.JobParams, r.now)
+	s.jobActivity(j, "created", r.now)
+	s.gateJob(j, r.caller, r.now)
 	return jsonResp(http.StatusCreated, copyObj(j.view())).with("Location", j.rec.ResourceURI)
 }
 

@@ -103,10 +103,11 @@ type event struct {
 // applying effects in the order they happened. Callers hold s.mu.
 func (s *Sim) advance(now time.Time) {
 	st := s.st
+	s.advanceChangeControl(now)
 	var evs []event
 	for _, id := range st.jobOrder {
 		j := st.jobs[id]
-		if j.phase == phaseDone {
+		if j.phase == phaseDone || j.phase == phaseApproval {
 			continue
 		}
 		if j.phase == phasePending && !j.startAt.After(now) {
@@ -202,6 +203,11 @@ func (s *Sim) finishJob(j *job, t time.Time) {
 	}
 	j.touch(t)
 	s.opFinished(j, t)
+	if j.fail {
+		s.jobActivity(j, "failed", t)
+	} else {
+		s.jobActivity(j, "completed", t)
+	}
 }
 
 // endManually ends a running or pending job by request (PATCH), without effects.

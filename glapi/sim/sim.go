@@ -1,7 +1,10 @@
 // Package sim is an in-process simulator of the GreenLake APIs glrun drives:
 // Compute Ops Management (jobs, async operations, servers, groups, firmware
-// bundles), identity users and workspaces credentials, behind bearer tokens
-// from its own OAuth2 token endpoint. It is seeded with a deterministic demo
+// bundles, activities, approval policies and requests, schedules), identity
+// users and workspaces credentials, and the platform APIs of onboarding
+// (devices, subscriptions, service catalog, authorization, SCIM groups, audit
+// log; docs/simulator.md), behind bearer tokens from its own OAuth2 token
+// endpoint, for one or more API clients each with an identity. It is seeded with a deterministic demo
 // fleet, runs job life cycles on a clock.Clock (so a virtual clock makes
 // waits instant), keeps a log of every request and can inject faults.
 //
@@ -12,6 +15,7 @@ package sim
 
 import (
 	"context"
+	"crypto/sha1"
 	"errors"
 	"fmt"
 	"io"
@@ -63,6 +67,60 @@ type Options struct {
 	Seed int64
 	// Faults to inject (see ParseFaults); the zero value injects none.
 	Faults Faults
+	// Limits are the platform APIs' rate limits; the zero value takes the
+	// published ones.
+	Limits PlatformLimits
+
+	// Clients are more API clients the token endpoint accepts, each with
+	// its own identity (its email), so that one may request a change and
+	// another approve it. The client of ClientID has DemoClientEmail.
+	Clients []Client
+	// ApprovalExpiry is how long an approval request stays PENDING before
+	// it expires; 0 means DefaultApprovalExpiry.
+	ApprovalExpiry time.Duration
+}
+
+// Check reports whether o can be served as it is: the client id, when set,
+// must be a UUID, the shape GreenLake gives client ids and the type of the
+// id and clientId fields of the credential the simulator lists for it.
+func (o Options) Check() error {
+	if o.ClientID != "" && !isUUID(o.ClientID) {
+		return fmt.Errorf("client id %q is not a UUID (like %s): GreenLake client ids are UUIDs, and the simulator lists its credential with it", o.ClientID, DemoClientID)
+	}
+	return nil
+}
+
+// isUUID reports whether s has the 8-4-4-4-12 hex digit shape of a UUID.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, c := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// credentialUUID is clientID when it is a UUID, else a UUID derived from
+// it (name-based, SHA-1, version 5 layout), so the same client id always
+// maps to the same credential id.
+func credentialUUID(clientID string) string {
+	if isUUID(clientID) {
+		return clientID
+	}
+	b := sha1.Sum([]byte("glrun-sim-credential:" + clientID))
+	b[6] = b[6]&0x0f | 0x50
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 // Sim is a running simulator. It is an http.Handler and safe for
@@ -84,12 +142,20 @@ type Sim struct {
 	st         *state
 	tokens     map[string]time.Time // access token -> expiry (sim clock)
 	identityRL []time.Time          // identity request times in the last minute
+	limits     PlatformLimits
+	platformRL map[string][]time.Time // platform request times in the last minute, by API and endpoint
 	logMu      sync.Mutex
 	logW       io.Writer
 	log        []LogEntry
 
 	srvMu sync.Mutex
 	srv   *http.Server
+
+	// clients are the API clients by id, with their identity; tokenOwner
+	// is the client each access token was issued to.
+	clients        map[string]Client
+	tokenOwner     map[string]string
+	approvalExpiry time.Duration
 }
 
 // New returns a simulator seeded with the demo fleet.
@@ -113,6 +179,8 @@ func New(opts Options) *Sim {
 		faultRng:     rand.New(rand.NewSource(opts.Faults.Seed)),
 		tokens:       map[string]time.Time{},
 		logW:         opts.RequestLog,
+		limits:       opts.Limits.withDefaults(),
+		platformRL:   map[string][]time.Time{},
 	}
 	if s.tokenClock == nil {
 		s.tokenClock = clock.Real{}
@@ -136,6 +204,7 @@ func New(opts Options) *Sim {
 	if opts.Faults.TokenTTL > 0 {
 		s.tokenTTL = opts.Faults.TokenTTL
 	}
+	s.initClients(opts)
 	s.st = newDemoState(s.rng, clk.Now(), s.clientID, s.clientSecret)
 	return s
 }

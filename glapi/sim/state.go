@@ -108,15 +108,24 @@ type state struct {
 	secrets map[string]string
 	// failNext counts the jobs to fail next, by template id.
 	failNext map[string]int
+	// jobFailures are the targeted failures of FailJob still to happen.
+	jobFailures []*jobFailureRule
 	// serverSeq numbers servers added after the demo fleet.
 	serverSeq int
+	// plat holds the platform APIs' records (devices, subscriptions...).
+	plat *platform
+	// cc is the change control (approvals, schedules); see Sim.cc.
+	cc *changeControl
 }
 
 // uuid returns a random (seeded) version 4 UUID.
-func (st *state) uuid() string {
+func (st *state) uuid() string { return uuidFrom(st.rng) }
+
+// uuidFrom returns a version 4 UUID drawn from rng.
+func uuidFrom(rng *rand.Rand) string {
 	var b [16]byte
 	for i := range b {
-		b[i] = byte(st.rng.Intn(256))
+		b[i] = byte(rng.Intn(256))
 	}
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
@@ -182,3 +191,6 @@ func toObject(o obj) glapi.Object {
 	}
 	return out
 }
+
+// len returns the number of records.
+func (c *ordered[T]) len() int { return len(c.order) }

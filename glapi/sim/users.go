@@ -52,6 +52,7 @@ func (s *Sim) inviteUser(r *request) response {
 	// An invited user has no name until they accept.
 	u := s.st.addUser(*in.Email, "", "", "UNVERIFIED", r.now, r.now)
 	u.FirstName, u.LastName = nil, nil
+	s.audit("User Management", "User "+u.Username+" invited", r.now, false)
 	return jsonResp(http.StatusCreated, obj{"message": "User invited successfully"}).
 		with("Location", u.ResourceURI)
 }
@@ -92,12 +93,15 @@ func (s *Sim) updateUser(r *request) response {
 	}
 	u.Generation++
 	u.UpdatedAt = ts(r.now)
+	s.audit("User Management", "Preferences of user "+u.Username+" updated", r.now, false)
 	return jsonResp(http.StatusOK, obj{"message": "User preferences updated successfully"})
 }
 
 func (s *Sim) deleteUser(r *request) response {
-	if !s.st.users.del(r.params[0]) {
+	u, ok := s.st.users.get(r.params[0])
+	if !ok || !s.st.users.del(r.params[0]) {
 		return s.apiError(r.fam, http.StatusNotFound, "User "+r.params[0]+" not found")
 	}
+	s.audit("User Management", "User "+u.Username+" deleted", r.now, false)
 	return response{status: http.StatusNoContent}
 }

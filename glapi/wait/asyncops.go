@@ -14,6 +14,7 @@ func AsyncOps(ops *glapi.AsyncOpsService) Kind {
 		Finished: OpFinished,
 		Label:    OpLabel,
 		State:    OpState,
+		Failure:  OpFailure,
 		Fetch: func(ctx context.Context, pending []glapi.Object) ([]glapi.Object, error) {
 			out := make([]glapi.Object, len(pending))
 			for i, p := range pending {

@@ -24,6 +24,9 @@ type TimeoutError struct {
 	Pending []string
 	// Timeout is the timeout that passed.
 	Timeout time.Duration
+	// Unfinished is the last version of each item still unfinished, in
+	// the order Pending names them.
+	Unfinished []glapi.Object
 }
 
 // Error names the wait, the timeout and everything still pending.
@@ -46,6 +49,8 @@ type JobFailedError struct {
 	Template string
 	// Resource is the id of the server or group the job ran on.
 	Resource string
+	// ResourceName, when known, is the name of that server or group.
+	ResourceName string
 	// State is the job's final state (COMPLETE or ERROR).
 	State string
 	// ResultCode is the job's resultCode (SUCCESS, FAILURE, DECLINED or "").
@@ -54,20 +59,33 @@ type JobFailedError struct {
 	Status string
 	// StatusDetails is the job's statusDetails, as decoded JSON.
 	StatusDetails any
+	// Approval says how the job's approval request stopped it, such as
+	// "approval request R was DECLINED by bob@example.com: \"freeze\"";
+	// "" when there was none or it is unknown (see JobsWithApprovals).
+	Approval string
 }
 
 // Error names the job, its template and resource, its state and result
 // code, and its status and statusDetails.
 func (e *JobFailedError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "job %s (%s on %s) ", e.ID, e.Template, e.Resource)
+	on := e.Resource
+	if e.ResourceName != "" {
+		on = e.ResourceName + " (" + e.Resource + ")"
+	}
+	fmt.Fprintf(&b, "job %s (%s on %s) ", e.ID, e.Template, on)
 	switch {
+	case e.ResultCode == glapi.ResultDeclined && e.Approval != "":
+		b.WriteString("was DECLINED (not run)")
 	case e.ResultCode == glapi.ResultDeclined:
 		b.WriteString("was DECLINED (not run; it may have been rejected by the approvers)")
 	case e.State == glapi.JobError:
 		b.WriteString("ended in ERROR")
 	default:
 		fmt.Fprintf(&b, "ended %s with resultCode %s", e.State, e.ResultCode)
+	}
+	if e.Approval != "" {
+		b.WriteString(": " + e.Approval)
 	}
 	fmt.Fprintf(&b, ": status %q", e.Status)
 	if e.StatusDetails != nil {

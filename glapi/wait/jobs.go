@@ -28,7 +28,7 @@ const jobsPageLimit = 1000
 // (`id in (...)`) per batch of pending jobs (see listJobs), which is what
 // a wait for many jobs wants.
 func Jobs(jobs *glapi.JobsService, batched bool) Kind {
-	k := Kind{Finished: JobFinished, Label: JobLabel, State: JobState}
+	k := Kind{Finished: JobFinished, Label: JobLabel, State: JobState, Failure: JobFailure}
 	if !batched {
 		k.Fetch = func(ctx context.Context, pending []glapi.Object) ([]glapi.Object, error) {
 			out := make([]glapi.Object, len(pending))

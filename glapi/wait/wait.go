@@ -28,6 +28,9 @@ type Kind struct {
 	// State is obj's state for people: "RUNNING", "APPROVAL_PENDING
 	// (awaiting approval in GreenLake)".
 	State func(obj glapi.Object) string
+	// Failure returns the error a finished obj stands for (such as a
+	// *JobFailedError), or nil when it ended well.
+	Failure func(obj glapi.Object) error
 }
 
 // Reporter shows a wait's progress (see package progress).
@@ -99,7 +102,8 @@ func For(ctx context.Context, kind Kind, items []glapi.Object, opts Options) ([]
 			return cur, nil
 		}
 		if !now.Before(deadline) {
-			return cur, &TimeoutError{What: opts.What, Pending: pendingLabels(kind, cur), Timeout: opts.Timeout}
+			return cur, &TimeoutError{What: opts.What, Pending: pendingLabels(kind, cur), Timeout: opts.Timeout,
+				Unfinished: pendingItems(kind, cur)}
 		}
 		if err := clk.Sleep(ctx, back.Interval(deadline.Sub(now))); err != nil {
 			return cur, stoppedError(ctx, kind, cur, opts)
@@ -129,6 +133,15 @@ func pendingLabels(kind Kind, items []glapi.Object) []string {
 	var out []string
 	for _, i := range unfinished(kind, items) {
 		out = append(out, kind.Label(items[i])+": "+kind.State(items[i]))
+	}
+	return out
+}
+
+// pendingItems returns every unfinished item.
+func pendingItems(kind Kind, items []glapi.Object) []glapi.Object {
+	var out []glapi.Object
+	for _, i := range unfinished(kind, items) {
+		out = append(out, items[i])
 	}
 	return out
 }

@@ -52,17 +52,27 @@ type source struct {
 
 // sources are the resources the table covers.
 var sources = []source{
+	{"activities", "ResourceActivities", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1beta2/activities"},
+	{"approval-policies", "ResourceApprovalPolicies", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1beta2/approval-policies"},
+	{"approval-requests", "ResourceApprovalRequests", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1beta2/approval-requests"},
 	{"async-operations", "ResourceAsyncOperations", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1/async-operations"},
+	{"audit-logs", "ResourceAuditLogs", "audit-log-v2beta1.json", "/audit-log/v2beta1/logs"},
 	{"credentials", "ResourceCredentials", "workspaces-credentials-v1.json", "/workspaces/v1/credentials"},
+	{"devices", "ResourceDevices", "devices-v1.json", "/devices/v1/devices"},
 	{"firmware-bundles", "ResourceFirmwareBundles", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1/firmware-bundles"},
 	{"groups", "ResourceGroups", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1/groups"},
 	{"jobs", "ResourceJobs", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1/jobs"},
+	{"role-assignments", "ResourceRoleAssignments", "authorization-v1beta1.json", "/authorization/v1beta1/role-assignments"},
+	{"schedules", "ResourceSchedules", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1beta2/schedules"},
+	{"scope-groups", "ResourceScopeGroups", "authorization-v1beta1.json", "/authorization/v1beta1/scope-groups"},
 	{"servers", "ResourceServers", "compute-ops-mgmt.json", "/compute-ops-mgmt/v1/servers"},
+	{"service-manager-provisions", "ResourceProvisions", "service-catalog-v1.json", "/service-catalog/v1/service-manager-provisions"},
+	{"subscriptions", "ResourceSubscriptions", "subscriptions-v1.json", "/subscriptions/v1/subscriptions"},
 	{"users", "ResourceUsers", "identity-v1.json", "/identity/v1/users"},
 }
 
 func main() {
-	specs := flag.String("specs", "", "directory holding compute-ops-mgmt.json, identity-v1.json and workspaces-credentials-v1.json")
+	specs := flag.String("specs", "", "directory holding the OpenAPI descriptions named in sources")
 	out := flag.String("o", "shapes_gen.go", "the Go file to write")
 	flag.Parse()
 	if err := run(*specs, *out); err != nil {

@@ -58,19 +58,29 @@ func TestGenerate(t *testing.T) {
 		"status":   map[string]any{"enum": []any{"A", "B"}},
 	}}
 	plain := map[string]any{"type": "object", "properties": map[string]any{"id": str}}
-	compute := map[string]any{"paths": map[string]any{}, "components": map[string]any{"schemas": map[string]any{
-		"page": map[string]any{"type": "object", "properties": map[string]any{"count": map[string]any{"type": "integer"}}},
-		"bmc":  map[string]any{"type": "object", "properties": map[string]any{"version": str}},
-	}}}
-	paths, schemas := compute["paths"].(map[string]any), compute["components"].(map[string]any)["schemas"].(map[string]any)
-	for _, r := range []string{"async-operations", "firmware-bundles", "groups", "jobs", "servers"} {
-		for k, v := range list("/compute-ops-mgmt/v1/"+r, r) {
+	// One small description per file, with a plain item schema for every
+	// list endpoint of sources, and the servers' rich one.
+	files := map[string]map[string]any{}
+	for _, src := range sources {
+		spec, ok := files[src.File]
+		if !ok {
+			spec = map[string]any{"paths": map[string]any{}, "components": map[string]any{"schemas": map[string]any{
+				"page": map[string]any{"type": "object", "properties": map[string]any{"count": map[string]any{"type": "integer"}}},
+				"bmc":  map[string]any{"type": "object", "properties": map[string]any{"version": str}},
+			}}}
+			files[src.File] = spec
+		}
+		paths, schemas := spec["paths"].(map[string]any), spec["components"].(map[string]any)["schemas"].(map[string]any)
+		item := src.Resource
+		for k, v := range list(src.Path, item) {
 			paths[k] = v
 		}
-		schemas[r+"List"] = collection(r)
-		schemas[r] = plain
+		schemas[item+"List"] = collection(item)
+		schemas[item] = plain
+		if src.Resource == "servers" {
+			schemas[item] = server
+		}
 	}
-	schemas["servers"] = server
 	write := func(name string, v any) {
 		b, err := json.Marshal(v)
 		if err != nil {
@@ -80,14 +90,8 @@ func TestGenerate(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("compute-ops-mgmt.json", compute)
-	for _, f := range []struct{ file, path, item string }{
-		{"identity-v1.json", "/identity/v1/users", "users"},
-		{"workspaces-credentials-v1.json", "/workspaces/v1/credentials", "credentials"},
-	} {
-		write(f.file, map[string]any{"paths": list(f.path, f.item), "components": map[string]any{"schemas": map[string]any{
-			"page": map[string]any{"type": "object"}, f.item + "List": collection(f.item), f.item: plain,
-		}}})
+	for name, spec := range files {
+		write(name, spec)
 	}
 
 	src, err := Generate(dir)

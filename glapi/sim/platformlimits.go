@@ -1,0 +1,121 @@
+package sim
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"glrun/glapi"
+)
+
+// PlatformLimits are the per-minute, per-workspace rate limits the
+// simulator enforces on the platform APIs; zero fields take the newest
+// published numbers (glapi.DefaultDevicesLimits and friends). The
+// published device limits changed over time, so tests and demos may set
+// older, lower ones.
+type PlatformLimits struct {
+	Devices       glapi.EndpointLimits
+	Subscriptions glapi.EndpointLimits
+	// Authorization counts every /authorization request.
+	Authorization int
+}
+
+// withDefaults fills the zero fields.
+func (l PlatformLimits) withDefaults() PlatformLimits {
+	fill := func(e, d glapi.EndpointLimits) glapi.EndpointLimits {
+		pick := func(v, def int) int {
+			if v == 0 {
+				return def
+			}
+			return v
+		}
+		return glapi.EndpointLimits{List: pick(e.List, d.List), Get: pick(e.Get, d.Get), Add: pick(e.Add, d.Add),
+			Update: pick(e.Update, d.Update), Operation: pick(e.Operation, d.Operation)}
+	}
+	l.Devices = fill(l.Devices, glapi.DefaultDevicesLimits)
+	l.Subscriptions = fill(l.Subscriptions, glapi.DefaultSubscriptionsLimits)
+	if l.Authorization == 0 {
+		l.Authorization = glapi.DefaultAuthorizationPerMinute
+	}
+	return l
+}
+
+// endpointKind classifies a platform request as one of
+// glapi.EndpointLimits' fields.
+func endpointKind(r *http.Request) string {
+	segs := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	switch {
+	case r.Method == http.MethodPost:
+		return "add"
+	case r.Method != http.MethodGet:
+		return "update"
+	case len(segs) >= 3 && segs[2] == "async-operations":
+		return "operation"
+	case len(segs) > 3:
+		return "get"
+	}
+	return "list"
+}
+
+// limitOf returns the per-minute limit of kind in e.
+func limitOf(e glapi.EndpointLimits, kind string) int {
+	switch kind {
+	case "get":
+		return e.Get
+	case "add":
+		return e.Add
+	case "update":
+		return e.Update
+	case "operation":
+		return e.Operation
+	}
+	return e.List
+}
+
+// platformRateLimit counts a request of a rate-limited platform API at now
+// and, when its endpoint's limit for the minute is spent, returns the 429
+// answer with the headers the API documents: devices give
+// X-RateLimit-Limit, -Remaining and -Reset as integers with Reset the
+// reset time (Unix seconds); authorization gives them as strings with
+// Reset the seconds left; subscriptions describe none. Callers hold s.mu.
+func (s *Sim) platformRateLimit(r *http.Request, fam string, now time.Time) (response, bool) {
+	var n int
+	kind := endpointKind(r)
+	switch fam {
+	case famDevices:
+		n = limitOf(s.limits.Devices, kind)
+	case famSubscriptions:
+		n = limitOf(s.limits.Subscriptions, kind)
+	case famAuthz:
+		n, kind = s.limits.Authorization, "all"
+	default:
+		return response{}, false
+	}
+	key := fam + " " + kind
+	const window = time.Minute
+	keep := s.platformRL[key][:0]
+	for _, t := range s.platformRL[key] {
+		if now.Sub(t) < window {
+			keep = append(keep, t)
+		}
+	}
+	if len(keep) < n {
+		s.platformRL[key] = append(keep, now)
+		return response{}, false
+	}
+	s.platformRL[key] = keep
+	reset := keep[0].Add(window)
+	secs := max(int((reset.Sub(now)+time.Second-1)/time.Second), 1)
+	msg := "Rate limit exceeded: " + strconv.Itoa(n) + " requests per minute per workspace"
+	resp := s.apiError(fam, http.StatusTooManyRequests, msg)
+	switch fam {
+	case famDevices:
+		resp = resp.with("X-RateLimit-Limit", strconv.Itoa(n)).with("X-RateLimit-Remaining", "0").
+			with("X-RateLimit-Reset", strconv.FormatInt(now.Add(time.Duration(secs)*time.Second).Unix(), 10))
+	case famAuthz:
+		resp = resp.with("X-RateLimit-Limit", strconv.Itoa(n)).with("X-RateLimit-Remaining", "0").
+			with("X-RateLimit-Reset", strconv.Itoa(secs))
+	}
+	return resp, true
+}

@@ -1,0 +1,119 @@
+package session_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.starlark.net/starlark"
+
+	"glrun/builtins"
+	"glrun/exitcode"
+	"glrun/glapi"
+	"glrun/glapi/sim"
+	"glrun/glapi/wait"
+	"glrun/plan"
+	"glrun/session"
+)
+
+// simAPI is a client configuration for a simulator served in memory.
+func simAPI(t *testing.T, s *sim.Sim) glapi.Config {
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	return glapi.Config{
+		BaseURL:      srv.URL,
+		ClientID:     sim.DemoClientID,
+		ClientSecret: glapi.NewSecret(sim.DemoClientSecret),
+	}
+}
+
+func writeRunbook(t *testing.T, src string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "rb.star")
+	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestOpenRunsAgainstTheConfiguredAPI: a runbook opened by Open sees the
+// builtins, bound to the client Config.API describes, and the Extra names.
+func TestOpenRunsAgainstTheConfiguredAPI(t *testing.T) {
+	t.Parallel()
+	path := writeRunbook(t, `
+def main():
+    return [len(compute.servers.list()), greeting]
+`)
+	var printed []string
+	ss, err := session.Open(context.Background(), session.Config{
+		API:   simAPI(t, sim.New(sim.Options{Seed: 1})),
+		Extra: starlark.StringDict{"greeting": starlark.String("hello")},
+		Print: func(_ *starlark.Thread, msg string) { printed = append(printed, msg) },
+	}, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	main := ss.Runbook.Globals()["main"].(starlark.Callable)
+	v, err := ss.Runbook.Exec(context.Background(), "main", main, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := v.(*starlark.List)
+	if n, _ := starlark.AsInt32(got.Index(0)); n == 0 {
+		t.Errorf("compute.servers.list() found no servers in the simulator: %v", v)
+	}
+	if got.Index(1) != starlark.String("hello") {
+		t.Errorf("Extra name greeting = %v, want \"hello\"", got.Index(1))
+	}
+	if ss.Predeclared["compute"] == nil || ss.Predeclared["greeting"] == nil {
+		t.Errorf("Predeclared lacks compute or greeting: %v", ss.Predeclared.Keys())
+	}
+}
+
+// TestNewKeepsTheCredentialsError: a missing secret is still
+// glapi.ErrNoCredentials, so the command line can suggest --sim.
+func TestNewKeepsTheCredentialsError(t *testing.T) {
+	t.Parallel()
+	_, err := session.New(session.Config{API: glapi.Config{BaseURL: "http://x.invalid"}})
+	if !errors.Is(err, glapi.ErrNoCredentials) {
+		t.Fatalf("New without credentials: %v, want glapi.ErrNoCredentials", err)
+	}
+}
+
+// TestCheckKnowsTheBuiltinsAndExtra: Check refuses unknown names, accepts
+// builtins and the extra names given.
+func TestCheckKnowsTheBuiltinsAndExtra(t *testing.T) {
+	t.Parallel()
+	path := writeRunbook(t, "def main():\n    compute.servers.list()\n    assert.eq(1, 1)\n")
+	if err := session.Check(path); err == nil || !strings.Contains(err.Error(), "assert") {
+		t.Errorf("Check without extra names: %v, want an error naming assert", err)
+	}
+	if err := session.Check(path, "assert"); err != nil {
+		t.Errorf("Check with assert: %v", err)
+	}
+}
+
+func TestClassify(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		err    error
+		code   int
+		wantOK bool
+	}{
+		{fmt.Errorf("apply: %w", &plan.DriftError{}), exitcode.Drift, true},
+		{&wait.TimeoutError{What: "compute.jobs.wait"}, exitcode.Timeout, true},
+		{&builtins.ArgError{Fn: "compute.jobs.create"}, exitcode.Usage, true},
+		{&glapi.FilterError{Resource: "jobs", Err: errors.New("bad")}, exitcode.Usage, true},
+		{errors.New("something else"), 0, false},
+	} {
+		code, ok := session.Classify(tc.err)
+		if code != tc.code || ok != tc.wantOK {
+			t.Errorf("Classify(%T) = %d, %v; want %d, %v", tc.err, code, ok, tc.code, tc.wantOK)
+		}
+	}
+}
