@@ -134,3 +134,58 @@ func (m tapMode) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Res
 	}
 	return resp, err
 }
+
+// TestIdempotentChangeIsSentAgain: a schedule creation carries an
+// Idempotency-Key, so a resume sends it again where its answer was not
+// journalled, and the API answers with the schedule the first sending
+// made: one schedule, whether the crash came before or after sending.
+func TestIdempotentChangeIsSentAgain(t *testing.T) {
+	for _, after := range []bool{false, true} {
+		t.Run(map[bool]string{false: "crash before sending", true: "crash after sending"}[after], func(t *testing.T) {
+			w := newWorld(t)
+			st := NewFileStore(t.TempDir())
+			tpl, _ := glapi.LookupTemplate("restart")
+			sc := glapi.ScheduleCreate{
+				Name:      "nightly restart",
+				Schedule:  glapi.ScheduleWhen{StartAt: start.Add(6 * time.Hour)},
+				Operation: glapi.JobOperation(glapi.JobCreate{JobTemplate: tpl.ID, ResourceID: w.sim.ServerIDs()[0], ResourceType: "compute-ops-mgmt/server"}),
+			}
+			key := glapi.IdempotencyKeyFor("test", "nightly restart")
+			rb := func(c *glapi.Client) (glapi.Object, error) {
+				if _, err := c.Schedules.List(context.Background(), glapi.ListOptions{}); err != nil {
+					return nil, err
+				}
+				return c.Schedules.Create(context.Background(), sc, glapi.CreateOptions{IdempotencyKey: key})
+			}
+			run, err := Start(st, w.meta(), w.clk)
+			if err != nil {
+				t.Fatal(err)
+			}
+			func() {
+				defer func() { _ = recover() }()
+				_, _ = rb(w.client(t, run.Recorder(&crasher{at: 2, after: after}), w.clk))
+			}()
+			_ = run.unlock()
+			run, res, err := Resume(st, run.ID(), w.meta(), w.clk, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := rb(w.client(t, res, res.Clock()))
+			_ = run.Finish(err)
+			if err != nil {
+				t.Fatalf("resume: %v", err)
+			}
+			all, err := w.client(t, nil, w.clk).Schedules.List(context.Background(), glapi.ListOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(all) != 1 || all[0].ID() != got.ID() {
+				t.Errorf("schedules %v, want the one the resume answered (%s)", all, got.ID())
+			}
+			j, _ := st.Read(run.ID())
+			if s := Summarize(j.Records); s.Unknown != 0 || s.Sent != 1 {
+				t.Errorf("summary %+v, want the first sending voided and one sent", s)
+			}
+		})
+	}
+}

@@ -25,9 +25,29 @@ type writer struct {
 	run   string
 	clock clock.Clock
 
+	// scrub, when set, knows secrets (the client secret, the tokens) to
+	// scrub by value from every record.
+	scrub *glapi.Scrubber
+
 	mu   sync.Mutex
 	seq  int   // of the last record written
 	fail error // the first failed append
+}
+
+// known returns the secret values the writer's Scrubber knows.
+func (w *writer) known() []string {
+	if w.scrub == nil {
+		return nil
+	}
+	return w.scrub.Values()
+}
+
+// message is err's text, with the secrets the Scrubber knows scrubbed.
+func (w *writer) message(err error) string {
+	if w.scrub == nil {
+		return err.Error()
+	}
+	return w.scrub.String(err.Error())
 }
 
 // append numbers r, stamps it with the time and writes it durably; it
@@ -107,20 +127,20 @@ func (r *Recorder) RoundTrip(req *http.Request, next http.RoundTripper) (*http.R
 		if err != nil {
 			return nil, err
 		}
-		jr, jresp := journalExchange(req, body, resp, rb)
+		jr, jresp := journalExchange(req, body, resp, rb, r.w.known())
 		// A read that cannot be journalled is still answered; the failed
 		// journal stops the run at its next request.
 		_, _ = r.w.append(Record{Kind: KindRead, Call: journalCall(call), Request: jr, Response: jresp})
 		return resp, nil
 	}
-	jr, _ := journalExchange(req, body, nil, nil)
+	jr, _ := journalExchange(req, body, nil, nil, r.w.known())
 	intent, err := r.w.append(Record{Kind: KindIntent, Call: journalCall(call), Request: jr})
 	if err != nil {
 		return nil, err // not sent
 	}
 	resp, err := r.next.RoundTrip(req, next)
 	if err != nil {
-		_, _ = r.w.append(Record{Kind: KindAnswer, Of: intent, Error: &Failure{Message: err.Error(), Unknown: mayHaveReached(err)}})
+		_, _ = r.w.append(Record{Kind: KindAnswer, Of: intent, Error: &Failure{Message: r.w.message(err), Unknown: mayHaveReached(err)}})
 		return nil, err
 	}
 	rb, rerr := readResponse(resp)
@@ -128,10 +148,10 @@ func (r *Recorder) RoundTrip(req *http.Request, next http.RoundTripper) (*http.R
 		// The change was answered but the answer was lost on the way: its
 		// outcome is unknown, as glapi would say of an unreadable answer.
 		err := fmt.Errorf("%s %s: reading the answer: %w: %w", req.Method, req.URL.Path, rerr, glapi.ErrOutcomeUnknown)
-		_, _ = r.w.append(Record{Kind: KindAnswer, Of: intent, Error: &Failure{Message: err.Error(), Unknown: true}})
+		_, _ = r.w.append(Record{Kind: KindAnswer, Of: intent, Error: &Failure{Message: r.w.message(err), Unknown: true}})
 		return nil, err
 	}
-	_, jresp := journalExchange(req, body, resp, rb)
+	_, jresp := journalExchange(req, body, resp, rb, r.w.known())
 	_, _ = r.w.append(Record{Kind: KindAnswer, Of: intent, Response: jresp})
 	return resp, nil
 }
@@ -197,8 +217,9 @@ func readResponse(resp *http.Response) ([]byte, error) {
 var keptHeaders = []string{"Content-Type", "Location", "Date", "Retry-After"}
 
 // journalExchange returns the request and (when resp is not nil) the
-// answer as journalled, secrets redacted as in a cassette.
-func journalExchange(req *http.Request, body []byte, resp *http.Response, respBody []byte) (*Request, *Response) {
+// answer as journalled, secrets redacted as in a cassette, the known ones
+// too.
+func journalExchange(req *http.Request, body []byte, resp *http.Response, respBody []byte, known []string) (*Request, *Response) {
 	i := cassette.Interaction{
 		Request: cassette.Request{
 			Method:  req.Method,
@@ -220,7 +241,7 @@ func journalExchange(req *http.Request, body []byte, resp *http.Response, respBo
 		i.Response.Body = string(respBody)
 		i.Response.Code = resp.StatusCode
 	}
-	replay.Redact(&i)
+	replay.Redact(&i, known...)
 	jr := &Request{Method: i.Request.Method, URL: i.Request.URL,
 		ContentType: i.Request.Headers.Get("Content-Type"), Body: i.Request.Body}
 	if resp == nil {

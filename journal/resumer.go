@@ -23,8 +23,10 @@ import (
 // again blindly. A job creation, an invitation or a credential creation is
 // answered with an error wrapping glapi.ErrOutcomeUnknown, so that glapi's
 // CreateChecked and InviteChecked find out, live, whether it took effect
-// (adopting what it made) or certainly did not (sending it, once). Any
-// other change is an *UnresolvableError: nothing is sent and the run stops.
+// (adopting what it made) or certainly did not (sending it, once). A change
+// carrying an Idempotency-Key (a schedule creation) is sent again: the API
+// answers a repeated key with what the first sending made. Any other change
+// is an *UnresolvableError: nothing is sent and the run stops.
 // A request the journal does not hold while calls remain unanswered is a
 // *DivergenceError, and stops the run too.
 //
@@ -233,16 +235,26 @@ func (r *Resumer) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Re
 		r.mu.Unlock()
 		return r.rec.RoundTrip(req, next)
 	}
-	defer r.mu.Unlock()
+	resp, resend, err := r.fromJournal(req, call)
+	r.mu.Unlock()
+	if resend {
+		return r.rec.RoundTrip(req, next)
+	}
+	return resp, err
+}
+
+// fromJournal answers req from the journal; resend is true when req is to
+// be sent live instead. Callers hold r.mu.
+func (r *Resumer) fromJournal(req *http.Request, call glapi.Call) (resp *http.Response, resend bool, err error) {
 	body, err := readBody(req)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	s := replay.NewShape(req.Method, req.URL.RequestURI(), req.Header.Get("Content-Type"), string(body))
 	k := r.match(s, call)
 	if k < 0 {
 		r.stop = r.divergence(s)
-		return nil, r.stop
+		return nil, false, r.stop
 	}
 	r.used[k] = true
 	r.left--
@@ -255,21 +267,30 @@ func (r *Resumer) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Re
 	if tail {
 		r.clk.goLive()
 	}
+	idempotent := req.Header.Get("Idempotency-Key") != ""
 	switch {
 	case e.Kind == KindRead:
-		return answer(req, e.Response), nil
+		return answer(req, e.Response), false, nil
+	case (e.answer == nil || tail && e.unknownOutcome()) && idempotent:
+		// The API answers a repeated Idempotency-Key with what the first
+		// sending made: sending it again is safe, and tells.
+		if _, err := r.rec.w.append(Record{Kind: KindVoid, Of: e.Seq}); err != nil {
+			r.stop = err
+			return nil, false, err
+		}
+		return nil, true, nil
 	case e.answer == nil:
-		return nil, r.unanswered(call, e)
+		return nil, false, r.unanswered(call, e)
 	case tail && e.unknownOutcome() && !checkable(call):
 		// Where the run stopped: replaying the failure would stop every
 		// resume there again; say why instead.
 		r.stop = &UnresolvableError{Run: r.run, Request: e.Request.Method + " " + e.Request.URL,
 			Record: e.Seq, Time: e.Time, Journalled: e.outcome()}
-		return nil, r.stop
+		return nil, false, r.stop
 	case e.answer.Error != nil:
-		return nil, &journalledError{msg: e.answer.Error.Message, unknown: e.answer.Error.Unknown}
+		return nil, false, &journalledError{msg: e.answer.Error.Message, unknown: e.answer.Error.Unknown}
 	default:
-		return answer(req, e.answer.Response), nil
+		return answer(req, e.answer.Response), false, nil
 	}
 }
 

@@ -60,6 +60,11 @@ func (r *Run) Meta() Meta { return r.meta }
 // aside, failures at the end of the journal to be asked again).
 func (r *Run) Warnings() []string { return append([]string(nil), r.warn...) }
 
+// ScrubWith makes the run scrub, by value, the secrets s knows (pass the
+// Scrubber given to the client's glapi.Config) from every record, on top
+// of the redaction by field. Call it before the run's first request.
+func (r *Run) ScrubWith(s *glapi.Scrubber) { r.w.scrub = s }
+
 // Recorder returns the glapi.Mode that journals the run's calls and sends
 // them through next (nil: glapi.Live).
 func (r *Run) Recorder(next glapi.Mode) *Recorder {
@@ -79,9 +84,9 @@ func (r *Run) Finish(runErr error) error {
 	case runErr == nil:
 		m.State, m.Error = Finished, ""
 	case errors.Is(runErr, context.Canceled) || errors.Is(runErr, context.DeadlineExceeded):
-		m.State, m.Error = Interrupted, runErr.Error()
+		m.State, m.Error = Interrupted, r.w.message(runErr)
 	default:
-		m.State, m.Error = Failed, runErr.Error()
+		m.State, m.Error = Failed, r.w.message(runErr)
 	}
 	m.Ended = r.clock.Now().UTC()
 	err := r.store.SetMeta(m)

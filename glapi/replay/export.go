@@ -45,8 +45,8 @@ func (s Shape) SameEndpoint(r Shape) bool {
 // Redact removes every secret from i in place, as a cassette is redacted
 // before it is written: secret headers dropped, secret form and JSON fields
 // replaced by Redacted, and any other occurrence of a secret value seen in
-// i scrubbed.
-func Redact(i *cassette.Interaction) { redactInteraction(i) }
+// i, or of the known ones (a glapi.Scrubber's Values), scrubbed.
+func Redact(i *cassette.Interaction, known ...string) { redactInteraction(i, known...) }
 
 // IsSecretName reports whether a field or parameter of that name holds a
 // secret (clientSecret, access_token, password, apiKey and the like; case,
