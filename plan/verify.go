@@ -25,8 +25,12 @@ func (e *RefusedError) Error() string {
 	if hint == "" {
 		hint = "Make a new plan ('glrun plan') and have it reviewed."
 	}
-	return fmt.Sprintf("apply refused, nothing was sent: the %s differ from the plan:\n%s\n%s",
-		e.What, strings.TrimRight(e.Detail, "\n"), hint)
+	verb := "differ"
+	if e.What == "target" {
+		verb = "differs"
+	}
+	return fmt.Sprintf("apply refused, nothing was sent: the %s %s from the plan:\n%s\n%s",
+		e.What, verb, strings.TrimRight(e.Detail, "\n"), hint)
 }
 
 // CheckSim compares where an apply goes, the built-in simulator (sim) or
