@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -74,6 +75,25 @@ func TestReplFormatsLongValues(t *testing.T) {
 	for _, tc := range tests {
 		if got := formatValue(tc.v, tc.width); got != tc.want {
 			t.Errorf("%s: got\n%s\nwant\n%s", tc.name, got, tc.want)
+		}
+	}
+}
+
+// The history lives in the XDG state directory.
+func TestReplHistoryFile(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"XDG_STATE_HOME": "/state", "HOME": "/home/ana"}, "/state/glrun/repl_history"},
+		{map[string]string{"HOME": "/home/ana"}, "/home/ana/.local/state/glrun/repl_history"},
+		{map[string]string{"XDG_STATE_HOME": "relative", "HOME": "/home/ana"}, "/home/ana/.local/state/glrun/repl_history"},
+		{map[string]string{}, ""},
+	}
+	for _, tc := range tests {
+		if got := replHistoryFile(func(k string) string { return tc.env[k] }); got != filepath.FromSlash(tc.want) {
+			t.Errorf("%v: %q, want %q", tc.env, got, tc.want)
 		}
 	}
 }

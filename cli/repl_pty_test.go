@@ -123,6 +123,14 @@ func TestReplOnATerminal(t *testing.T) {
 	r.typeKeys("\x1b[A\r") // Up, Enter: x + 2 again
 	r.waitFor("42\r\n", 2)
 
+	// Left, Home and End (as xterm and as tmux send them) move in the line.
+	r.typeKeys("[x, 1]\x1b[D\x1b[D\x1b[D\x1b[D, 2\r")
+	r.waitFor("[40, 2, 1]\r\n", 1)
+	r.typeKeys("x\x1b[1~str(\x1b[4~)\r")
+	r.waitFor("\"40\"\r\n", 1)
+	r.typeKeys("x\x1b[Hfloat(\x1b[F)\r")
+	r.waitFor("40.0\r\n", 1)
+
 	r.typeKeys("1 +\x03") // Ctrl-C: the half-typed statement is dropped
 	r.waitFor("^C", 1)
 	r.typeKeys("7\r")
@@ -131,7 +139,7 @@ func TestReplOnATerminal(t *testing.T) {
 	r.typeKeys("s = compute.ser\t") // -> compute.servers
 	r.waitFor("compute.servers", 1)
 	r.typeKeys(".li\t(limit = 1)[0]\r") // -> .list
-	r.waitFor(">>> ", 6)
+	r.waitFor(">>> ", 9)
 	r.typeKeys("s.hardware.powerSt\t\r") // a record's fields complete too
 	r.waitFor("\"ON\"\r\n", 1)
 

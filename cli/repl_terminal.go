@@ -50,7 +50,7 @@ func newTerminalLines(in *os.File, out, errw io.Writer, history string, complete
 		AutoComplete:      completer(complete),
 		InterruptPrompt:   "^C",
 		EOFPrompt:         "\n",
-		Stdin:             readline.NewCancelableStdin(in),
+		Stdin:             readline.NewCancelableStdin(&homeEndKeys{r: in}),
 		Stdout:            draw,
 		Stderr:            draw,
 		FuncIsTerminal:    func() bool { return true },
@@ -146,10 +146,10 @@ func prepareHistory(path string) error {
 
 // replHistoryFile is where the REPL keeps its history:
 // $XDG_STATE_HOME/glrun/repl_history, ~/.local/state/glrun/repl_history
-// without it; "" when neither is known.
+// when it is unset or not absolute; "" when neither is known.
 func replHistoryFile(getenv func(string) string) string {
 	dir := getenv("XDG_STATE_HOME")
-	if dir == "" {
+	if !filepath.IsAbs(dir) { // unset, or relative, which the XDG rules say to ignore
 		home := getenv("HOME")
 		if home == "" {
 			return ""
@@ -177,4 +177,32 @@ func (c completer) Do(line []rune, pos int) ([][]rune, int) {
 		out = append(out, []rune(strings.TrimPrefix(n, word)))
 	}
 	return out, len([]rune(word))
+}
+
+// vtHomeEnd spells the Home and End keys of screen, tmux and the Linux
+// console (ESC [1~, ESC [4~, and rxvt's ESC [7~, ESC [8~) as xterm does
+// (ESC [H, ESC [F), the only spellings the line editor knows.
+var vtHomeEnd = strings.NewReplacer("\x1b[1~", "\x1b[H", "\x1b[7~", "\x1b[H", "\x1b[4~", "\x1b[F", "\x1b[8~", "\x1b[F")
+
+// homeEndKeys reads keys from r with Home and End spelled as xterm does
+// (see vtHomeEnd). A terminal sends a key's sequence in one write, so a
+// sequence is translated within one read.
+type homeEndKeys struct {
+	r       io.Reader
+	pending []byte
+}
+
+// Read returns the keys read, translated.
+func (h *homeEndKeys) Read(p []byte) (int, error) {
+	if len(h.pending) == 0 {
+		buf := make([]byte, len(p))
+		n, err := h.r.Read(buf)
+		if n == 0 {
+			return 0, err
+		}
+		h.pending = []byte(vtHomeEnd.Replace(string(buf[:n])))
+	}
+	n := copy(p, h.pending)
+	h.pending = h.pending[n:]
+	return n, nil
 }
