@@ -56,7 +56,10 @@ See docs/approval.md.`,
 			}
 			// From the plan file or the checkout's top, whatever the
 			// working directory; CheckFiles then proves it is the same code.
-			p.Runbook.Path = p.Locate(cmd.Context(), args[0])
+			if found := p.Locate(cmd.Context(), args[0]); found != p.Runbook.Path {
+				fmt.Fprintf(s.err, "glrun: the plan's runbook %s is %s from here\n", p.Runbook.Path, found)
+				p.Runbook.Path = found
+			}
 			if len(args) > 1 {
 				given, err := paramMap(args[1:])
 				if err != nil {

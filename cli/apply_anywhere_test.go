@@ -108,6 +108,9 @@ func TestApplyFromAnotherDirectory(t *testing.T) {
 			if a.code != 0 {
 				t.Fatalf("apply: exit %d\n%s", a.code, a.stderr)
 			}
+			if !strings.Contains(a.stderr, "glrun: the plan's runbook runbooks/power_cycle.star is ") {
+				t.Errorf("apply does not say where it found the runbook:\n%s", a.stderr)
+			}
 			if len(a.mutations()) != len(p.Mutations) || len(p.Mutations) == 0 {
 				t.Errorf("apply sent %d changes, the plan has %d", len(a.mutations()), len(p.Mutations))
 			}
