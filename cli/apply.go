@@ -24,10 +24,15 @@ change (POST, PUT, PATCH, DELETE) with the plan's next one BEFORE sending it.
 Ids the plan made up (plan-job-0001 ...) are matched to the real ones as the
 API returns them.
 
+The runbook is found relative to the plan file (or to the top of the git
+checkout), so a plan applies from any directory of the same checkout.
+
 Refused at once, with nothing sent (exit 3), when any file of the runbook
 changed since the plan was made (sha256), when parameters are given and differ
 from the plan's, or when the target (--sim, --base-url, --region,
---tenant-acid, GREENLAKE_* variables) differs from the plan's.
+--tenant-acid, GREENLAKE_* variables) differs from the plan's: a plan made
+with --sim applies only with --sim, and one made against GreenLake only
+without it.
 
 The first change that differs from the plan, or that the plan does not contain,
 is not sent: the run stops with a diff of planned vs actual (exit 3). A run
@@ -43,6 +48,17 @@ See docs/approval.md.`,
 			p, err := plan.ReadFile(args[0])
 			if err != nil {
 				return usageErrorf("%v", err)
+			}
+			if f.target.replay == "" {
+				if err := p.CheckSim(f.target.sim); err != nil {
+					return withCode(exitcode.Drift, err)
+				}
+			}
+			// From the plan file or the checkout's top, whatever the
+			// working directory; CheckFiles then proves it is the same code.
+			if found := p.Locate(cmd.Context(), args[0]); found != p.Runbook.Path {
+				fmt.Fprintf(s.err, "glrun: the plan's runbook %s is %s from here\n", p.Runbook.Path, found)
+				p.Runbook.Path = found
 			}
 			if len(args) > 1 {
 				given, err := paramMap(args[1:])

@@ -105,6 +105,7 @@ func planCommand(cmd *cobra.Command, s streams, f *planFlags, path string, param
 	}
 	save := f.out != "" && f.out != "-"
 	if save {
+		p.SetPlanFile(f.out)
 		if err := p.WriteFile(f.out); err != nil {
 			return withCode(exitcode.Failed, err)
 		}
@@ -172,6 +173,7 @@ func makePlan(cmd *cobra.Command, s streams, f *sessionFlags, path string, param
 	if p.Mutations == nil {
 		p.Mutations = []plan.Mutation{}
 	}
+	p.SetGitPath(cmd.Context())
 	fmt.Fprintf(s.err, "glrun: dry run of %s done: %s sent; %d changes planned, none sent\n", rb.Name(), ss.tally.summary(), len(p.Mutations))
 	return p, nil
 }

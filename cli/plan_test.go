@@ -2,6 +2,7 @@ package cli
 
 import (
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -332,7 +333,11 @@ func TestExamplePlansMatchTheGoldenPlans(t *testing.T) {
 func normalize(p *plan.Plan) {
 	p.Created = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	p.Glrun = "test"
-	p.Runbook.Git = &plan.Git{Commit: "0123456789abcdef0123456789abcdef01234567", Dirty: false}
+	// Where the runbook is seen from the plan file and the checkout's top
+	// depends on the machine: as if the plan were saved beside the golden.
+	name := path.Base(p.Runbook.Path)
+	p.Runbook.FromPlan = "../../runbooks/" + name
+	p.Runbook.Git = &plan.Git{Commit: "0123456789abcdef0123456789abcdef01234567", Dirty: false, Path: "runbooks/" + name}
 	const sum = "5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e"
 	p.Runbook.SHA256 = sum
 	for i := range p.Runbook.Files {

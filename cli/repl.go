@@ -38,9 +38,18 @@ the same targets as 'glrun run'. With FILE, the runbook's top-level names
 (its helpers and main) are loaded too.
 
 Type a statement or an expression; the value of an expression is printed, and
-also kept in _. A block (def, if, for ...) ends with a blank line. An error is
-printed and the session goes on. End the session with Ctrl-D (end of input);
-Ctrl-C stops the running statement and ends the session.
+also kept in _ (a long list of records one record per line, other long values
+as indented JSON). A block (def, if, for ...) ends with a blank line. An error
+is printed and the session goes on.
+
+On a terminal the line can be edited (arrow keys, Home/End, Ctrl-A/E/K/U/W);
+Up/Down and Ctrl-R search the history, kept between sessions in
+$XDG_STATE_HOME/glrun/repl_history (~/.local/state/glrun/repl_history); Tab
+completes builtin and global names and the attributes of modules and records
+the session holds (compute.ser<Tab>, server.hard<Tab>), and indents at the
+start of a line. Ctrl-C abandons the line being typed; while a statement runs
+it stops the statement and ends the session. Ctrl-D on an empty line ends the
+session.
 
 Against GreenLake itself (not --sim, a loopback --base-url or --replay),
 changes are planned, not sent, unless --live is given: reads show real data,
@@ -109,12 +118,11 @@ func runRepl(cmd *cobra.Command, s streams, f *replFlags, args []string) error {
 		if dry {
 			fmt.Fprint(s.err, " (changes are planned, not sent; --live sends them)")
 		}
-		fmt.Fprintln(s.err, "\nEvery builtin is loaded. A block ends with a blank line; Ctrl-D ends the session.")
+		fmt.Fprintln(s.err, "\nEvery builtin is loaded. Tab completes names; a block ends with a blank line; Ctrl-C drops the line, Ctrl-D ends the session.")
 	}
 	r := &repl{
 		ctx:         cmd.Context(),
 		ss:          ss,
-		in:          bufio.NewReader(s.in),
 		out:         s.out,
 		errw:        s.err,
 		interactive: interactive,
@@ -126,6 +134,21 @@ func runRepl(cmd *cobra.Command, s streams, f *replFlags, args []string) error {
 	for name, v := range ss.runbook.Globals() {
 		r.globals[name] = v
 	}
+	r.width = 100
+	if interactive {
+		in := s.in.(*os.File) // isTerminalInput checked it
+		term, err := newTerminalLines(in, s.out, s.err, replHistoryFile(s.env()), r.complete)
+		if err != nil {
+			return withCode(exitcode.Failed, fmt.Errorf("repl: %w", err))
+		}
+		defer term.close()
+		r.lines = term
+		if w := term.width(); w > 0 {
+			r.width = w
+		}
+	} else {
+		r.lines = &plainLines{in: bufio.NewReader(s.in)}
+	}
 	return r.loop()
 }
 
@@ -134,12 +157,32 @@ func runRepl(cmd *cobra.Command, s streams, f *replFlags, args []string) error {
 type repl struct {
 	ctx         context.Context
 	ss          *session
-	in          *bufio.Reader
+	lines       lineSource
 	out, errw   io.Writer
 	interactive bool
 	globals     starlark.StringDict
 	chunk       int // statements read so far, for thread names
+	width       int // columns a value may take on one line before it is printed on several
 }
+
+// lineSource reads the session's input one line at a time: a line editor
+// on a terminal, plain lines otherwise.
+type lineSource interface {
+	// readLine shows prompt (on a terminal) and returns the next line
+	// with its newline; io.EOF at the end of input (Ctrl-D), errLineCancelled
+	// when the line was abandoned (Ctrl-C).
+	readLine(prompt string) (string, error)
+}
+
+// errLineCancelled is a line abandoned with Ctrl-C: the statement being
+// typed is dropped and the session goes on.
+var errLineCancelled = errors.New("line cancelled")
+
+// plainLines reads lines from a reader that is not a terminal: no prompt,
+// no editing.
+type plainLines struct{ in *bufio.Reader }
+
+func (p *plainLines) readLine(string) (string, error) { return p.in.ReadString('\n') }
 
 // loop reads and runs one statement at a time until the end of input or
 // until the session's context is cancelled (Ctrl-C).
@@ -167,13 +210,14 @@ func (r *repl) loop() error {
 func (r *repl) step() (eof bool, err error) {
 	var readErr error
 	prompt := ">>> "
-	lines, endedBlock := 0, false
+	lines, endedBlock, cancelled := 0, false, false
 	readline := func() ([]byte, error) {
-		if r.interactive {
-			fmt.Fprint(r.out, prompt)
-		}
+		line, err := r.lines.readLine(prompt)
 		prompt = "... "
-		line, err := r.in.ReadString('\n')
+		if errors.Is(err, errLineCancelled) {
+			cancelled = true
+			return nil, err
+		}
 		if err != nil && !(errors.Is(err, io.EOF) && line != "") {
 			if !errors.Is(err, io.EOF) {
 				readErr = err
@@ -199,6 +243,9 @@ func (r *repl) step() (eof bool, err error) {
 	if readErr != nil {
 		return false, withCode(exitcode.Failed, fmt.Errorf("repl: reading standard input: %w", readErr))
 	}
+	if cancelled {
+		return false, nil // Ctrl-C: the statement typed so far is dropped
+	}
 	if perr != nil {
 		if eof {
 			return true, nil
@@ -217,7 +264,7 @@ func (r *repl) step() (eof bool, err error) {
 		}
 		r.globals["_"] = v
 		if v != starlark.None {
-			fmt.Fprintln(r.out, v.String())
+			fmt.Fprintln(r.out, formatValue(v, r.width))
 		}
 		return false, nil
 	}

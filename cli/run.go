@@ -45,7 +45,9 @@ func newRunCmd(s streams, runF func(*cobra.Command, *runOptions) error) *cobra.C
 		Short: "Run a runbook",
 		Long: `Run the runbook FILE: call its main() with the parameters given as NAME=VALUE.
 Each VALUE is converted by the type of the parameter's default (int, float, bool,
-string, or a comma list for a list). 'glrun describe FILE' lists the parameters.
+string, a comma list for a list, KEY=VALUE,... for a dict); a parameter whose
+default is a type (emails = list) is required and of that type. 'glrun describe
+FILE' lists the parameters with their types.
 
 Without --sim, glrun talks to GreenLake with the API client credentials in
 GREENLAKE_CLIENT_ID and GREENLAKE_CLIENT_SECRET (create them in the GreenLake

@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -30,4 +31,24 @@ func GitInfo(ctx context.Context, dir string) *Git {
 	}
 	status, ok := run("status", "--porcelain", "--untracked-files=no")
 	return &Git{Commit: commit, Dirty: !ok || status != ""}
+}
+
+// GitTop returns the top directory of the git checkout holding dir,
+// symbolic links resolved; false when git is not installed or dir is not
+// in a checkout.
+func GitTop(ctx context.Context, dir string) (string, bool) {
+	if _, err := exec.LookPath("git"); err != nil {
+		return "", false
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "--show-toplevel").Output()
+	top := strings.TrimSpace(string(out))
+	if err != nil || top == "" {
+		return "", false
+	}
+	if real, err := filepath.EvalSymlinks(top); err == nil {
+		top = real
+	}
+	return top, true
 }

@@ -43,6 +43,10 @@ type Plan struct {
 type Runbook struct {
 	// Path is the runbook's path as given on the command line.
 	Path string `json:"path"`
+	// FromPlan is the runbook's path relative to the plan file's
+	// directory, recorded when the plan is saved to a file: an apply
+	// finds the runbook from there, whatever its working directory.
+	FromPlan string `json:"fromPlan,omitempty"`
 	// SHA256 is the hex sha256 of the runbook file itself.
 	SHA256 string `json:"sha256"`
 	// Files are the runbook and every file it loads, relative to the
@@ -66,6 +70,9 @@ type Git struct {
 	Commit string `json:"commit"`
 	// Dirty says whether the working tree had uncommitted changes.
 	Dirty bool `json:"dirty"`
+	// Path is the runbook's path relative to the repository's top
+	// directory: an apply from anywhere in a checkout finds it there.
+	Path string `json:"path,omitempty"`
 }
 
 // Target is where requests went: the kind of target and its hosts, region

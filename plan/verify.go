@@ -15,12 +15,40 @@ type RefusedError struct {
 	What string
 	// Detail lists the differences.
 	Detail string
+	// Hint says what to do; empty means making a new plan.
+	Hint string
 }
 
 // Error explains the refusal and what to do.
 func (e *RefusedError) Error() string {
-	return fmt.Sprintf("apply refused, nothing was sent: the %s differ from the plan:\n%s\nMake a new plan ('glrun plan') and have it reviewed.",
-		e.What, strings.TrimRight(e.Detail, "\n"))
+	hint := e.Hint
+	if hint == "" {
+		hint = "Make a new plan ('glrun plan') and have it reviewed."
+	}
+	verb := "differ"
+	if e.What == "target" {
+		verb = "differs"
+	}
+	return fmt.Sprintf("apply refused, nothing was sent: the %s %s from the plan:\n%s\n%s",
+		e.What, verb, strings.TrimRight(e.Detail, "\n"), hint)
+}
+
+// CheckSim compares where an apply goes, the built-in simulator (sim) or
+// not, with where the plan was made. It needs only the command line, so
+// it refuses before any session is opened or credential read.
+func (p *Plan) CheckSim(sim bool) error {
+	planned := p.Target.Kind == KindSimulator
+	switch {
+	case planned && !sim:
+		return &RefusedError{What: "target",
+			Detail: "  planned against the built-in simulator, now a live target (no --sim)",
+			Hint:   "This plan was made against the built-in simulator; apply it with --sim."}
+	case !planned && sim:
+		return &RefusedError{What: "target",
+			Detail: fmt.Sprintf("  planned against %s, now the built-in simulator (--sim)", p.Target),
+			Hint:   fmt.Sprintf("This plan was made against %s; apply it without --sim.", p.Target)}
+	}
+	return nil
 }
 
 // CheckFiles compares the runbook's current files with the plan's.

@@ -52,7 +52,9 @@ func Docs() []builtins.Doc {
 	}
 	run := runbookRunDoc
 	run.Params = append(append([]builtins.ParamDoc(nil), run.Params...),
-		builtins.ParamDoc{Name: "params", Kwargs: true, Desc: "the runbook's parameters, as name=value"})
+		builtins.ParamDoc{Name: "params", Kwargs: true, Desc: "the runbook's parameters, as name=value: a string converts " +
+			"by the parameter's type as on the command line (`emails = \"a@x.io,b@x.io\"` for a list), a value of its type passes as it is; " +
+			"a missing, unknown or ill-typed parameter gives the status `\"usage\"`"})
 	out = append(out, run, replayDoc)
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out

@@ -55,10 +55,14 @@ func (tc *testCase) runBuiltin(thread *starlark.Thread, b *starlark.Builtin, arg
 		runErr = err
 	} else if rb, err := opened.Load(ctx, path); err != nil {
 		runErr = err
-	} else if main, ok := rb.Globals()["main"].(starlark.Callable); !ok {
-		runErr = fmt.Errorf("%s has no main function", rel)
 	} else {
-		value, runErr = rb.Exec(ctx, "main", main, nil, kwargs)
+		given := make(map[string]starlark.Value, len(kwargs))
+		for _, kv := range kwargs {
+			given[string(kv[0].(starlark.String))] = kv[1]
+		}
+		// Bound as on the command line: emails = "a,b" is a list for a
+		// list parameter; a missing or unknown parameter is a usage error.
+		value, runErr = rb.CallValues(ctx, given)
 	}
 	if tc.opts.Verbose {
 		for _, l := range logs.list() {

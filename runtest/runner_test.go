@@ -115,3 +115,14 @@ func golden(t *testing.T, file, got string) {
 		t.Errorf("output differs from %s (go test -update rewrites it):\ngot:\n%s\nwant:\n%s", file, got, want)
 	}
 }
+
+// runbook.run binds a runbook's parameters as the command line does:
+// strings convert by the parameter's type (a required list declared as
+// emails = list takes "a,b"), and a missing or unknown parameter is a
+// usage error (exit 2) in the result.
+func TestRunbookRunConvertsParametersAsTheCommandLine(t *testing.T) {
+	sum, out := runFixture(t, []string{"testdata/params"}, Options{})
+	if sum.Failed != 0 || sum.Passed != 5 {
+		t.Errorf("%d passed, %d failed; want 5 passed\n%s", sum.Passed, sum.Failed, out)
+	}
+}

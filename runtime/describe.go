@@ -24,12 +24,34 @@ type Param struct {
 	Name string
 	// Default is the default value, nil when the parameter is required.
 	Default starlark.Value
-	// Required is true when the parameter has no default.
+	// Required is true when the parameter has no default, or has a type
+	// for a default (emails = list).
 	Required bool
+	// Declared is true when the parameter's default is a type: such a
+	// parameter is required, and of that type.
+	Declared bool
 	// Type is what a NAME=VALUE argument is converted to: "int", "float",
-	// "bool", "string", "list" or "tuple"; another Starlark type name (such
-	// as "dict") when it cannot be set from the command line.
+	// "bool", "string", "list", "tuple" or "dict"; another Starlark type
+	// name when it cannot be set from the command line.
 	Type string
+}
+
+// declaredTypes are the builtins a parameter's default may name to make it
+// a required parameter of that type: def main(emails = list). The value is
+// the parameter's Type.
+var declaredTypes = map[string]string{
+	"str": "string", "int": "int", "float": "float", "bool": "bool",
+	"list": "list", "tuple": "tuple", "dict": "dict",
+}
+
+// declaredType returns the type a default names (see declaredTypes).
+func declaredType(def starlark.Value) (string, bool) {
+	b, ok := def.(*starlark.Builtin)
+	if !ok || b.Receiver() != nil {
+		return "", false
+	}
+	t, ok := declaredTypes[b.Name()]
+	return t, ok
 }
 
 // String renders the parameter as in usage messages: "batch = 10 (int)" or
@@ -83,6 +105,10 @@ func params(fn *starlark.Function) []Param {
 	for i := 0; i < n; i++ {
 		name, _ := fn.Param(i)
 		def := fn.ParamDefault(i)
+		if t, ok := declaredType(def); ok {
+			ps = append(ps, Param{Name: name, Required: true, Declared: true, Type: t})
+			continue
+		}
 		ps = append(ps, Param{Name: name, Default: def, Required: def == nil, Type: paramType(def)})
 	}
 	return ps
@@ -103,6 +129,8 @@ func paramType(def starlark.Value) string {
 		return "list"
 	case starlark.Tuple:
 		return "tuple"
+	case *starlark.Dict:
+		return "dict"
 	default:
 		return def.Type()
 	}

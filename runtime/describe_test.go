@@ -35,6 +35,17 @@ func TestDescribe(t *testing.T) {
 		}},
 		{"kwargs.star", "", []param{{"name", `"n"`, "string", false}}},
 		{"dictparam.star", "", []param{{"opts", "{}", "dict", false}}},
+		{"typed.star", "Required parameters declared by their type.", []param{
+			{"emails", "", "list", true},
+			{"group", "", "string", true},
+			{"batch", "", "int", true},
+			{"ratio", "", "float", true},
+			{"force", "", "bool", true},
+			{"pair", "", "tuple", true},
+			{"labels", "", "dict", true},
+			{"note", `"n"`, "string", false},
+		}},
+		{"unsettable.star", "", []param{{"r", "range(3)", "range", false}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {

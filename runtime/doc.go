@@ -3,7 +3,9 @@
 // A runbook is a Starlark file whose entry point is main. Load reads,
 // parses and resolves the runbook and every file it load()s (all before
 // anything runs), then executes their top levels; Runbook.Call converts
-// NAME=VALUE parameters by the type of main's defaults and calls main.
+// NAME=VALUE parameters by the type of main's defaults (or by the type a
+// default names: emails = list is a required list) and calls main, and
+// Runbook.CallValues does the same for a test's runbook.run.
 //
 // The sandbox:
 //

@@ -17,8 +17,8 @@ import (
 // fuzzParamsRunbook has a parameter of every type the command line can set;
 // main returns the type of each value it received.
 const fuzzParamsRunbook = `
-def main(name, count = 3, ratio = 0.5, force = False, tags = ["a"], pair = ("x", "y"), note = None, **extra):
-    return [type(name), type(count), type(ratio), type(force), type(tags), type(pair), type(note), len(extra)]
+def main(name, count = 3, ratio = 0.5, force = False, tags = ["a"], pair = ("x", "y"), note = None, labels = {}, **extra):
+    return [type(name), type(count), type(ratio), type(force), type(tags), type(pair), type(note), type(labels), len(extra)]
 `
 
 // FuzzParams feeds arbitrary NAME=VALUE arguments to the parameter parser:
@@ -29,6 +29,7 @@ func FuzzParams(f *testing.F) {
 		{"count", "12"}, {"count", "x"}, {"ratio", "1e309"}, {"force", "YES"}, {"force", "maybe"},
 		{"tags", "a, b,,c"}, {"pair", ""}, {"note", "hello"}, {"", "x"}, {"name", "=="},
 		{"count", "99999999999999999999"}, {"extra_one", "v"}, {"cuont", "1"}, {"name", "\x00\xff"},
+		{"labels", "env=prod, team = web"}, {"labels", "a=1,a=2"}, {"labels", "novalue"}, {"labels", "=x"},
 	} {
 		f.Add(seed[0], seed[1], "name=n")
 	}
@@ -41,7 +42,7 @@ func FuzzParams(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	want := []string{"string", "int", "float", "bool", "list", "tuple", "string"}
+	want := []string{"string", "int", "float", "bool", "list", "tuple", "string", "dict"}
 	f.Fuzz(func(t *testing.T, name, value, other string) {
 		args := []string{name + "=" + value, other}
 		v, err := rb.Call(context.Background(), args)

@@ -43,6 +43,79 @@ func TestCallConvertsParameters(t *testing.T) {
 	}
 }
 
+// A parameter whose default is a type (emails = list) is required and of
+// that type: its value converts from the command line, from a test's
+// runbook.run (strings as on the command line, values of the type as they
+// are) and from a plan's recorded strings alike.
+func TestTypedRequiredParameters(t *testing.T) {
+	const all = `emails=["a@x.io", "b@x.io"] group="g" batch=3 ratio=0.5 force=True pair=("p", "q") labels={"env": "prod", "team": "web"} note="n"`
+	cmdline := map[string]string{"emails": "a@x.io, b@x.io", "group": "g", "batch": "3", "ratio": "0.5", "force": "yes", "pair": "p,q", "labels": "env=prod, team = web"}
+	values := map[string]starlark.Value{
+		"emails": starlark.NewList([]starlark.Value{starlark.String("a@x.io"), starlark.String("b@x.io")}),
+		"group":  starlark.String("g"),
+		"batch":  starlark.MakeInt(3),
+		"ratio":  starlark.Float(0.5),
+		"force":  starlark.True,
+		"pair":   starlark.NewList([]starlark.Value{starlark.String("p"), starlark.String("q")}),
+		"labels": dictOf("env", "prod", "team", "web"),
+	}
+	strs := map[string]starlark.Value{}
+	for k, v := range cmdline {
+		strs[k] = starlark.String(v)
+	}
+	tests := []struct {
+		name string
+		call func(rb *runtime.Runbook) (starlark.Value, error)
+	}{
+		{"command line", func(rb *runtime.Runbook) (starlark.Value, error) {
+			var args []string
+			for k, v := range cmdline {
+				args = append(args, k+"="+v)
+			}
+			return rb.Call(context.Background(), args)
+		}},
+		{"plan params", func(rb *runtime.Runbook) (starlark.Value, error) { return rb.CallParams(context.Background(), cmdline) }},
+		{"strings in a test", func(rb *runtime.Runbook) (starlark.Value, error) { return rb.CallValues(context.Background(), strs) }},
+		{"values in a test", func(rb *runtime.Runbook) (starlark.Value, error) { return rb.CallValues(context.Background(), values) }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v, err := tc.call(mustLoad(t, "typed.star", runtime.Options{}))
+			if err != nil {
+				t.Fatalf("call: %v", err)
+			}
+			if got, _ := starlark.AsString(v); got != all {
+				t.Errorf("got  %s\nwant %s", got, all)
+			}
+		})
+	}
+}
+
+// A value of another type for a parameter declared with a type is a usage
+// error naming the parameter; nothing runs.
+func TestTypedParameterRefusesAValueOfAnotherType(t *testing.T) {
+	rb, f, err := loadRunbook(t, "typed.star", runtime.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = rb.CallValues(context.Background(), map[string]starlark.Value{
+		"emails": starlark.MakeInt(1), "group": starlark.String("g"), "batch": starlark.MakeInt(1),
+		"ratio": starlark.MakeInt(1), "force": starlark.False, "pair": starlark.Tuple{}, "labels": starlark.NewDict(0),
+	})
+	checkErr(t, err, 2, "parameter emails: want a list (or a string as on the command line), got int")
+	if f.counted.Load() != 0 {
+		t.Errorf("main ran despite the usage error")
+	}
+}
+
+func dictOf(kv ...string) *starlark.Dict {
+	d := starlark.NewDict(len(kv) / 2)
+	for i := 0; i < len(kv); i += 2 {
+		_ = d.SetKey(starlark.String(kv[i]), starlark.String(kv[i+1]))
+	}
+	return d
+}
+
 func TestCallConvertsBools(t *testing.T) {
 	for in, want := range map[string]string{
 		"true": "True", "TRUE": "True", "yes": "True", "Yes": "True", "1": "True",
@@ -78,7 +151,13 @@ func TestCallUsageErrors(t *testing.T) {
 		{"unknown without suggestion", "params.star", []string{"group=g", "zzzzzz=1"}, []string{"unknown parameter zzzzzz\n"}},
 		{"not NAME=VALUE", "params.star", []string{"prod"}, []string{`argument "prod" is not NAME=VALUE`, "group (required, string)"}},
 		{"given twice", "params.star", []string{"group=a", "group=b"}, []string{"parameter group given twice"}},
-		{"dict default", "dictparam.star", []string{"opts=x"}, []string{"parameter opts: cannot be set from the command line (its default is a dict)"}},
+		{"not a dict", "dictparam.star", []string{"opts=x"}, []string{`parameter opts: "x" is not KEY=VALUE (a dict is given as KEY=VALUE,KEY=VALUE)`}},
+		{"dict key twice", "dictparam.star", []string{"opts=a=1,a=2"}, []string{`parameter opts: key "a" given twice`}},
+		{"range default", "unsettable.star", []string{"r=x"}, []string{"parameter r: cannot be set from the command line (its default is a range)"}},
+		{"typed required missing", "typed.star", []string{"group=g", "batch=1", "ratio=1", "force=no", "pair=a", "labels="},
+			[]string{"missing required parameter emails", "emails (required, list)", "labels (required, dict)", `note = "n" (string)`}},
+		{"typed int", "typed.star", []string{"emails=a", "group=g", "batch=many", "ratio=1", "force=no", "pair=a", "labels="},
+			[]string{`parameter batch: "many" is not an int`}},
 		{"no parameters", "noparams.star", []string{"x=1"}, []string{"unknown parameter x", "main takes no parameters"}},
 		{"no main", "nomain.star", nil, []string{"nomain.star: no main function"}},
 		{"main not a function", "mainvalue.star", nil, []string{"mainvalue.star: main is a int, not a function"}},
