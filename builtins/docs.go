@@ -160,7 +160,7 @@ func LookupDoc(name string) (Doc, bool) {
 
 // Modules returns every module with its summary, sorted by name.
 func Modules() []ModuleDoc {
-	return []ModuleDoc{
+	mods := []ModuleDoc{
 		{"compute", "Compute Ops Management: jobs, async operations, servers, groups, firmware bundles."},
 		{"compute.async_ops", "Asynchronous operations (group firmware updates and the like), with cursor pagination."},
 		{"compute.firmware_bundles", "Firmware bundles (SPPs) a server or group can be updated to."},
@@ -177,6 +177,9 @@ func Modules() []ModuleDoc {
 		{"workspaces", "GreenLake workspaces."},
 		{"workspaces.credentials", "API client credentials of the workspace."},
 	}
+	mods = append(mods, platformModules()...)
+	sort.Slice(mods, func(i, j int) bool { return mods[i].Name < mods[j].Name })
+	return mods
 }
 
 // Members returns the names directly below prefix ("" for the top level):

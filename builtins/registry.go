@@ -32,7 +32,7 @@ func registry() []builtin {
 	var all []builtin
 	for _, part := range [][]builtin{
 		computeBuiltins(), identityBuiltins(), workspacesBuiltins(), odataBuiltins(),
-		helperBuiltins(), jsonBuiltins(), timeBuiltins(),
+		helperBuiltins(), jsonBuiltins(), timeBuiltins(), platformBuiltins(),
 	} {
 		all = append(all, part...)
 	}
@@ -117,8 +117,11 @@ func (b builtin) bind(env *Env) *starlark.Builtin {
 
 // Names returns the names Predeclared defines, sorted (for glrun check).
 func Names() []string {
-	return []string{
+	names := []string{
 		"chunks", "compute", "fail", "identity", "json", "log", "odata",
 		"parallel", "sleep", "time", "workspaces",
 	}
+	names = append(names, platformNames...)
+	sort.Strings(names)
+	return names
 }

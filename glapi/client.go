@@ -65,6 +65,7 @@ type Client struct {
 	next      http.RoundTripper // the retry layer
 	log       *slog.Logger
 	clock     clock.Clock // for "just before" times of outcome checks
+	region    string      // the Compute Ops Management region (Region)
 }
 
 // New returns a Client for cfg. It fails when the configuration is
@@ -106,6 +107,10 @@ func New(cfg Config) (*Client, error) {
 		next:      newRetryTransport(cfg, newLimitTransport(cfg, auth, clk, log), clk, log),
 		log:       log,
 		clock:     clk,
+		region:    cfg.Region,
+	}
+	if c.region == "" {
+		c.region = DefaultRegion
 	}
 	c.Jobs = &JobsService{c: c}
 	c.AsyncOps = &AsyncOpsService{c: c}
@@ -122,6 +127,11 @@ func New(cfg Config) (*Client, error) {
 	c.Audit = &AuditService{c: c}
 	return c, nil
 }
+
+// Region returns the Compute Ops Management region the client talks to
+// (the configured one, else DefaultRegion): where a device must be
+// assigned for this client's COM to manage it.
+func (c *Client) Region() string { return c.region }
 
 // BaseURLs returns the hosts the client talks to, for describing the
 // target of a run ("compute: https://us-west.api.greenlake.hpe.com ...").
@@ -167,6 +177,8 @@ type call struct {
 	body     any        // marshalled as JSON when non-nil
 	bodyType string     // Content-Type of body; application/json by default
 	job      *JobCreate // the body of a job creation
+	// dryRunnable marks a write whose API honours dry-run=true.
+	dryRunnable bool
 }
 
 // path is the escaped path of c.
@@ -196,6 +208,7 @@ func (c call) describe(outcomeCheck bool) Call {
 		Mutates:      mutates(c.method),
 		OutcomeCheck: outcomeCheck && c.method == http.MethodGet,
 		Job:          c.job,
+		DryRunnable:  c.dryRunnable,
 	}
 }
 
