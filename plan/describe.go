@@ -58,6 +58,9 @@ func describeMutation(c glapi.Call, r Request, seen *catalog) string {
 	case c.Collection == glapi.CollectionCredentials && c.Method == http.MethodDelete && c.ID != "":
 		return "delete " + credentialName(c.ID, seen)
 	}
+	if d := describePlatform(c, r, seen); d != "" {
+		return d
+	}
 	return r.Method + " " + r.Path
 }
 
@@ -146,9 +149,15 @@ func fields(body map[string]any) string {
 
 // collectionLabels name the collections for people.
 var collectionLabels = map[string]string{
-	glapi.CollectionJobs:        "Compute Ops Management jobs",
-	glapi.CollectionUsers:       "Workspace users (identity)",
-	glapi.CollectionCredentials: "API credentials (workspaces)",
+	glapi.CollectionJobs:            "Compute Ops Management jobs",
+	glapi.CollectionUsers:           "Workspace users (identity)",
+	glapi.CollectionCredentials:     "API credentials (workspaces)",
+	glapi.CollectionDevices:         "Devices (inventory)",
+	glapi.CollectionDevicesUpdate:   "Devices (inventory)",
+	glapi.CollectionSubscriptions:   "Subscriptions",
+	glapi.CollectionGroups:          "Compute Ops Management groups",
+	glapi.CollectionRoleAssignments: "Role assignments (authorization)",
+	glapi.CollectionSCIMGroups:      "User groups (identity)",
 }
 
 // CollectionLabel names a mutation's collection for people.
