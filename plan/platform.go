@@ -130,7 +130,11 @@ func checkWithPlatform(req *http.Request, r Request, next http.RoundTripper) (*V
 	q := u.Query()
 	q.Set("dry-run", "true")
 	u.RawQuery = q.Encode()
-	dry, err := http.NewRequestWithContext(req.Context(), req.Method, u.String(), bytes.NewReader(body))
+	// The dry run changes nothing: it is described as a read, so that
+	// nothing below counts it as a change sent.
+	call := callOf(req)
+	call.Mutates = false
+	dry, err := http.NewRequestWithContext(glapi.WithCall(req.Context(), call), req.Method, u.String(), bytes.NewReader(body))
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s %s: building the dry run: %w", req.Method, req.URL.Path, err)
 	}
