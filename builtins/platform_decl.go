@@ -225,6 +225,11 @@ for ra in authorization.role_assignments.list(principal = u):
     if ra.role.endswith("/ccs.observer"):
         authorization.role_assignments.delete(ra)`},
 			impl: deleteImpl("role assignment", func(c *glapi.Client) deleter { return c.Authorization.DeleteRoleAssignment })},
+		{Doc: Doc{Name: "authorization.workspace_scope",
+			Summary: "The scope GRN of the workspace itself, `grn:glp/workspaces/<id>` (as its role assignments show it).",
+			Returns: "a scope GRN string",
+			Example: `print(authorization.workspace_scope().startswith("grn:glp/workspaces/"))`},
+			impl: api(workspaceScopeImpl)},
 		{Doc: Doc{Name: "authorization.scope_groups.list", Params: listParamDocs(),
 			Summary: "List the scope groups (named sets of resources a role can be scoped to).",
 			Returns: "a list of scope group records (their `grn` is what a scope takes)",

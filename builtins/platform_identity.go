@@ -401,3 +401,16 @@ func activitiesList(ctx context.Context, env *Env, a *Args) (starlark.Value, err
 	}
 	return recordList(acts), nil
 }
+
+// workspaceScopeImpl is authorization.workspace_scope().
+func workspaceScopeImpl(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
+	c, err := apiClient(env, a.Fn())
+	if err != nil {
+		return nil, err
+	}
+	ws, err := workspaceScope(ctx, c)
+	if err != nil {
+		return nil, callError(a.Fn(), err)
+	}
+	return starlark.String(ws), nil
+}

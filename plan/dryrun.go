@@ -144,6 +144,9 @@ func (d *DryRun) read(req *http.Request, c glapi.Call, next http.RoundTripper) (
 	}
 	d.mu.Unlock()
 	d.seen.observe(page)
+	if res, ok := page["Resources"].([]any); ok { // a SCIM list
+		d.seen.observe(map[string]any{"items": res})
+	}
 	out, err := json.Marshal(page)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: re-encoding the answer: %w", req.Method, req.URL.Path, err)

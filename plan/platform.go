@@ -496,13 +496,13 @@ func describePlatform(c glapi.Call, r Request, seen *catalog) string {
 				id, _ := vm["value"].(string)
 				users = append(users, userName(id, seen))
 			}
-			verb := "add"
+			verb := "add %s to"
 			if om["op"] == "remove" {
-				verb = "remove"
+				verb = "remove %s from"
 			}
-			parts = append(parts, verb+" "+strings.Join(users, ", "))
+			parts = append(parts, fmt.Sprintf(verb, strings.Join(users, ", ")))
 		}
-		return fmt.Sprintf("%s in user group %s", strings.Join(parts, "; "), groupName(c.ID, seen))
+		return fmt.Sprintf("%s user group %s", strings.Join(parts, "; "), groupName(c.ID, seen))
 	}
 	return ""
 }
