@@ -144,7 +144,9 @@ func (d *DryRun) read(req *http.Request, c glapi.Call, next http.RoundTripper) (
 	}
 	d.mu.Unlock()
 	d.seen.observe(page)
-	if res, ok := page["Resources"].([]any); ok { // a SCIM list
+	if res, ok := page["Resources"].([]any); ok && c.Collection == glapi.CollectionSCIMGroups && c.ID == "" {
+		// A SCIM list of groups (its members' lists hold users under the
+		// same ids as identity's, but without their username: not kept).
 		d.seen.observe(map[string]any{"items": res})
 	}
 	out, err := json.Marshal(page)

@@ -472,12 +472,13 @@ func describePlatform(c glapi.Call, r Request, seen *catalog) string {
 		}
 		return fmt.Sprintf("add %s to group %s", strings.Join(names, ", "), g)
 	case c.Collection == glapi.CollectionRoleAssignments && c.Method == http.MethodPost:
-		return fmt.Sprintf("grant role %v to %v on %v", roleName(body["role"]), body["principal"], body["scope"])
+		p, _ := body["principal"].(string)
+		return fmt.Sprintf("grant role %v to %s on %v", roleName(body["role"]), principalName(p, seen), body["scope"])
 	case c.Collection == glapi.CollectionRoleAssignments && c.Method == http.MethodPut:
 		return fmt.Sprintf("change the scope of role assignment %s to %v", c.ID, body["scope"])
 	case c.Collection == glapi.CollectionRoleAssignments && c.Method == http.MethodDelete:
 		if role := seen.str(c.ID, "role"); role != "" {
-			return fmt.Sprintf("revoke role %s from %s", roleName(role), seen.str(c.ID, "principal"))
+			return fmt.Sprintf("revoke role %s from %s", roleName(role), principalName(seen.str(c.ID, "principal"), seen))
 		}
 		return "delete role assignment " + c.ID
 	case c.Collection == glapi.CollectionSCIMGroups && c.Method == http.MethodPost:
@@ -505,6 +506,14 @@ func describePlatform(c glapi.Call, r Request, seen *catalog) string {
 		return fmt.Sprintf("%s user group %s", strings.Join(parts, "; "), groupName(c.ID, seen))
 	}
 	return ""
+}
+
+// principalName names a principal, a user by username when known.
+func principalName(p string, seen *catalog) string {
+	if id, ok := strings.CutPrefix(p, "user:"); ok {
+		return userName(id, seen)
+	}
+	return p
 }
 
 // roleName shortens a role GRN to its name.
