@@ -28,6 +28,7 @@ var exampleRunbooks = []struct {
 	{"onboard_user", "../runbooks/onboard_user.star", []string{"email=ana@example.com"}, 2},
 	{"offboard_user", "../runbooks/offboard_user.star", []string{"email=jane.doe@example.com"}, 4},
 	{"failed_jobs", "../runbooks/failed_jobs.star", []string{"days=7"}, 0},
+	{"onboard_server", "../runbooks/onboard_server.star", []string{"serial=CZ2401ONB1", "part=P52534-B21", "group=lab"}, 7},
 }
 
 // makePlanFile runs 'glrun plan --sim ARGS -o FILE' against s and returns
