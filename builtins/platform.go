@@ -164,7 +164,8 @@ func devicesSubscribe(ctx context.Context, env *Env, c *glapi.Client, a *Args, i
 
 // resolveSubscription finds the subscription v stands for: a record (read
 // again by id, for its current seats), an id, or a key of the workspace.
-// One that is not in the workspace is an argument error of param.
+// One that is not in the workspace is an argument error of param; the
+// errors of the API are returned as they are, for the caller to name.
 func resolveSubscription(ctx context.Context, c *glapi.Client, a *Args, param string, v starlark.Value) (glapi.Object, error) {
 	want := "a subscription key of the workspace (see subscriptions.list(); add a new key with subscriptions.add)"
 	key, isString := v.(starlark.String)
@@ -173,11 +174,7 @@ func resolveSubscription(ctx context.Context, c *glapi.Client, a *Args, param st
 		if !ok {
 			return nil, a.Error(param, want)
 		}
-		s, err := c.Subscriptions.Get(ctx, id)
-		if err != nil {
-			return nil, callError(a.Fn(), err)
-		}
-		return s, nil
+		return c.Subscriptions.Get(ctx, id)
 	}
 	k := strings.TrimSpace(string(key))
 	if k == "" {
@@ -185,7 +182,7 @@ func resolveSubscription(ctx context.Context, c *glapi.Client, a *Args, param st
 	}
 	s, err := c.Subscriptions.FindByKey(ctx, k)
 	if err != nil {
-		return nil, callError(a.Fn(), err)
+		return nil, err
 	}
 	if s == nil && uuidRE.MatchString(k) {
 		if s, err = c.Subscriptions.Get(ctx, k); err != nil {

@@ -119,8 +119,12 @@ func (p *platformState) observeManagers(page map[string]any) {
 // does not know them.
 func checkWithPlatform(req *http.Request, r Request, next http.RoundTripper) (*Verdict, *http.Response, error) {
 	if p := pendingIDs(r); len(p) > 0 {
+		which := "which exists"
+		if len(p) > 1 {
+			which = "which exist"
+		}
 		return &Verdict{Outcome: VerdictUnchecked,
-			Message: "it names " + strings.Join(p, ", ") + ", which exist only once the plan is applied"}, nil, nil
+			Message: "it names " + strings.Join(p, ", ") + ", " + which + " only once the plan is applied"}, nil, nil
 	}
 	body, err := readBody(req)
 	if err != nil {
