@@ -94,9 +94,13 @@ func devicesAdd(ctx context.Context, env *Env, a *Args) (starlark.Value, error) 
 	return opRecords(opKindDevices, ops), nil
 }
 
-// deviceWriteFunc sends a device write on ids, reading its other
-// arguments from a.
-type deviceWriteFunc func(ctx context.Context, env *Env, c *glapi.Client, a *Args, ids []string) ([]glapi.Operation, error)
+// deviceWriteFunc sends a device write on ids: it reads its other
+// arguments from a first, then gets the client with client (so an
+// argument error comes before anything else).
+type deviceWriteFunc func(ctx context.Context, env *Env, a *Args, ids []string, client clientFunc) ([]glapi.Operation, error)
+
+// clientFunc returns the client of the builtin being called.
+type clientFunc func() (*glapi.Client, error)
 
 // deviceWrite is the body of a devices write on devices= (ids or
 // records): do sends it.
@@ -106,14 +110,11 @@ func deviceWrite(do deviceWriteFunc) impl {
 		if err := a.Unpack("devices", &devs); err != nil {
 			return nil, err
 		}
-		c, err := apiClient(env, a.Fn())
-		if err != nil {
-			return nil, err
-		}
-		ops, err := do(ctx, env, c, a, devs.IDs)
+		client := func() (*glapi.Client, error) { return apiClient(env, a.Fn()) }
+		ops, err := do(ctx, env, a, devs.IDs, client)
 		if err != nil {
 			var argErr *ArgError
-			if errors.As(err, &argErr) {
+			if errors.As(err, &argErr) || strings.HasPrefix(err.Error(), a.Fn()+": ") {
 				return nil, err
 			}
 			return nil, writeError(a.Fn(), ops, err)
@@ -123,12 +124,18 @@ func deviceWrite(do deviceWriteFunc) impl {
 }
 
 // devicesAssign is devices.assign(devices, application, region=None).
-func devicesAssign(ctx context.Context, _ *Env, c *glapi.Client, a *Args, ids []string) ([]glapi.Operation, error) {
+func devicesAssign(ctx context.Context, _ *Env, a *Args, ids []string, client clientFunc) ([]glapi.Operation, error) {
 	app := StringArg{What: "a service manager's name (such as \"Compute Ops Management\") or id", NonEmpty: true}
 	region := StringArg{What: "a region string such as \"us-west\"", NonEmpty: true}
-	region.Value = c.Region()
 	if err := a.Unpack("application", &app, "region", &region); err != nil {
 		return nil, err
+	}
+	c, err := client()
+	if err != nil {
+		return nil, err
+	}
+	if !a.Has("region") {
+		region.Value = c.Region()
 	}
 	p, err := findProvision(ctx, c, app.Value, region.Value)
 	if err != nil {
@@ -145,10 +152,14 @@ func devicesAssign(ctx context.Context, _ *Env, c *glapi.Client, a *Args, ids []
 // devicesSubscribe is devices.subscribe(devices, subscription): the
 // subscription (a key, an id or a record) must be in the workspace, not
 // expired, with a seat for each device.
-func devicesSubscribe(ctx context.Context, env *Env, c *glapi.Client, a *Args, ids []string) ([]glapi.Operation, error) {
+func devicesSubscribe(ctx context.Context, env *Env, a *Args, ids []string, client clientFunc) ([]glapi.Operation, error) {
 	{
 		sub := ValueArg{What: "a subscription key string, or a subscription record"}
 		if err := a.Unpack("subscription", &sub); err != nil {
+			return nil, err
+		}
+		c, err := client()
+		if err != nil {
 			return nil, err
 		}
 		s, err := resolveSubscription(ctx, c, a, "subscription", sub.Value)
@@ -476,13 +487,15 @@ func servicesManagers(ctx context.Context, env *Env, a *Args) (starlark.Value, e
 func servicesFind(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
 	name := StringArg{What: "a service manager's name (such as \"Compute Ops Management\") or id", NonEmpty: true}
 	region := StringArg{What: "a region string such as \"us-west\"", NonEmpty: true}
+	if err := a.Unpack("name", &name, "region", &region); err != nil {
+		return nil, err
+	}
 	c, err := apiClient(env, a.Fn())
 	if err != nil {
 		return nil, err
 	}
-	region.Value = c.Region()
-	if err := a.Unpack("name", &name, "region", &region); err != nil {
-		return nil, err
+	if !a.Has("region") {
+		region.Value = c.Region()
 	}
 	p, err := findProvision(ctx, c, name.Value, region.Value)
 	if err != nil {

@@ -26,22 +26,20 @@ func (k *IDsArg) Want() string {
 
 // Unpack takes one id (see IDOf) or a non-empty list of them.
 func (k *IDsArg) Unpack(v starlark.Value) error {
-	var items []starlark.Value
+	items, single := []starlark.Value{v}, true
 	var list ListArg
 	if err := list.Unpack(v); err == nil {
 		if len(list.Items) == 0 {
 			return &BadArg{Want: k.Want() + " (not an empty list)"}
 		}
-		items = list.Items
-	} else {
-		items = []starlark.Value{v}
+		items, single = list.Items, false
 	}
 	seen := map[string]bool{}
 	k.IDs = nil
 	for i, it := range items {
 		id, ok := IDOf(it)
 		if !ok {
-			if len(items) == 1 && it == v {
+			if single {
 				return &BadArg{}
 			}
 			return &BadArg{Param: fmt.Sprintf("[%d]", i), Value: it, Want: fmt.Sprintf("a %s id string or a %s record with an id", k.What, k.What)}
@@ -116,22 +114,20 @@ func (k *DevicesAddArg) Want() string {
 
 // Unpack takes one entry or a non-empty list of entries.
 func (k *DevicesAddArg) Unpack(v starlark.Value) error {
-	var items []starlark.Value
+	items, single := []starlark.Value{v}, true
 	var list ListArg
 	if err := list.Unpack(v); err == nil {
 		if len(list.Items) == 0 {
 			return &BadArg{Want: k.Want() + " (not an empty list)"}
 		}
-		items = list.Items
-	} else {
-		items = []starlark.Value{v}
+		items, single = list.Items, false
 	}
 	k.Devices = nil
 	for i, it := range items {
 		d, field, want := k.entry(it)
 		if want != "" {
 			param := ""
-			if len(items) > 1 || it != v {
+			if !single {
 				param = fmt.Sprintf("[%d]", i)
 			}
 			if field != "" {

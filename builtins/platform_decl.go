@@ -59,7 +59,11 @@ devices.wait(devices.assign(d, "Compute Ops Management"), timeout = "5m")`},
 			Summary: "Remove devices from their service manager.", Mutates: true, Returns: writeReturns,
 			Example: `d = devices.find("MXQ3300A02")
 devices.wait(devices.unassign(d), timeout = "5m")`},
-			impl: deviceWrite(func(ctx context.Context, _ *Env, c *glapi.Client, _ *Args, ids []string) ([]glapi.Operation, error) {
+			impl: deviceWrite(func(ctx context.Context, _ *Env, _ *Args, ids []string, client clientFunc) ([]glapi.Operation, error) {
+				c, err := client()
+				if err != nil {
+					return nil, err
+				}
 				return c.Devices.Unassign(ctx, ids, glapi.WriteOptions{})
 			})},
 		{Doc: Doc{Name: "devices.subscribe",
@@ -75,7 +79,11 @@ print(devices.get(d).subscription[0].key)`},
 			Summary: "Remove the subscriptions of devices.", Mutates: true, Returns: writeReturns,
 			Example: `d = devices.find("MXQ3300A03")
 devices.wait(devices.unsubscribe(d), timeout = "5m")`},
-			impl: deviceWrite(func(ctx context.Context, _ *Env, c *glapi.Client, _ *Args, ids []string) ([]glapi.Operation, error) {
+			impl: deviceWrite(func(ctx context.Context, _ *Env, _ *Args, ids []string, client clientFunc) ([]glapi.Operation, error) {
+				c, err := client()
+				if err != nil {
+					return nil, err
+				}
 				return c.Devices.Unsubscribe(ctx, ids, glapi.WriteOptions{})
 			})},
 		{Doc: Doc{Name: "devices.tag",
@@ -85,9 +93,13 @@ devices.wait(devices.unsubscribe(d), timeout = "5m")`},
 			Summary: "Set or delete tags of devices.", Mutates: true, Returns: writeReturns,
 			Example: `d = devices.find("MXQ3300A01")
 devices.wait(devices.tag(d, {"site": "lab", "old": None}), timeout = "5m")`},
-			impl: deviceWrite(func(ctx context.Context, _ *Env, c *glapi.Client, a *Args, ids []string) ([]glapi.Operation, error) {
+			impl: deviceWrite(func(ctx context.Context, _ *Env, a *Args, ids []string, client clientFunc) ([]glapi.Operation, error) {
 				var tags TagsArg
 				if err := a.Unpack("tags", &tags); err != nil {
+					return nil, err
+				}
+				c, err := client()
+				if err != nil {
 					return nil, err
 				}
 				return c.Devices.Tag(ctx, ids, tags.Tags, glapi.WriteOptions{})
@@ -99,9 +111,13 @@ devices.wait(devices.tag(d, {"site": "lab", "old": None}), timeout = "5m")`},
 			Summary: "Set the location of devices.", Mutates: true, Returns: writeReturns,
 			Example: `d = devices.find("MXQ3300A01")
 devices.wait(devices.set_location(d, "6a1b2c3d-0000-4000-8000-00000000a001"), timeout = "5m")`},
-			impl: deviceWrite(func(ctx context.Context, _ *Env, c *glapi.Client, a *Args, ids []string) ([]glapi.Operation, error) {
+			impl: deviceWrite(func(ctx context.Context, _ *Env, a *Args, ids []string, client clientFunc) ([]glapi.Operation, error) {
 				loc := IDArg{What: "location"}
 				if err := a.Unpack("location", &loc); err != nil {
+					return nil, err
+				}
+				c, err := client()
+				if err != nil {
 					return nil, err
 				}
 				return c.Devices.SetLocation(ctx, ids, loc.ID, glapi.WriteOptions{})
@@ -114,9 +130,13 @@ devices.wait(devices.set_location(d, "6a1b2c3d-0000-4000-8000-00000000a001"), ti
 			Example: `d = devices.find("MXQ3300A03")
 devices.wait(devices.archive(d), timeout = "5m")
 print(devices.get(d).archived)`},
-			impl: deviceWrite(func(ctx context.Context, _ *Env, c *glapi.Client, a *Args, ids []string) ([]glapi.Operation, error) {
+			impl: deviceWrite(func(ctx context.Context, _ *Env, a *Args, ids []string, client clientFunc) ([]glapi.Operation, error) {
 				var archived BoolArg
 				if err := a.Unpack("archived", &archived); err != nil {
+					return nil, err
+				}
+				c, err := client()
+				if err != nil {
 					return nil, err
 				}
 				return c.Devices.Archive(ctx, ids, archived.Value, glapi.WriteOptions{})
