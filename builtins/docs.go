@@ -160,7 +160,7 @@ func LookupDoc(name string) (Doc, bool) {
 
 // Modules returns every module with its summary, sorted by name.
 func Modules() []ModuleDoc {
-	return []ModuleDoc{
+	mods := []ModuleDoc{
 		{"compute", "Compute Ops Management: jobs, async operations, servers, groups, firmware bundles, approvals, schedules."},
 		{"compute.approvals", "Change control: approval policies, and the approval requests of the jobs they cover."},
 		{"compute.approvals.policies", "Approval policies: which actions on which groups need whose approval."},
@@ -181,6 +181,9 @@ func Modules() []ModuleDoc {
 		{"workspaces", "GreenLake workspaces."},
 		{"workspaces.credentials", "API client credentials of the workspace."},
 	}
+	mods = append(mods, platformModules()...)
+	sort.Slice(mods, func(i, j int) bool { return mods[i].Name < mods[j].Name })
+	return mods
 }
 
 // Members returns the names directly below prefix ("" for the top level):

@@ -32,7 +32,7 @@ func registry() []builtin {
 	var all []builtin
 	for _, part := range [][]builtin{
 		computeBuiltins(), approvalsBuiltins(), schedulesBuiltins(), identityBuiltins(), workspacesBuiltins(), odataBuiltins(),
-		helperBuiltins(), controlBuiltins(), jsonBuiltins(), timeBuiltins(),
+		helperBuiltins(), controlBuiltins(), jsonBuiltins(), timeBuiltins(), platformBuiltins(),
 	} {
 		all = append(all, part...)
 	}
@@ -118,8 +118,11 @@ func (b builtin) bind(env *Env) *starlark.Builtin {
 
 // Names returns the names Predeclared defines, sorted (for glrun check).
 func Names() []string {
-	return []string{
+	names := []string{
 		"catch", "chunks", "compute", "fail", "identity", "json", "log", "odata",
 		"parallel", "retry", "runbook_mode", "sleep", "time", "workspaces",
 	}
+	names = append(names, platformNames...)
+	sort.Strings(names)
+	return names
 }

@@ -34,6 +34,7 @@ var cassetteRuns = []struct {
 	{"firmware_update", []string{"../runbooks/firmware_update.star", "group=lab", "batch=5", "poll=1s"}},
 	{"onboard_user", []string{"../runbooks/onboard_user.star", "email=cassette.test@example.com"}},
 	{"power_cycle_unknown_group", []string{"../runbooks/power_cycle.star", "group=no-such-group"}},
+	{"onboard_server", []string{"../runbooks/onboard_server.star", "serial=CZ2401ONB2", "part=P52534-B21", "group=lab", "poll=5s"}},
 }
 
 // simServeProcess starts 'glrun sim serve' in its own process and returns

@@ -27,8 +27,9 @@ var exampleRunbooks = []struct {
 	{"power_cycle", "../runbooks/power_cycle.star", []string{"group=lab", "batch=4"}, 9},
 	{"firmware_update", "../runbooks/firmware_update.star", []string{"group=prod-web"}, 4},
 	{"onboard_user", "../runbooks/onboard_user.star", []string{"email=ana@example.com"}, 2},
-	{"offboard_user", "../runbooks/offboard_user.star", []string{"email=jane.doe@example.com"}, 2},
+	{"offboard_user", "../runbooks/offboard_user.star", []string{"email=jane.doe@example.com"}, 4},
 	{"failed_jobs", "../runbooks/failed_jobs.star", []string{"days=7"}, 0},
+	{"onboard_server", "../runbooks/onboard_server.star", []string{"serial=CZ2401ONB1", "part=P52534-B21", "group=lab"}, 7},
 }
 
 // makePlanFile runs 'glrun plan --sim ARGS --out FILE' against s and returns

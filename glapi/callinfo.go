@@ -37,6 +37,11 @@ type Call struct {
 	Token bool
 	// Job is set for a job creation: the template and the resource it runs on.
 	Job *JobCreate
+	// DryRunnable is true for a mutation whose API honours the dry-run=true
+	// query parameter (validates it and changes nothing): the device and
+	// subscription writes. A plan sends such a mutation with dry-run=true
+	// to record the platform's own verdict on it.
+	DryRunnable bool
 }
 
 // Kind returns "METHOD collection/{id}[/action]" with the id collapsed, so

@@ -77,6 +77,7 @@ type Client struct {
 	readRetries   int           // times a GET with an unreadable answer is sent again
 	readRetryWait time.Duration // first wait before that (then 2x, 3x...)
 	maxPages      int           // the most pages one listing reads
+	region        string        // the Compute Ops Management region (Region)
 }
 
 // New returns a Client for cfg. It fails when the configuration is
@@ -140,6 +141,7 @@ func New(cfg Config) (*Client, error) {
 		log:       log,
 		clock:     clk,
 		scrub:     scrub,
+		region:    cfg.Region,
 
 		readRetries:   maxReadRetries,
 		readRetryWait: cfg.RetryWaitMin,
@@ -153,6 +155,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if c.readRetryWait <= 0 {
 		c.readRetryWait = time.Second
+	}
+	if c.region == "" {
+		c.region = DefaultRegion
 	}
 	c.Jobs = &JobsService{c: c}
 	c.AsyncOps = &AsyncOpsService{c: c}
@@ -182,6 +187,11 @@ func (c *Client) Scrubber() *Scrubber { return c.scrub }
 // maxReadRetries is how many times a GET whose answer was cut short or not
 // JSON is sent again.
 const maxReadRetries = 2
+
+// Region returns the Compute Ops Management region the client talks to
+// (the configured one, else DefaultRegion): where a device must be
+// assigned for this client's COM to manage it.
+func (c *Client) Region() string { return c.region }
 
 // BaseURLs returns the hosts the client talks to, for describing the
 // target of a run ("compute: https://us-west.api.greenlake.hpe.com ...").
@@ -229,6 +239,8 @@ type call struct {
 	job      *JobCreate // the body of a job creation
 
 	header http.Header // extra request headers, such as Idempotency-Key
+	// dryRunnable marks a write whose API honours dry-run=true.
+	dryRunnable bool
 }
 
 // path is the escaped path of c.
@@ -258,6 +270,7 @@ func (c call) describe(outcomeCheck bool) Call {
 		Mutates:      mutates(c.method),
 		OutcomeCheck: outcomeCheck && c.method == http.MethodGet,
 		Job:          c.job,
+		DryRunnable:  c.dryRunnable,
 	}
 }
 

@@ -78,6 +78,7 @@ type asyncAccepted struct {
 // write sends a platform write and returns its operation: the id from the
 // Location header (its last segment), else the body's transactionId.
 func (c *Client) write(ctx context.Context, cl call, opts WriteOptions) (Operation, error) {
+	cl.dryRunnable = true
 	if opts.DryRun {
 		if cl.query == nil {
 			cl.query = url.Values{}

@@ -118,6 +118,9 @@ func (a *Apply) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Resp
 			if b, rerr := readResponse(resp); rerr == nil {
 				if v, derr := decode(b); derr == nil {
 					a.seen.observe(v)
+					a.mu.Lock()
+					a.learnMade(callOf(req).Collection, v)
+					a.mu.Unlock()
 				}
 			}
 		}

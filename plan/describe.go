@@ -61,6 +61,9 @@ func describeMutation(c glapi.Call, r Request, seen *catalog) string {
 	if d := describeChangeControl(c, body, seen); d != "" {
 		return d
 	}
+	if d := describePlatform(c, r, seen); d != "" {
+		return d
+	}
 	return r.Method + " " + r.Path
 }
 
@@ -149,10 +152,16 @@ func fields(body map[string]any) string {
 
 // collectionLabels name the collections for people.
 var collectionLabels = map[string]string{
-	glapi.CollectionJobs:        "Compute Ops Management jobs",
-	glapi.CollectionUsers:       "Workspace users (identity)",
-	glapi.CollectionCredentials: "API credentials (workspaces)",
-
+	glapi.CollectionJobs:             "Compute Ops Management jobs",
+	glapi.CollectionUsers:            "Workspace users (identity)",
+	glapi.CollectionCredentials:      "API credentials (workspaces)",
+	glapi.CollectionDevices:          "Devices (inventory)",
+	glapi.CollectionDevicesUpdate:    "Device changes (inventory)",
+	glapi.CollectionServers:          "Compute Ops Management servers",
+	glapi.CollectionSubscriptions:    "Subscriptions",
+	glapi.CollectionGroups:           "Compute Ops Management groups",
+	glapi.CollectionRoleAssignments:  "Role assignments (authorization)",
+	glapi.CollectionSCIMGroups:       "User groups (identity)",
 	glapi.CollectionApprovalPolicies: "Approval policies (change control)",
 	glapi.CollectionApprovalRequests: "Approval requests (change control)",
 	glapi.CollectionSchedules:        "Schedules",

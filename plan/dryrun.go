@@ -72,6 +72,24 @@ func (d *DryRun) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Res
 		Collection:  c.Collection,
 		Pending:     pendingIDs(r),
 	}
+	if c.DryRunnable {
+		v, refusal, err := checkWithPlatform(req, r, next)
+		if err != nil {
+			return nil, err
+		}
+		m.Verdict = v
+		if refusal != nil {
+			// The API refused it: the client fails with its message, and
+			// the plan with it; nothing is synthesized.
+			d.mutations = append(d.mutations, m)
+			return refusal, nil
+		}
+	}
+	if resp, created, made, ok := d.synthesizePlatform(req, c, r, d.clock.Now()); ok {
+		m.Creates, m.Makes = created, made
+		d.mutations = append(d.mutations, m)
+		return resp, nil
+	}
 	resp, created := d.synthesize(req, c, r, next)
 	m.Creates = created
 	d.mutations = append(d.mutations, m)
@@ -115,6 +133,9 @@ func (d *DryRun) read(req *http.Request, c glapi.Call, next http.RoundTripper) (
 		return resp, nil
 	}
 	d.mu.Lock()
+	if c.Collection == glapi.CollectionServiceManagers {
+		d.store.plat.observeManagers(page)
+	}
 	switch {
 	case c.ID == "":
 		d.store.adjustList(c.Collection, req.URL.Query().Get("filter"), page, now)
@@ -123,6 +144,11 @@ func (d *DryRun) read(req *http.Request, c glapi.Call, next http.RoundTripper) (
 	}
 	d.mu.Unlock()
 	d.seen.observe(page)
+	if res, ok := page["Resources"].([]any); ok && c.Collection == glapi.CollectionSCIMGroups && c.ID == "" {
+		// A SCIM list of groups (its members' lists hold users under the
+		// same ids as identity's, but without their username: not kept).
+		d.seen.observe(map[string]any{"items": res})
+	}
 	out, err := json.Marshal(page)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: re-encoding the answer: %w", req.Method, req.URL.Path, err)

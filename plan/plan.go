@@ -147,6 +147,14 @@ type Mutation struct {
 	// Pending lists the planned ids the change refers to: values that
 	// exist only once the plan is applied.
 	Pending []string `json:"pending,omitempty"`
+	// Verdict is the platform's own verdict on the change, for the APIs
+	// that honour dry-run=true (device and subscription writes); nil for
+	// the others and in plans made before glrun asked for it.
+	Verdict *Verdict `json:"verdict,omitempty"`
+	// Makes lists the objects the change makes that its answer does not
+	// name (devices added, servers arriving in Compute Ops Management):
+	// the apply learns their real ids from later reads.
+	Makes []Made `json:"makes,omitempty"`
 }
 
 // Request is the part of a mutation an apply compares.

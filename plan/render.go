@@ -72,6 +72,17 @@ func Render(w io.Writer, p *Plan, opts RenderOptions) error {
 				detail += "  (uses " + strings.Join(m.Pending, ", ") + ": known after apply)"
 			}
 			fmt.Fprintf(&b, "         %s\n", paint(ansiDim, detail))
+			if m.Verdict != nil {
+				color := ansiDim
+				if m.Verdict.Outcome == VerdictRefused {
+					color = ansiRed
+				}
+				fmt.Fprintf(&b, "         %s\n", paint(color, "platform: "+m.Verdict.String()))
+			}
+			for _, made := range m.Makes {
+				fmt.Fprintf(&b, "         %s\n", paint(ansiDim, fmt.Sprintf("makes %s: %s with %s %s (its id is learned when the plan is applied)",
+					made.ID, CollectionLabel(made.Collection), made.Key, made.Value)))
+			}
 		}
 		b.WriteString("\n")
 	}

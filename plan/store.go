@@ -22,6 +22,8 @@ type store struct {
 	// effects are the changes finished planned jobs made to servers, by
 	// server id, in order.
 	effects map[string][]serverChange
+	// plat holds the plan's changes to devices (see platform.go).
+	plat *platformState
 }
 
 // entry is one synthesized object of a collection: a *plannedJob,
@@ -106,6 +108,7 @@ func newStore() *store {
 		counter: map[string]int{},
 		deleted: map[string]bool{},
 		effects: map[string][]serverChange{},
+		plat:    newPlatformState(),
 	}
 }
 
@@ -197,7 +200,7 @@ func (s *store) newObject(c glapi.Call, body map[string]any, now time.Time) map[
 	if o == nil {
 		o = map[string]any{}
 	}
-	id := s.newID(strings.TrimSuffix(c.Resource, "s"))
+	id := s.newID(strings.ToLower(strings.TrimSuffix(c.Resource, "s")))
 	o["id"] = id
 	o["createdAt"] = stamp(now)
 	glapi.CompleteCreated(c.Collection, o)
@@ -218,7 +221,9 @@ func (s *store) read(id string, now time.Time) (map[string]any, bool) {
 			s.finish(j, now)
 		}
 	}
-	return toMap(e.rec), true
+	o := toMap(e.rec)
+	s.overlay(e.coll, o)
+	return o, true
 }
 
 // finish makes a planned job end well at now and records its effect.
@@ -290,6 +295,10 @@ func (s *store) addEffects(j *plannedJob) {
 
 // overlay applies the predicted effects to a server read from the API.
 func (s *store) overlay(coll string, o map[string]any) {
+	if coll == glapi.CollectionDevices {
+		s.plat.overlayDevice(o)
+		return
+	}
 	if coll != glapi.CollectionServers {
 		return
 	}

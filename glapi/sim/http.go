@@ -43,6 +43,7 @@ var routes = []route{
 	{"GET", "/compute-ops-mgmt/v1/groups", (*Sim).listGroups},
 	{"GET", "/compute-ops-mgmt/v1/groups/{}", (*Sim).getGroup},
 	{"GET", "/compute-ops-mgmt/v1/groups/{}/devices", (*Sim).listGroupDevices},
+	{"POST", "/compute-ops-mgmt/v1/groups/{}/devices", (*Sim).assignGroupDevices},
 	{"GET", "/compute-ops-mgmt/v1/groups/{}/compliance", (*Sim).listGroupCompliance},
 	{"GET", "/compute-ops-mgmt/v1/firmware-bundles", (*Sim).listBundles},
 	{"GET", "/compute-ops-mgmt/v1/firmware-bundles/{}", (*Sim).getBundle},
