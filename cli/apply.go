@@ -40,9 +40,9 @@ See docs/approval.md.`,
   glrun apply --sim restart.plan.json # a plan made with --sim applies with --sim`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := plan.ReadFile(args[0])
+			p, err := readPlanFile(args[0])
 			if err != nil {
-				return usageErrorf("%v", err)
+				return err
 			}
 			if len(args) > 1 {
 				given, err := paramMap(args[1:])

@@ -61,16 +61,19 @@ func (d *DryRun) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Res
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	names := &recordingNamer{from: d.seen}
+	text := deriveText(r, names)
 	m := Mutation{
 		Seq:         len(d.mutations) + 1,
-		Action:      actionOf(c),
+		Action:      text.Action,
 		Method:      r.Method,
 		Path:        r.Path,
 		Query:       r.Query,
 		Body:        r.Body,
-		Description: describeMutation(c, r, d.seen),
-		Collection:  c.Collection,
-		Pending:     pendingIDs(r),
+		Description: text.Description,
+		Collection:  text.Collection,
+		Pending:     text.Pending,
+		Names:       names.used,
 	}
 	resp, created := d.synthesize(req, c, r, next)
 	m.Creates = created

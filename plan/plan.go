@@ -19,7 +19,10 @@ import (
 
 // FormatVersion is the version of the plan file format this package writes
 // and reads.
-const FormatVersion = 1
+// Version 2 added the changes' names (their text is verified against their
+// requests) and the workspace the plan was made in; a plan of version 1 is
+// refused with a request to plan again.
+const FormatVersion = 2
 
 // Plan is what a runbook would change, and exactly what it ran against.
 type Plan struct {
@@ -140,6 +143,11 @@ type Mutation struct {
 	// Pending lists the planned ids the change refers to: values that
 	// exist only once the plan is applied.
 	Pending []string `json:"pending,omitempty"`
+	// Names are the names of objects the description uses, as read when
+	// the plan was made; with them the action, collection, description and
+	// pending ids are derived from the request again whenever the plan is
+	// read (see CheckText), so that they cannot say something else.
+	Names Names `json:"names,omitempty"`
 }
 
 // Request is the part of a mutation an apply compares.
@@ -240,6 +248,8 @@ func Parse(b []byte) (*Plan, error) {
 // check validates the fields an apply relies on.
 func (p *Plan) check() error {
 	switch {
+	case p.Format > 0 && p.Format < FormatVersion:
+		return fmt.Errorf("field format: the plan was made by an older glrun (%q, format %d), which did not record the workspace it was made in nor what its text was derived from; make a new plan ('glrun plan') and have it reviewed", p.Glrun, p.Format)
 	case p.Format != FormatVersion:
 		return fmt.Errorf("field format: want %d, got %d (made by glrun %q)", FormatVersion, p.Format, p.Glrun)
 	case p.Runbook.Path == "":
@@ -265,5 +275,5 @@ func (p *Plan) check() error {
 	if p.Params == nil {
 		p.Params = map[string]string{}
 	}
-	return nil
+	return p.CheckText()
 }
