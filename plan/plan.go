@@ -148,6 +148,11 @@ type Mutation struct {
 	// pending ids are derived from the request again whenever the plan is
 	// read (see CheckText), so that they cannot say something else.
 	Names Names `json:"names,omitempty"`
+	// Batch, when not 0, says the change was made concurrently with the
+	// other changes of the same batch, by the workers of one parallel.map
+	// call: their order differs from run to run, so an apply matches them
+	// by content, in any order. The changes of a batch are contiguous.
+	Batch int `json:"batch,omitempty"`
 }
 
 // Request is the part of a mutation an apply compares.
@@ -264,7 +269,14 @@ func (p *Plan) check() error {
 			return fmt.Errorf("field runbook.files[%d]: want a name and a 64-digit hex sha256", i)
 		}
 	}
+	closed := map[int]bool{} // batches that ended
 	for i, m := range p.Mutations {
+		if i > 0 && p.Mutations[i-1].Batch != m.Batch {
+			closed[p.Mutations[i-1].Batch] = true
+		}
+		if m.Batch < 0 || (m.Batch != 0 && closed[m.Batch]) {
+			return fmt.Errorf("field mutations[%d].batch: the changes of batch %d are not contiguous (a batch is one parallel.map call)", i, m.Batch)
+		}
 		if m.Seq != i+1 {
 			return fmt.Errorf("field mutations[%d].seq: want %d, got %d", i, i+1, m.Seq)
 		}
