@@ -80,6 +80,9 @@ func applyPlan(cmd *cobra.Command, s streams, f *sessionFlags, p *plan.Plan) err
 	if err := p.CheckTarget(targetOf(ss)); err != nil {
 		return withCode(exitcode.Drift, err)
 	}
+	if err := checkPlanWorkspace(cmd, ss, p); err != nil {
+		return err
+	}
 	if err := p.CheckFiles(planFiles(ss.runbook.Files())); err != nil {
 		return withCode(exitcode.Drift, err)
 	}

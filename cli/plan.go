@@ -169,6 +169,7 @@ func makePlan(cmd *cobra.Command, s streams, f *sessionFlags, path string, param
 		Target:    targetOf(ss),
 		Mutations: dry.Mutations(),
 	}
+	p.Target.Workspace = planWorkspace(cmd, ss)
 	if p.Mutations == nil {
 		p.Mutations = []plan.Mutation{}
 	}

@@ -73,6 +73,7 @@ type Client struct {
 	log       *slog.Logger
 	clock     clock.Clock // for "just before" times of outcome checks
 	scrub     *Scrubber   // the client secret and the tokens seen
+	auth      *authTransport
 
 	readRetries   int           // times a GET with an unreadable answer is sent again
 	readRetryWait time.Duration // first wait before that (then 2x, 3x...)
@@ -140,6 +141,7 @@ func New(cfg Config) (*Client, error) {
 		log:       log,
 		clock:     clk,
 		scrub:     scrub,
+		auth:      auth,
 
 		readRetries:   maxReadRetries,
 		readRetryWait: cfg.RetryWaitMin,

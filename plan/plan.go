@@ -87,6 +87,11 @@ type Target struct {
 	Region string `json:"region,omitempty"`
 	// TenantACID is the MSP tenant the requests act for, if any.
 	TenantACID string `json:"tenantAcid,omitempty"`
+	// Workspace is the id of the workspace the credentials acted in (the
+	// hpe_workspace_id claim of the access token); empty when the token
+	// named none. An apply refuses to run in another workspace, even one
+	// on the same hosts (see CheckWorkspace).
+	Workspace string `json:"workspace,omitempty"`
 }
 
 // String describes the target in one line.
@@ -102,6 +107,9 @@ func (t Target) String() string {
 	}
 	if t.TenantACID != "" {
 		s += ", tenant " + t.TenantACID
+	}
+	if t.Workspace != "" {
+		s += ", workspace " + t.Workspace
 	}
 	return s
 }
