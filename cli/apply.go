@@ -115,7 +115,7 @@ func applyPlan(cmd *cobra.Command, s streams, f *sessionFlags, p *plan.Plan) err
 		fmt.Fprintf(s.err, "glrun: apply of %s incomplete after %s: %s\n", rb.Name(), elapsed, sent)
 		return withCode(exitcode.Drift, finish)
 	}
-	if err := printResult(s.out, result); err != nil {
+	if err := printResult(s.scrubbed(s.out), result); err != nil {
 		return err
 	}
 	fmt.Fprintf(s.err, "glrun: applied the plan of %s in %s: %s\n", rb.Name(), elapsed, sent)
