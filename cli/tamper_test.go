@@ -75,3 +75,32 @@ func TestTamperedPlanTextRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestOlderPlanFormatRefused: a plan made by a glrun that recorded neither
+// the workspace nor what its text was derived from is refused by show and
+// apply (exit 2) with a request to plan again; nothing is sent.
+func TestOlderPlanFormatRefused(t *testing.T) {
+	t.Parallel()
+	s := newTestSim(t)
+	path, _ := makePlanFile(t, s, "../runbooks/offboard_user.star", "email=jane.doe@example.com")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := strings.Replace(string(b), `"format": 2`, `"format": 1`, 1)
+	if old == string(b) {
+		t.Fatalf("the plan has no format 2 field:\n%s", b)
+	}
+	if err := os.WriteFile(path, []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"show", path}, {"apply", "--sim", path}} {
+		r := glrunSim(t, s, args...)
+		if r.code != exitcode.Usage || !strings.Contains(r.stderr, "made by an older glrun") || !strings.Contains(r.stderr, "make a new plan") {
+			t.Errorf("%v: exit %d, want %d asking for a new plan\n%s", args, r.code, exitcode.Usage, r.stderr)
+		}
+		if len(r.requests) != 0 {
+			t.Errorf("%v sent %d requests", args, len(r.requests))
+		}
+	}
+}
