@@ -30,6 +30,7 @@ so runbooks can be tried and tested without a GreenLake workspace.`,
 func newSimServeCmd(s streams) *cobra.Command {
 	var (
 		addr, clientID, clientSecret, requestLog, faults string
+		workspaceID                                      string
 		secretStdin, allowRemote                         bool
 		timeScale                                        float64
 		grow                                             simGrowth
@@ -60,7 +61,7 @@ func newSimServeCmd(s streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			opts := sim.Options{ClientID: clientID, ClientSecret: secret.value, TimeScale: timeScale}
+			opts := sim.Options{ClientID: clientID, ClientSecret: secret.value, TimeScale: timeScale, WorkspaceID: workspaceID}
 			if err := opts.Check(); err != nil {
 				return usageErrorf("--client-id: %v", err)
 			}
@@ -99,6 +100,7 @@ func newSimServeCmd(s streams) *cobra.Command {
 	f.StringVar(&clientID, "client-id", "", "the client id the token endpoint accepts (default: the demo client id, printed at start)")
 	f.StringVar(&clientSecret, "client-secret", "", "the client secret the token endpoint accepts (default: the demo secret); visible in the process list: prefer "+envSimClientSecret+" or --client-secret-stdin")
 	f.BoolVar(&secretStdin, "client-secret-stdin", false, "read the client secret the token endpoint accepts from the first line of standard input")
+	f.StringVar(&workspaceID, "workspace-id", "", "the id of the simulated workspace, which its access tokens name (hpe_workspace_id; default the demo workspace's)")
 	f.StringVar(&requestLog, "request-log", "", "append one JSON line per request received to this file")
 	f.Float64Var(&timeScale, "time-scale", 1, "run simulated time this many times faster than real time")
 	f.StringVar(&faults, "faults", "", "inject faults, e.g. 429=0.2,503=0.05,reset-after=0.02,latency=20ms,token-ttl=5m,seed=7")

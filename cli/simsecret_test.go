@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"glrun/exitcode"
+	"glrun/glapi"
 	"glrun/glapi/sim"
 )
 
@@ -173,5 +175,31 @@ func TestSimServeHelpHoldsNoCredentials(t *testing.T) {
 		if !strings.Contains(r.stdout, w) {
 			t.Errorf("--help does not mention %s", w)
 		}
+	}
+}
+
+// TestSimServeWorkspaceID: the tokens of 'glrun sim serve --workspace-id'
+// name that workspace, as GreenLake's name theirs.
+func TestSimServeWorkspaceID(t *testing.T) {
+	t.Parallel()
+	const ws = "0123456789abcdef0123456789abcdef"
+	r := simServe(t, nil, "", "--addr", "127.0.0.1:0", "--workspace-id", ws)
+	if r.base == "" {
+		t.Fatalf("did not start: exit %d\n%s", r.code, r.stderr)
+	}
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {sim.DemoClientID}, "client_secret": {sim.DemoClientSecret}}
+	resp, err := http.PostForm(r.base+"/as/token.oauth2", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil {
+		t.Fatal(err)
+	}
+	if got := glapi.WorkspaceClaim(tok.AccessToken); got != ws {
+		t.Errorf("the token names workspace %q, want %q", got, ws)
 	}
 }
