@@ -322,7 +322,7 @@ func finishRun(s streams, output string, ss *session, name string, result starla
 		}
 	}
 	if ss != nil {
-		rr.human(s.err)
+		rr.human(s.scrubbed(s.err))
 	}
 	return runErr
 }

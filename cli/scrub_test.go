@@ -118,6 +118,7 @@ func TestHostileAnswersEchoNoSecret(t *testing.T) {
 		_, _ = w.Write(b)
 	}))
 	t.Cleanup(srv.Close)
+	t.Run("plan", func(t *testing.T) { planEchoingServer(t, srv.URL, id, secret, token) })
 	rb := filepath.Join(t.TempDir(), "echo.star")
 	src := "\"\"\"Repeat what the server said.\"\"\"\n\ndef main(fail_too = False):\n    \"\"\"Echo.\"\"\"\n" +
 		"    name = compute.servers.list()[0].name\n    log.info(\"got \" + name, name = name)\n    print(name)\n" +
@@ -142,6 +143,43 @@ func TestHostileAnswersEchoNoSecret(t *testing.T) {
 		for _, form := range append(secretForms(secret), token) {
 			if strings.Contains(out, form) {
 				t.Errorf("%v: the output holds a secret (as %q):\nstdout:\n%s\nstderr:\n%s", args, form, r.stdout, r.stderr)
+			}
+		}
+	}
+}
+
+// planEchoingServer plans a restart of the server whose name echoes the
+// token and the secret: the plan file, its rendering and 'glrun show' hold
+// neither, and the plan is still consistent (show accepts it).
+func planEchoingServer(t *testing.T, base, id, secret, token string) {
+	rb := filepath.Join(t.TempDir(), "restart.star")
+	src := "\"\"\"Restart the first server.\"\"\"\n\ndef main():\n    \"\"\"Restart.\"\"\"\n" +
+		"    s = compute.servers.list()[0]\n    compute.jobs.create(\"restart\", s)\n"
+	if err := os.WriteFile(rb, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"GREENLAKE_CLIENT_ID": id, "GREENLAKE_CLIENT_SECRET": secret, "XDG_CONFIG_HOME": t.TempDir()}
+	getenv := func(k string) string { return env[k] }
+	out := filepath.Join(t.TempDir(), "p.json")
+	r := glrunEnv(t, nil, getenv, "plan", "--base-url", base, rb, "--out", out)
+	if r.code != 0 {
+		t.Fatalf("plan: exit %d\n%s", r.code, r.stderr)
+	}
+	file, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	show := glrunEnv(t, nil, getenv, "show", out)
+	if show.code != 0 {
+		t.Fatalf("show of the scrubbed plan: exit %d\n%s", show.code, show.stderr)
+	}
+	if !strings.Contains(show.stdout, "restart server srv <redacted> <redacted>") {
+		t.Errorf("the description should name the server with the echo redacted:\n%s", show.stdout)
+	}
+	for where, text := range map[string]string{"plan file": string(file), "plan output": r.stdout + r.stderr, "show": show.stdout + show.stderr} {
+		for _, form := range append(secretForms(secret), token) {
+			if strings.Contains(text, form) {
+				t.Errorf("%s holds a secret (as %q):\n%s", where, form, text)
 			}
 		}
 	}
