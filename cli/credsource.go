@@ -80,14 +80,17 @@ func (f *targetFlags) checkCredentialSources(cmd *cobra.Command, getenv func(str
 
 // checkInsecureHTTP refuses a plain http:// base URL or token URL on a host
 // other than loopback (the client secret and the tokens would cross the
-// network in the clear), unless --allow-insecure-http or the profile's
-// allow_insecure_http says so.
-func checkInsecureHTTP(cfg glapi.Config, allowed bool) error {
-	if allowed {
+// network in the clear), unless --allow-insecure-http (flag) says so, or
+// the profile's allow_insecure_http does for a URL the profile gave.
+func checkInsecureHTTP(cfg glapi.Config, flag bool, p config.Profile) error {
+	if flag {
 		return nil
 	}
-	for _, u := range []struct{ what, raw string }{{"base URL", cfg.BaseURL}, {"token URL", cfg.TokenURL}} {
-		if !insecureRemote(u.raw) {
+	for _, u := range []struct{ what, raw, profile string }{
+		{"base URL", cfg.BaseURL, strings.TrimRight(p.BaseURL, "/")},
+		{"token URL", cfg.TokenURL, p.TokenURL},
+	} {
+		if !insecureRemote(u.raw) || (p.AllowInsecureHTTP && u.raw == u.profile) {
 			continue
 		}
 		return withCode(exitcode.Usage, fmt.Errorf("refusing plain http to a host that is not loopback, nothing was sent: the %s %s would carry the client secret and tokens unencrypted; use https://, or --allow-insecure-http (allow_insecure_http: true in a profile) for a lab host you trust", u.what, u.raw))

@@ -192,6 +192,19 @@ func TestInsecureHTTPRefused(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a profile's allow_insecure_http does not cover --base-url", func(t *testing.T) {
+		writeConfig(t, "default: lab\nprofiles:\n  lab:\n    region: eu-central\n    allow_insecure_http: true\n")
+		t.Setenv("GREENLAKE_CLIENT_ID", sim.DemoClientID)
+		t.Setenv("GREENLAKE_CLIENT_SECRET", sim.DemoClientSecret)
+		before := len(srv.received())
+		r := glrunTool(t, "", "run", "--yes", "--base-url", srv.URL, rb)
+		if r.code != exitcode.Usage || !strings.Contains(r.stderr, "refusing plain http") {
+			t.Errorf("exit %d, want %d refusing plain http\n%s", r.code, exitcode.Usage, r.stderr)
+		}
+		if got := srv.received()[before:]; len(got) != 0 {
+			t.Errorf("the host received %d requests", len(got))
+		}
+	})
 }
 
 // nonLoopbackIPv4 returns an IPv4 address of this machine that is not

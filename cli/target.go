@@ -183,7 +183,7 @@ func (f *targetFlags) resolve(cmd *cobra.Command, s streams) (*target, error) {
 		return nil, err
 	}
 	_, sel, _ := f.loadProfile(s.env()) // applyProfile reported any error
-	if err := checkInsecureHTTP(cfg, f.allowInsecureHTTP || sel.Profile.AllowInsecureHTTP); err != nil {
+	if err := checkInsecureHTTP(cfg, f.allowInsecureHTTP, sel.Profile); err != nil {
 		return nil, err
 	}
 	return &target{cfg: cfg, clock: clock.Real{}}, nil
