@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"go.starlark.net/starlark"
+
+	"glrun/glapi"
 )
 
 // threadFactoryKey is the thread-local key under which the runtime keeps a
@@ -53,7 +55,9 @@ func (e *itemError) Error() string {
 func (e *itemError) Unwrap() error { return e.err }
 
 func runParallel(parent *starlark.Thread, f starlark.Callable, items []starlark.Value, workers int) ([]starlark.Value, error) {
-	ctx, cancel := context.WithCancel(Context(parent))
+	// The workers' requests are marked as one batch: a plan records that
+	// their changes are concurrent, and its apply matches them by content.
+	ctx, cancel := context.WithCancel(glapi.WithBatch(Context(parent), &glapi.Batch{}))
 	defer cancel()
 	results := make([]starlark.Value, len(items))
 	next := make(chan int)

@@ -45,9 +45,9 @@ See docs/approval.md.`,
   glrun apply --sim restart.plan.json # a plan made with --sim applies with --sim`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := plan.ReadFile(args[0])
+			p, err := readPlanFile(args[0])
 			if err != nil {
-				return usageErrorf("%v", err)
+				return err
 			}
 			if f.target.replay == "" {
 				if err := p.CheckSim(f.target.sim); err != nil {
@@ -96,6 +96,9 @@ func applyPlan(cmd *cobra.Command, s streams, f *sessionFlags, p *plan.Plan) err
 	if err := p.CheckTarget(targetOf(ss)); err != nil {
 		return withCode(exitcode.Drift, err)
 	}
+	if err := checkPlanWorkspace(cmd, ss, p); err != nil {
+		return err
+	}
 	if err := p.CheckFiles(planFiles(ss.runbook.Files())); err != nil {
 		return withCode(exitcode.Drift, err)
 	}
@@ -128,7 +131,7 @@ func applyPlan(cmd *cobra.Command, s streams, f *sessionFlags, p *plan.Plan) err
 		fmt.Fprintf(s.err, "glrun: apply of %s incomplete after %s: %s\n", rb.Name(), elapsed, sent)
 		return withCode(exitcode.Drift, finish)
 	}
-	if err := printResult(s.out, result); err != nil {
+	if err := printResult(s.scrubbed(s.out), result); err != nil {
 		return err
 	}
 	fmt.Fprintf(s.err, "glrun: applied the plan of %s in %s: %s\n", rb.Name(), elapsed, sent)

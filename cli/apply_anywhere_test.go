@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"glrun/exitcode"
+	"glrun/glapi/sim"
 )
 
 // checkout makes a directory holding runbooks/power_cycle.star and its
@@ -182,7 +183,7 @@ func TestApplyRefusesTheOtherSideOfSim(t *testing.T) {
 		want string
 	}{
 		{"simulator plan without --sim", []string{"apply", simPlan}, "This plan was made against the built-in simulator; apply it with --sim."},
-		{"live plan with --sim", []string{"apply", "--sim", livePlan}, "This plan was made against " + base + "; apply it without --sim."},
+		{"live plan with --sim", []string{"apply", "--sim", livePlan}, "This plan was made against " + base + ", workspace " + sim.DemoWorkspaceID + "; apply it without --sim."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -40,6 +40,9 @@ func (f *targetFlags) applyProfile(cmd *cobra.Command, cfg *glapi.Config, getenv
 	if err != nil || sel.Name == "" {
 		return err
 	}
+	if err := f.checkCredentialSources(cmd, getenv, sel); err != nil {
+		return err
+	}
 	p := sel.Profile
 	for _, fl := range []struct {
 		dst *string
@@ -94,7 +97,15 @@ Profiles live in $XDG_CONFIG_HOME/glrun/config.yaml (~/.config/glrun/config.yaml
 
 --profile NAME or GLRUN_PROFILE=NAME selects one, else 'default'. The secret
 never goes in the file: it comes from an environment variable or a command.
-Secrets are never shown; the secret command is not run by 'glrun config'.`,
+Secrets are never shown; the secret command is not run by 'glrun config'.
+
+The secret is sent only with the client id and to the hosts of its own source:
+a profile that sets base_url, token_url or client_id takes its secret from
+client_secret_env or client_secret_command, not from GREENLAKE_CLIENT_SECRET
+(and a profile's secret never goes to a --base-url or GREENLAKE_BASE_URL); glrun
+refuses such a mix (exit 2). A plain http:// base_url or token_url on a host
+other than loopback is refused unless the profile says allow_insecure_http: true
+(or --allow-insecure-http is given).`,
 		Example: `  glrun config
   glrun config --profile lab
   GLRUN_PROFILE=prod glrun config -o json`,

@@ -170,6 +170,8 @@ func makePlan(cmd *cobra.Command, s streams, f *sessionFlags, path string, param
 		Target:    targetOf(ss),
 		Mutations: dry.Mutations(),
 	}
+	p.Target.Workspace = planWorkspace(cmd, ss)
+	p.Scrub(s.scrub)
 	if p.Mutations == nil {
 		p.Mutations = []plan.Mutation{}
 	}

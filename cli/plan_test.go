@@ -258,8 +258,10 @@ def main():
 				t.Errorf("%s holds a secret %s…", name, sec[:4])
 			}
 		}
-		if m := hex32.FindString(text); m != "" {
-			t.Errorf("%s holds something that looks like a secret: %s…", name, m[:4])
+		for _, m := range hex32.FindAllString(text, -1) {
+			if m != sim.DemoWorkspaceID { // the workspace a plan records: an id, not a secret
+				t.Errorf("%s holds something that looks like a secret: %s…", name, m[:4])
+			}
 		}
 	}
 	if !strings.Contains(string(file), "reset the secret of API credential 'ci-pipeline'") {

@@ -296,7 +296,7 @@ func finishRun(s streams, output string, ss *session, name string, result starla
 	rr.ExitCode = exitCodeOf(runErr)
 	rr.Status = statusOf(rr.ExitCode)
 	if runErr != nil {
-		rr.Error = runErr.Error()
+		rr.Error = s.scrub.String(runErr.Error())
 	}
 	// A run that failed with fail(result=...) still reports what it did.
 	partial := builtins.PartialResult(runErr)
@@ -315,14 +315,14 @@ func finishRun(s streams, output string, ss *session, name string, result starla
 		if err != nil {
 			return fmt.Errorf("printing the run report: %w", err)
 		}
-		fmt.Fprintln(s.out, string(b))
+		fmt.Fprintln(s.out, string(s.scrub.Bytes(b)))
 	} else if runErr == nil || partial != nil {
-		if err := printResult(s.out, result); err != nil {
+		if err := printResult(s.scrubbed(s.out), result); err != nil {
 			return err
 		}
 	}
 	if ss != nil {
-		rr.human(s.err)
+		rr.human(s.scrubbed(s.err))
 	}
 	return runErr
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"glrun/exitcode"
+	"glrun/glapi"
 	"glrun/glapi/sim"
 )
 
@@ -52,6 +53,10 @@ type streams struct {
 	// GLRUN_PROFILE ...) instead of the process's, so tests need not change
 	// the process environment and can run in parallel.
 	getenv func(string) string
+	// scrub learns the client secret and every token the command's client
+	// receives; logs, errors, reports and results are written through it
+	// (Execute makes one).
+	scrub *glapi.Scrubber
 }
 
 // env returns the environment the commands read: s.getenv, or the
@@ -91,6 +96,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // Execute runs the command line args with the given streams and returns
 // the exit code. Tests call it directly.
 func Execute(ctx context.Context, args []string, s streams) int {
+	if s.scrub == nil {
+		s.scrub = glapi.NewScrubber()
+	}
 	root := newRootCmd(s)
 	root.SetArgs(args)
 	root.SetIn(s.in)
@@ -103,12 +111,12 @@ func Execute(ctx context.Context, args []string, s streams) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintln(s.err, "glrun: "+ee.err.Error())
+			fmt.Fprintln(s.err, "glrun: "+s.scrub.String(ee.err.Error()))
 		}
 		return ee.code
 	}
 	// Errors cobra itself raises (unknown flag, wrong argument count) are usage errors.
-	fmt.Fprintln(s.err, "glrun: "+err.Error())
+	fmt.Fprintln(s.err, "glrun: "+s.scrub.String(err.Error()))
 	fmt.Fprintln(s.err, "Run 'glrun --help' for usage.")
 	return exitcode.Usage
 }

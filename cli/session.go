@@ -74,12 +74,13 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 		return nil, err
 	}
 	logw, display := progressOutput(s.err, format)
-	ss := &session{target: tgt, logger: f.log.logger(logw, format), tally: newTally(mode)}
+	ss := &session{target: tgt, logger: slog.New(scrubHandler{next: f.log.logger(logw, format).Handler(), scrub: s.scrub}), tally: newTally(mode)}
 	ss.report = newReport(ss.tally, tgt.clock)
 	api := tgt.cfg
 	api.Mode = ss.report
 	api.Clock = tgt.clock
 	api.Logger = ss.logger
+	api.Scrubber = s.scrub
 	if api.RateLimits, err = f.target.rate.limits(); err != nil {
 		tgt.Close()
 		return nil, err
@@ -98,7 +99,7 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 		MaxMemory: uint64(f.maxMem),
 		Timeout:   f.timeout,
 		Print: func(_ *starlark.Thread, msg string) {
-			fmt.Fprintln(logw, msg)
+			fmt.Fprintln(logw, s.scrub.String(msg))
 		},
 		Classify: glsession.Classify,
 	})

@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-
-	"glrun/plan"
 )
 
 // showOptions is what 'glrun show' was asked to do, once its command line
@@ -30,7 +28,11 @@ func newShowCmd(s streams, runF func(*showOptions) error) *cobra.Command {
 hashes, git commit, parameters, target, time), then its changes grouped by kind
 of resource, numbered in the order they will be sent and marked like Terraform:
 + create, ~ update, - delete. Coloured on a terminal unless NO_COLOR is set.
--o json prints the plan as JSON, for tools. Nothing is sent.`,
+-o json prints the plan as JSON, for tools. Nothing is sent.
+
+The text of every change (action, description) is derived from its request
+again before it is shown: a plan edited so that its text says something other
+than its requests is refused as tampered (exit 3), as 'glrun apply' refuses it.`,
 		Example: `  glrun show restart.plan.json
   glrun show -o json restart.plan.json | jq '.mutations[].description'`,
 		Args: cobra.ExactArgs(1),
@@ -57,9 +59,9 @@ of resource, numbered in the order they will be sent and marked like Terraform:
 
 // showPlan reads the plan file and prints it as o says.
 func showPlan(s streams, o *showOptions) error {
-	p, err := plan.ReadFile(o.path)
+	p, err := readPlanFile(o.path)
 	if err != nil {
-		return usageErrorf("%v", err)
+		return err
 	}
 	if o.output == "json" {
 		return writePlanJSON(s, p)

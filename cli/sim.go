@@ -30,6 +30,8 @@ so runbooks can be tried and tested without a GreenLake workspace.`,
 func newSimServeCmd(s streams) *cobra.Command {
 	var (
 		addr, clientID, clientSecret, requestLog, faults string
+		workspaceID                                      string
+		secretStdin, allowRemote                         bool
 		timeScale                                        float64
 		grow                                             simGrowth
 		clients                                          []string
@@ -41,7 +43,9 @@ func newSimServeCmd(s streams) *cobra.Command {
   glrun run --base-url http://127.0.0.1:8080 runbooks/power_cycle.star group=prod-web
     (with GREENLAKE_CLIENT_ID and GREENLAKE_CLIENT_SECRET set to the values it prints)
   glrun sim serve --addr 127.0.0.1:8080 --servers 188 --jobs 100000 --faults latency=20ms
-    (a 200-server "lab" group and 100,000 finished jobs, 20ms per request: bench/run.sh)`,
+    (a 200-server "lab" group and 100,000 finished jobs, 20ms per request: bench/run.sh)
+  pass show lab/sim | glrun sim serve --client-id ID --client-secret-stdin
+    (a secret of your own, kept out of the process list)`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if timeScale <= 0 {
@@ -50,7 +54,14 @@ func newSimServeCmd(s streams) *cobra.Command {
 			if err := grow.check(); err != nil {
 				return err
 			}
-			opts := sim.Options{ClientID: clientID, ClientSecret: clientSecret, TimeScale: timeScale}
+			if err := checkSimAddr(addr, allowRemote); err != nil {
+				return err
+			}
+			secret, err := simSecret(cmd, s, clientSecret, secretStdin)
+			if err != nil {
+				return err
+			}
+			opts := sim.Options{ClientID: clientID, ClientSecret: secret.value, TimeScale: timeScale, WorkspaceID: workspaceID}
 			if err := opts.Check(); err != nil {
 				return usageErrorf("--client-id: %v", err)
 			}
@@ -80,13 +91,16 @@ func newSimServeCmd(s streams) *cobra.Command {
 			if err != nil {
 				return usageErrorf("--addr %s: %v", addr, err)
 			}
-			return serveSim(cmd.Context(), s.out, l, opts, grow.apply)
+			return serveSim(cmd.Context(), s.out, l, opts, secret.source, grow.apply)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (use a loopback address)")
-	f.StringVar(&clientID, "client-id", sim.DemoClientID, "the client id the token endpoint accepts")
-	f.StringVar(&clientSecret, "client-secret", sim.DemoClientSecret, "the client secret the token endpoint accepts")
+	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on: a loopback address unless --allow-remote")
+	f.BoolVar(&allowRemote, "allow-remote", false, "listen on an address other than loopback (the simulator's API and tokens then reach the network, unencrypted)")
+	f.StringVar(&clientID, "client-id", "", "the client id the token endpoint accepts (default: the demo client id, printed at start)")
+	f.StringVar(&clientSecret, "client-secret", "", "the client secret the token endpoint accepts (default: the demo secret); visible in the process list: prefer "+envSimClientSecret+" or --client-secret-stdin")
+	f.BoolVar(&secretStdin, "client-secret-stdin", false, "read the client secret the token endpoint accepts from the first line of standard input")
+	f.StringVar(&workspaceID, "workspace-id", "", "the id of the simulated workspace, which its access tokens name (hpe_workspace_id; default the demo workspace's)")
 	f.StringVar(&requestLog, "request-log", "", "append one JSON line per request received to this file")
 	f.Float64Var(&timeScale, "time-scale", 1, "run simulated time this many times faster than real time")
 	f.StringVar(&faults, "faults", "", "inject faults, e.g. 429=0.2,503=0.05,reset-after=0.02,latency=20ms,token-ttl=5m,seed=7")
@@ -97,8 +111,9 @@ func newSimServeCmd(s streams) *cobra.Command {
 }
 
 // serveSim serves the simulator on l until ctx is done, after printing how
-// to reach it.
-func serveSim(ctx context.Context, out io.Writer, l net.Listener, opts sim.Options, prepare func(*sim.Sim) error) error {
+// to reach it: the demo secret itself on loopback, else only where the
+// secret came from (secretSource, "" for the demo secret).
+func serveSim(ctx context.Context, out io.Writer, l net.Listener, opts sim.Options, secretSource string, prepare func(*sim.Sim) error) error {
 	if opts.ClientID == "" {
 		opts.ClientID = sim.DemoClientID
 	}
@@ -116,7 +131,14 @@ func serveSim(ctx context.Context, out io.Writer, l net.Listener, opts sim.Optio
 	fmt.Fprintf(out, "glrun simulator listening on %s\n", base)
 	fmt.Fprintf(out, "  export GREENLAKE_BASE_URL=%s\n", base)
 	fmt.Fprintf(out, "  export GREENLAKE_CLIENT_ID=%s\n", opts.ClientID)
-	fmt.Fprintf(out, "  export GREENLAKE_CLIENT_SECRET=%s\n", opts.ClientSecret)
+	switch {
+	case secretSource == "" && listensOnLoopback(l):
+		fmt.Fprintf(out, "  export GREENLAKE_CLIENT_SECRET=%s\n", opts.ClientSecret)
+	case secretSource == "":
+		fmt.Fprintf(out, "  export GREENLAKE_CLIENT_SECRET=...  # the demo secret ('glrun sim serve' on loopback prints it)\n")
+	default:
+		fmt.Fprintf(out, "  export GREENLAKE_CLIENT_SECRET=...  # the secret given by %s\n", secretSource)
+	}
 	for _, c := range opts.Clients {
 		fmt.Fprintf(out, "  also client %s, acting as %s\n", c.ID, c.Email)
 	}

@@ -27,6 +27,9 @@ type targetFlags struct {
 	tenantACID   string
 	clientID     string
 	profile      string
+	// allowInsecureHTTP lets a plain http:// base or token URL name a host
+	// other than loopback (see checkInsecureHTTP).
+	allowInsecureHTTP bool
 	// record and replay are cassette files (flags of 'glrun run', see
 	// cassette.go): record every interaction, or answer from one.
 	record, replay string
@@ -43,6 +46,7 @@ func (f *targetFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.tenantACID, "tenant-acid", "", "MSP tenant application customer id, sent as the Tenant-Acid header (env GREENLAKE_TENANT_ACID)")
 	fs.StringVar(&f.clientID, "client-id", "", "API client id (env GREENLAKE_CLIENT_ID); the secret is read from GREENLAKE_CLIENT_SECRET only, never from a flag")
 	f.rate.register(fs)
+	fs.BoolVar(&f.allowInsecureHTTP, "allow-insecure-http", false, "allow a plain http:// base or token URL on a host other than loopback (the secret and tokens then cross the network unencrypted)")
 	fs.StringVar(&f.profile, "profile", "", "use this profile of ~/.config/glrun/config.yaml for what flags and env leave unset (env GLRUN_PROFILE); see 'glrun config'")
 }
 
@@ -176,6 +180,10 @@ func (f *targetFlags) resolve(cmd *cobra.Command, s streams) (*target, error) {
 	}
 	cfg.ApplyEnv(s.env())
 	if err := f.applyProfile(cmd, &cfg, s.env()); err != nil {
+		return nil, err
+	}
+	_, sel, _ := f.loadProfile(s.env()) // applyProfile reported any error
+	if err := checkInsecureHTTP(cfg, f.allowInsecureHTTP, sel.Profile); err != nil {
 		return nil, err
 	}
 	return &target{cfg: cfg, clock: clock.Real{}}, nil

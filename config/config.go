@@ -42,6 +42,9 @@ type Profile struct {
 	// ClientSecretCommand is a shell command printing the secret, such as
 	// "pass show greenlake/prod".
 	ClientSecretCommand string `yaml:"client_secret_command"`
+	// AllowInsecureHTTP lets base_url or token_url be a plain http:// URL
+	// on a host other than loopback (as --allow-insecure-http does).
+	AllowInsecureHTTP bool `yaml:"allow_insecure_http"`
 }
 
 // File is the configuration file.
@@ -85,7 +88,7 @@ func Load(path string) (*File, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(f); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: %w (want default: NAME and profiles: NAME: {region, base_url, token_url, tenant_acid, client_id, client_secret_env, client_secret_command})", path, err)
+		return nil, fmt.Errorf("%s: %w (want default: NAME and profiles: NAME: {region, base_url, token_url, tenant_acid, client_id, client_secret_env, client_secret_command, allow_insecure_http})", path, err)
 	}
 	for name, p := range f.Profiles {
 		if p.ClientSecretEnv != "" && p.ClientSecretCommand != "" {

@@ -73,6 +73,7 @@ type Client struct {
 	log       *slog.Logger
 	clock     clock.Clock // for "just before" times of outcome checks
 	scrub     *Scrubber   // the client secret and the tokens seen
+	auth      *authTransport
 
 	readRetries   int           // times a GET with an unreadable answer is sent again
 	readRetryWait time.Duration // first wait before that (then 2x, 3x...)
@@ -142,6 +143,7 @@ func New(cfg Config) (*Client, error) {
 		clock:     clk,
 		scrub:     scrub,
 		region:    cfg.Region,
+		auth:      auth,
 
 		readRetries:   maxReadRetries,
 		readRetryWait: cfg.RetryWaitMin,

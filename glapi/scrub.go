@@ -1,7 +1,9 @@
 package glapi
 
 import (
+	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"net/url"
 	"sort"
 	"strings"
@@ -32,8 +34,8 @@ func NewScrubber(secrets ...string) *Scrubber {
 	return s
 }
 
-// Add makes s scrub the values too (with their URL-encoded forms); values
-// shorter than MinScrubLen are ignored.
+// Add makes s scrub the values too (with their URL-encoded and JSON-escaped
+// forms); values shorter than MinScrubLen are ignored.
 func (s *Scrubber) Add(values ...string) {
 	if s == nil {
 		return
@@ -47,13 +49,30 @@ func (s *Scrubber) Add(values ...string) {
 		if s.values == nil {
 			s.values = map[string]bool{}
 		}
-		for _, form := range []string{v, url.QueryEscape(v), url.PathEscape(v)} {
+		for _, form := range append([]string{v, url.QueryEscape(v), url.PathEscape(v)}, jsonForms(v)...) {
 			if !s.values[form] {
 				s.values[form] = true
 				s.r = nil
 			}
 		}
 	}
+}
+
+// jsonForms are v as it reads inside a JSON string: escaped by
+// encoding/json with HTML escaping (\u003c for <) and without.
+func jsonForms(v string) []string {
+	var out []string
+	if b, err := json.Marshal(v); err == nil {
+		out = append(out, string(b[1:len(b)-1]))
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(v) == nil {
+		b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+		out = append(out, string(b[1:len(b)-1]))
+	}
+	return out
 }
 
 // addBasic makes s scrub the Basic authorization credential of id and

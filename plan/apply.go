@@ -22,17 +22,22 @@ var ErrNotArmed = errors.New("apply: the target has not been checked against the
 // Apply is the glapi.Mode of 'glrun apply': it sends reads, and compares
 // every mutation, before sending it, with the plan's next one (planned ids
 // such as plan-job-0001 replaced by the real ids the API gave as they
-// arrived). The first mutation that differs, or that comes after the last
-// planned one, is not sent: it fails with a *DriftError, and so does every
-// request after it. It is safe for concurrent use; mutations are sent one at
-// a time, in the order they are checked.
+// arrived). Changes the plan records as one concurrent batch (made by the
+// workers of one parallel.map, whose order differs from run to run) are
+// matched by content instead: a mutation matches any not yet sent change of
+// the batch the plan is at, each planned change at most once. The first
+// mutation that matches nothing, or that comes after the last planned one,
+// is not sent: it fails with a *DriftError, and so does every request after
+// it. It is safe for concurrent use; mutations are sent one at a time, in
+// the order they are checked.
 type Apply struct {
 	plan *Plan
 	seen *catalog
 
 	mu    sync.Mutex
 	armed bool
-	next  int               // index of the next planned mutation
+	used  []bool            // planned mutations sent (or being sent)
+	sent  int               // how many are
 	ids   map[string]string // planned id -> real id
 	drift *DriftError
 	// unknown is the last mutation sent when its outcome was unknown:
@@ -42,7 +47,7 @@ type Apply struct {
 
 // NewApply returns an apply mode for p. It refuses every request until Arm.
 func NewApply(p *Plan) *Apply {
-	return &Apply{plan: p, seen: newCatalog(), ids: map[string]string{}}
+	return &Apply{plan: p, seen: newCatalog(), ids: map[string]string{}, used: make([]bool, len(p.Mutations))}
 }
 
 // Arm lets requests through, once the caller has checked the target.
@@ -63,7 +68,7 @@ func (a *Apply) Drift() *DriftError {
 func (a *Apply) Sent() int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return a.next
+	return a.sent
 }
 
 // IDs returns the real id of each planned id learned so far.
@@ -83,8 +88,10 @@ func (a *Apply) Unsent() []Mutation {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	var out []Mutation
-	for _, m := range a.plan.Mutations[a.next:] {
-		out = append(out, a.resolve(m))
+	for i, m := range a.plan.Mutations {
+		if !a.used[i] {
+			out = append(out, a.resolve(m))
+		}
 	}
 	return out
 }
@@ -144,19 +151,27 @@ func (a *Apply) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Resp
 			return a.send(*again, withPlanIdempotencyKey(req, a.plan, *again), next)
 		}
 	}
-	if a.next >= len(a.plan.Mutations) {
+	first := a.firstUnsent()
+	if first >= len(a.plan.Mutations) {
 		a.drift = &DriftError{Actual: actual, ActualDescription: describeMutation(callOf(req), actual, a.seen), Planned: len(a.plan.Mutations)}
 		return nil, a.drift
 	}
-	want := a.resolve(a.plan.Mutations[a.next])
-	if diff := cmp.Diff(want.Request(), actual); diff != "" {
+	want, ok := a.match(first, actual)
+	if !ok {
 		a.drift = &DriftError{
 			Want: &want, Actual: actual, ActualDescription: describeMutation(callOf(req), actual, a.seen),
-			Diff: diff, Planned: len(a.plan.Mutations),
+			Diff: cmp.Diff(want.Request(), actual), Planned: len(a.plan.Mutations),
+		}
+		if lo, hi := a.group(first); hi-lo > 1 {
+			a.drift.Batch = a.plan.Mutations[first].Batch
+			for i := lo; i < hi; i++ {
+				if !a.used[i] {
+					a.drift.BatchUnsent++
+				}
+			}
 		}
 		return nil, a.drift
 	}
-	a.next++
 	req = withPlanIdempotencyKey(req, a.plan, want)
 	return a.send(want, req, next)
 }
@@ -179,6 +194,55 @@ func (a *Apply) send(m Mutation, req *http.Request, next http.RoundTripper) (*ht
 		a.unknown = &m
 	}
 	return resp, nil
+}
+
+// firstUnsent returns the index of the first planned mutation not sent,
+// len(Mutations) when all were. Callers hold a.mu.
+func (a *Apply) firstUnsent() int {
+	i := 0
+	for i < len(a.used) && a.used[i] {
+		i++
+	}
+	return i
+}
+
+// group returns the planned mutations [lo, hi) an actual one may match when
+// the first unsent is at first: that one alone, or every change of its
+// concurrent batch. Callers hold a.mu.
+func (a *Apply) group(first int) (lo, hi int) {
+	ms := a.plan.Mutations
+	b := ms[first].Batch
+	lo, hi = first, first+1
+	if b == 0 {
+		return lo, hi
+	}
+	for lo > 0 && ms[lo-1].Batch == b {
+		lo--
+	}
+	for hi < len(ms) && ms[hi].Batch == b {
+		hi++
+	}
+	return lo, hi
+}
+
+// match finds the planned mutation actual is, in the group of the first
+// unsent one, marks it sent and returns it (its planned ids resolved). When
+// none matches it returns the first unsent one, for the drift's diff.
+// Callers hold a.mu.
+func (a *Apply) match(first int, actual Request) (Mutation, bool) {
+	lo, hi := a.group(first)
+	for i := lo; i < hi; i++ {
+		if a.used[i] {
+			continue
+		}
+		want := a.resolve(a.plan.Mutations[i])
+		if cmp.Equal(want.Request(), actual) {
+			a.used[i] = true
+			a.sent++
+			return want, true
+		}
+	}
+	return a.resolve(a.plan.Mutations[first]), false
 }
 
 // learn maps the planned id a mutation created to the real one in its
@@ -242,6 +306,10 @@ type DriftError struct {
 	Diff string
 	// Planned is the number of mutations in the plan.
 	Planned int
+	// Batch is the concurrent batch Want belongs to (0: none), and
+	// BatchUnsent how many of its changes were not sent yet: the actual
+	// change matched none of them.
+	Batch, BatchUnsent int
 }
 
 // Uncatchable returns true: a runbook's catch() and retry() never turn a
@@ -260,6 +328,9 @@ func (e *DriftError) Error() string {
 	fmt.Fprintf(&b, "apply stopped before change #%d of %d: the runbook now does something else, and it was not sent.\n", e.Want.Seq, e.Planned)
 	fmt.Fprintf(&b, "  planned: %s (%s %s)\n", e.Want.Description, e.Want.Method, e.Want.Path)
 	fmt.Fprintf(&b, "  actual:  %s (%s %s)\n", e.ActualDescription, e.Actual.Method, e.Actual.Path)
+	if e.BatchUnsent > 1 {
+		fmt.Fprintf(&b, "  (change #%d is one of %d unsent changes of concurrent batch %d, made by one parallel.map in any order: the actual change matches none of them)\n", e.Want.Seq, e.BatchUnsent, e.Batch)
+	}
 	fmt.Fprintf(&b, "  diff (-planned +actual):\n%s", indentLines(e.Diff, "    "))
 	return strings.TrimRight(b.String(), "\n")
 }

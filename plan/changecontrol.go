@@ -11,7 +11,7 @@ import (
 
 // describeChangeControl says in one line what a change to approval
 // policies, approval requests or schedules does, or "" for other changes.
-func describeChangeControl(c glapi.Call, body map[string]any, seen *catalog) string {
+func describeChangeControl(c glapi.Call, body map[string]any, seen namer) string {
 	str := func(m map[string]any, k string) string { s, _ := m[k].(string); return s }
 	switch c.Collection {
 	case glapi.CollectionApprovalPolicies:
@@ -79,7 +79,7 @@ func named(kind, id, name string) string {
 
 // describePolicyData is "Reset, Power off on group prod-web need 1 of
 // cab@example.com".
-func describePolicyData(body map[string]any, seen *catalog) string {
+func describePolicyData(body map[string]any, seen namer) string {
 	pd, _ := body["policyData"].(map[string]any)
 	var parts []string
 	apps, _ := pd["approvables"].([]any)

@@ -25,7 +25,7 @@ var verbs = map[string]string{
 // describeMutation says in one line what a mutation does (c describes it,
 // r is its request), naming the objects it touches by the names seen in
 // earlier answers.
-func describeMutation(c glapi.Call, r Request, seen *catalog) string {
+func describeMutation(c glapi.Call, r Request, seen namer) string {
 	body, _ := r.Body.(map[string]any)
 	str := func(k string) string { s, _ := body[k].(string); return s }
 	switch {
@@ -69,7 +69,7 @@ func describeMutation(c glapi.Call, r Request, seen *catalog) string {
 
 // describeJob describes POST /jobs: "restart server prod-web-03
 // (P28948-B21+2M212000P0) via job template Server Restart".
-func describeJob(body map[string]any, seen *catalog) string {
+func describeJob(body map[string]any, seen namer) string {
 	tid, _ := body["jobTemplate"].(string)
 	rid, _ := body["resourceId"].(string)
 	rtype, _ := body["resourceType"].(string)
@@ -89,7 +89,7 @@ func describeJob(body map[string]any, seen *catalog) string {
 }
 
 // resourceName names a job's resource: "server NAME (ID)", "group NAME".
-func resourceName(id, rtype string, seen *catalog) string {
+func resourceName(id, rtype string, seen namer) string {
 	kind := strings.TrimPrefix(rtype, "compute-ops-mgmt/")
 	if kind == "" {
 		kind = "resource"
@@ -101,7 +101,7 @@ func resourceName(id, rtype string, seen *catalog) string {
 }
 
 // jobParams renders job parameters, naming a bundle by its version.
-func jobParams(p map[string]any, seen *catalog) string {
+func jobParams(p map[string]any, seen namer) string {
 	keys := make([]string, 0, len(p))
 	for k := range p {
 		keys = append(keys, k)
@@ -121,7 +121,7 @@ func jobParams(p map[string]any, seen *catalog) string {
 }
 
 // userName names a user by username when known.
-func userName(id string, seen *catalog) string {
+func userName(id string, seen namer) string {
 	if u := seen.str(id, "username"); u != "" {
 		return fmt.Sprintf("user %s (%s)", u, id)
 	}
@@ -129,7 +129,7 @@ func userName(id string, seen *catalog) string {
 }
 
 // credentialName names a credential by its name when known.
-func credentialName(id string, seen *catalog) string {
+func credentialName(id string, seen namer) string {
 	if n := seen.str(id, "credentialName"); n != "" {
 		return fmt.Sprintf("API credential '%s' (client id %s)", n, id)
 	}

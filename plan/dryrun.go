@@ -30,6 +30,7 @@ type DryRun struct {
 	mu        sync.Mutex
 	store     *store
 	mutations []Mutation
+	batches   map[*glapi.Batch]int // parallel.map calls, numbered from 1
 }
 
 // NewDryRun returns a dry-run mode; clk stamps synthesized objects (nil:
@@ -38,7 +39,7 @@ func NewDryRun(clk clock.Clock) *DryRun {
 	if clk == nil {
 		clk = clock.Real{}
 	}
-	return &DryRun{clock: clk, seen: newCatalog(), store: newStore()}
+	return &DryRun{clock: clk, seen: newCatalog(), store: newStore(), batches: map[*glapi.Batch]int{}}
 }
 
 // Mutations returns the mutations recorded so far, in order.
@@ -61,16 +62,20 @@ func (d *DryRun) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Res
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	names := &recordingNamer{from: d.seen}
+	text := deriveText(r, names)
 	m := Mutation{
 		Seq:         len(d.mutations) + 1,
-		Action:      actionOf(c),
+		Action:      text.Action,
 		Method:      r.Method,
 		Path:        r.Path,
 		Query:       r.Query,
 		Body:        r.Body,
-		Description: describeMutation(c, r, d.seen),
-		Collection:  c.Collection,
-		Pending:     pendingIDs(r),
+		Description: text.Description,
+		Collection:  text.Collection,
+		Pending:     text.Pending,
+		Names:       names.used,
+		Batch:       d.batchOf(req),
 	}
 	if c.DryRunnable {
 		v, refusal, err := checkWithPlatform(req, r, next)
@@ -94,6 +99,21 @@ func (d *DryRun) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Res
 	m.Creates = created
 	d.mutations = append(d.mutations, m)
 	return resp, nil
+}
+
+// batchOf numbers the parallel.map call req was made in (0: none), in the
+// order their first changes came. Callers hold d.mu.
+func (d *DryRun) batchOf(req *http.Request) int {
+	b, ok := glapi.BatchOf(req.Context())
+	if !ok {
+		return 0
+	}
+	n, ok := d.batches[b]
+	if !ok {
+		n = len(d.batches) + 1
+		d.batches[b] = n
+	}
+	return n
 }
 
 // read answers a read (c describes it): from the plan for planned or

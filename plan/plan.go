@@ -19,7 +19,10 @@ import (
 
 // FormatVersion is the version of the plan file format this package writes
 // and reads.
-const FormatVersion = 1
+// Version 2 added the changes' names (their text is verified against their
+// requests) and the workspace the plan was made in; a plan of version 1 is
+// refused with a request to plan again.
+const FormatVersion = 2
 
 // Plan is what a runbook would change, and exactly what it ran against.
 type Plan struct {
@@ -91,6 +94,11 @@ type Target struct {
 	Region string `json:"region,omitempty"`
 	// TenantACID is the MSP tenant the requests act for, if any.
 	TenantACID string `json:"tenantAcid,omitempty"`
+	// Workspace is the id of the workspace the credentials acted in (the
+	// hpe_workspace_id claim of the access token); empty when the token
+	// named none. An apply refuses to run in another workspace, even one
+	// on the same hosts (see CheckWorkspace).
+	Workspace string `json:"workspace,omitempty"`
 }
 
 // String describes the target in one line.
@@ -106,6 +114,9 @@ func (t Target) String() string {
 	}
 	if t.TenantACID != "" {
 		s += ", tenant " + t.TenantACID
+	}
+	if t.Workspace != "" {
+		s += ", workspace " + t.Workspace
 	}
 	return s
 }
@@ -155,6 +166,16 @@ type Mutation struct {
 	// name (devices added, servers arriving in Compute Ops Management):
 	// the apply learns their real ids from later reads.
 	Makes []Made `json:"makes,omitempty"`
+	// Names are the names of objects the description uses, as read when
+	// the plan was made; with them the action, collection, description and
+	// pending ids are derived from the request again whenever the plan is
+	// read (see CheckText), so that they cannot say something else.
+	Names Names `json:"names,omitempty"`
+	// Batch, when not 0, says the change was made concurrently with the
+	// other changes of the same batch, by the workers of one parallel.map
+	// call: their order differs from run to run, so an apply matches them
+	// by content, in any order. The changes of a batch are contiguous.
+	Batch int `json:"batch,omitempty"`
 }
 
 // Request is the part of a mutation an apply compares.
@@ -255,6 +276,8 @@ func Parse(b []byte) (*Plan, error) {
 // check validates the fields an apply relies on.
 func (p *Plan) check() error {
 	switch {
+	case p.Format > 0 && p.Format < FormatVersion:
+		return fmt.Errorf("field format: the plan was made by an older glrun (%q, format %d), which did not record the workspace it was made in nor what its text was derived from; make a new plan ('glrun plan') and have it reviewed", p.Glrun, p.Format)
 	case p.Format != FormatVersion:
 		return fmt.Errorf("field format: want %d, got %d (made by glrun %q)", FormatVersion, p.Format, p.Glrun)
 	case p.Runbook.Path == "":
@@ -269,7 +292,14 @@ func (p *Plan) check() error {
 			return fmt.Errorf("field runbook.files[%d]: want a name and a 64-digit hex sha256", i)
 		}
 	}
+	closed := map[int]bool{} // batches that ended
 	for i, m := range p.Mutations {
+		if i > 0 && p.Mutations[i-1].Batch != m.Batch {
+			closed[p.Mutations[i-1].Batch] = true
+		}
+		if m.Batch < 0 || (m.Batch != 0 && closed[m.Batch]) {
+			return fmt.Errorf("field mutations[%d].batch: the changes of batch %d are not contiguous (a batch is one parallel.map call)", i, m.Batch)
+		}
 		if m.Seq != i+1 {
 			return fmt.Errorf("field mutations[%d].seq: want %d, got %d", i, i+1, m.Seq)
 		}
@@ -280,5 +310,5 @@ func (p *Plan) check() error {
 	if p.Params == nil {
 		p.Params = map[string]string{}
 	}
-	return nil
+	return p.CheckText()
 }

@@ -162,17 +162,18 @@ func TestApplySendsNothingBeforeArm(t *testing.T) {
 
 // A bad plan file is refused naming the field.
 func TestParseNamesTheBadField(t *testing.T) {
-	good := `{"format":1,"glrun":"dev","created":"2026-01-02T03:04:05Z",
+	good := `{"format":2,"glrun":"dev","created":"2026-01-02T03:04:05Z",
 	  "runbook":{"path":"rb.star","sha256":"` + strings.Repeat("a", 64) + `","files":[{"name":"rb.star","sha256":"` + strings.Repeat("a", 64) + `"}]},
 	  "params":{},"target":{"kind":"simulator"},"mutations":[%s]}`
 	good0 := strings.Replace(good, "%s", "", 1)
-	mut := `{"seq":%d,"action":"create","method":"POST","path":"/x","description":"d","collection":"/x"}`
+	mut := `{"seq":%d,"action":"create","method":"POST","path":"/x","description":"POST /x","collection":"/x"}`
 	tests := []struct {
 		name, text, want string
 	}{
 		{"not JSON", "plan", "not a glrun plan"},
-		{"unknown field", `{"format":1,"extra":true}`, `unknown field "extra"`},
-		{"other format", strings.Replace(good0, `"format":1`, `"format":7`, 1), "field format: want 1, got 7"},
+		{"unknown field", `{"format":2,"extra":true}`, `unknown field "extra"`},
+		{"other format", strings.Replace(good0, `"format":2`, `"format":7`, 1), "field format: want 2, got 7"},
+		{"older format", strings.Replace(good0, `"format":2`, `"format":1`, 1), "made by an older glrun"},
 		{"no files", strings.Replace(good0, `"files":[{"name":"rb.star","sha256":"`+strings.Repeat("a", 64)+`"}]`, `"files":[]`, 1), "field runbook.files"},
 		{"bad kind", strings.Replace(good0, `"simulator"`, `"mars"`, 1), "field target.kind"},
 		{"seq out of order", strings.Replace(good, "%s", strings.Replace(mut, "%d", "2", 1), 1), "field mutations[0].seq: want 1, got 2"},

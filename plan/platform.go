@@ -389,7 +389,7 @@ func (p *platformState) overlayDevice(o map[string]any) {
 }
 
 // describePlatform describes the platform writes, or returns "".
-func describePlatform(c glapi.Call, r Request, seen *catalog) string {
+func describePlatform(c glapi.Call, r Request, seen namer) string {
 	body, _ := r.Body.(map[string]any)
 	q, _ := url.ParseQuery(r.Query)
 	devs := func() string {
@@ -513,7 +513,7 @@ func describePlatform(c glapi.Call, r Request, seen *catalog) string {
 }
 
 // principalName names a principal, a user by username when known.
-func principalName(p string, seen *catalog) string {
+func principalName(p string, seen namer) string {
 	if id, ok := strings.CutPrefix(p, "user:"); ok {
 		return userName(id, seen)
 	}
@@ -527,7 +527,7 @@ func roleName(v any) string {
 }
 
 // groupName names a SCIM group by its displayName when known.
-func groupName(id string, seen *catalog) string {
+func groupName(id string, seen namer) string {
 	if n := seen.str(id, "displayName"); n != "" {
 		return fmt.Sprintf("'%s' (%s)", n, id)
 	}

@@ -180,13 +180,13 @@ func TestPlanRefusedByThePlatform(t *testing.T) {
 	}
 }
 
-// Plans made before verdicts existed still parse; a verdict survives the
-// file and shows in the rendering.
+// A plan without verdicts parses; a verdict survives the file and shows in
+// the rendering.
 func TestVerdictInPlanFile(t *testing.T) {
-	old := `{"format": 1, "glrun": "dev", "created": "2026-01-01T00:00:00Z",
+	old := `{"format": 2, "glrun": "dev", "created": "2026-01-01T00:00:00Z",
 "runbook": {"path": "r.star", "sha256": "x", "files": [{"name": "r.star", "sha256": "` + strings.Repeat("a", 64) + `"}]},
 "params": {}, "target": {"kind": "simulator"},
-"mutations": [{"seq": 1, "action": "create", "method": "POST", "path": "/devices/v1/devices", "description": "add", "collection": "/devices/v1/devices"}]}`
+"mutations": [{"seq": 1, "action": "create", "method": "POST", "path": "/devices/v1/devices", "body": {"compute": [{"serialNumber": "CZ2401ONB1", "partNumber": ""}]}, "description": "add compute CZ2401ONB1 () to the workspace", "collection": "/devices/v1/devices"}]}`
 	p, err := plan.Parse([]byte(old))
 	if err != nil {
 		t.Fatalf("a plan without verdicts: %v", err)

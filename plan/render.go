@@ -71,6 +71,9 @@ func Render(w io.Writer, p *Plan, opts RenderOptions) error {
 			if len(m.Pending) > 0 {
 				detail += "  (uses " + strings.Join(m.Pending, ", ") + ": known after apply)"
 			}
+			if m.Batch != 0 {
+				detail += fmt.Sprintf("  [concurrent batch %d: sent in any order]", m.Batch)
+			}
 			fmt.Fprintf(&b, "         %s\n", paint(ansiDim, detail))
 			if m.Verdict != nil {
 				color := ansiDim

@@ -90,10 +90,13 @@ func (p *Plan) CheckParams(params map[string]string) error {
 	return nil
 }
 
-// CheckTarget compares a target with the plan's.
+// CheckTarget compares a target with the plan's: its kind, hosts, region
+// and tenant (the workspace is CheckWorkspace's).
 func (p *Plan) CheckTarget(t Target) error {
-	if diff := cmp.Diff(p.Target, t); diff != "" {
-		return &RefusedError{What: "target", Detail: fmt.Sprintf("  planned against %s, now %s\n  (-planned +now)\n%s", p.Target, t, diff)}
+	planned := p.Target
+	planned.Workspace, t.Workspace = "", ""
+	if diff := cmp.Diff(planned, t); diff != "" {
+		return &RefusedError{What: "target", Detail: fmt.Sprintf("  planned against %s, now %s\n  (-planned +now)\n%s", planned, t, diff)}
 	}
 	return nil
 }

@@ -1,8 +1,6 @@
 package sim
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"net/http"
 	"net/url"
 	"strings"
@@ -33,7 +31,7 @@ func (s *Sim) handleToken(r *http.Request, body []byte) response {
 		return jsonResp(http.StatusUnauthorized, obj{"error": "invalid_client", "error_description": "Invalid client or client credentials"}).
 			with("WWW-Authenticate", `Basic realm="token"`)
 	}
-	tok := newToken()
+	tok := s.newAccessToken(id)
 	s.tokens[tok] = s.tokenClock.Now().Add(s.tokenTTL)
 	s.tokenOwner[tok] = id
 	return jsonResp(http.StatusOK, obj{
@@ -59,13 +57,6 @@ func (s *Sim) validClient(id, secret string) bool {
 		return true
 	}
 	return false
-}
-
-// newToken returns an unguessable opaque access token.
-func newToken() string {
-	var b [32]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }
 
 // checkBearer returns an empty message when the request carries a valid,

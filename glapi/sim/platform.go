@@ -220,7 +220,7 @@ const DemoComputeOpsManagement = "Compute Ops Management"
 func (st *state) seedPlatform(now time.Time, clientID string) {
 	p := &platform{
 		rng:         rand.New(rand.NewSource(platformSeed)),
-		workspaceID: "7d3e6f1a9b2c4d5e8f0a1b2c3d4e5f60", workspaceName: "Demo Workspace", actor: clientID,
+		workspaceID: DemoWorkspaceID, workspaceName: "Demo Workspace", actor: clientID,
 		devices: newOrdered[*device](), devOps: newOrdered[*platformOp](),
 		subs: newOrdered[*subscription](), subOps: newOrdered[*platformOp](),
 		managers: newOrdered[*serviceManager](), provs: newOrdered[*provision](),

@@ -78,6 +78,9 @@ type Options struct {
 	// ApprovalExpiry is how long an approval request stays PENDING before
 	// it expires; 0 means DefaultApprovalExpiry.
 	ApprovalExpiry time.Duration
+	// WorkspaceID is the id of the simulated workspace, which its access
+	// tokens name (hpe_workspace_id); empty means DemoWorkspaceID.
+	WorkspaceID string
 }
 
 // Check reports whether o can be served as it is: the client id, when set,
@@ -206,6 +209,9 @@ func New(opts Options) *Sim {
 	}
 	s.initClients(opts)
 	s.st = newDemoState(s.rng, clk.Now(), s.clientID, s.clientSecret)
+	if opts.WorkspaceID != "" {
+		s.st.plat.workspaceID = opts.WorkspaceID
+	}
 	return s
 }
 
