@@ -52,6 +52,10 @@ type streams struct {
 	// GLRUN_PROFILE ...) instead of the process's, so tests need not change
 	// the process environment and can run in parallel.
 	getenv func(string) string
+	// afterPreflight, when set, is called once an apply's preflight has
+	// passed, before anything is sent (tests change the fleet there to
+	// exercise the per-change check behind the preflight).
+	afterPreflight func()
 }
 
 // env returns the environment the commands read: s.getenv, or the
