@@ -144,6 +144,7 @@ Exit codes: 0 success, 1 the runbook failed, 2 usage/syntax/validation error
 		newVersionCmd(s),
 		newPlanCmd(s, nil),
 		newApplyCmd(s),
+		newApproveCmd(s),
 		newShowCmd(s, nil),
 		newTestCmd(s),
 	)

@@ -140,6 +140,9 @@ type Mutation struct {
 	// Pending lists the planned ids the change refers to: values that
 	// exist only once the plan is applied.
 	Pending []string `json:"pending,omitempty"`
+	// Approval, when set, says the change will wait for approval: read at
+	// plan time from the approval policies (see MarkApprovals).
+	Approval *Approval `json:"approval,omitempty"`
 }
 
 // Request is the part of a mutation an apply compares.

@@ -72,6 +72,9 @@ func Render(w io.Writer, p *Plan, opts RenderOptions) error {
 				detail += "  (uses " + strings.Join(m.Pending, ", ") + ": known after apply)"
 			}
 			fmt.Fprintf(&b, "         %s\n", paint(ansiDim, detail))
+			if m.Approval != nil {
+				fmt.Fprintf(&b, "         %s\n", paint(ansiYellow, m.Approval.String()))
+			}
 		}
 		b.WriteString("\n")
 	}
