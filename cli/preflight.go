@@ -24,7 +24,8 @@ func shareSim(s streams, f *sessionFlags) streams {
 // preflight re-runs p's runbook as a dry run against the target f names,
 // just before an apply: its reads are sent, nothing else. It returns nil
 // when the runbook still plans exactly the plan's changes, else an error
-// (exit 3 for a *plan.PreflightError) and nothing has been sent. The dry
+// (exit 3 for a *plan.PreflightError; a dry run that fails exits as a run
+// would) and nothing has been sent. The dry
 // run's own output (print, logs, progress) is not shown, and it is never
 // recorded in a cassette: only the apply is.
 func preflight(cmd *cobra.Command, s streams, f *sessionFlags, p *plan.Plan) error {
@@ -41,7 +42,8 @@ func preflight(cmd *cobra.Command, s streams, f *sessionFlags, p *plan.Plan) err
 	defer ss.Close()
 	clk.c = ss.target.clock
 	if _, err := ss.runbook.Call(cmd.Context(), p.ParamArgs()); err != nil {
-		return withCode(exitcode.Drift, fmt.Errorf("apply refused by the preflight, nothing was sent: re-planned against the workspace as it is now, the runbook fails: %w", err))
+		fmt.Fprintln(s.err, "glrun: apply stopped in the preflight, nothing was sent: the dry run against the workspace as it is now failed")
+		return runtimeExit(err)
 	}
 	if err := p.Preflight(dry.Mutations()); err != nil {
 		return withCode(exitcode.Drift, err)
