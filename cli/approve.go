@@ -95,9 +95,12 @@ type approvalDecision struct {
 
 // approveReport is what 'glrun approve' did.
 type approveReport struct {
-	Plan      string             `json:"plan"`
-	Decision  string             `json:"decision"`
-	Decided   []approvalDecision `json:"decided"`
+	Plan     string             `json:"plan"`
+	Decision string             `json:"decision"`
+	Decided  []approvalDecision `json:"decided"`
+	// Earlier are the plan's requests decided before this run (by an
+	// earlier one, or another approver).
+	Earlier   []approvalDecision `json:"earlier"`
 	Conflicts []approvalDecision `json:"conflicts"`
 	Unrelated []approvalDecision `json:"unrelated"`
 	// Waiting are the planned changes that need approval and got no
@@ -171,7 +174,8 @@ func approvePlan(cmd *cobra.Command, s streams, f *approveFlags, path string) er
 	case exitcode.Timeout:
 		return withCode(exitcode.Timeout, fmt.Errorf("--wait %s ran out: planned change(s) %s still wait for approval", f.wait, seqList(rep.Waiting)))
 	}
-	fmt.Fprintf(s.err, "glrun: %sd %d request(s) of the plan; left alone %d not in the plan\n", rep.Decision, len(rep.Decided), len(rep.Unrelated))
+	fmt.Fprintf(s.err, "glrun: %sd %d request(s) of the plan (%d decided earlier); left alone %d pending request(s) not raised by it\n",
+		rep.Decision, len(rep.Decided), len(rep.Earlier), len(rep.Unrelated))
 	return nil
 }
 
@@ -208,65 +212,117 @@ func (a *approver) run(ctx context.Context, tgt *target) error {
 	}
 }
 
-// pass lists the pending requests and decides those of the plan.
+// planClockSkew is how much earlier than the plan's creation (by the
+// planning machine's clock) a request may have been created (by the API's
+// clock) and still be taken for one of the plan's.
+const planClockSkew = time.Minute
+
+// pass takes note of the plan's requests decided since the plan was made
+// (by an earlier run, or another approver), then lists the pending
+// requests and decides those of the plan.
 func (a *approver) pass(ctx context.Context) error {
+	since := a.plan.Created.Add(-planClockSkew).UTC().Format(time.RFC3339)
+	decided, err := a.client.ApprovalRequests.List(ctx, glapi.ListOptions{Filter: "createdAt ge " + since})
+	if err != nil {
+		return withCode(exitcode.Failed, fmt.Errorf("listing the approval requests made since the plan: %w", err))
+	}
+	for _, r := range decided {
+		st := r.String("approvalState")
+		if a.seen[r.String("id")] || (st != glapi.ApprovalApproved && st != glapi.ApprovalDeclined) {
+			continue
+		}
+		d, job, err := a.describe(ctx, r)
+		if err != nil || job == nil {
+			continue // not ours to report: it is no longer pending
+		}
+		if pj, verdict, _ := plan.MatchJob(a.planned, plan.JobOperationOfJob(job), a.claimed); verdict == plan.Matches {
+			a.seen[d.Request] = true
+			a.claimed[pj.Seq] = d.Request
+			d.Seq, d.Change, d.State = pj.Seq, pj.Description, st
+			a.report.Earlier = append(a.report.Earlier, d)
+		}
+	}
+
 	reqs, err := a.client.ApprovalRequests.List(ctx, glapi.ListOptions{Filter: "approvalState eq '" + glapi.ApprovalPending + "'"})
 	if err != nil {
 		return withCode(exitcode.Failed, fmt.Errorf("listing the pending approval requests: %w", err))
 	}
 	for _, r := range reqs {
-		id := r.String("id")
-		if a.seen[id] || r.String("approvalState") != glapi.ApprovalPending {
+		if a.seen[r.String("id")] || r.String("approvalState") != glapi.ApprovalPending {
 			continue
 		}
-		d := approvalDecision{Request: id, Action: r.String("approvableName")}
-		if res, ok := r["approvableResource"].(map[string]any); ok {
-			d.Resource, _ = res["id"].(string)
+		d, job, err := a.describe(ctx, r)
+		if err != nil {
+			return err
 		}
-		if rq, ok := r["requester"].(map[string]any); ok {
-			d.Requester, _ = rq["email"].(string)
-		}
-		jobID := ""
-		if op, ok := r["operation"].(map[string]any); ok {
-			jobID, _ = op["id"].(string)
-		}
-		if jobID == "" {
-			a.seen[id] = true
+		a.seen[d.Request] = true
+		if job == nil {
 			d.Reason = "names no job"
 			a.report.Unrelated = append(a.report.Unrelated, d)
 			continue
 		}
-		job, err := a.client.Jobs.Get(ctx, jobID)
-		if err != nil {
-			return withCode(exitcode.Failed, fmt.Errorf("reading job %s of approval request %s: %w", jobID, id, err))
-		}
 		pj, verdict, why := plan.MatchJob(a.planned, plan.JobOperationOfJob(job), a.claimed)
-		a.seen[id] = true
-		switch verdict {
-		case plan.Unrelated:
+		switch {
+		case verdict == plan.Unrelated:
 			d.Reason = "not in the plan"
 			a.report.Unrelated = append(a.report.Unrelated, d)
 			continue
-		case plan.Conflicts:
+		case verdict == plan.Conflicts:
 			d.Seq, d.Change, d.Reason = pj.Seq, pj.Description, why
 			a.report.Conflicts = append(a.report.Conflicts, d)
+			continue
+		case createdBefore(r, a.plan.Created.Add(-planClockSkew)):
+			d.Reason = fmt.Sprintf("like planned change #%d, but created at %s, before the plan was made (%s): not raised by applying it",
+				pj.Seq, r.String("createdAt"), a.plan.Created.UTC().Format(time.RFC3339))
+			a.report.Unrelated = append(a.report.Unrelated, d)
 			continue
 		}
 		d.Seq, d.Change = pj.Seq, pj.Description
 		var got glapi.Object
 		if a.flags.decline {
-			got, err = a.client.ApprovalRequests.Decline(ctx, id, a.flags.remarks)
+			got, err = a.client.ApprovalRequests.Decline(ctx, d.Request, a.flags.remarks)
 		} else {
-			got, err = a.client.ApprovalRequests.Approve(ctx, id, a.flags.remarks)
+			got, err = a.client.ApprovalRequests.Approve(ctx, d.Request, a.flags.remarks)
 		}
 		if err != nil {
-			return withCode(exitcode.Failed, fmt.Errorf("%sing approval request %s (change #%d, %s): %w", strings.TrimSuffix(a.report.Decision, "e"), id, pj.Seq, pj.Description, err))
+			return withCode(exitcode.Failed, fmt.Errorf("%sing approval request %s (change #%d, %s): %w", strings.TrimSuffix(a.report.Decision, "e"), d.Request, pj.Seq, pj.Description, err))
 		}
-		a.claimed[pj.Seq] = id
+		a.claimed[pj.Seq] = d.Request
 		d.State = got.String("approvalState")
 		a.report.Decided = append(a.report.Decided, d)
 	}
 	return nil
+}
+
+// describe reads a request for the report, and the job it holds (nil when
+// it names none).
+func (a *approver) describe(ctx context.Context, r glapi.Object) (approvalDecision, glapi.Object, error) {
+	d := approvalDecision{Request: r.String("id"), Action: r.String("approvableName")}
+	if res, ok := r["approvableResource"].(map[string]any); ok {
+		d.Resource, _ = res["id"].(string)
+	}
+	if rq, ok := r["requester"].(map[string]any); ok {
+		d.Requester, _ = rq["email"].(string)
+	}
+	jobID := ""
+	if op, ok := r["operation"].(map[string]any); ok {
+		jobID, _ = op["id"].(string)
+	}
+	if jobID == "" {
+		return d, nil, nil
+	}
+	job, err := a.client.Jobs.Get(ctx, jobID)
+	if err != nil {
+		return d, nil, withCode(exitcode.Failed, fmt.Errorf("reading job %s of approval request %s: %w", jobID, d.Request, err))
+	}
+	return d, job, nil
+}
+
+// createdBefore reports whether the object was created before t (false
+// when its createdAt does not parse).
+func createdBefore(o glapi.Object, t time.Time) bool {
+	c, err := time.Parse(time.RFC3339Nano, o.String("createdAt"))
+	return err == nil && c.Before(t)
 }
 
 // waiting returns the planned changes that need approval (jobs created
@@ -296,7 +352,7 @@ func (a *approver) finish() *approveReport {
 	case len(rep.Waiting) > 0:
 		rep.ExitCode = exitcode.Timeout
 	}
-	for _, l := range []*[]approvalDecision{&rep.Decided, &rep.Conflicts, &rep.Unrelated} {
+	for _, l := range []*[]approvalDecision{&rep.Decided, &rep.Earlier, &rep.Conflicts, &rep.Unrelated} {
 		if *l == nil {
 			*l = []approvalDecision{}
 		}
@@ -313,6 +369,9 @@ func (a *approver) print(w io.Writer) {
 	verb := rep.Decision + "d"
 	if len(rep.Decided) == 0 {
 		fmt.Fprintf(w, "No pending approval request of the plan to %s.\n", rep.Decision)
+	}
+	for _, d := range rep.Earlier {
+		fmt.Fprintf(w, "already %s request %s: change #%d %s\n", strings.ToLower(d.State), d.Request, d.Seq, d.Change)
 	}
 	for _, d := range rep.Decided {
 		fmt.Fprintf(w, "%s request %s: change #%d %s (%s, requested by %s; now %s)\n", verb, d.Request, d.Seq, d.Change, d.Action, d.Requester, d.State)

@@ -171,6 +171,16 @@ func TestApplyUnderApprovalPolicyCompletesOnceApproved(t *testing.T) {
 	if !found {
 		t.Errorf("approve did not report the unrelated request %s as left alone: %+v", reqs[0].String("id"), rep.Unrelated)
 	}
+
+	// Run again, it finds the plan's requests decided and has nothing to wait for.
+	again := glrunEnv(t, nil, getenvOf(appr), "approve", "--base-url", base, "--wait", "10m", "-o", "json", planPath)
+	var rep2 approveReport
+	if err := json.Unmarshal([]byte(again.stdout), &rep2); err != nil || again.code != 0 {
+		t.Fatalf("approve again: exit %d, %v\n%s%s", again.code, err, again.stdout, again.stderr)
+	}
+	if len(rep2.Decided) != 0 || len(rep2.Earlier) != len(p.Mutations) {
+		t.Errorf("approve again: decided %d, earlier %d; want 0 and %d", len(rep2.Decided), len(rep2.Earlier), len(p.Mutations))
+	}
 }
 
 // A declined request fails the apply with the approver's remarks.
