@@ -200,7 +200,7 @@ func TestDeclinedRequestFailsTheApplyWithTheRemarks(t *testing.T) {
 	if ap.code != 0 || !strings.Contains(ap.stdout, "declined request") {
 		t.Errorf("approve --decline: exit %d\n%s%s", ap.code, ap.stdout, ap.stderr)
 	}
-	if a.code == 0 || !strings.Contains(a.stderr, "DECLINED by "+approverEmail) || !strings.Contains(a.stderr, `"not during the freeze"`) {
+	if a.code != exitcode.Failed || !strings.Contains(a.stderr, "DECLINED by "+approverEmail) || !strings.Contains(a.stderr, `"not during the freeze"`) {
 		t.Errorf("apply: exit %d, want a failure naming the approver and the remarks:\n%s", a.code, a.stderr)
 	}
 }
@@ -256,6 +256,13 @@ func TestApproveRefuses(t *testing.T) {
 	}
 	if after := logLines(t, logPath); after != before {
 		t.Errorf("a refused approve sent %d requests", after-before)
+	}
+
+	// Nothing applies the plan: --wait runs out with the planned changes
+	// still waiting for approval.
+	w := glrunEnv(t, nil, getenvOf(appr), "approve", "--base-url", base, "--wait", "300ms", "--poll", "100ms", planPath)
+	if w.code != exitcode.Timeout || !strings.Contains(w.stderr, "--wait 300ms ran out: planned change(s) #1, #2") {
+		t.Errorf("approve --wait with nothing applied: exit %d, want 4:\n%s%s", w.code, w.stdout, w.stderr)
 	}
 
 	// A pending restart of a planned server with parameters the plan does
