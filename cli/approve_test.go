@@ -147,6 +147,11 @@ func TestApplyUnderApprovalPolicyCompletesOnceApproved(t *testing.T) {
 	if ap.code != 0 {
 		t.Fatalf("approve: exit %d\n%s%s", ap.code, ap.stdout, ap.stderr)
 	}
+	for _, secret := range []string{approverSecret, requesterSecret} {
+		if strings.Contains(ap.stdout+ap.stderr+a.stdout+a.stderr, secret) {
+			t.Error("a client secret was printed")
+		}
+	}
 	var rep approveReport
 	if err := json.Unmarshal([]byte(ap.stdout), &rep); err != nil {
 		t.Fatalf("approve -o json: %v\n%s", err, ap.stdout)
