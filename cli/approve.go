@@ -42,8 +42,9 @@ template, other parameters, or a planned change another request already
 matched).
 
 Refused at once, with nothing sent, when the plan file is not a glrun plan
-(exit 2), or when its target or the runbook's files differ from the plan's
-(exit 3): run it from the repository the plan was made in.
+(exit 2), when it has changes since it was committed in its git repository, or
+when its target or the runbook's files differ from the plan's (exit 3): run it
+in the repository the plan was reviewed in.
 
 With --wait it keeps watching until every planned change that needs approval
 (glrun show marks them) has been approved, or the time runs out (exit 4): an
@@ -115,6 +116,12 @@ func approvePlan(cmd *cobra.Command, s streams, f *approveFlags, path string) er
 	p, err := plan.ReadFile(path)
 	if err != nil {
 		return usageErrorf("approve refused, nothing was sent: %v", err)
+	}
+	switch plan.FileInGit(cmd.Context(), path) {
+	case plan.Modified:
+		return withCode(exitcode.Drift, fmt.Errorf("approve refused, nothing was sent: %s has changes since it was committed; approve the plan as it was reviewed (git diff %s)", path, path))
+	case plan.Untracked:
+		fmt.Fprintf(s.err, "glrun: warning: %s is not committed: make sure it is the plan that was reviewed\n", path)
 	}
 	files, err := runtime.ListFiles(p.Runbook.Path, runtime.Options{}, isBuiltinName)
 	if err != nil {

@@ -244,6 +244,9 @@ func TestApproveRefuses(t *testing.T) {
 	if err := p3.WriteFile(changedRunbook); err != nil {
 		t.Fatal(err)
 	}
+	// The reviewed plan, committed; then edited (still a valid plan: one
+	// restart moved to another server).
+	edited := committedThenEdited(t, b, []byte(p.Mutations[0].Body.(map[string]any)["resourceId"].(string)), []byte("P00000-B21+EDITED"))
 	before := logLines(t, logPath)
 	for _, tt := range []struct {
 		path string
@@ -251,6 +254,7 @@ func TestApproveRefuses(t *testing.T) {
 		want string
 	}{
 		{notAPlan, exitcode.Usage, "field mutations[1].seq"},
+		{edited, exitcode.Drift, "has changes since it was committed"},
 		{otherTarget, exitcode.Drift, "the target differ from the plan"},
 		{changedRunbook, exitcode.Drift, "the runbook files differ from the plan"},
 	} {
@@ -290,6 +294,35 @@ func TestApproveRefuses(t *testing.T) {
 	if len(reqs) != 1 || reqs[0].String("approvalState") != glapi.ApprovalPending {
 		t.Errorf("the differing request: %v, want it still PENDING", reqs)
 	}
+}
+
+// committedThenEdited commits content (a plan file) in a new git
+// repository, then replaces old by new in the working copy, and returns
+// the file's path.
+func committedThenEdited(t *testing.T, content, old, new []byte) string {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := t.TempDir()
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	path := filepath.Join(dir, "reviewed.plan.json")
+	git("init", "-q")
+	if err := os.WriteFile(path, content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git("add", "reviewed.plan.json")
+	git("commit", "-q", "-m", "the reviewed plan")
+	if err := os.WriteFile(path, bytes.Replace(content, old, new, 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // glapiJob is the part of a planned job creation the tests read.
