@@ -48,8 +48,10 @@ in the repository the plan was reviewed in.
 
 With --wait it keeps watching until every planned change that needs approval
 (glrun show marks them) has been approved, or the time runs out (exit 4): an
-apply raises its requests batch by batch. --decline declines the plan's
-requests instead (their jobs end in ERROR with your remarks).
+apply raises its requests batch by batch; requests an earlier 'glrun approve' of
+the plan decided count (each decision's remarks end with "(glrun plan
+FINGERPRINT)"). --decline declines the plan's requests instead (their jobs end
+in ERROR with your remarks).
 
 Exit codes: 0 every request of the plan it saw was decided, 3 a pending request
 claims a planned resource but differs from the plan (not approved), 4 --wait
@@ -76,7 +78,7 @@ See docs/approval.md.`,
 	f.log.register(fs)
 	registerOutput(fs, &f.output, "what was approved and left alone")
 	fs.BoolVar(&f.decline, "decline", false, "decline the plan's pending requests instead of approving them")
-	fs.StringVar(&f.remarks, "remarks", "", "remarks sent with each decision (shown to the requester)")
+	fs.StringVar(&f.remarks, "remarks", "", "remarks sent with each decision (shown to the requester); glrun adds \"(glrun plan FINGERPRINT)\"")
 	fs.DurationVar(&f.wait, "wait", 0, "keep watching this long for the plan's requests still to come (e.g. 30m); 0: one look")
 	fs.DurationVar(&f.poll, "poll", 10*time.Second, "with --wait: how often to look for new requests")
 	return cmd
@@ -99,8 +101,8 @@ type approveReport struct {
 	Plan     string             `json:"plan"`
 	Decision string             `json:"decision"`
 	Decided  []approvalDecision `json:"decided"`
-	// Earlier are the plan's requests decided before this run (by an
-	// earlier one, or another approver).
+	// Earlier are the plan's requests an earlier 'glrun approve' of it
+	// decided (their remarks carry the plan's mark).
 	Earlier   []approvalDecision `json:"earlier"`
 	Conflicts []approvalDecision `json:"conflicts"`
 	Unrelated []approvalDecision `json:"unrelated"`
@@ -224,18 +226,18 @@ func (a *approver) run(ctx context.Context, tgt *target) error {
 // clock) and still be taken for one of the plan's.
 const planClockSkew = time.Minute
 
-// pass takes note of the plan's requests decided since the plan was made
-// (by an earlier run, or another approver), then lists the pending
-// requests and decides those of the plan.
+// pass takes note of the plan's requests decided by an earlier 'glrun
+// approve' of it (their remarks carry the plan's mark), then lists the
+// pending requests and decides those of the plan.
 func (a *approver) pass(ctx context.Context) error {
-	since := a.plan.Created.Add(-planClockSkew).UTC().Format(time.RFC3339)
-	decided, err := a.client.ApprovalRequests.List(ctx, glapi.ListOptions{Filter: "createdAt ge " + since})
+	mark := a.plan.DecisionMark()
+	decided, err := a.client.ApprovalRequests.List(ctx, glapi.ListOptions{
+		Filter: "approvalState eq '" + glapi.ApprovalApproved + "' or approvalState eq '" + glapi.ApprovalDeclined + "'"})
 	if err != nil {
-		return withCode(exitcode.Failed, fmt.Errorf("listing the approval requests made since the plan: %w", err))
+		return withCode(exitcode.Failed, fmt.Errorf("listing the decided approval requests: %w", err))
 	}
 	for _, r := range decided {
-		st := r.String("approvalState")
-		if a.seen[r.String("id")] || (st != glapi.ApprovalApproved && st != glapi.ApprovalDeclined) {
+		if a.seen[r.String("id")] || !strings.Contains(decisionRemarks(r), mark) {
 			continue
 		}
 		d, job, err := a.describe(ctx, r)
@@ -245,7 +247,7 @@ func (a *approver) pass(ctx context.Context) error {
 		if pj, verdict, _ := plan.MatchJob(a.planned, plan.JobOperationOfJob(job), a.claimed); verdict == plan.Matches {
 			a.seen[d.Request] = true
 			a.claimed[pj.Seq] = d.Request
-			d.Seq, d.Change, d.State = pj.Seq, pj.Description, st
+			d.Seq, d.Change, d.State = pj.Seq, pj.Description, r.String("approvalState")
 			a.report.Earlier = append(a.report.Earlier, d)
 		}
 	}
@@ -286,10 +288,11 @@ func (a *approver) pass(ctx context.Context) error {
 		}
 		d.Seq, d.Change = pj.Seq, pj.Description
 		var got glapi.Object
+		remarks := strings.TrimSpace(a.flags.remarks + " (" + mark + ")")
 		if a.flags.decline {
-			got, err = a.client.ApprovalRequests.Decline(ctx, d.Request, a.flags.remarks)
+			got, err = a.client.ApprovalRequests.Decline(ctx, d.Request, remarks)
 		} else {
-			got, err = a.client.ApprovalRequests.Approve(ctx, d.Request, a.flags.remarks)
+			got, err = a.client.ApprovalRequests.Approve(ctx, d.Request, remarks)
 		}
 		if err != nil {
 			return withCode(exitcode.Failed, fmt.Errorf("%sing approval request %s (change #%d, %s): %w", strings.TrimSuffix(a.report.Decision, "e"), d.Request, pj.Seq, pj.Description, err))
@@ -323,6 +326,27 @@ func (a *approver) describe(ctx context.Context, r glapi.Object) (approvalDecisi
 		return d, nil, withCode(exitcode.Failed, fmt.Errorf("reading job %s of approval request %s: %w", jobID, d.Request, err))
 	}
 	return d, job, nil
+}
+
+// decisionRemarks returns the remarks of a request's latest decision.
+func decisionRemarks(r glapi.Object) string {
+	rd, _ := r["requestData"].(map[string]any)
+	switch ap := rd["approvals"].(type) {
+	case map[string]any:
+		s, _ := ap["remarks"].(string)
+		return s
+	case []any:
+		var all []string
+		for _, x := range ap {
+			if m, ok := x.(map[string]any); ok {
+				if s, ok := m["remarks"].(string); ok {
+					all = append(all, s)
+				}
+			}
+		}
+		return strings.Join(all, "\n")
+	}
+	return ""
 }
 
 // createdBefore reports whether the object was created before t (false

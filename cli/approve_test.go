@@ -205,7 +205,7 @@ func TestDeclinedRequestFailsTheApplyWithTheRemarks(t *testing.T) {
 	if ap.code != 0 || !strings.Contains(ap.stdout, "declined request") {
 		t.Errorf("approve --decline: exit %d\n%s%s", ap.code, ap.stdout, ap.stderr)
 	}
-	if a.code != exitcode.Failed || !strings.Contains(a.stderr, "DECLINED by "+approverEmail) || !strings.Contains(a.stderr, `"not during the freeze"`) {
+	if a.code != exitcode.Failed || !strings.Contains(a.stderr, "DECLINED by "+approverEmail) || !strings.Contains(a.stderr, `"not during the freeze (glrun plan `+readPlan(t, planPath).Fingerprint()+`)"`) {
 		t.Errorf("apply: exit %d, want a failure naming the approver and the remarks:\n%s", a.code, a.stderr)
 	}
 }

@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 
@@ -109,3 +111,19 @@ func comparableOp(op JobOperation) compOp {
 	}
 	return compOp{Template: op.Template, ResourceID: op.ResourceID, ResourceType: op.ResourceType, Params: params}
 }
+
+// Fingerprint identifies the plan's content in 12 hex digits (of the sha256
+// of its JSON form): 'glrun approve' notes it in the remarks of each
+// decision, so the decisions of a plan can be found again.
+func (p *Plan) Fingerprint() string {
+	b, err := p.Marshal()
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])[:12]
+}
+
+// DecisionMark is what 'glrun approve' appends to its remarks: "glrun plan
+// <fingerprint>".
+func (p *Plan) DecisionMark() string { return "glrun plan " + p.Fingerprint() }
