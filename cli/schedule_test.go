@@ -96,3 +96,62 @@ func TestScheduleFirmwarePlannedAppliedOnceAndFired(t *testing.T) {
 		t.Errorf("%d firmware jobs on lab after the window, want 1 (the schedule fired once)", n)
 	}
 }
+
+// A schedule's job, held for approval when the schedule runs, is approved by
+// 'glrun approve' of the plan that created the schedule (the plan marks it),
+// and the approver leaves everything else alone.
+func TestScheduledJobUnderPolicyIsApprovedByItsPlan(t *testing.T) {
+	t.Parallel()
+	now := time.Now().UTC().Truncate(time.Second)
+	vc := clock.NewVirtual(now)
+	s := sim.New(sim.Options{Clock: vc, TokenClock: clock.NewVirtual(now), Clients: []sim.Client{
+		{ID: requesterID, Secret: requesterSecret, Email: requesterEmail},
+		{ID: approverID, Secret: approverSecret, Email: approverEmail},
+	}})
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	admin := apiClient(t, srv.URL, sim.DemoClientID, sim.DemoClientSecret)
+	lab, _ := s.GroupByName("lab")
+	if _, err := admin.ApprovalPolicies.Create(ctx, glapi.ApprovalPolicy{Name: "lab firmware", PolicyData: &glapi.PolicyData{
+		Approvables: []glapi.Approvable{{ApprovableName: "Update firmware", Approvers: []glapi.Approver{{Email: approverEmail}}}},
+		Resources:   []glapi.PolicyResource{{ResourceID: lab.String("id"), ResourceType: glapi.ResourceGroup}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	req := getenvOf(credsEnv(t, requesterID, requesterSecret))
+	appr := getenvOf(credsEnv(t, approverID, approverSecret))
+	planPath := t.TempDir() + "/fw.plan.json"
+	at := now.Add(48 * time.Hour).Format(time.RFC3339)
+	if r := glrunEnv(t, nil, req, "plan", "--base-url", srv.URL, "../runbooks/schedule_firmware.star", "group=lab", "at="+at, "--out", planPath); r.code != 0 {
+		t.Fatalf("plan: exit %d\n%s", r.code, r.stderr)
+	}
+	show := glrunTool(t, "", "show", planPath)
+	if want := "needs approval when the schedule runs: policy lab firmware, 1 of " + approverEmail; !strings.Contains(show.stdout, want) {
+		t.Errorf("show lacks %q:\n%s", want, show.stdout)
+	}
+	if r := glrunEnv(t, nil, req, "apply", "--base-url", srv.URL, planPath); r.code != 0 {
+		t.Fatalf("apply: exit %d\n%s", r.code, r.stderr)
+	}
+	// Nothing to approve before the window; approving does not wait for it.
+	if r := glrunEnv(t, nil, appr, "approve", "--base-url", srv.URL, "--wait", "1m", planPath); r.code != 0 || !strings.Contains(r.stdout, "No pending approval request of the plan") {
+		t.Errorf("approve before the window: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	vc.Advance(49 * time.Hour)
+	if _, err := admin.Schedules.List(ctx, glapi.ListOptions{}); err != nil { // the simulator fires what is due when asked
+		t.Fatal(err)
+	}
+	r := glrunEnv(t, nil, appr, "approve", "--base-url", srv.URL, "-o", "json", planPath)
+	if r.code != 0 || !strings.Contains(r.stdout, `"state": "APPROVED"`) {
+		t.Fatalf("approve after the window: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	var fw glapi.Object
+	for _, j := range s.Jobs() {
+		if j.String("jobTemplate") == templateID(t, "group_firmware_update") {
+			fw = j
+		}
+	}
+	if fw == nil || fw.String("state") == glapi.JobApprovalPending {
+		t.Errorf("the scheduled firmware job: %v, want it created and no longer awaiting approval", fw)
+	}
+}

@@ -21,11 +21,19 @@ type Approval struct {
 	// MinApprovers of Approvers (emails) must approve.
 	MinApprovers int      `json:"minApprovers"`
 	Approvers    []string `json:"approvers"`
+	// Scheduled is true for the job of a schedule: it waits for approval
+	// when the schedule runs, not when the plan is applied.
+	Scheduled bool `json:"scheduled,omitempty"`
 }
 
 // String is "needs approval: policy P, 1 of ops@example.com, sec@example.com".
+// For a schedule's job it is "needs approval when the schedule runs: ...".
 func (a *Approval) String() string {
-	return fmt.Sprintf("needs approval: policy %s, %d of %s", a.Policy, a.MinApprovers, strings.Join(a.Approvers, ", "))
+	when := ""
+	if a.Scheduled {
+		when = " when the schedule runs"
+	}
+	return fmt.Sprintf("needs approval%s: policy %s, %d of %s", when, a.Policy, a.MinApprovers, strings.Join(a.Approvers, ", "))
 }
 
 // JobOperation is the job a planned change creates, now (POST /jobs) or
@@ -143,7 +151,7 @@ func MarkApprovals(ms []Mutation, policies []Policy, members map[string][]string
 				if a.ApprovableName != action {
 					continue
 				}
-				ap := &Approval{Policy: p.Name, PolicyID: p.ID, Action: action, MinApprovers: max(a.MinApprovers, 1)}
+				ap := &Approval{Policy: p.Name, PolicyID: p.ID, Action: action, MinApprovers: max(a.MinApprovers, 1), Scheduled: op.Scheduled}
 				for _, e := range a.Approvers {
 					ap.Approvers = append(ap.Approvers, e.Email)
 				}

@@ -134,7 +134,7 @@ func TestMarkApprovals(t *testing.T) {
 	want := map[int]string{
 		1: "needs approval: policy prod changes, 1 of ops@example.com, sec@example.com",
 		4: "needs approval: policy prod changes, 2 of cab@example.com, sec@example.com",
-		5: "needs approval: policy prod changes, 2 of cab@example.com, sec@example.com",
+		5: "needs approval when the schedule runs: policy prod changes, 2 of cab@example.com, sec@example.com",
 	}
 	for _, m := range ms {
 		got := ""

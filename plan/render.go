@@ -82,7 +82,7 @@ func Render(w io.Writer, p *Plan, opts RenderOptions) error {
 	fmt.Fprintf(&b, "%s %s to create, %s to update, %s to delete.\n", paint(ansiBold, "Plan:"),
 		paint(ansiGreen, fmt.Sprint(c)), paint(ansiYellow, fmt.Sprint(u)), paint(ansiRed, fmt.Sprint(d)))
 	if n := needApproval(p.Mutations); n > 0 {
-		fmt.Fprintf(&b, "%s %d of these changes will wait for approval when applied ('glrun approve' by an approver).\n", paint(ansiYellow, "Approval:"), n)
+		fmt.Fprintf(&b, "%s %d of these changes will wait for approval ('glrun approve' by an approver).\n", paint(ansiYellow, "Approval:"), n)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
