@@ -372,3 +372,60 @@ func templateID(t *testing.T, alias string) string {
 	}
 	return tmpl.ID
 }
+
+// Against 'glrun sim serve' in another process: a server powered off
+// between plan and apply makes the preflight refuse the apply, and the
+// simulator's request log shows that the apply sent no change at all.
+func TestPreflightDriftSendsNothingAgainstSimServe(t *testing.T) {
+	t.Parallel()
+	base, logPath := changeControlSim(t)
+	req := credsEnv(t, requesterID, requesterSecret)
+	dir := t.TempDir()
+	planPath := filepath.Join(dir, "restart.plan.json")
+	if r := glrunEnv(t, nil, getenvOf(req), "plan", "--base-url", base, "../runbooks/power_cycle.star", "group=prod-db", "--out", planPath); r.code != 0 {
+		t.Fatalf("plan: exit %d\n%s", r.code, r.stderr)
+	}
+	off := filepath.Join(dir, "off.star")
+	if err := os.WriteFile(off, []byte(`def main():
+    s = compute.servers.list(filter = "name eq 'prod-db-03'")[0]
+    compute.jobs.wait(compute.jobs.create("power_off", s), timeout = "5m", poll = "1s")
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := glrunEnv(t, nil, getenvOf(credsEnv(t, sim.DemoClientID, sim.DemoClientSecret)), "run", "--base-url", base, off); r.code != 0 {
+		t.Fatalf("powering prod-db-03 off: exit %d\n%s", r.code, r.stderr)
+	}
+	before := logMutations(t, logPath)
+	if before == 0 {
+		t.Fatal("the request log shows no change, not even the power-off: it is not being written")
+	}
+	a := glrunEnv(t, nil, getenvOf(req), "apply", "--base-url", base, planPath)
+	if a.code != exitcode.Drift || !strings.Contains(a.stderr, "apply refused by the preflight, nothing was sent") ||
+		!strings.Contains(a.stderr, "#3 planned: restart server prod-db-03") {
+		t.Fatalf("apply: exit %d, want 3 naming prod-db-03:\n%s", a.code, a.stderr)
+	}
+	if after := logMutations(t, logPath); after != before {
+		t.Errorf("the simulator's request log shows %d change(s) sent by a refused apply", after-before)
+	}
+}
+
+// logMutations counts the changes (not GET, not token requests) in the
+// simulator's request log.
+func logMutations(t *testing.T, path string) int {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var e sim.LogEntry
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("request log line %q: %v", line, err)
+		}
+		if e.Method != "GET" && e.Path != "/as/token.oauth2" {
+			n++
+		}
+	}
+	return n
+}
