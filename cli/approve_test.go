@@ -72,9 +72,9 @@ func apiClient(t *testing.T, base, id, secret string) *glapi.Client {
 	return c
 }
 
-// glrunInProcess runs glrun with args in another process with env as its
+// glrunOtherProcess runs glrun with args in another process with env as its
 // whole GREENLAKE_* environment, and waits for it.
-func glrunInProcess(t *testing.T, env map[string]string, args ...string) result {
+func glrunOtherProcess(t *testing.T, env map[string]string, args ...string) result {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	for _, kv := range os.Environ() {
@@ -139,7 +139,7 @@ func TestApplyUnderApprovalPolicyCompletesOnceApproved(t *testing.T) {
 	go func() {
 		applied <- glrunEnv(t, nil, getenvOf(req), "apply", "--base-url", base, planPath)
 	}()
-	ap := glrunInProcess(t, appr, "approve", "--base-url", base, "--wait", "2m", "--poll", "200ms", "--remarks", "CHG-1234", "-o", "json", planPath)
+	ap := glrunOtherProcess(t, appr, "approve", "--base-url", base, "--wait", "2m", "--poll", "200ms", "--remarks", "CHG-1234", "-o", "json", planPath)
 	a := <-applied
 	if a.code != 0 {
 		t.Fatalf("apply: exit %d\n%s\napprove:\n%s%s", a.code, a.stderr, ap.stdout, ap.stderr)
@@ -200,7 +200,7 @@ func TestDeclinedRequestFailsTheApplyWithTheRemarks(t *testing.T) {
 	}
 	applied := make(chan result, 1)
 	go func() { applied <- glrunEnv(t, nil, getenvOf(req), "apply", "--base-url", base, planPath) }()
-	ap := glrunInProcess(t, appr, "approve", "--base-url", base, "--decline", "--remarks", "not during the freeze", "--wait", "1m", "--poll", "200ms", planPath)
+	ap := glrunOtherProcess(t, appr, "approve", "--base-url", base, "--decline", "--remarks", "not during the freeze", "--wait", "1m", "--poll", "200ms", planPath)
 	a := <-applied
 	if ap.code != 0 || !strings.Contains(ap.stdout, "declined request") {
 		t.Errorf("approve --decline: exit %d\n%s%s", ap.code, ap.stdout, ap.stderr)

@@ -20,3 +20,19 @@ func TestConfirmedRunPassesThePreflight(t *testing.T) {
 		}
 	}
 }
+
+// docs/examples/approval_policy.star, which docs/approval.md uses to try
+// 'glrun approve', creates its policy once: run again, it reports it.
+func TestApprovalPolicyExampleCreatesItsPolicyOnce(t *testing.T) {
+	t.Parallel()
+	s := newTestSim(t)
+	args := []string{"run", "--sim", "-o", "json", "../docs/examples/approval_policy.star", "group=prod-db", "approvers=sec@example.com,cab@example.com"}
+	first := glrunSim(t, s, args...)
+	again := glrunSim(t, s, args...)
+	if first.code != 0 || !strings.Contains(first.stdout, `"created": true`) {
+		t.Fatalf("first run: exit %d\n%s%s", first.code, first.stdout, first.stderr)
+	}
+	if again.code != 0 || !strings.Contains(again.stdout, `"created": false`) || len(again.mutations()) != 0 {
+		t.Errorf("second run: exit %d, %d changes\n%s%s", again.code, len(again.mutations()), again.stdout, again.stderr)
+	}
+}
