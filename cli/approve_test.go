@@ -105,7 +105,7 @@ func glrunOtherProcess(t *testing.T, env map[string]string, args ...string) resu
 // changes need approval, and show prints it.
 func TestApplyUnderApprovalPolicyCompletesOnceApproved(t *testing.T) {
 	t.Parallel()
-	base, _ := changeControlSim(t)
+	base, logPath := changeControlSim(t)
 	req := credsEnv(t, requesterID, requesterSecret)
 	appr := credsEnv(t, approverID, approverSecret)
 	dir := t.TempDir()
@@ -175,6 +175,33 @@ func TestApplyUnderApprovalPolicyCompletesOnceApproved(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("approve did not report the unrelated request %s as left alone: %+v", reqs[0].String("id"), rep.Unrelated)
+	}
+
+	// The simulator's log: one decision sent per planned change, each on one
+	// of the plan's requests, none on any other.
+	ours := map[string]bool{}
+	for _, d := range rep.Decided {
+		ours[d.Request] = true
+	}
+	b, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	decisions := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var e sim.LogEntry
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatal(err)
+		}
+		if id, ok := strings.CutSuffix(strings.TrimPrefix(e.Path, glapi.CollectionApprovalRequests+"/"), "/approve"); ok && e.Method == "POST" {
+			decisions++
+			if !ours[id] {
+				t.Errorf("a decision was sent on request %s, which is not one of the plan's", id)
+			}
+		}
+	}
+	if decisions != len(p.Mutations) {
+		t.Errorf("%d decisions sent, want %d (one per planned change)", decisions, len(p.Mutations))
 	}
 
 	// Run again, it finds the plan's requests decided and has nothing to wait for.
