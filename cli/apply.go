@@ -80,6 +80,7 @@ See docs/approval.md.`,
 // anything is sent when the runbook's files or the target differ from the
 // plan; stopped before any change the plan does not contain.
 func applyPlan(cmd *cobra.Command, s streams, f *sessionFlags, p *plan.Plan) error {
+	s = shareSim(s, f) // the preflight and the apply see the same simulator
 	files, err := runtime.ListFiles(p.Runbook.Path, runtime.Options{}, isBuiltinName)
 	if err != nil {
 		return withCode(exitcode.Drift, fmt.Errorf("apply refused, nothing was sent: the plan's runbook %s cannot be loaded any more: %w", p.Runbook.Path, err))
@@ -102,6 +103,13 @@ func applyPlan(cmd *cobra.Command, s streams, f *sessionFlags, p *plan.Plan) err
 	if err := p.CheckFiles(planFiles(ss.runbook.Files())); err != nil {
 		return withCode(exitcode.Drift, err)
 	}
+	if err := preflight(cmd, s, f, p); err != nil {
+		return err
+	}
+	fmt.Fprintln(s.err, "glrun: "+p.PreflightPassed())
+	if s.afterPreflight != nil {
+		s.afterPreflight()
+	}
 	mode.Arm()
 	rb := ss.runbook
 	ss.logger.Info("applying plan", "runbook", rb.Name(), "changes", len(p.Mutations), "target", ss.target.describe())
@@ -112,7 +120,7 @@ func applyPlan(cmd *cobra.Command, s streams, f *sessionFlags, p *plan.Plan) err
 	}
 	elapsed := time.Since(start).Round(time.Millisecond)
 	finish := mode.Finish()
-	sent := fmt.Sprintf("%d of %d planned changes sent; %s", mode.Sent(), len(p.Mutations), ss.tally.summary())
+	sent := fmt.Sprintf("%d of %d planned changes sent, after the preflight passed; %s", mode.Sent(), len(p.Mutations), ss.tally.summary())
 	var drift *plan.DriftError
 	switch {
 	case errors.As(finish, &drift):

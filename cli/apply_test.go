@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -136,45 +138,75 @@ func TestApplyAndShowRefuseABadPlanFile(t *testing.T) {
 }
 
 // When the fleet changed between plan and apply so that the runbook would
-// touch another server, the apply stops before that request (the planned
-// changes before it were sent, nothing after), shows a diff of planned vs
-// actual and exits 3.
+// touch another server (or one server fewer), the apply's preflight (a dry
+// run against the workspace as it is now) sees it and refuses with exit 3
+// and a diff before anything is sent. When the fleet changes after the
+// preflight passed, the per-change check behind it stops the apply before
+// the first change the plan does not have (the planned changes before it
+// were sent, nothing after), shows a diff of planned vs actual and exits 3.
 func TestApplyStopsBeforeAChangeThePlanDoesNotHave(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name    string
-		drift   func(t *testing.T, s *sim.Sim)
-		sent    int // planned changes sent before the stop
-		stderr  []string
-		planned int
+		name      string
+		drift     func(t *testing.T, s *sim.Sim)
+		sent      int // planned changes sent before the stop, when the preflight passed
+		stderr    []string
+		preflight []string // what the preflight's refusal says
+		planned   int
 	}{
 		{"a server that was off is on: it would be restarted too", func(t *testing.T, s *sim.Sim) {
 			setPower(t, s, "lab-03", "ON")
-		}, 2, []string{"apply stopped before change #3 of 9", "planned: restart server lab-04", "actual:  restart server lab-03", "diff (-planned +actual)"}, 9},
+		}, 2, []string{"apply stopped before change #3 of 9", "planned: restart server lab-04", "actual:  restart server lab-03", "diff (-planned +actual)"},
+			[]string{"plans 10 changes where the reviewed plan has 9", "#3 planned: restart server lab-04", "now: restart server lab-03"}, 9},
 		{"the first server is off: it would be skipped", func(t *testing.T, s *sim.Sim) {
 			setPower(t, s, "lab-01", "OFF")
-		}, 0, []string{"apply stopped before change #1 of 9", "planned: restart server lab-01", "actual:  restart server lab-02"}, 9},
+		}, 0, []string{"apply stopped before change #1 of 9", "planned: restart server lab-01", "actual:  restart server lab-02"},
+			[]string{"plans 8 changes where the reviewed plan has 9", "#1 planned: restart server lab-01"}, 9},
 		{"a new server joined the group: one restart more", func(t *testing.T, s *sim.Sim) {
 			if _, err := s.AddServersToGroup("lab", 1); err != nil {
 				t.Fatal(err)
 			}
-		}, 9, []string{"the plan does not contain", "all 9 planned changes had been sent already", "restart server lab-x"}, 9},
+		}, 9, []string{"the plan does not contain", "all 9 planned changes had been sent already", "restart server lab-x"},
+			[]string{"plans 10 changes where the reviewed plan has 9", "#10 planned: nothing; now: restart server lab-x"}, 9},
 		{"the last server is off: a planned change is left unsent", func(t *testing.T, s *sim.Sim) {
 			setPower(t, s, "lab-12", "OFF")
-		}, 8, []string{"apply incomplete", "8 of 9 planned changes", "#9 restart server lab-12"}, 9},
+		}, 8, []string{"apply incomplete", "8 of 9 planned changes", "#9 restart server lab-12"},
+			[]string{"plans 8 changes where the reviewed plan has 9", "#9 planned: restart server lab-12", "not planned any more"}, 9},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+		t.Run("preflight/"+tt.name, func(t *testing.T) {
 			s := newTestSim(t)
 			path, _ := makePlanFile(t, s, "../runbooks/power_cycle.star", "group=lab", "batch=4")
-			p := readPlan(t, path)
-			if len(p.Mutations) != tt.planned {
+			if p := readPlan(t, path); len(p.Mutations) != tt.planned {
 				t.Fatalf("%d planned changes, want %d", len(p.Mutations), tt.planned)
 			}
 			tt.drift(t, s)
 			a := glrunSim(t, s, "apply", "--sim", path)
 			if a.code != exitcode.Drift {
 				t.Fatalf("exit %d, want %d\n%s", a.code, exitcode.Drift, a.stderr)
+			}
+			if m := a.mutations(); len(m) != 0 {
+				t.Errorf("the preflight refused, yet the simulator's request log holds %d changes: %+v", len(m), m)
+			}
+			for _, w := range append([]string{"apply refused by the preflight, nothing was sent", "diff (-planned +now)"}, tt.preflight...) {
+				if !strings.Contains(a.stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, a.stderr)
+				}
+			}
+		})
+		t.Run("backstop/"+tt.name, func(t *testing.T) {
+			s := newTestSim(t)
+			path, _ := makePlanFile(t, s, "../runbooks/power_cycle.star", "group=lab", "batch=4")
+			p := readPlan(t, path)
+			if len(p.Mutations) != tt.planned {
+				t.Fatalf("%d planned changes, want %d", len(p.Mutations), tt.planned)
+			}
+			a := glrunApplyDriftingAfterPreflight(t, s, func() { tt.drift(t, s) }, "apply", "--sim", path)
+			if a.code != exitcode.Drift {
+				t.Fatalf("exit %d, want %d\n%s", a.code, exitcode.Drift, a.stderr)
+			}
+			if !strings.Contains(a.stderr, p.PreflightPassed()) {
+				t.Errorf("stderr lacks %q:\n%s", p.PreflightPassed(), a.stderr)
 			}
 			want := plannedChanges(p, nil)[:tt.sent]
 			if diff := cmp.Diff(want, sentChanges(a), cmpEmptySlices); diff != "" {
@@ -187,6 +219,16 @@ func TestApplyStopsBeforeAChangeThePlanDoesNotHave(t *testing.T) {
 			}
 		})
 	}
+}
+
+// glrunApplyDriftingAfterPreflight runs glrun with args against s (--sim),
+// calling drift once the apply's preflight has passed.
+func glrunApplyDriftingAfterPreflight(t *testing.T, s *sim.Sim, drift func(), args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	before := len(s.Requests())
+	code := Execute(context.Background(), args, streams{in: strings.NewReader(""), out: &out, err: &errb, sim: s, afterPreflight: drift})
+	return result{code: code, stdout: out.String(), stderr: errb.String(), requests: s.Requests()[before:]}
 }
 
 var cmpEmptySlices = cmp.FilterValues(func(a, b []sentChange) bool { return len(a) == 0 && len(b) == 0 },

@@ -53,6 +53,9 @@ var runbookArgCommands = []string{"check", "describe", "fmt", "lint", "test"}
 // runbookParamCommands are the commands taking FILE NAME=VALUE...
 var runbookParamCommands = []string{"run", "plan"}
 
+// planArgCommands are the commands whose argument is a saved plan (.json).
+var planArgCommands = []string{"apply", "approve", "show"}
+
 // addCompletions installs argument completion on the commands of root that
 // take runbooks: .star files, and NAME= after the file for run and plan.
 // Commands that already complete their arguments are left alone.
@@ -67,6 +70,11 @@ func addCompletions(root *cobra.Command) {
 				cmd.ValidArgsFunction = completeStarFiles
 			}
 		}
+		for _, n := range planArgCommands {
+			if n == name {
+				cmd.ValidArgsFunction = completePlanFiles
+			}
+		}
 		for _, n := range runbookParamCommands {
 			if n == name {
 				cmd.ValidArgsFunction = completeRunbookParams
@@ -78,6 +86,15 @@ func addCompletions(root *cobra.Command) {
 // completeStarFiles completes .star files (and directories).
 func completeStarFiles(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	return []string{"star"}, cobra.ShellCompDirectiveFilterFileExt
+}
+
+// completePlanFiles completes the plan file (.json) of apply, approve and
+// show: one argument only.
+func completePlanFiles(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	return []string{"json"}, cobra.ShellCompDirectiveFilterFileExt
 }
 
 // completeRunbookParams completes the runbook file first, then NAME= for

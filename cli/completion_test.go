@@ -46,6 +46,9 @@ func TestCompletionCandidates(t *testing.T) {
 		{"parameters not given yet", []string{"__complete", "run", "--sim", rb, "group=prod-web", "batch=2", ""},
 			[]string{"timeout=", "poll="}, []string{"group=", "batch="}, ":6"},
 		{"parameters by prefix", []string{"__complete", "run", rb, "ti"}, []string{"timeout="}, []string{"poll="}, ":6"},
+		{"approve: subcommand", []string{"__complete", "appr"}, []string{"approve\t"}, []string{"apply\t"}, ":4"},
+		{"approve: plan files", []string{"__complete", "approve", ""}, []string{"json"}, nil, ":8"},
+		{"approve: flags", []string{"__complete", "approve", "--"}, []string{"--decline\t", "--remarks\t", "--wait\t"}, nil, ":4"},
 		{"shells", []string{"__complete", "completion", ""}, []string{"bash", "zsh", "fish", "powershell"}, nil, ":4"},
 	}
 	for _, tt := range tests {

@@ -176,6 +176,9 @@ func makePlan(cmd *cobra.Command, s streams, f *sessionFlags, path string, param
 		p.Mutations = []plan.Mutation{}
 	}
 	p.SetGitPath(cmd.Context())
+	if err := markApprovals(cmd.Context(), ss.client, p); err != nil {
+		fmt.Fprintf(s.err, "glrun: warning: the plan cannot say which changes need approval: %v\n", err)
+	}
 	fmt.Fprintf(s.err, "glrun: dry run of %s done: %s sent; %d changes planned, none sent\n", rb.Name(), ss.tally.summary(), len(p.Mutations))
 	return p, nil
 }
@@ -203,12 +206,16 @@ func planFiles(files []runtime.File) []plan.File {
 
 // targetOf describes the session's target for a plan: never credentials,
 // and for the built-in simulator no port (it changes with every start).
-func targetOf(ss *session) plan.Target {
-	cfg := ss.target.cfg
-	if ss.target.sim != nil {
+func targetOf(ss *session) plan.Target { return planTarget(ss.target, ss.client) }
+
+// planTarget describes a target, and the client that reaches it, for a
+// plan.
+func planTarget(tgt *target, client *glapi.Client) plan.Target {
+	cfg := tgt.cfg
+	if tgt.sim != nil {
 		return plan.Target{Kind: plan.KindSimulator, TenantACID: cfg.TenantACID}
 	}
-	ep := ss.client.BaseURLs()
+	ep := client.BaseURLs()
 	t := plan.Target{Kind: plan.KindGreenLake, Compute: ep.Compute, Global: ep.Global, Token: ep.Token, TenantACID: cfg.TenantACID}
 	if cfg.BaseURL != "" {
 		t.Kind = plan.KindBaseURL

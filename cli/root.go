@@ -57,6 +57,10 @@ type streams struct {
 	// receives; logs, errors, reports and results are written through it
 	// (Execute makes one).
 	scrub *glapi.Scrubber
+	// afterPreflight, when set, is called once an apply's preflight has
+	// passed, before anything is sent (tests change the fleet there to
+	// exercise the per-change check behind the preflight).
+	afterPreflight func()
 }
 
 // env returns the environment the commands read: s.getenv, or the
@@ -148,6 +152,7 @@ Exit codes: 0 success, 1 the runbook failed, 2 usage/syntax/validation error
 		newVersionCmd(s),
 		newPlanCmd(s, nil),
 		newApplyCmd(s),
+		newApproveCmd(s),
 		newShowCmd(s, nil),
 		newTestCmd(s),
 	)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"glrun/plan"
 )
 
 // showOptions is what 'glrun show' was asked to do, once its command line
@@ -66,5 +68,19 @@ func showPlan(s streams, o *showOptions) error {
 	if o.output == "json" {
 		return writePlanJSON(s, p)
 	}
-	return renderPlan(s, p)
+	if err := renderPlan(s, p); err != nil {
+		return err
+	}
+	if len(p.Mutations) == 0 {
+		return nil
+	}
+	_, err = fmt.Fprintln(s.out, preflightNote(p))
+	return err
+}
+
+// preflightNote tells a reviewer what an apply checks before sending
+// anything.
+func preflightNote(p *plan.Plan) string {
+	return "\nBefore sending anything, 'glrun apply' re-plans against the workspace as it is then, and goes on only on\n  " +
+		p.PreflightPassed() + "\n(else it exits 3 and sends nothing)."
 }

@@ -176,6 +176,9 @@ type Mutation struct {
 	// call: their order differs from run to run, so an apply matches them
 	// by content, in any order. The changes of a batch are contiguous.
 	Batch int `json:"batch,omitempty"`
+	// Approval, when set, says the change will wait for approval: read at
+	// plan time from the approval policies (see MarkApprovals).
+	Approval *Approval `json:"approval,omitempty"`
 }
 
 // Request is the part of a mutation an apply compares.

@@ -86,14 +86,31 @@ func Render(w io.Writer, p *Plan, opts RenderOptions) error {
 				fmt.Fprintf(&b, "         %s\n", paint(ansiDim, fmt.Sprintf("makes %s: %s with %s %s (its id is learned when the plan is applied)",
 					made.ID, CollectionLabel(made.Collection), made.Key, made.Value)))
 			}
+			if m.Approval != nil {
+				fmt.Fprintf(&b, "         %s\n", paint(ansiYellow, m.Approval.String()))
+			}
 		}
 		b.WriteString("\n")
 	}
 	c, u, d := p.Counts()
 	fmt.Fprintf(&b, "%s %s to create, %s to update, %s to delete.\n", paint(ansiBold, "Plan:"),
 		paint(ansiGreen, fmt.Sprint(c)), paint(ansiYellow, fmt.Sprint(u)), paint(ansiRed, fmt.Sprint(d)))
+	if n := needApproval(p.Mutations); n > 0 {
+		fmt.Fprintf(&b, "%s %d of these changes will wait for approval ('glrun approve' by an approver).\n", paint(ansiYellow, "Approval:"), n)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// needApproval counts the changes marked as needing approval.
+func needApproval(ms []Mutation) int {
+	n := 0
+	for _, m := range ms {
+		if m.Approval != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // group is the mutations of one collection, in plan order.
