@@ -100,7 +100,7 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 		Print: func(_ *starlark.Thread, msg string) {
 			fmt.Fprintln(logw, msg)
 		},
-		Classify: glsession.Classify,
+		Classify: ss.classify,
 	})
 	if err != nil {
 		tgt.Close()
@@ -116,6 +116,18 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 		return nil, runtimeExit(err)
 	}
 	return ss, nil
+}
+
+// classify is session.Classify, except that once the run has sent a change
+// (accepted, or of unknown outcome) a usage or validation error is no
+// longer "nothing was sent" (exit 2): the run failed part way (exit 1) and
+// its report lists what it sent and what is still running.
+func (ss *session) classify(err error) (int, bool) {
+	code, ok := glsession.Classify(err)
+	if ok && code == exitcode.Usage && ss.tally.sentChanges() {
+		return exitcode.Failed, true
+	}
+	return code, ok
 }
 
 // Close stops what the session started (the in-process simulator).

@@ -101,6 +101,13 @@ func refusedStatus(status int) bool {
 	return status >= 400 && status < 500 || status == http.StatusServiceUnavailable || status == http.StatusNotImplemented
 }
 
+// sentChanges reports whether a change may have taken effect: one was
+// accepted, or its outcome is unknown.
+func (t *tally) sentChanges() bool {
+	c := t.counts()
+	return c.Changes > 0 || c.Unknown > 0
+}
+
 // tallyCounts is what the tally counted, for the run's report.
 type tallyCounts struct {
 	Requests, Attempts, Changes, Refused, Unknown int
