@@ -45,9 +45,9 @@ Nothing runs and nothing is sent. Exits 2 when any file has an error.`,
 				}
 			}
 			if failed > 0 {
-				return withCode(exitcode.Usage, fmt.Errorf("%d of %d files have errors", failed, len(files)))
+				return withCode(exitcode.Usage, fmt.Errorf("%d of %s %s errors", failed, plural(len(files), "file", "files"), hasHave(failed)))
 			}
-			fmt.Fprintf(s.out, "%d files ok\n", len(files))
+			fmt.Fprintf(s.out, "%s ok\n", plural(len(files), "file", "files"))
 			return nil
 		},
 	}

@@ -160,6 +160,17 @@ func (c tallyCounts) text() string {
 	return s
 }
 
+// hasHave is "has" for 1, else "have": "1 of 3 files has errors".
+func hasHave(n int) string { return doesDo(n, "has", "have") }
+
+// doesDo is one for n == 1, else many: the verb that agrees with n.
+func doesDo(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
 // plural is "1 change" or "N changes".
 func plural(n int, one, many string) string {
 	if n == 1 {

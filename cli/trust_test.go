@@ -61,3 +61,50 @@ func TestValidationErrorAfterChangesIsARunbookFailure(t *testing.T) {
 		}
 	})
 }
+
+// TestToolMessagesCountInEnglish: check, lint and fmt say "1 file", not
+// "1 files", in their summaries and failures.
+func TestToolMessagesCountInEnglish(t *testing.T) {
+	t.Parallel()
+	good := writeRunbook(t, "good.star", "\"\"\"Say hello.\"\"\"\n\ndef main():\n    \"\"\"Say hello.\"\"\"\n    return \"hello\"\n")
+	bad := writeRunbook(t, "bad.star", "def main(:\n")
+	messy := writeRunbook(t, "messy.star", "def main():\n    return  1\n")
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"check", good}, "1 file ok"},
+		{[]string{"check", bad}, "1 of 1 file has errors"},
+		{[]string{"lint", good}, "1 file, no findings"},
+		{[]string{"lint", messy}, "in 1 file"},
+		{[]string{"fmt", "--check", bad}, "1 of 1 file does not parse"},
+		{[]string{"fmt", "--check", messy}, "1 of 1 file needs formatting"},
+	}
+	for _, tc := range cases {
+		r := glrunTool(t, "", tc.args...)
+		if got := r.stdout + r.stderr; !strings.Contains(got, tc.want) || strings.Contains(got, "1 files") {
+			t.Errorf("glrun %s: want %q, got:\n%s", strings.Join(tc.args[:len(tc.args)-1], " "), tc.want, got)
+		}
+	}
+}
+
+// TestDocsOutsideTheRepositoryWritesNothing: 'glrun docs' without --out
+// regenerates docs/builtins.md only in glrun's own repository; anywhere
+// else it writes nothing, exits 2 and says to use --out.
+func TestDocsOutsideTheRepositoryWritesNothing(t *testing.T) {
+	if !isGlrunRepository("..") {
+		t.Error("the repository root is not recognised as glrun's repository")
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	r := glrunTool(t, "", "docs")
+	if r.code != exitcode.Usage || !strings.Contains(r.stderr, "nothing was written") || !strings.Contains(r.stderr, "--out -") {
+		t.Errorf("docs outside the repository: exit %d, stderr %q; want 2 and a hint", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "docs")); !os.IsNotExist(err) {
+		t.Errorf("docs outside the repository created a docs folder (stat: %v)", err)
+	}
+	if r := glrunTool(t, "", "docs", "--out", "ref.md"); r.code != 0 {
+		t.Errorf("docs --out ref.md: exit %d: %s", r.code, r.stderr)
+	}
+}
