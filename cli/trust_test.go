@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,5 +107,28 @@ func TestDocsOutsideTheRepositoryWritesNothing(t *testing.T) {
 	}
 	if r := glrunTool(t, "", "docs", "--out", "ref.md"); r.code != 0 {
 		t.Errorf("docs --out ref.md: exit %d: %s", r.code, r.stderr)
+	}
+}
+
+// TestJobsNeverWaitedForAreWarned: a runbook that creates jobs and ends
+// without waiting succeeds, but its report warns that the jobs were still
+// running (in the text summary and in -o json).
+func TestJobsNeverWaitedForAreWarned(t *testing.T) {
+	t.Parallel()
+	p := writeRunbook(t, "nowait.star", "def main():\n    for s in compute.servers.list()[:3]:\n        compute.jobs.create(\"restart\", s)\n")
+	const want = "3 jobs were still PENDING when the runbook ended; they keep running in GreenLake"
+	r := glrunSim(t, newTestSim(t), "run", "--sim", p)
+	if r.code != exitcode.OK || !strings.Contains(r.stderr, "glrun: warning: "+want) {
+		t.Errorf("exit %d, want 0 and the warning %q:\n%s", r.code, want, r.stderr)
+	}
+	r = glrunSim(t, newTestSim(t), "run", "--sim", "-o", "json", p)
+	var rep struct{ Warnings []string }
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil || len(rep.Warnings) != 1 || !strings.HasPrefix(rep.Warnings[0], want) {
+		t.Errorf("-o json warnings = %q (err %v), want %q", rep.Warnings, err, want)
+	}
+	// A run whose jobs all finished has nothing to warn about.
+	r = glrunSim(t, newTestSim(t), "run", "--sim", "../runbooks/power_cycle.star", "group=prod-web")
+	if strings.Contains(r.stderr, "warning") {
+		t.Errorf("power_cycle warns:\n%s", r.stderr)
 	}
 }

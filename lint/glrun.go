@@ -23,6 +23,7 @@ const (
 	RuleMainDocstring  = "main-docstring"
 	RuleUnusedParam    = "unused-parameter"
 	RuleFilter         = "filter"
+	RuleDiscardedJob   = "discarded-job"
 )
 
 // checker holds one file's state while its checks run.
@@ -104,6 +105,8 @@ func (c *checker) walk(stmts []syntax.Stmt, inFunc bool) {
 				return !c.checkChain(n)
 			case *syntax.CallExpr:
 				c.checkCall(n, inFunc)
+			case *syntax.ExprStmt:
+				c.checkDiscarded(n)
 			}
 			return true
 		})
@@ -222,6 +225,20 @@ func (c *checker) checkCall(call *syntax.CallExpr, inFunc bool) {
 			d.Name, max, paramList(d), npos)
 	}
 	c.checkFilters(d, call, args)
+}
+
+// checkDiscarded reports a job creation whose result is thrown away: a
+// runbook that never waits for its jobs ends while they still run, and
+// nobody learns how they ended.
+func (c *checker) checkDiscarded(stmt *syntax.ExprStmt) {
+	call, ok := stmt.X.(*syntax.CallExpr)
+	if !ok {
+		return
+	}
+	if d, ok := calledDoc(call); ok && d.Name == "compute.jobs.create" {
+		start, _ := call.Span()
+		c.add(start, RuleDiscardedJob, "the job compute.jobs.create returns is discarded, so nothing waits for it: keep it and wait for it (compute.jobs.wait_all), or the run ends while it still runs")
+	}
 }
 
 // paramList renders the parameters for messages.
