@@ -52,6 +52,10 @@ type streams struct {
 	// GLRUN_PROFILE ...) instead of the process's, so tests need not change
 	// the process environment and can run in parallel.
 	getenv func(string) string
+	// realTarget, when set, makes 'glrun run' treat its target as a real
+	// GreenLake workspace whatever its URL (tests set it to check the
+	// approval of live runs against a simulator on loopback).
+	realTarget bool
 }
 
 // env returns the environment the commands read: s.getenv, or the
