@@ -10,10 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"glrun/builtins"
 	"glrun/exitcode"
 	"glrun/internal/testfile"
-	"glrun/runtime"
+	glsession "glrun/session"
 )
 
 func newCheckCmd(s streams) *cobra.Command {
@@ -32,14 +31,12 @@ Nothing runs and nothing is sent. Exits 2 when any file has an error.`,
 				return usageErrorf("%v", err)
 			}
 			failed := 0
-			names := builtins.Names()
-			testNames := append(builtins.Names(), testfile.Names()...) // *_test.star files see the test modules
 			for _, f := range files {
-				fileNames := names
+				var extra []string
 				if testfile.Is(f) {
-					fileNames = testNames
+					extra = testfile.Names() // *_test.star files see the test modules
 				}
-				if err := runtime.Check(f, fileNames); err != nil {
+				if err := glsession.Check(f, extra...); err != nil {
 					failed++
 					fmt.Fprintln(s.err, err)
 				}

@@ -12,11 +12,10 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
-	"glrun/builtins"
 	"glrun/exitcode"
 	"glrun/glapi"
 	"glrun/plan"
-	"glrun/runtime"
+	glsession "glrun/session"
 )
 
 // needsApproval reports whether a run against these target flags changes a
@@ -83,7 +82,7 @@ func checkCredentials(cmd *cobra.Command, s streams, f *targetFlags, path string
 // that what was approved is what runs; without a terminal and without
 // --yes, the plan is shown and nothing is changed.
 func approveAndRun(cmd *cobra.Command, s streams, f *runFlags, path string, params []string) error {
-	if err := runtime.Check(path, builtins.Names()); err != nil {
+	if err := glsession.Check(path); err != nil {
 		return runtimeExit(err)
 	}
 	if err := checkCredentials(cmd, s, &f.target, path); err != nil {

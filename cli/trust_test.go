@@ -132,3 +132,42 @@ func TestJobsNeverWaitedForAreWarned(t *testing.T) {
 		t.Errorf("power_cycle warns:\n%s", r.stderr)
 	}
 }
+
+// TestCheckCatchesMisspeltBuiltinsAndTemplates: 'glrun check' knows what
+// lint and the runtime know. A misspelt member of a builtin module, a
+// literal job template alias that does not exist and an undefined name
+// each get a did-you-mean and exit 2; 'glrun run', which checks first,
+// sends nothing, though the mistakes come after a change.
+func TestCheckCatchesMisspeltBuiltinsAndTemplates(t *testing.T) {
+	t.Parallel()
+	const head = "def main():\n    s = compute.servers.list()[0]\n    job = compute.jobs.create(\"restart\", s)\n    compute.jobs.wait_all([job])\n"
+	cases := []struct {
+		name, line, want string
+	}{
+		{"misspelt member", "compute.groups.lst()", `compute.groups has no member lst (did you mean "list"?)`},
+		{"misspelt module", "compute.group.list()", `compute has no member group (did you mean "groups"?)`},
+		{"misspelt template", `compute.jobs.wait_all([compute.jobs.create("restrat", s)])`, `unknown job template "restrat" (did you mean restart?)`},
+		{"misspelt template by keyword", `compute.jobs.wait_all([compute.jobs.create(template = "power_of", resource = s)])`, `unknown job template "power_of" (did you mean power_off?)`},
+		{"undefined function", "chunk([1], 1)", "undefined: chunk (did you mean chunks?)"},
+		{"undefined module", "compte.servers.list()", "undefined: compte (did you mean compute?)"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := writeRunbook(t, "typo.star", head+"    "+tc.line+"\n")
+			c := glrunTool(t, "", "check", p)
+			if c.code != exitcode.Usage || !strings.Contains(c.stderr, "typo.star:5:") || !strings.Contains(c.stderr, tc.want) {
+				t.Errorf("check: exit %d, want 2 and %q at typo.star:5:\n%s", c.code, tc.want, c.stderr)
+			}
+			r := glrunSim(t, newTestSim(t), "run", "--sim", p)
+			if r.code != exitcode.Usage || len(r.requests) != 0 || !strings.Contains(r.stderr, tc.want) {
+				t.Errorf("run: exit %d after %d requests, want 2, none sent and %q:\n%s", r.code, len(r.requests), tc.want, r.stderr)
+			}
+		})
+	}
+	// A name bound in the runbook is not the builtin module.
+	p := writeRunbook(t, "shadow.star", "def main():\n    compute = {\"groups\": 1}\n    return compute[\"groups\"]\n")
+	if c := glrunTool(t, "", "check", p); c.code != exitcode.OK {
+		t.Errorf("check of a local named compute: exit %d\n%s", c.code, c.stderr)
+	}
+}

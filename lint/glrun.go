@@ -12,18 +12,20 @@ import (
 
 	"glrun/builtins"
 	"glrun/internal/testfile"
+	"glrun/refcheck"
 )
 
 // Rules of glrun's own checks.
 const (
-	RuleUnknownName    = "unknown-name"
-	RuleUnknownBuiltin = "unknown-builtin"
-	RuleArguments      = "builtin-arguments"
-	RuleMutatingTop    = "mutating-top-level"
-	RuleMainDocstring  = "main-docstring"
-	RuleUnusedParam    = "unused-parameter"
-	RuleFilter         = "filter"
-	RuleDiscardedJob   = "discarded-job"
+	RuleUnknownName     = "unknown-name"
+	RuleUnknownBuiltin  = refcheck.RuleUnknownBuiltin
+	RuleUnknownTemplate = refcheck.RuleUnknownTemplate
+	RuleArguments       = "builtin-arguments"
+	RuleMutatingTop     = "mutating-top-level"
+	RuleMainDocstring   = "main-docstring"
+	RuleUnusedParam     = "unused-parameter"
+	RuleFilter          = "filter"
+	RuleDiscardedJob    = "discarded-job"
 )
 
 // checker holds one file's state while its checks run.
@@ -57,6 +59,9 @@ func glrunFindings(path string, src []byte) ([]Finding, error) {
 	c := &checker{path: path}
 	if err := resolve.File(f, func(name string) bool { return slices.Contains(predeclared, name) }, starlark.Universe.Has); err != nil {
 		c.resolveErrors(err, predeclared, f)
+	}
+	for _, p := range refcheck.File(f) {
+		c.add(p.Pos, p.Rule, "%s", p.Msg)
 	}
 	c.walk(f.Stmts, false)
 	c.checkFunctions(f)
@@ -101,8 +106,6 @@ func (c *checker) walk(stmts []syntax.Stmt, inFunc bool) {
 			case *syntax.LambdaExpr:
 				c.walkExpr(n.Body, true)
 				return false
-			case *syntax.DotExpr:
-				return !c.checkChain(n)
 			case *syntax.CallExpr:
 				c.checkCall(n, inFunc)
 			case *syntax.ExprStmt:
@@ -118,67 +121,11 @@ func (c *checker) walkExpr(e syntax.Expr, inFunc bool) {
 	c.walk([]syntax.Stmt{&syntax.ExprStmt{X: e}}, inFunc)
 }
 
-// chain returns the identifier at the root of x.a.b and the DotExprs from
-// the innermost out, or nil when x is not a plain chain of names.
-func chain(e syntax.Expr) (*syntax.Ident, []*syntax.DotExpr) {
-	var dots []*syntax.DotExpr
-	for {
-		switch x := e.(type) {
-		case *syntax.Ident:
-			slices.Reverse(dots)
-			return x, dots
-		case *syntax.DotExpr:
-			dots = append(dots, x)
-			e = x.X
-		default:
-			return nil, nil
-		}
-	}
-}
-
-// isBuiltinRef reports whether id names a predeclared (not shadowed) name.
-func isBuiltinRef(id *syntax.Ident) bool {
-	b, ok := id.Binding.(*resolve.Binding)
-	return ok && b.Scope == resolve.Predeclared
-}
-
-// checkChain checks module.member.member against the registry. It returns
-// true when e was a plain chain (nothing below it needs a visit).
-func (c *checker) checkChain(e *syntax.DotExpr) bool {
-	root, dots := chain(e)
-	if root == nil {
-		return false
-	}
-	if !isBuiltinRef(root) || !builtins.IsModule(root.Name) {
-		return true
-	}
-	prefix := root.Name
-	for _, d := range dots {
-		full := prefix + "." + d.Name.Name
-		if builtins.IsModule(full) {
-			prefix = full
-			continue
-		}
-		if _, ok := builtins.LookupDoc(full); ok {
-			return true
-		}
-		members := builtins.Members(prefix)
-		c.add(d.Name.NamePos, RuleUnknownBuiltin, "%s has no member %s%s; it has: %s",
-			prefix, d.Name.Name, didYouMean(d.Name.Name, members), strings.Join(members, ", "))
-		return true
-	}
-	return true
-}
-
 // calledDoc returns the documentation of the builtin call calls, if any.
 func calledDoc(call *syntax.CallExpr) (builtins.Doc, bool) {
-	root, dots := chain(call.Fn)
-	if root == nil || !isBuiltinRef(root) {
+	name := refcheck.CalledBuiltin(call)
+	if name == "" {
 		return builtins.Doc{}, false
-	}
-	name := root.Name
-	for _, d := range dots {
-		name += "." + d.Name.Name
 	}
 	d, ok := builtins.LookupDoc(name)
 	return d, ok && !d.Value

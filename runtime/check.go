@@ -1,16 +1,91 @@
 package runtime
 
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"go.starlark.net/resolve"
+	"go.starlark.net/starlark"
+	"go.starlark.net/syntax"
+
+	"glrun/internal/suggest"
+)
+
 // Check parses and resolves the runbook at path and every file it loads,
 // without executing anything: syntax errors, unknown names (a misspelled
-// module), refused or missing loads and load cycles are reported as a
-// KindSyntax *Error with file:line:col. predeclared are the names the
-// builtins provide; the root is the runbook's directory.
+// module, with a did-you-mean over predeclared and the Starlark universe),
+// refused or missing loads and load cycles are reported as a KindSyntax
+// *Error with file:line:col. predeclared are the names the builtins
+// provide; the root is the runbook's directory.
 func Check(path string, predeclared []string) error {
+	return CheckWith(path, predeclared, nil)
+}
+
+// Inspect is a further static check of one parsed and resolved file of a
+// runbook (package session checks the references to the builtins with
+// one). It returns one message per problem, each "file:line:col: message"
+// with the file named as positions in f name it.
+type Inspect func(f *syntax.File) []string
+
+// CheckWith is Check followed, when the runbook resolves, by inspect on
+// each of its files (sorted by name); its messages make a KindSyntax
+// *Error. inspect may be nil.
+func CheckWith(path string, predeclared []string, inspect Inspect) error {
 	names := make(map[string]bool, len(predeclared))
 	for _, n := range predeclared {
 		names[n] = true
 	}
-	return CheckOptions(path, Options{}, func(n string) bool { return names[n] })
+	g, err := compileGraph(path, "", func(n string) bool { return names[n] })
+	if err != nil {
+		return withNameHints(err, predeclared)
+	}
+	if inspect == nil {
+		return nil
+	}
+	units := make([]string, 0, len(g.units))
+	for name := range g.units {
+		units = append(units, name)
+	}
+	sort.Strings(units)
+	var msgs []string
+	for _, name := range units {
+		msgs = append(msgs, inspect(g.units[name].file)...)
+	}
+	if len(msgs) > 0 {
+		return syntaxErr(strings.Join(msgs, "\n"), nil)
+	}
+	return nil
+}
+
+// withNameHints adds a did-you-mean to each "undefined: NAME" of a resolve
+// error that has none (the resolver suggests only names of the file), from
+// predeclared and the Starlark universe.
+func withNameHints(err error, predeclared []string) error {
+	var re *Error
+	var list resolve.ErrorList
+	if !errors.As(err, &re) || !errors.As(err, &list) {
+		return err
+	}
+	candidates := append([]string(nil), predeclared...)
+	for name := range starlark.Universe {
+		candidates = append(candidates, name)
+	}
+	lines := make([]string, len(list))
+	for i, e := range list {
+		lines[i] = e.Error()
+		name, ok := strings.CutPrefix(e.Msg, "undefined: ")
+		if !ok || strings.Contains(name, " ") {
+			continue
+		}
+		if best := suggest.Closest(name, candidates); best != "" {
+			lines[i] = fmt.Sprintf("%s (did you mean %s?)", lines[i], best)
+		}
+	}
+	hinted := *re
+	hinted.Msg = strings.Join(lines, "\n")
+	return &hinted
 }
 
 // CheckOptions is Check with the root taken from opts.Root and the names
