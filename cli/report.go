@@ -236,15 +236,30 @@ func statusOf(code int) string {
 // outcome, the time and the requests, one with the jobs, and, when jobs are
 // still running, which ones (they go on in GreenLake).
 func (rr runReport) human(w io.Writer) {
-	verb := map[string]string{
-		statusOK: "done", statusFailed: "failed", statusUsage: "stopped",
-		statusDrift: "stopped on drift", statusTimeout: "timed out", statusInterrupted: "interrupted",
-	}[rr.Status]
+	verb := statusVerb(rr.Status)
 	prep := "after"
 	if rr.Status == statusOK {
 		prep = "in"
 	}
 	fmt.Fprintf(w, "glrun: %s %s %s %s (simulated %s): %s\n", rr.Runbook, verb, prep, rr.Elapsed.Wall, rr.Elapsed.Simulated, rr.changesText())
+	rr.humanJobs(w)
+}
+
+// statusVerb is how the summary says status: "done", "failed", "timed
+// out" ...
+func statusVerb(status string) string {
+	return map[string]string{
+		statusOK: "done", statusFailed: "failed", statusUsage: "stopped",
+		statusDrift: "stopped on drift", statusTimeout: "timed out", statusInterrupted: "interrupted",
+	}[status]
+}
+
+// printJobs writes the jobs part of the run's summary (see humanJobs) for a
+// run that ended with exit code: commands that print their own headline
+// (apply) list the jobs they started and those still in flight with it.
+func (ss *session) printJobs(w io.Writer, code int) {
+	rr := ss.report.snapshot()
+	rr.Status = statusOf(code)
 	rr.humanJobs(w)
 }
 

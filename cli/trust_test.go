@@ -171,3 +171,25 @@ func TestCheckCatchesMisspeltBuiltinsAndTemplates(t *testing.T) {
 		t.Errorf("check of a local named compute: exit %d\n%s", c.code, c.stderr)
 	}
 }
+
+// TestApplyStopListsTheJobsItStarted: an apply that stops (on drift, or on
+// its --timeout) lists the jobs it had started and which are still in
+// flight, as a run's report does.
+func TestApplyStopListsTheJobsItStarted(t *testing.T) {
+	t.Parallel()
+	s := newTestSim(t)
+	path, _ := makePlanFile(t, s, "../runbooks/power_cycle.star", "group=lab", "batch=4")
+	setPower(t, s, "lab-03", "ON") // the third restart is now lab-03, not the planned lab-04
+	a := glrunSim(t, s, "apply", "--sim", path)
+	if a.code != exitcode.Drift {
+		t.Fatalf("exit %d, want %d\n%s", a.code, exitcode.Drift, a.stderr)
+	}
+	for _, want := range []string{"apply stopped before change #3 of 9", "glrun: jobs: 2 (2 PENDING)", "2 job(s) still in flight in GreenLake"} {
+		if !strings.Contains(a.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, a.stderr)
+		}
+	}
+	if n := strings.Count(a.stderr, " restart on "); n != 2 {
+		t.Errorf("%d started jobs listed, want 2:\n%s", n, a.stderr)
+	}
+}
