@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -107,7 +108,7 @@ func Execute(ctx context.Context, args []string, s streams) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintln(s.err, "glrun: "+ee.err.Error())
+			fmt.Fprintln(s.err, "glrun: "+plainWords(ee.err.Error()))
 		}
 		return ee.code
 	}
@@ -115,6 +116,15 @@ func Execute(ctx context.Context, args []string, s streams) int {
 	fmt.Fprintln(s.err, "glrun: "+err.Error())
 	fmt.Fprintln(s.err, "Run 'glrun --help' for usage.")
 	return exitcode.Usage
+}
+
+// plainWords replaces Go's words for a context's end that reached a
+// message other than a runbook's (the runtime already says "the run's
+// --timeout of 3s ran out" or "interrupted" there): "context canceled" is
+// an interrupt, "context deadline exceeded" a deadline that passed.
+func plainWords(msg string) string {
+	msg = strings.ReplaceAll(msg, "context canceled", "interrupted")
+	return strings.ReplaceAll(msg, "context deadline exceeded", "a deadline passed")
 }
 
 func newRootCmd(s streams) *cobra.Command {

@@ -1,13 +1,18 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"glrun/clock"
 	"glrun/exitcode"
+	"glrun/glapi/sim"
 )
 
 // writeRunbook writes src as NAME in a fresh directory and returns its path.
@@ -191,5 +196,68 @@ func TestApplyStopListsTheJobsItStarted(t *testing.T) {
 	}
 	if n := strings.Count(a.stderr, " restart on "); n != 2 {
 		t.Errorf("%d started jobs listed, want 2:\n%s", n, a.stderr)
+	}
+}
+
+// stallClock is a virtual clock on which, once a sleep has carried the
+// simulated time past at, every later sleep lasts until the run's context
+// ends: a wait that outlasts the run's --timeout in real time.
+type stallClock struct {
+	*clock.Virtual
+	at time.Time
+}
+
+// Sleep advances the time, or blocks until ctx ends once past at.
+func (c *stallClock) Sleep(ctx context.Context, d time.Duration) error {
+	if !c.Now().Before(c.at) {
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	return c.Virtual.Sleep(ctx, d)
+}
+
+// TestContextErrorsReadInPlainWords: a run stopped by its --timeout or by
+// Ctrl-C while a builtin waits says so in words ("the run's --timeout of
+// 50ms ran out", "interrupted"), never Go's "context deadline exceeded" or
+// "context canceled", in its message and in the -o json report.
+func TestContextErrorsReadInPlainWords(t *testing.T) {
+	t.Parallel()
+	args := []string{"../runbooks/power_cycle.star", "group=prod-web", "batch=16"}
+	cases := []struct {
+		name  string
+		flags []string
+		clk   func(cancel context.CancelFunc) clock.Clock
+		code  int
+		want  string
+		why   string // how the message ends
+	}{
+		{"--timeout", []string{"--timeout", "50ms"}, func(context.CancelFunc) clock.Clock {
+			return &stallClock{Virtual: clock.NewVirtual(relStart), at: relStart.Add(30 * time.Second)}
+		}, exitcode.Timeout, "compute.jobs.wait_all: stopped while waiting for job ", ": the run's --timeout of 50ms ran out\n"},
+		{"Ctrl-C", nil, func(cancel context.CancelFunc) clock.Clock {
+			return &cancelClock{Virtual: clock.NewVirtual(relStart), at: relStart.Add(30 * time.Second), cancel: cancel}
+		}, exitcode.Interrupted, "compute.jobs.wait_all: stopped while waiting for job ", ": interrupted\n"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			for _, output := range []string{"text", "json"} {
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				s := sim.New(sim.Options{Clock: tc.clk(cancel), TokenClock: clock.NewVirtual(relStart)})
+				var out, errb bytes.Buffer
+				all := append(append([]string{"run", "--sim", "-o", output}, tc.flags...), args...)
+				code := Execute(ctx, all, streams{in: strings.NewReader(""), out: &out, err: &errb, sim: s})
+				got := out.String() + errb.String()
+				if code != tc.code || !strings.Contains(got, tc.want) || !strings.Contains(got, tc.why) {
+					t.Errorf("-o %s: exit %d, want %d and %q ... %q:\n%s", output, code, tc.code, tc.want, tc.why, got)
+				}
+				for _, jargon := range []string{"context deadline exceeded", "context canceled"} {
+					if strings.Contains(got, jargon) {
+						t.Errorf("-o %s prints %q:\n%s", output, jargon, got)
+					}
+				}
+			}
+		})
 	}
 }
