@@ -51,6 +51,8 @@ type session struct {
 	tally       *tally
 	report      *report // wraps tally: jobs and their states, elapsed times
 	runbook     *runtime.Runbook
+	// unroute sends Main's interrupt notices back to standard error.
+	unroute func()
 }
 
 // openSession checks the runbook (syntax, names, loads) before anything
@@ -74,14 +76,17 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 		return nil, err
 	}
 	logw, display := progressOutput(s.err, format)
-	ss := &session{target: tgt, logger: f.log.logger(logw, format), tally: newTally(mode)}
+	ss := &session{target: tgt, logger: f.log.logger(logw, format), tally: newTally(mode), unroute: func() {}}
+	if display != nil {
+		ss.unroute = s.notices.route(display) // a Ctrl-C notice goes above the bars
+	}
 	ss.report = newReport(ss.tally, tgt.clock)
 	api := tgt.cfg
 	api.Mode = ss.report
 	api.Clock = tgt.clock
 	api.Logger = ss.logger
 	if api.RateLimits, err = f.target.rate.limits(); err != nil {
-		tgt.Close()
+		ss.Close()
 		return nil, err
 	}
 	runMode := builtins.ModeLive
@@ -103,7 +108,7 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 		Classify: ss.classify,
 	})
 	if err != nil {
-		tgt.Close()
+		ss.Close()
 		if errors.Is(err, glapi.ErrNoCredentials) {
 			return nil, withCode(exitcode.Usage, fmt.Errorf("%w\n(or try the built-in simulator: glrun run --sim %s)", errors.Unwrap(err), path))
 		}
@@ -112,7 +117,7 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 	ss.client, ss.env, ss.predeclared = opened.Client, opened.Env, opened.Predeclared
 	ss.runbook, err = opened.Load(cmd.Context(), path)
 	if err != nil {
-		tgt.Close()
+		ss.Close()
 		return nil, runtimeExit(err)
 	}
 	return ss, nil
@@ -130,8 +135,12 @@ func (ss *session) classify(err error) (int, bool) {
 	return code, ok
 }
 
-// Close stops what the session started (the in-process simulator).
-func (ss *session) Close() { ss.target.Close() }
+// Close stops what the session started (the in-process simulator) and
+// sends Main's notices back to standard error.
+func (ss *session) Close() {
+	ss.unroute()
+	ss.target.Close()
+}
 
 // runtimeExit turns a runtime error into the exit code it carries.
 func runtimeExit(err error) error {
