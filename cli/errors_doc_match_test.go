@@ -172,7 +172,7 @@ var errorsDocCases = map[string]docCase{
 	"TestFirmwareUpdateTimesOutWithExit4": {run: glrunDoc("run", "--sim", "../runbooks/firmware_update.star", "group=prod-web", "timeout=5m")},
 	"TestTimeoutIsADeadline": {run: clockDoc(func(context.CancelFunc) clock.Clock {
 		return &stallClock{Virtual: clock.NewVirtual(relStart), at: relStart.Add(30 * time.Second)}
-	}, "--timeout", "50ms")},
+	}, "--timeout", "1s")},
 	"TestInterruptStopsTheRunWithASummary": {run: clockDoc(func(cancel context.CancelFunc) clock.Clock {
 		return &cancelClock{Virtual: clock.NewVirtual(relStart), at: relStart.Add(30 * time.Second), cancel: cancel}
 	}), spans: []int{1, 2, 3}}, // the first ("interrupt: stopping") is the signal handler's, outside Execute

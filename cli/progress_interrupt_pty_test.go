@@ -38,7 +38,7 @@ func TestProgressEndsCleanlyOnEveryExit(t *testing.T) {
 		{"interrupt", nil, func(interrupt context.CancelFunc) clock.Clock {
 			return &cancelClock{Virtual: clock.NewVirtual(relStart), at: relStart.Add(30 * time.Second), cancel: interrupt}
 		}, false, exitcode.Interrupted, true},
-		{"timeout", []string{"--timeout", "100ms"}, func(context.CancelFunc) clock.Clock {
+		{"timeout", []string{"--timeout", "1s"}, func(context.CancelFunc) clock.Clock {
 			return &stallClock{Virtual: clock.NewVirtual(relStart), at: relStart.Add(30 * time.Second)}
 		}, false, exitcode.Timeout, true},
 		{"failure", nil, func(context.CancelFunc) clock.Clock {

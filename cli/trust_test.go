@@ -218,8 +218,10 @@ func (c *stallClock) Sleep(ctx context.Context, d time.Duration) error {
 
 // TestContextErrorsReadInPlainWords: a run stopped by its --timeout or by
 // Ctrl-C while a builtin waits says so in words ("the run's --timeout of
-// 50ms ran out", "interrupted"), never Go's "context deadline exceeded" or
-// "context canceled", in its message and in the -o json report.
+// 1s ran out", "interrupted"), never Go's "context deadline exceeded" or
+// "context canceled", in its message and in the -o json report. (The
+// --timeout is a second of real time, long enough for the run to reach its
+// wait on a busy machine.)
 func TestContextErrorsReadInPlainWords(t *testing.T) {
 	t.Parallel()
 	args := []string{"../runbooks/power_cycle.star", "group=prod-web", "batch=16"}
@@ -231,9 +233,9 @@ func TestContextErrorsReadInPlainWords(t *testing.T) {
 		want  string
 		why   string // how the message ends
 	}{
-		{"--timeout", []string{"--timeout", "50ms"}, func(context.CancelFunc) clock.Clock {
+		{"--timeout", []string{"--timeout", "1s"}, func(context.CancelFunc) clock.Clock {
 			return &stallClock{Virtual: clock.NewVirtual(relStart), at: relStart.Add(30 * time.Second)}
-		}, exitcode.Timeout, "compute.jobs.wait_all: stopped while waiting for job ", ": the run's --timeout of 50ms ran out\n"},
+		}, exitcode.Timeout, "compute.jobs.wait_all: stopped while waiting for job ", ": the run's --timeout of 1s ran out\n"},
 		{"Ctrl-C", nil, func(cancel context.CancelFunc) clock.Clock {
 			return &cancelClock{Virtual: clock.NewVirtual(relStart), at: relStart.Add(30 * time.Second), cancel: cancel}
 		}, exitcode.Interrupted, "compute.jobs.wait_all: stopped while waiting for job ", ": interrupted\n"},
