@@ -21,8 +21,11 @@ func newCheckCmd(s streams) *cobra.Command {
 		Short: "Check runbooks for syntax errors and unknown names, without running them",
 		Long: `Parse and resolve each runbook (a .star file, or every .star file under a
 directory) and every file it loads. Reports file:line:col for syntax errors,
-misspelled modules or functions-level names, and refused or circular loads.
-Nothing runs and nothing is sent. Exits 2 when any file has an error.`,
+undefined names, misspelt members of the builtin modules (compute.groups.lst),
+job template aliases that do not exist (compute.jobs.create("restrat", s)),
+each with a did-you-mean, and refused or circular loads. run, plan and
+describe check the same way first. Nothing runs and nothing is sent. Exits 2
+when any file has an error.`,
 		Example: "  glrun check runbooks/",
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
