@@ -170,6 +170,25 @@ func TestCheckCatchesMisspeltBuiltinsAndTemplates(t *testing.T) {
 			}
 		})
 	}
+	// One check reports every mistake of a file, in the order of its lines.
+	all := writeRunbook(t, "typos.star", "def main():\n    g = compute.groups.lst()\n    h = compute.group.list()\n"+
+		"    s = compute.servers.list()[0]\n    compute.jobs.create(\"restrat\", s)\n    x = chunk([1], 1)\n    compte.servers.list()\n")
+	c := glrunTool(t, "", "check", all)
+	wants := []string{
+		`typos.star:2:24: compute.groups has no member lst (did you mean "list"?)`,
+		`typos.star:3:17: compute has no member group (did you mean "groups"?)`,
+		`typos.star:5:25: compute.jobs.create: unknown job template "restrat" (did you mean restart?)`,
+		"typos.star:6:9: undefined: chunk (did you mean chunks?)",
+		"typos.star:7:5: undefined: compte (did you mean compute?)",
+	}
+	last := -1
+	for _, w := range wants {
+		i := strings.Index(c.stderr, w)
+		if i < 0 || i < last {
+			t.Errorf("check of several typos: want %q (after the previous ones) in:\n%s", w, c.stderr)
+		}
+		last = i
+	}
 	// A name bound in the runbook is not the builtin module.
 	p := writeRunbook(t, "shadow.star", "def main():\n    compute = {\"groups\": 1}\n    return compute[\"groups\"]\n")
 	if c := glrunTool(t, "", "check", p); c.code != exitcode.OK {

@@ -3,7 +3,10 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"go.starlark.net/resolve"
@@ -37,9 +40,14 @@ func CheckWith(path string, predeclared []string, inspect Inspect) error {
 	for _, n := range predeclared {
 		names[n] = true
 	}
-	g, err := compileGraph(path, "", func(n string) bool { return names[n] })
+	isPredeclared := func(n string) bool { return names[n] }
+	g, err := compileGraph(path, "", isPredeclared)
 	if err != nil {
-		return withNameHints(err, predeclared)
+		err = withNameHints(err, predeclared)
+		if inspect != nil {
+			err = withInspection(err, path, isPredeclared, inspect)
+		}
+		return err
 	}
 	if inspect == nil {
 		return nil
@@ -86,6 +94,52 @@ func withNameHints(err error, predeclared []string) error {
 	hinted := *re
 	hinted.Msg = strings.Join(lines, "\n")
 	return &hinted
+}
+
+// withInspection adds inspect's messages about the file whose names did
+// not resolve to err, that file's resolve errors, so that one check
+// reports every mistake of the file (an undefined name and a misspelt
+// member, say), in the order of their lines. The file is parsed and
+// resolved again: the resolver binds every name it can despite the errors.
+func withInspection(err error, path string, isPredeclared func(string) bool, inspect Inspect) error {
+	var re *Error
+	var list resolve.ErrorList
+	if !errors.As(err, &re) || !errors.As(err, &list) || len(list) == 0 {
+		return err
+	}
+	real, rerr := filepath.EvalSymlinks(path)
+	if rerr != nil {
+		return err
+	}
+	name := list[0].Pos.Filename()
+	src, rerr := os.ReadFile(filepath.Join(filepath.Dir(real), filepath.FromSlash(name)))
+	if rerr != nil {
+		return err
+	}
+	f, perr := fileOptions().Parse(name, src, 0)
+	if perr != nil {
+		return err
+	}
+	_ = resolve.File(f, isPredeclared, starlark.Universe.Has) // its errors are list
+	more := inspect(f)
+	if len(more) == 0 {
+		return err
+	}
+	lines := append(strings.Split(re.Msg, "\n"), more...)
+	sort.SliceStable(lines, func(i, j int) bool { return lineOf(lines[i]) < lineOf(lines[j]) })
+	inspected := *re
+	inspected.Msg = strings.Join(lines, "\n")
+	return &inspected
+}
+
+// lineOf returns the line of a "file:line:col: message", or 0.
+func lineOf(msg string) int {
+	parts := strings.SplitN(msg, ":", 3)
+	if len(parts) < 3 {
+		return 0
+	}
+	n, _ := strconv.Atoi(parts[1])
+	return n
 }
 
 // CheckOptions is Check with the root taken from opts.Root and the names
