@@ -3,6 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"regexp"
 	"strconv"
@@ -134,6 +137,46 @@ func clockDoc(clk func(cancel context.CancelFunc) clock.Clock, flags ...string) 
 	}
 }
 
+// hostileDoc runs 'glrun run' of a runbook with source src against a
+// server on loopback that answers the token endpoint with token (nil: a
+// token) and everything else with api: a GreenLake gone wrong.
+func hostileDoc(token, api http.HandlerFunc, src string) func(t *testing.T) (int, string) {
+	return func(t *testing.T) (int, string) {
+		if token == nil {
+			token = func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = io.WriteString(w, `{"access_token":"tok-1","token_type":"Bearer","expires_in":3600}`)
+			}
+		}
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/token.oauth2") {
+				token(w, r)
+				return
+			}
+			api(w, r)
+		}))
+		t.Cleanup(srv.Close)
+		p := writeRunbook(t, "rb.star", src)
+		r := glrunEnv(t, nil, demoEnv(t), "run", "--base-url", srv.URL, p)
+		if strings.Contains(r.stdout+r.stderr, sim.DemoClientSecret) {
+			t.Errorf("the client secret is printed:\n%s", r.stdout+r.stderr)
+		}
+		return r.code, r.stdout + r.stderr
+	}
+}
+
+// answerJSON writes status and body as a JSON answer.
+func answerJSON(status int, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, body)
+	}
+}
+
+// getJob is a runbook that reads the job j1.
+const getJob = "def main():\n    return compute.jobs.get(\"j1\")\n"
+
 // errorsDocCases are the rows of docs/errors.md run in-process, by the
 // first test each row names.
 var errorsDocCases = map[string]docCase{
@@ -224,6 +267,21 @@ var errorsDocCases = map[string]docCase{
 	}},
 	"TestSimServeRefusesNonUUIDClientID": {run: glrunDoc("sim", "serve", "--client-id", "my-client")},
 	"TestUnsafeIDsRefusedBeforeSending":  {run: runbookDoc("def main():\n    compute.jobs.get(\"..\")\n")},
+	"TestSecond401IsAnError": {run: hostileDoc(nil, answerJSON(http.StatusUnauthorized,
+		`{"errorCode":"HPE_GL_ERROR_UNAUTHORIZED","message":"token not accepted","httpStatusCode":401}`), getJob)},
+	"TestTokenRequestNeverFollowsRedirects": {run: hostileDoc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://elsewhere.example/as/token.oauth2", http.StatusTemporaryRedirect)
+	}, answerJSON(http.StatusOK, `{}`), getJob)},
+	"TestEchoedSecretIsScrubbed": {run: hostileDoc(answerJSON(http.StatusUnauthorized,
+		`{"error":"invalid_client","error_description":"client secret `+sim.DemoClientSecret+` is not valid"}`), answerJSON(http.StatusOK, `{}`), getJob)},
+	"TestGetByIDChecksTheAnswer": {run: hostileDoc(nil, answerJSON(http.StatusOK, `{"id":"OTHER","state":"COMPLETE"}`), getJob)},
+	"TestTruncatedReadIsRetried": {run: hostileDoc(nil, answerJSON(http.StatusOK, `{"id":"j1","sta`), getJob)},
+	"TestHugeRetryAfterFailsWithTheHint": {run: hostileDoc(nil, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", "86400")
+		answerJSON(http.StatusTooManyRequests, `{"message":"slow down"}`)(w, nil)
+	}, getJob)},
+	"TestHostilePagingStops": {run: hostileDoc(nil, answerJSON(http.StatusOK, `{"offset":0,"count":3,"total":2,"items":[{"id":"a"},{"id":"b"},{"id":"c"}]}`),
+		"def main():\n    return compute.jobs.list()\n"), spans: []int{2}}, // 10000 pages would take a minute
 }
 
 // errorsDocNotRunHere are the rows this test does not run, and why: each
@@ -235,19 +293,12 @@ var errorsDocNotRunHere = map[string]string{
 	"TestUnknownOutcomeOfResetIsAnError":                 "needs a lost answer to one particular POST",
 	"TestRetriedDeleteOfAGoneObjectSucceeds":             "a WARN log line after a lost answer to one particular DELETE",
 	"TestTokenExpiryMidRunRefreshesOnce":                 "nothing is printed",
-	"TestSecond401IsAnError":                             "needs a server that refuses a fresh token",
 	"TestDeadTargetFailsFast/host_name_does_not_resolve": "needs a resolver that knows no host; glapi's test fakes one",
 	"TestDocsOutsideTheRepositoryWritesNothing":          "it changes the working directory, which no parallel test may do",
-	// Hostile servers: glapi's tests are the servers.
-	"TestTokenRequestNeverFollowsRedirects": "needs a token endpoint that redirects",
-	"TestEchoedSecretIsScrubbed":            "needs a server that echoes the secret",
-	"TestGetByIDChecksTheAnswer":            "needs a server that answers about another object",
-	"TestTruncatedReadIsRetried":            "needs a server that cuts its answers short",
-	"TestHugeRetryAfterFailsWithTheHint":    "needs a server that asks for a wait of hours",
-	"TestStalledAnswerTimesOut":             "needs a server that stalls",
-	"TestHostilePagingStops":                "needs a server whose pages never end",
-	"TestResponseTooLarge":                  "needs a server that answers 64 MiB",
-	"TestJobAdoptionOnlyOfOurOwnJob":        "needs a lost answer to a job creation and look-alike jobs",
+	// What takes a minute, 64 MiB or a lost answer: glapi's tests fake it.
+	"TestStalledAnswerTimesOut":      "the stall lasts a minute of real time",
+	"TestResponseTooLarge":           "needs a server that answers 64 MiB",
+	"TestJobAdoptionOnlyOfOurOwnJob": "needs a lost answer to a job creation and look-alike jobs",
 }
 
 // TestErrorsDocMatchesWhatGlrunPrints runs each row of docs/errors.md that
