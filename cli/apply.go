@@ -119,12 +119,6 @@ func applyPlan(cmd *cobra.Command, s streams, f *sessionFlags, p *plan.Plan) err
 	if err := printResult(s.out, result); err != nil {
 		return err
 	}
-	if len(p.Mutations) == 0 {
-		// A run that changes nothing (a report, approved without asking):
-		// its summary is a run's, not a plan's.
-		fmt.Fprintf(s.err, "glrun: %s done in %s: %s\n", rb.Name(), elapsed, ss.tally.summary())
-		return nil
-	}
 	fmt.Fprintf(s.err, "glrun: applied the plan of %s in %s: %s\n", rb.Name(), elapsed, sent)
 	return nil
 }

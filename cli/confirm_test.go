@@ -117,9 +117,6 @@ func TestReadOnlyRunNeedsNoTerminal(t *testing.T) {
 			t.Errorf("stderr says %q for a run that changes nothing:\n%s", unwanted, r.stderr)
 		}
 	}
-	if !strings.Contains(r.stderr, "glrun: failed_jobs.star done in ") || strings.Contains(r.stderr, "applied the plan") {
-		t.Errorf("stderr does not end with the run's summary:\n%s", r.stderr)
-	}
 	if !strings.Contains(r.stderr, "changes nothing (its plan has no change), so it runs without asking") {
 		t.Errorf("stderr does not say why no confirmation was needed:\n%s", r.stderr)
 	}
