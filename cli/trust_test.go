@@ -69,7 +69,8 @@ func TestValidationErrorAfterChangesIsARunbookFailure(t *testing.T) {
 }
 
 // TestToolMessagesCountInEnglish: check, lint and fmt say "1 file", not
-// "1 files", in their summaries and failures.
+// "1 files", in their summaries and failures, and a dry run "1 change
+// planned".
 func TestToolMessagesCountInEnglish(t *testing.T) {
 	t.Parallel()
 	good := writeRunbook(t, "good.star", "\"\"\"Say hello.\"\"\"\n\ndef main():\n    \"\"\"Say hello.\"\"\"\n    return \"hello\"\n")
@@ -85,6 +86,7 @@ func TestToolMessagesCountInEnglish(t *testing.T) {
 		{[]string{"lint", messy}, "in 1 file"},
 		{[]string{"fmt", "--check", bad}, "1 of 1 file does not parse"},
 		{[]string{"fmt", "--check", messy}, "1 of 1 file needs formatting"},
+		{[]string{"run", "--sim", "--dry-run", writeRunbook(t, "one.star", "def main():\n    compute.jobs.create(\"restart\", compute.servers.list()[0])\n")}, "; 1 change planned, none sent"},
 	}
 	for _, tc := range cases {
 		r := glrunTool(t, "", tc.args...)
