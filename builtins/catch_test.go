@@ -150,13 +150,13 @@ func TestCatchNeverCatchesWhatStopsTheRun(t *testing.T) {
 	}{
 		{"interrupt", `r = catch(block)`, func(cancel context.CancelFunc) runtime.Options {
 			return runtime.Options{Predeclared: starlark.StringDict{"block": blockingBuiltin(cancel)}}
-		}, exitcode.Interrupted, "block: context canceled"},
+		}, exitcode.Interrupted, "block: interrupted"},
 		{"interrupt under retry", `r = retry(block)`, func(cancel context.CancelFunc) runtime.Options {
 			return runtime.Options{Predeclared: starlark.StringDict{"block": blockingBuiltin(cancel)}}
-		}, exitcode.Interrupted, "block: context canceled"},
+		}, exitcode.Interrupted, "block: interrupted"},
 		{"run timeout", `r = catch(block)`, func(context.CancelFunc) runtime.Options {
 			return runtime.Options{Timeout: 20 * time.Millisecond, Predeclared: starlark.StringDict{"block": blockingBuiltin(nil)}}
-		}, exitcode.Timeout, "block: context deadline exceeded"},
+		}, exitcode.Timeout, "block: the run's --timeout of 20ms ran out"},
 		{"step limit", `r = catch(spin)`, func(context.CancelFunc) runtime.Options {
 			return runtime.Options{MaxSteps: 10_000}
 		}, exitcode.Failed, "exceeded 10000 execution steps"},

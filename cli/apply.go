@@ -125,18 +125,22 @@ func applyPlan(cmd *cobra.Command, s streams, f *sessionFlags, p *plan.Plan) err
 	switch {
 	case errors.As(finish, &drift):
 		fmt.Fprintf(s.err, "glrun: apply of %s stopped after %s: %s\n", rb.Name(), elapsed, sent)
+		ss.printJobs(s.err, exitcode.Drift)
 		if err != nil && errors.As(err, &drift) {
 			return runtimeExit(err)
 		}
 		return withCode(exitcode.Drift, drift)
 	case err != nil:
-		fmt.Fprintf(s.err, "glrun: %s failed after %s: %s\n", rb.Name(), elapsed, sent)
+		err = runtimeExit(err)
+		fmt.Fprintf(s.err, "glrun: %s %s after %s: %s\n", rb.Name(), statusVerb(statusOf(exitCodeOf(err))), elapsed, sent)
+		ss.printJobs(s.err, exitCodeOf(err))
 		if finish != nil {
 			fmt.Fprintln(s.err, "glrun: "+finish.Error())
 		}
-		return runtimeExit(err)
+		return err
 	case finish != nil:
 		fmt.Fprintf(s.err, "glrun: apply of %s incomplete after %s: %s\n", rb.Name(), elapsed, sent)
+		ss.printJobs(s.err, exitcode.Drift)
 		return withCode(exitcode.Drift, finish)
 	}
 	if err := printResult(s.scrubbed(s.out), result); err != nil {

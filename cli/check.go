@@ -10,10 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"glrun/builtins"
 	"glrun/exitcode"
 	"glrun/internal/testfile"
-	"glrun/runtime"
+	glsession "glrun/session"
 )
 
 func newCheckCmd(s streams) *cobra.Command {
@@ -22,8 +21,11 @@ func newCheckCmd(s streams) *cobra.Command {
 		Short: "Check runbooks for syntax errors and unknown names, without running them",
 		Long: `Parse and resolve each runbook (a .star file, or every .star file under a
 directory) and every file it loads. Reports file:line:col for syntax errors,
-misspelled modules or functions-level names, and refused or circular loads.
-Nothing runs and nothing is sent. Exits 2 when any file has an error.`,
+undefined names, misspelt members of the builtin modules (compute.groups.lst),
+job template aliases that do not exist (compute.jobs.create("restrat", s)),
+each with a did-you-mean, and refused or circular loads. run, plan and
+describe check the same way first. Nothing runs and nothing is sent. Exits 2
+when any file has an error.`,
 		Example: "  glrun check runbooks/",
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -32,22 +34,20 @@ Nothing runs and nothing is sent. Exits 2 when any file has an error.`,
 				return usageErrorf("%v", err)
 			}
 			failed := 0
-			names := builtins.Names()
-			testNames := append(builtins.Names(), testfile.Names()...) // *_test.star files see the test modules
 			for _, f := range files {
-				fileNames := names
+				var extra []string
 				if testfile.Is(f) {
-					fileNames = testNames
+					extra = testfile.Names() // *_test.star files see the test modules
 				}
-				if err := runtime.Check(f, fileNames); err != nil {
+				if err := glsession.Check(f, extra...); err != nil {
 					failed++
 					fmt.Fprintln(s.err, err)
 				}
 			}
 			if failed > 0 {
-				return withCode(exitcode.Usage, fmt.Errorf("%d of %d files have errors", failed, len(files)))
+				return withCode(exitcode.Usage, fmt.Errorf("%d of %s %s errors", failed, plural(len(files), "file", "files"), hasHave(failed)))
 			}
-			fmt.Fprintf(s.out, "%d files ok\n", len(files))
+			fmt.Fprintf(s.out, "%s ok\n", plural(len(files), "file", "files"))
 			return nil
 		},
 	}

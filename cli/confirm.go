@@ -12,11 +12,10 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
-	"glrun/builtins"
 	"glrun/exitcode"
 	"glrun/glapi"
 	"glrun/plan"
-	"glrun/runtime"
+	glsession "glrun/session"
 )
 
 // needsApproval reports whether a run against these target flags changes a
@@ -75,21 +74,19 @@ func checkCredentials(cmd *cobra.Command, s streams, f *targetFlags, path string
 	return nil
 }
 
-// approveAndRun is 'glrun run' against a real workspace: plan (dry run),
-// show the plan, ask (or take --yes), then apply exactly that plan, so that
-// what was approved is what runs.
+// approveAndRun is 'glrun run' against a real workspace: plan (dry run:
+// reads only), then decide. A plan with no change needs no approval: the
+// run goes ahead (as the apply of that empty plan, so it still cannot
+// change anything), with or without a terminal. A plan with changes is
+// shown, then confirmed (or --yes), then exactly that plan is applied, so
+// that what was approved is what runs; without a terminal and without
+// --yes, the plan is shown and nothing is changed.
 func approveAndRun(cmd *cobra.Command, s streams, f *runFlags, path string, params []string) error {
-	if err := runtime.Check(path, builtins.Names()); err != nil {
+	if err := glsession.Check(path); err != nil {
 		return runtimeExit(err)
 	}
 	if err := checkCredentials(cmd, s, &f.target, path); err != nil {
 		return err
-	}
-	interactive := isTerminalInput(s.in)
-	if !f.yes && !interactive {
-		return usageErrorf("this run changes a real GreenLake workspace, so glrun shows its plan and asks before sending anything, "+
-			"but standard input is not a terminal: pass --yes to run without asking (the plan is still shown), "+
-			"or save a plan for review with 'glrun plan %s ... --out PLAN.json' and run it with 'glrun apply PLAN.json'. Nothing was sent.", path)
 	}
 	planning := f.sessionFlags
 	planning.target.record = "" // a cassette records the run, not its plan
@@ -97,10 +94,19 @@ func approveAndRun(cmd *cobra.Command, s streams, f *runFlags, path string, para
 	if err != nil {
 		return err
 	}
+	if len(p.Mutations) == 0 {
+		fmt.Fprintf(s.err, "glrun: %s changes nothing (its plan has no change), so it runs without asking; a change it tries would be refused\n", p.Runbook.Path)
+		return applyPlan(cmd, s, &f.sessionFlags, p)
+	}
 	if err := plan.Render(s.err, p, plan.RenderOptions{Color: terminal(s.err) != nil}); err != nil {
 		return err
 	}
-	if len(p.Mutations) > 0 && !f.yes {
+	if !f.yes {
+		if !isTerminalInput(s.in) {
+			return usageErrorf("this run changes a real GreenLake workspace (%s, above), so glrun asks before sending a change, "+
+				"but standard input is not a terminal: pass --yes to run without asking (the plan is still shown), "+
+				"or save the plan for review with 'glrun plan %s ... --out PLAN.json' and run it with 'glrun apply PLAN.json'. No change was sent.", planSummary(p), path)
+		}
 		ok, err := confirm(s.in, s.err, fmt.Sprintf("Send these changes (%s) to %s?", planSummary(p), p.Target))
 		if err != nil {
 			return withCode(exitcode.Failed, fmt.Errorf("reading the confirmation: %w", err))

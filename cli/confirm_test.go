@@ -2,12 +2,14 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"glrun/exitcode"
+	"glrun/glapi/sim"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -70,32 +72,74 @@ func TestConfirmAcceptsOnlyYes(t *testing.T) {
 	}
 }
 
-// Without a terminal, a run that asks for approval needs --yes; without it
-// nothing at all is sent and the message says what to do.
+// Without a terminal, a run that would change something needs --yes;
+// without it no change is sent (the plan's reads only), the plan is shown
+// and the message says what to do.
 func TestApprovalWithoutATerminalNeedsYes(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t)
 	r := glrunSim(t, s, "run", "--sim", "--confirm", "../runbooks/power_cycle.star", "group=lab")
 	if r.code != exitcode.Usage {
 		t.Fatalf("exit %d, want 2\n%s", r.code, r.stderr)
 	}
-	if len(r.requests) != 0 {
-		t.Errorf("%d requests sent before the confirmation", len(r.requests))
+	if len(r.mutations()) != 0 {
+		t.Errorf("%d changes sent before the confirmation", len(r.mutations()))
 	}
-	for _, w := range []string{"not a terminal", "--yes", "glrun plan", "Nothing was sent"} {
+	for _, w := range []string{"Plan: 9 to create", "not a terminal", "--yes", "glrun plan", "No change was sent"} {
 		if !strings.Contains(r.stderr, w) {
 			t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
 		}
 	}
-	// Against a real GreenLake host the same holds without --confirm.
-	t.Setenv("GREENLAKE_CLIENT_ID", "id")
-	t.Setenv("GREENLAKE_CLIENT_SECRET", "not-a-real-secret")
-	g := glrunSim(t, nil, "run", "--region", "eu-central", "../runbooks/power_cycle.star", "group=lab")
-	if g.code != exitcode.Usage || !strings.Contains(g.stderr, "--yes") {
-		t.Errorf("a live run without a terminal: exit %d, want 2 asking for --yes:\n%s", g.code, g.stderr)
+	// Against a real GreenLake workspace the same holds without --confirm.
+	g := glrunReal(t, "../runbooks/power_cycle.star", "group=lab")
+	if g.code != exitcode.Usage || !strings.Contains(g.stderr, "--yes") || len(g.mutations()) != 0 {
+		t.Errorf("a live run without a terminal: exit %d with %d changes, want 2 asking for --yes and none:\n%s", g.code, len(g.mutations()), g.stderr)
 	}
-	if strings.Contains(g.stderr, "not-a-real-secret") {
+	if strings.Contains(g.stderr, sim.DemoClientSecret) {
 		t.Errorf("the client secret leaked into the message")
 	}
+}
+
+// TestReadOnlyRunNeedsNoTerminal: a run against a real workspace whose plan
+// changes nothing (a report such as failed_jobs.star under cron) runs
+// without a terminal and without --yes, shows no plan and exits 0.
+func TestReadOnlyRunNeedsNoTerminal(t *testing.T) {
+	t.Parallel()
+	r := glrunReal(t, "../runbooks/failed_jobs.star", "days=1")
+	if r.code != exitcode.OK {
+		t.Fatalf("exit %d, want 0\n%s", r.code, r.stderr)
+	}
+	if len(r.mutations()) != 0 {
+		t.Errorf("%d changes sent", len(r.mutations()))
+	}
+	for _, unwanted := range []string{"Plan:", "--yes", "not a terminal", "changes a real GreenLake workspace"} {
+		if strings.Contains(r.stderr, unwanted) {
+			t.Errorf("stderr says %q for a run that changes nothing:\n%s", unwanted, r.stderr)
+		}
+	}
+	if !strings.Contains(r.stderr, "changes nothing (its plan has no change), so it runs without asking") {
+		t.Errorf("stderr does not say why no confirmation was needed:\n%s", r.stderr)
+	}
+	if _, ok := r.decode(t)["jobs"]; !ok {
+		t.Errorf("no report of failed jobs on stdout:\n%s", r.stdout)
+	}
+}
+
+// glrunReal runs 'glrun run ARGS' without a terminal against a simulator
+// served on loopback that the run must treat as a real GreenLake workspace.
+func glrunReal(t *testing.T, args ...string) result {
+	t.Helper()
+	s := newTestSim(t)
+	base, err := s.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	var out, errb bytes.Buffer
+	before := len(s.Requests())
+	code := Execute(context.Background(), append([]string{"run", "--base-url", base}, args...),
+		streams{in: strings.NewReader(""), out: &out, err: &errb, getenv: demoEnv(t), realTarget: true})
+	return result{code: code, stdout: out.String(), stderr: errb.String(), requests: s.Requests()[before:]}
 }
 
 // With --yes the plan is printed, then exactly that plan is applied.

@@ -32,9 +32,14 @@ from the code. With --stubs, write a Starlark stub file of the predeclared
 modules instead, for editors and language servers such as starpls to complete
 compute.jobs.create(...) and friends.
 
+Without --out, glrun writes docs/builtins.md (or docs/builtins.star) only in
+its own source repository (a go.mod of module glrun in the current directory),
+whose reference it regenerates; anywhere else it writes nothing and asks for
+--out, so it never creates a docs folder in a runbook repository.
+
 --out - writes to standard output. --check writes nothing and exits 1 when FILE
 is not what glrun would write (CI uses it to catch a stale reference).`,
-		Example: `  glrun docs                       # writes docs/builtins.md
+		Example: `  glrun docs                       # in glrun's repository: writes docs/builtins.md
   glrun docs --stubs               # writes docs/builtins.star
   glrun docs --out - | less
   glrun docs --check               # exit 1 when docs/builtins.md is stale`,
@@ -49,6 +54,9 @@ is not what glrun would write (CI uses it to catch a stale reference).`,
 				dflt = docsStubsPath
 			}
 			if out == "" {
+				if !check && !isGlrunRepository(".") {
+					return usageErrorf("docs: without --out, glrun writes %s only in its own source repository, and this directory is not one; nothing was written.\nUse --out FILE to write the reference elsewhere, or --out - to print it", dflt)
+				}
 				out = dflt
 			}
 			switch {
@@ -81,6 +89,21 @@ is not what glrun would write (CI uses it to catch a stale reference).`,
 	fs.BoolVar(&stubs, "stubs", false, "write Starlark editor stubs of the predeclared modules instead of Markdown")
 	fs.BoolVar(&check, "check", false, "write nothing; exit 1 when the file is not up to date")
 	return cmd
+}
+
+// isGlrunRepository reports whether dir is the root of glrun's source
+// repository: its go.mod declares module glrun.
+func isGlrunRepository(dir string) bool {
+	b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.TrimSpace(line) == "module glrun" {
+			return true
+		}
+	}
+	return false
 }
 
 func stubsFlag(stubs bool) string {

@@ -55,9 +55,9 @@ not parse is reported with file:line:col and exits 2.`,
 			}
 			switch {
 			case broken > 0:
-				return withCode(exitcode.Usage, fmt.Errorf("%d of %d files do not parse", broken, len(files)))
+				return withCode(exitcode.Usage, fmt.Errorf("%d of %s %s", broken, plural(len(files), "file", "files"), doesDo(broken, "does not parse", "do not parse")))
 			case unformatted > 0:
-				return withCode(exitcode.Failed, fmt.Errorf("%d of %d files need formatting: run glrun fmt on them", unformatted, len(files)))
+				return withCode(exitcode.Failed, fmt.Errorf("%d of %s %s formatting: run glrun fmt on them", unformatted, plural(len(files), "file", "files"), doesDo(unformatted, "needs", "need")))
 			}
 			return nil
 		},

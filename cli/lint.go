@@ -62,12 +62,12 @@ be read. 'glrun check' is the faster syntax-and-names pass.`,
 			}
 			switch {
 			case broken > 0:
-				return withCode(exitcode.Usage, fmt.Errorf("%d of %d files could not be linted", broken, len(files)))
+				return withCode(exitcode.Usage, fmt.Errorf("%d of %s could not be linted", broken, plural(len(files), "file", "files")))
 			case len(all) > 0:
-				return withCode(exitcode.Failed, fmt.Errorf("%d findings in %d files", len(all), len(files)))
+				return withCode(exitcode.Failed, fmt.Errorf("%s in %s", plural(len(all), "finding", "findings"), plural(len(files), "file", "files")))
 			}
 			if output == "text" {
-				fmt.Fprintf(s.err, "glrun: %d files, no findings\n", len(files))
+				fmt.Fprintf(s.err, "glrun: %s, no findings\n", plural(len(files), "file", "files"))
 			}
 			return nil
 		},

@@ -179,7 +179,7 @@ func makePlan(cmd *cobra.Command, s streams, f *sessionFlags, path string, param
 	if err := markApprovals(cmd.Context(), ss.client, p); err != nil {
 		fmt.Fprintf(s.err, "glrun: warning: the plan cannot say which changes need approval: %v\n", err)
 	}
-	fmt.Fprintf(s.err, "glrun: dry run of %s done: %s sent; %d changes planned, none sent\n", rb.Name(), ss.tally.summary(), len(p.Mutations))
+	fmt.Fprintf(s.err, "glrun: dry run of %s done: %s sent; %s, none sent\n", rb.Name(), ss.tally.summary(), plural(len(p.Mutations), "change planned", "changes planned"))
 	return p, nil
 }
 

@@ -154,21 +154,24 @@ func (r *report) note(j jobJSON, created bool) {
 
 // runReport is the report as printed by -o json.
 type runReport struct {
-	Runbook   string          `json:"runbook"`
-	Target    string          `json:"target,omitempty"`
-	Status    string          `json:"status"`
-	ExitCode  int             `json:"exitCode"`
-	Error     string          `json:"error,omitempty"`
-	Result    any             `json:"result,omitempty"`
-	Requests  int             `json:"requests"`
-	Attempts  int             `json:"attempts"` // sent, retries included
-	Changes   int             `json:"changes"`  // accepted (2xx)
-	Refused   int             `json:"refused"`  // changes answered with an error that says they were not processed
-	Unknown   int             `json:"unknownOutcome"`
-	Mutations map[string]int  `json:"mutations"`
-	Jobs      []jobSeen       `json:"jobs"`
-	InFlight  []string        `json:"inFlight"`
-	Elapsed   elapsedDuration `json:"elapsed"`
+	Runbook   string         `json:"runbook"`
+	Target    string         `json:"target,omitempty"`
+	Status    string         `json:"status"`
+	ExitCode  int            `json:"exitCode"`
+	Error     string         `json:"error,omitempty"`
+	Result    any            `json:"result,omitempty"`
+	Requests  int            `json:"requests"`
+	Attempts  int            `json:"attempts"` // sent, retries included
+	Changes   int            `json:"changes"`  // accepted (2xx)
+	Refused   int            `json:"refused"`  // changes answered with an error that says they were not processed
+	Unknown   int            `json:"unknownOutcome"`
+	Mutations map[string]int `json:"mutations"`
+	Jobs      []jobSeen      `json:"jobs"`
+	InFlight  []string       `json:"inFlight"`
+	// Warnings are what the operator should know about a run that
+	// succeeded, such as jobs it never waited for.
+	Warnings []string        `json:"warnings,omitempty"`
+	Elapsed  elapsedDuration `json:"elapsed"`
 }
 
 // elapsedDuration is how long the run took on the wall clock and on the
@@ -206,6 +209,9 @@ func (r *report) snapshot() runReport {
 			out.InFlight = append(out.InFlight, j.ID)
 		}
 	}
+	if w := unfinishedWarning(out.Jobs); w != "" {
+		out.Warnings = append(out.Warnings, w)
+	}
 	return out
 }
 
@@ -230,20 +236,65 @@ func statusOf(code int) string {
 // outcome, the time and the requests, one with the jobs, and, when jobs are
 // still running, which ones (they go on in GreenLake).
 func (rr runReport) human(w io.Writer) {
-	verb := map[string]string{
-		statusOK: "done", statusFailed: "failed", statusUsage: "stopped",
-		statusDrift: "stopped on drift", statusTimeout: "timed out", statusInterrupted: "interrupted",
-	}[rr.Status]
+	verb := statusVerb(rr.Status)
 	prep := "after"
 	if rr.Status == statusOK {
 		prep = "in"
 	}
 	fmt.Fprintf(w, "glrun: %s %s %s %s (simulated %s): %s\n", rr.Runbook, verb, prep, rr.Elapsed.Wall, rr.Elapsed.Simulated, rr.changesText())
+	rr.humanJobs(w)
+}
+
+// statusVerb is how the summary says status: "done", "failed", "timed
+// out" ...
+func statusVerb(status string) string {
+	return map[string]string{
+		statusOK: "done", statusFailed: "failed", statusUsage: "stopped",
+		statusDrift: "stopped on drift", statusTimeout: "timed out", statusInterrupted: "interrupted",
+	}[status]
+}
+
+// printJobs writes the jobs part of the run's summary (see humanJobs) for a
+// run that ended with exit code: commands that print their own headline
+// (apply) list the jobs they started and those still in flight with it.
+func (ss *session) printJobs(w io.Writer, code int) {
+	rr := ss.report.snapshot()
+	rr.Status = statusOf(code)
+	rr.humanJobs(w)
+}
+
+// humanJobs writes the jobs part of the summary: how many jobs in which
+// states and, when the run stopped with jobs still running, which ones (they
+// go on in GreenLake); when the run succeeded with jobs still running (a
+// runbook that never waited for them), the warning that says so.
+func (rr runReport) humanJobs(w io.Writer) {
 	if len(rr.Jobs) == 0 {
 		return
 	}
-	counts := map[string]int{}
+	fmt.Fprintf(w, "glrun: jobs: %d (%s)\n", len(rr.Jobs), stateCounts(rr.Jobs))
+	if len(rr.InFlight) == 0 {
+		return
+	}
+	if rr.Status == statusOK {
+		for _, warning := range rr.Warnings {
+			fmt.Fprintf(w, "glrun: warning: %s\n", warning)
+		}
+		return
+	}
+	fmt.Fprintf(w, "glrun: %d job(s) still in flight in GreenLake (not cancelled by glrun):\n", len(rr.InFlight))
 	for _, j := range rr.Jobs {
+		if !glapi.JobFinished(j.State) {
+			fmt.Fprintf(w, "  %s %s on %s: %s\n", j.ID, j.Template, j.ResourceID, j.State)
+		}
+	}
+}
+
+// stateCounts is "2 COMPLETE, 1 RUNNING": how many of jobs are in each
+// state, states sorted by name (UNKNOWN for a job whose state no answer
+// gave).
+func stateCounts(jobs []jobSeen) string {
+	counts := map[string]int{}
+	for _, j := range jobs {
 		s := j.State
 		if s == "" {
 			s = "UNKNOWN"
@@ -259,16 +310,30 @@ func (rr runReport) human(w io.Writer) {
 	for i, s := range states {
 		parts[i] = fmt.Sprintf("%d %s", counts[s], s)
 	}
-	fmt.Fprintf(w, "glrun: jobs: %d (%s)\n", len(rr.Jobs), strings.Join(parts, ", "))
-	if len(rr.InFlight) == 0 || rr.Status == statusOK {
-		return
-	}
-	fmt.Fprintf(w, "glrun: %d job(s) still in flight in GreenLake (not cancelled by glrun):\n", len(rr.InFlight))
-	for _, j := range rr.Jobs {
+	return strings.Join(parts, ", ")
+}
+
+// unfinishedWarning is the warning of a run that ended with jobs still
+// running: "9 jobs were still PENDING when the runbook ended; they keep
+// running in GreenLake", or "" when every job had finished.
+func unfinishedWarning(jobs []jobSeen) string {
+	var open []jobSeen
+	for _, j := range jobs {
 		if !glapi.JobFinished(j.State) {
-			fmt.Fprintf(w, "  %s %s on %s: %s\n", j.ID, j.Template, j.ResourceID, j.State)
+			open = append(open, j)
 		}
 	}
+	if len(open) == 0 {
+		return ""
+	}
+	states := stateCounts(open)
+	what := fmt.Sprintf("%s were still in flight (%s)", plural(len(open), "job", "jobs"), states)
+	if !strings.Contains(states, ",") {
+		// One state: "9 jobs were still PENDING".
+		_, state, _ := strings.Cut(states, " ")
+		what = fmt.Sprintf("%s %s still %s", plural(len(open), "job", "jobs"), doesDo(len(open), "was", "were"), state)
+	}
+	return what + " when the runbook ended; they keep running in GreenLake (wait for them with compute.jobs.wait_all to know how they end)"
 }
 
 // changesText is "N API requests, M changes (POST /x ×2, ...)" (see

@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -61,6 +63,13 @@ type streams struct {
 	// passed, before anything is sent (tests change the fleet there to
 	// exercise the per-change check behind the preflight).
 	afterPreflight func()
+	// notices, when set, is where Main writes its interrupt notices; a
+	// session with live progress routes them to its display.
+	notices *noticeWriter
+	// realTarget, when set, makes 'glrun run' treat its target as a real
+	// GreenLake workspace whatever its URL (tests set it to check the
+	// approval of live runs against a simulator on loopback).
+	realTarget bool
 }
 
 // env returns the environment the commands read: s.getenv, or the
@@ -72,12 +81,16 @@ func (s streams) env() func(string) string {
 	return os.Getenv
 }
 
+// interruptMessage is what the first Ctrl-C prints.
+const interruptMessage = "glrun: interrupt: stopping (press Ctrl-C again to force)"
+
 // Main runs glrun with args and returns the process exit code. The first
 // interrupt cancels the run (which then reports and exits 130); a second one
 // exits at once.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	notices := newNoticeWriter(stderr)
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, os.Interrupt)
 	defer signal.Stop(sig)
@@ -85,16 +98,61 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		n := 0
 		for range sig {
 			n++
-			if n == 1 {
-				fmt.Fprintln(stderr, "glrun: interrupt: stopping (press Ctrl-C again to force)")
-				cancel()
-				continue
-			}
-			fmt.Fprintln(stderr, "glrun: interrupted again: exiting now")
-			os.Exit(exitcode.Interrupted)
+			interruptNotice(notices, n, cancel)
 		}
 	}()
-	return Execute(ctx, args, streams{in: stdin, out: stdout, err: stderr})
+	return Execute(ctx, args, streams{in: stdin, out: stdout, err: stderr, notices: notices})
+}
+
+// interruptNotice handles the nth interrupt: the first cancels the run and
+// says so on w, a later one exits at once.
+func interruptNotice(w io.Writer, n int, cancel context.CancelFunc) {
+	if n == 1 {
+		fmt.Fprintln(w, interruptMessage)
+		cancel()
+		return
+	}
+	fmt.Fprintln(w, "glrun: interrupted again: exiting now")
+	os.Exit(exitcode.Interrupted)
+}
+
+// noticeWriter is where Main writes its interrupt notices: standard error,
+// or, while a run shows live progress bars, the display, which writes them
+// above the bars (a line written straight to the terminal would land
+// inside the block of bars, and the next redraw would garble it).
+type noticeWriter struct {
+	mu     sync.Mutex
+	stderr io.Writer
+	to     io.Writer // nil: stderr
+}
+
+func newNoticeWriter(stderr io.Writer) *noticeWriter { return &noticeWriter{stderr: stderr} }
+
+// Write writes a notice to the display while one is routed, else to
+// standard error.
+func (n *noticeWriter) Write(b []byte) (int, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.to != nil {
+		return n.to.Write(b)
+	}
+	return n.stderr.Write(b)
+}
+
+// route sends the notices to w until the returned function is called. A
+// nil noticeWriter (tests that do not set one) routes nothing.
+func (n *noticeWriter) route(w io.Writer) (restore func()) {
+	if n == nil {
+		return func() {}
+	}
+	n.mu.Lock()
+	n.to = w
+	n.mu.Unlock()
+	return func() {
+		n.mu.Lock()
+		n.to = nil
+		n.mu.Unlock()
+	}
 }
 
 // Execute runs the command line args with the given streams and returns
@@ -115,7 +173,7 @@ func Execute(ctx context.Context, args []string, s streams) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintln(s.err, "glrun: "+s.scrub.String(ee.err.Error()))
+			fmt.Fprintln(s.err, "glrun: "+plainWords(s.scrub.String(ee.err.Error())))
 		}
 		return ee.code
 	}
@@ -123,6 +181,15 @@ func Execute(ctx context.Context, args []string, s streams) int {
 	fmt.Fprintln(s.err, "glrun: "+s.scrub.String(err.Error()))
 	fmt.Fprintln(s.err, "Run 'glrun --help' for usage.")
 	return exitcode.Usage
+}
+
+// plainWords replaces Go's words for a context's end that reached a
+// message other than a runbook's (the runtime already says "the run's
+// --timeout of 3s ran out" or "interrupted" there): "context canceled" is
+// an interrupt, "context deadline exceeded" a deadline that passed.
+func plainWords(msg string) string {
+	msg = strings.ReplaceAll(msg, "context canceled", "interrupted")
+	return strings.ReplaceAll(msg, "context deadline exceeded", "a deadline passed")
 }
 
 func newRootCmd(s streams) *cobra.Command {

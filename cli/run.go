@@ -83,7 +83,7 @@ func runRunbook(cmd *cobra.Command, s streams, f *runFlags, path string, params 
 	if err := checkParamSyntax(params); err != nil {
 		return finishRun(s, f.output, nil, path, nil, err)
 	}
-	if f.dryRun || f.confirm || needsApproval(&f.target, s.env()) {
+	if f.dryRun || f.confirm || s.realTarget || needsApproval(&f.target, s.env()) {
 		return approvalRun(cmd, s, f, path, params)
 	}
 	ss, err := openSession(cmd, s, &f.sessionFlags, path, nil)

@@ -51,6 +51,8 @@ type session struct {
 	tally       *tally
 	report      *report // wraps tally: jobs and their states, elapsed times
 	runbook     *runtime.Runbook
+	// unroute sends Main's interrupt notices back to standard error.
+	unroute func()
 }
 
 // openSession checks the runbook (syntax, names, loads) before anything
@@ -74,7 +76,10 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 		return nil, err
 	}
 	logw, display := progressOutput(s.err, format)
-	ss := &session{target: tgt, logger: slog.New(scrubHandler{next: f.log.logger(logw, format).Handler(), scrub: s.scrub}), tally: newTally(mode)}
+	ss := &session{target: tgt, logger: slog.New(scrubHandler{next: f.log.logger(logw, format).Handler(), scrub: s.scrub}), tally: newTally(mode), unroute: func() {}}
+	if display != nil {
+		ss.unroute = s.notices.route(display) // a Ctrl-C notice goes above the bars
+	}
 	ss.report = newReport(ss.tally, tgt.clock)
 	api := tgt.cfg
 	api.Mode = ss.report
@@ -82,7 +87,7 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 	api.Logger = ss.logger
 	api.Scrubber = s.scrub
 	if api.RateLimits, err = f.target.rate.limits(); err != nil {
-		tgt.Close()
+		ss.Close()
 		return nil, err
 	}
 	runMode := builtins.ModeLive
@@ -101,10 +106,10 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 		Print: func(_ *starlark.Thread, msg string) {
 			fmt.Fprintln(logw, s.scrub.String(msg))
 		},
-		Classify: glsession.Classify,
+		Classify: ss.classify,
 	})
 	if err != nil {
-		tgt.Close()
+		ss.Close()
 		if errors.Is(err, glapi.ErrNoCredentials) {
 			return nil, withCode(exitcode.Usage, fmt.Errorf("%w\n(or try the built-in simulator: glrun run --sim %s)", errors.Unwrap(err), path))
 		}
@@ -113,14 +118,30 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 	ss.client, ss.env, ss.predeclared = opened.Client, opened.Env, opened.Predeclared
 	ss.runbook, err = opened.Load(cmd.Context(), path)
 	if err != nil {
-		tgt.Close()
+		ss.Close()
 		return nil, runtimeExit(err)
 	}
 	return ss, nil
 }
 
-// Close stops what the session started (the in-process simulator).
-func (ss *session) Close() { ss.target.Close() }
+// classify is session.Classify, except that once the run has sent a change
+// (accepted, or of unknown outcome) a usage or validation error is no
+// longer "nothing was sent" (exit 2): the run failed part way (exit 1) and
+// its report lists what it sent and what is still running.
+func (ss *session) classify(err error) (int, bool) {
+	code, ok := glsession.Classify(err)
+	if ok && code == exitcode.Usage && ss.tally.sentChanges() {
+		return exitcode.Failed, true
+	}
+	return code, ok
+}
+
+// Close stops what the session started (the in-process simulator) and
+// sends Main's notices back to standard error.
+func (ss *session) Close() {
+	ss.unroute()
+	ss.target.Close()
+}
 
 // runtimeExit turns a runtime error into the exit code it carries.
 func runtimeExit(err error) error {

@@ -101,6 +101,13 @@ func refusedStatus(status int) bool {
 	return status >= 400 && status < 500 || status == http.StatusServiceUnavailable || status == http.StatusNotImplemented
 }
 
+// sentChanges reports whether a change may have taken effect: one was
+// accepted, or its outcome is unknown.
+func (t *tally) sentChanges() bool {
+	c := t.counts()
+	return c.Changes > 0 || c.Unknown > 0
+}
+
 // tallyCounts is what the tally counted, for the run's report.
 type tallyCounts struct {
 	Requests, Attempts, Changes, Refused, Unknown int
@@ -151,6 +158,17 @@ func (c tallyCounts) text() string {
 		s += fmt.Sprintf(", %d with an unknown outcome", c.Unknown)
 	}
 	return s
+}
+
+// hasHave is "has" for 1, else "have": "1 of 3 files has errors".
+func hasHave(n int) string { return doesDo(n, "has", "have") }
+
+// doesDo is one for n == 1, else many: the verb that agrees with n.
+func doesDo(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // plural is "1 change" or "N changes".

@@ -12,17 +12,20 @@ import (
 
 	"glrun/builtins"
 	"glrun/internal/testfile"
+	"glrun/refcheck"
 )
 
 // Rules of glrun's own checks.
 const (
-	RuleUnknownName    = "unknown-name"
-	RuleUnknownBuiltin = "unknown-builtin"
-	RuleArguments      = "builtin-arguments"
-	RuleMutatingTop    = "mutating-top-level"
-	RuleMainDocstring  = "main-docstring"
-	RuleUnusedParam    = "unused-parameter"
-	RuleFilter         = "filter"
+	RuleUnknownName     = "unknown-name"
+	RuleUnknownBuiltin  = refcheck.RuleUnknownBuiltin
+	RuleUnknownTemplate = refcheck.RuleUnknownTemplate
+	RuleArguments       = "builtin-arguments"
+	RuleMutatingTop     = "mutating-top-level"
+	RuleMainDocstring   = "main-docstring"
+	RuleUnusedParam     = "unused-parameter"
+	RuleFilter          = "filter"
+	RuleDiscardedJob    = "discarded-job"
 )
 
 // checker holds one file's state while its checks run.
@@ -56,6 +59,9 @@ func glrunFindings(path string, src []byte) ([]Finding, error) {
 	c := &checker{path: path}
 	if err := resolve.File(f, func(name string) bool { return slices.Contains(predeclared, name) }, starlark.Universe.Has); err != nil {
 		c.resolveErrors(err, predeclared, f)
+	}
+	for _, p := range refcheck.File(f) {
+		c.add(p.Pos, p.Rule, "%s", p.Msg)
 	}
 	c.walk(f.Stmts, false)
 	c.checkFunctions(f)
@@ -100,10 +106,10 @@ func (c *checker) walk(stmts []syntax.Stmt, inFunc bool) {
 			case *syntax.LambdaExpr:
 				c.walkExpr(n.Body, true)
 				return false
-			case *syntax.DotExpr:
-				return !c.checkChain(n)
 			case *syntax.CallExpr:
 				c.checkCall(n, inFunc)
+			case *syntax.ExprStmt:
+				c.checkDiscarded(n)
 			}
 			return true
 		})
@@ -115,67 +121,11 @@ func (c *checker) walkExpr(e syntax.Expr, inFunc bool) {
 	c.walk([]syntax.Stmt{&syntax.ExprStmt{X: e}}, inFunc)
 }
 
-// chain returns the identifier at the root of x.a.b and the DotExprs from
-// the innermost out, or nil when x is not a plain chain of names.
-func chain(e syntax.Expr) (*syntax.Ident, []*syntax.DotExpr) {
-	var dots []*syntax.DotExpr
-	for {
-		switch x := e.(type) {
-		case *syntax.Ident:
-			slices.Reverse(dots)
-			return x, dots
-		case *syntax.DotExpr:
-			dots = append(dots, x)
-			e = x.X
-		default:
-			return nil, nil
-		}
-	}
-}
-
-// isBuiltinRef reports whether id names a predeclared (not shadowed) name.
-func isBuiltinRef(id *syntax.Ident) bool {
-	b, ok := id.Binding.(*resolve.Binding)
-	return ok && b.Scope == resolve.Predeclared
-}
-
-// checkChain checks module.member.member against the registry. It returns
-// true when e was a plain chain (nothing below it needs a visit).
-func (c *checker) checkChain(e *syntax.DotExpr) bool {
-	root, dots := chain(e)
-	if root == nil {
-		return false
-	}
-	if !isBuiltinRef(root) || !builtins.IsModule(root.Name) {
-		return true
-	}
-	prefix := root.Name
-	for _, d := range dots {
-		full := prefix + "." + d.Name.Name
-		if builtins.IsModule(full) {
-			prefix = full
-			continue
-		}
-		if _, ok := builtins.LookupDoc(full); ok {
-			return true
-		}
-		members := builtins.Members(prefix)
-		c.add(d.Name.NamePos, RuleUnknownBuiltin, "%s has no member %s%s; it has: %s",
-			prefix, d.Name.Name, didYouMean(d.Name.Name, members), strings.Join(members, ", "))
-		return true
-	}
-	return true
-}
-
 // calledDoc returns the documentation of the builtin call calls, if any.
 func calledDoc(call *syntax.CallExpr) (builtins.Doc, bool) {
-	root, dots := chain(call.Fn)
-	if root == nil || !isBuiltinRef(root) {
+	name := refcheck.CalledBuiltin(call)
+	if name == "" {
 		return builtins.Doc{}, false
-	}
-	name := root.Name
-	for _, d := range dots {
-		name += "." + d.Name.Name
 	}
 	d, ok := builtins.LookupDoc(name)
 	return d, ok && !d.Value
@@ -222,6 +172,20 @@ func (c *checker) checkCall(call *syntax.CallExpr, inFunc bool) {
 			d.Name, max, paramList(d), npos)
 	}
 	c.checkFilters(d, call, args)
+}
+
+// checkDiscarded reports a job creation whose result is thrown away: a
+// runbook that never waits for its jobs ends while they still run, and
+// nobody learns how they ended.
+func (c *checker) checkDiscarded(stmt *syntax.ExprStmt) {
+	call, ok := stmt.X.(*syntax.CallExpr)
+	if !ok {
+		return
+	}
+	if d, ok := calledDoc(call); ok && d.Name == "compute.jobs.create" {
+		start, _ := call.Span()
+		c.add(start, RuleDiscardedJob, "the job compute.jobs.create returns is discarded, so nothing waits for it: keep it and wait for it (compute.jobs.wait_all), or the run ends while it still runs")
+	}
 }
 
 // paramList renders the parameters for messages.

@@ -72,6 +72,8 @@ func TestRules(t *testing.T) {
 			RuleMutatingTop, "identity.users.delete changes GreenLake at the top level"},
 		{"mutating in a top-level loop", doc + "for u in [\"a\"]:\n    workspaces.credentials.reset(u)\n",
 			RuleMutatingTop, "workspaces.credentials.reset changes GreenLake at the top level"},
+		{"job created and never waited for", doc + "def main():\n    \"\"\"M.\"\"\"\n    for s in compute.servers.list():\n        compute.jobs.create(\"restart\", s)\n",
+			RuleDiscardedJob, "the job compute.jobs.create returns is discarded, so nothing waits for it"},
 		{"main without docstring", doc + "def main():\n    pass\n",
 			RuleMainDocstring, "main has no docstring"},
 		{"unused parameter", doc + "def main(group, batch = 5):\n    \"\"\"M.\"\"\"\n    print(group)\n",
@@ -112,6 +114,8 @@ def main(group, emails = []):
     compute = {"shadow": True}  # a local named like a module is not the module
     print(compute["shadow"])
     f = odata.filter("id in {}", ["a", "b"])
+    jobs = [compute.jobs.create("restart", s) for s in compute.servers.list()]
+    compute.jobs.wait_all(jobs)
     for e in emails:
         log.info("user", email = e, group = group)
     if not emails:

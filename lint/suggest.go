@@ -1,17 +1,9 @@
 package lint
 
-import (
-	"fmt"
-
-	"glrun/internal/suggest"
-)
+import "glrun/refcheck"
 
 // didYouMean returns ` (did you mean "x"?)` for the candidate closest to
 // name, or "" when none is close.
 func didYouMean(name string, candidates []string) string {
-	best := suggest.Closest(name, candidates)
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
+	return refcheck.DidYouMean(name, candidates)
 }

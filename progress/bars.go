@@ -59,13 +59,18 @@ func newBarProgress(d *Display, clk clock.Clock, kind wait.Kind, start time.Time
 	return &barProgress{d: d, p: d.acquire(), clk: clk, kind: kind, start: start}
 }
 
-// Show updates the bars and draws them.
+// Show updates the bars and draws them. Each bar that finishes is drawn
+// on its own frame, in the order of the items: the display moves a
+// finished bar above the running ones, and bars finishing in one frame
+// would move up in reverse order.
 func (p *barProgress) Show(items []glapi.Object, now time.Time) {
 	for i, it := range items {
 		if i == len(p.bars) {
 			p.bars = append(p.bars, p.addBar())
 		}
-		p.bars[i].update(p.kind, it, now)
+		if p.bars[i].update(p.kind, it, now) {
+			p.d.frame()
+		}
 	}
 	p.d.frame()
 }
@@ -89,8 +94,9 @@ func (p *barProgress) addBar() *itemBar {
 }
 
 // update records the item's state and moves its bar: to its percent while
-// running, to the end once finished.
-func (b *itemBar) update(kind wait.Kind, it glapi.Object, now time.Time) {
+// running, to the end once finished. It reports whether the item finished
+// now.
+func (b *itemBar) update(kind wait.Kind, it glapi.Object, now time.Time) bool {
 	b.mu.Lock()
 	b.label = uuidInLabel.ReplaceAllStringFunc(kind.Label(it), func(id string) string { return id[:8] })
 	if ph := phase(kind, it); ph != "" {
@@ -112,6 +118,7 @@ func (b *itemBar) update(kind wait.Kind, it glapi.Object, now time.Time) {
 	case n > 0 && n < 100:
 		b.bar.SetCurrent(int64(n))
 	}
+	return first
 }
 
 // status is what follows the bar: state, percent and elapsed time (frozen
@@ -129,12 +136,14 @@ func (b *itemBar) status(now time.Time) string {
 	return s + "  " + now.Sub(b.start).Truncate(time.Second).String()
 }
 
-// Close ends the bars still running (timeout, cancel, error) where they
-// are, and lets the display shut down when no other wait uses it.
+// Close ends the bars still running (timeout, interrupt, error) where they
+// are, one frame each so that they stay in their order on the screen (see
+// Show), and lets the display shut down when no other wait uses it.
 func (p *barProgress) Close() {
 	for _, b := range p.bars {
-		if !b.bar.Completed() {
+		if !b.bar.Completed() && !b.bar.Aborted() {
 			b.bar.Abort(false)
+			p.d.frame()
 		}
 	}
 	p.d.release()

@@ -19,12 +19,15 @@ var errDrift = errors.New("probe: drift from plan")
 type fakes struct {
 	// counted is how many times count() ran.
 	counted atomic.Int64
+	// onWait, when set, runs as probe("wait") starts waiting.
+	onWait func()
 }
 
 // predeclared returns the fake modules:
 //   - count() counts its calls;
 //   - probe(what) fails the way a builtin would ("plain", "deadline",
-//     "canceled", "drift") or returns what;
+//     "canceled", "drift", "wait": until the run's context ends, then with
+//     its error) or returns what;
 //   - spawn(fn, n) calls fn(n) on a child thread made through the thread
 //     factory, as parallel.map does.
 func (f *fakes) predeclared() starlark.StringDict {
@@ -32,7 +35,7 @@ func (f *fakes) predeclared() starlark.StringDict {
 		"count": starlark.NewBuiltin("count", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
 			return starlark.MakeInt64(f.counted.Add(1)), nil
 		}),
-		"probe": starlark.NewBuiltin("probe", func(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		"probe": starlark.NewBuiltin("probe", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			var what string
 			if err := starlark.UnpackArgs(b.Name(), args, kwargs, "what", &what); err != nil {
 				return nil, err
@@ -46,6 +49,13 @@ func (f *fakes) predeclared() starlark.StringDict {
 				return nil, fmt.Errorf("probe: %w", context.Canceled)
 			case "drift":
 				return nil, fmt.Errorf("apply: %w", errDrift)
+			case "wait":
+				ctx := runtime.Context(thread)
+				if f.onWait != nil {
+					f.onWait()
+				}
+				<-ctx.Done()
+				return nil, fmt.Errorf("probe: GET /x: %w", ctx.Err())
 			}
 			return starlark.String(what), nil
 		}),

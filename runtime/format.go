@@ -52,12 +52,47 @@ func runError(ctx context.Context, err error, classify func(error) (int, bool)) 
 			e.Kind = KindTimeout
 		}
 	}
+	if e.Kind == KindTimeout || e.Kind == KindCanceled {
+		e.Msg = plainContextErrors(e.Msg, ctx, e.Kind)
+	}
 	if classify != nil {
 		if code, ok := classify(err); ok {
 			e.Code = code
 		}
 	}
 	return e
+}
+
+// Go's words for a context's end, as errors built on ctx.Err() carry them.
+const (
+	goDeadlineExceeded = "context deadline exceeded"
+	goCanceled         = "context canceled"
+)
+
+// plainContextErrors replaces Go's "context deadline exceeded" and "context
+// canceled" in msg, the message of a run that timed out or was interrupted,
+// with what happened in the operator's words: "the run's --timeout of 3s
+// ran out", "the run's deadline passed", "interrupted".
+func plainContextErrors(msg string, ctx context.Context, kind Kind) string {
+	if !strings.Contains(msg, goDeadlineExceeded) && !strings.Contains(msg, goCanceled) {
+		return msg
+	}
+	why := "interrupted"
+	switch {
+	case ctx.Err() != nil:
+		why = cancelReason(ctx)
+	case kind == KindTimeout:
+		why = "timed out"
+	}
+	// A message that already says why ("the run's --timeout of 3s ran
+	// out: context deadline exceeded") says it once.
+	for _, jargon := range []string{": " + goDeadlineExceeded, ": " + goCanceled} {
+		if strings.Contains(msg, why+jargon) {
+			msg = strings.ReplaceAll(msg, why+jargon, why)
+		}
+	}
+	msg = strings.ReplaceAll(msg, goDeadlineExceeded, why)
+	return strings.ReplaceAll(msg, goCanceled, why)
 }
 
 // describe returns the message of err (cancellation reasons unwrapped) and

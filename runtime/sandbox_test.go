@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	goruntime "runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,9 +36,9 @@ func TestRunFailures(t *testing.T) {
 		{"builtin error", "builtin.star", []string{"what=plain"}, runtime.Options{}, 1, []string{
 			"builtin.star:2:17: probe: parameter what: the service said no", "<builtin>: in probe"}},
 		{"builtin timeout", "builtin.star", []string{"what=deadline"}, runtime.Options{}, 4, []string{
-			"builtin.star:2:17: probe: job still pending: context deadline exceeded"}},
+			"builtin.star:2:17: probe: job still pending: timed out"}},
 		{"builtin cancel", "builtin.star", []string{"what=canceled"}, runtime.Options{}, 130, []string{
-			"builtin.star:2:17: probe: context canceled"}},
+			"builtin.star:2:17: probe: interrupted"}},
 		{"classified by the caller", "builtin.star", []string{"what=drift"}, runtime.Options{Classify: drift}, 3, []string{
 			"apply: probe: drift from plan"}},
 		{"unclassified builtin error", "builtin.star", []string{"what=drift"}, runtime.Options{}, 1, []string{
@@ -54,9 +55,9 @@ func TestRunFailures(t *testing.T) {
 			"child.star:2:15: spawn: floored division by zero",
 			"child.star:9:17: in main\n  <builtin>: in spawn\n  child.star:2:15: in work"}},
 		{"timeout stops a tight loop", "loop.star", nil, runtime.Options{MaxSteps: 1 << 62, Timeout: time.Millisecond}, 4, []string{
-			"loop.star:", "runbook timed out after 1ms", "in main"}},
+			"loop.star:", "the run's --timeout of 1ms ran out", "in main"}},
 		{"timeout stops a child thread", "child.star", []string{"fn=spin"}, runtime.Options{MaxSteps: 1 << 62, Timeout: time.Millisecond}, 4, []string{
-			"runbook timed out after 1ms", "in spin"}},
+			"the run's --timeout of 1ms ran out", "in spin"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -64,6 +65,30 @@ func TestRunFailures(t *testing.T) {
 			_, err := rb.Call(context.Background(), tc.args)
 			checkErr(t, err, tc.code, tc.wants...)
 		})
+	}
+}
+
+// TestContextErrorsInPlainWords: a builtin stopped by the run's end
+// reports Go's "context deadline exceeded" or "context canceled"; the
+// operator reads why the run ended instead.
+func TestContextErrorsInPlainWords(t *testing.T) {
+	rb := mustLoad(t, "builtin.star", runtime.Options{Timeout: time.Millisecond})
+	_, err := rb.Call(context.Background(), []string{"what=wait"})
+	checkErr(t, err, 4, "builtin.star:2:17: probe: GET /x: the run's --timeout of 1ms ran out\n")
+
+	rb, f, err := loadRunbook(t, "builtin.star", runtime.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f.onWait = cancel // Ctrl-C while the builtin waits
+	_, err = rb.Call(ctx, []string{"what=wait"})
+	checkErr(t, err, 130, "builtin.star:2:17: probe: GET /x: interrupted\n")
+	for _, jargon := range []string{"context deadline exceeded", "context canceled"} {
+		if strings.Contains(err.Error(), jargon) {
+			t.Errorf("the message says %q: %v", jargon, err)
+		}
 	}
 }
 
@@ -85,7 +110,7 @@ func TestCallerDeadlineIsATimeout(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
 	defer cancel()
 	_, err := rb.Call(ctx, nil)
-	checkErr(t, err, 4, "run deadline exceeded")
+	checkErr(t, err, 4, "the run's deadline passed")
 }
 
 func TestCancelStopsALoop(t *testing.T) {

@@ -91,7 +91,7 @@ func cancelReason(ctx context.Context) string {
 	case errors.As(cause, &m):
 		return m.Error()
 	case errors.Is(cause, context.DeadlineExceeded):
-		return "run deadline exceeded"
+		return "the run's deadline passed"
 	default:
 		return "interrupted"
 	}
@@ -101,7 +101,7 @@ func cancelReason(ctx context.Context) string {
 type timeoutCause struct{ d time.Duration }
 
 // Error says how long the run was allowed.
-func (t timeoutCause) Error() string { return fmt.Sprintf("runbook timed out after %s", t.d) }
+func (t timeoutCause) Error() string { return fmt.Sprintf("the run's --timeout of %s ran out", t.d) }
 
 // Is makes errors.Is(t, context.DeadlineExceeded) true.
 func (t timeoutCause) Is(target error) bool { return target == context.DeadlineExceeded }

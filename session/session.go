@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"go.starlark.net/starlark"
+	"go.starlark.net/syntax"
 
 	"glrun/builtins"
 	"glrun/clock"
@@ -26,6 +27,7 @@ import (
 	"glrun/glapi/wait"
 	"glrun/plan"
 	"glrun/progress"
+	"glrun/refcheck"
 	"glrun/runtime"
 )
 
@@ -144,9 +146,21 @@ func (s *Session) Load(ctx context.Context, path string) (*runtime.Runbook, erro
 
 // Check checks the runbook at path and the files it loads without running
 // anything: syntax, undefined names (the builtins and extra are defined),
-// loads. Errors are *runtime.Error.
+// loads, misspelt members of the builtin modules and literal job template
+// aliases that do not exist (package refcheck), each with a did-you-mean.
+// Errors are *runtime.Error.
 func Check(path string, extra ...string) error {
-	return runtime.Check(path, append(builtins.Names(), extra...))
+	return runtime.CheckWith(path, append(builtins.Names(), extra...), checkReferences)
+}
+
+// checkReferences is the runtime.Inspect of Check: refcheck's problems.
+func checkReferences(f *syntax.File) []string {
+	problems := refcheck.File(f)
+	msgs := make([]string, len(problems))
+	for i, p := range problems {
+		msgs[i] = p.String()
+	}
+	return msgs
 }
 
 // Classify maps the builtins', the client's and the planner's own error
