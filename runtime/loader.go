@@ -77,8 +77,11 @@ func compileGraph(file, root string, isPredeclared func(string) bool) (*graph, e
 		return nil, syntaxErr(fmt.Sprintf("runbook %s lies outside its root %s", file, root), nil)
 	}
 	c := &compiler{
-		g:             &graph{root: rootReal, units: map[string]*unit{}},
-		isPredeclared: isPredeclared,
+		g: &graph{root: rootReal, units: map[string]*unit{}},
+		// The bounded replacements of universal functions must resolve
+		// as predeclared names, or the compiled code would use the
+		// originals.
+		isPredeclared: func(n string) bool { return isBounded(n) || isPredeclared(n) },
 	}
 	entry, err := c.compile(name)
 	if err != nil {

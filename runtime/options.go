@@ -32,9 +32,10 @@ type Options struct {
 	// the directory of the runbook.
 	Root string
 
-	// MaxSteps caps the Starlark execution steps of each thread (the top
-	// level with everything it loads, each Call, each child thread). 0 means
-	// DefaultMaxSteps.
+	// MaxSteps caps the Starlark execution steps of each run (the top
+	// level with everything it loads; each Call), counted over all the
+	// threads of the run (parallel.map's workers draw from the budget of
+	// the thread that called it). 0 means DefaultMaxSteps.
 	MaxSteps uint64
 
 	// Timeout bounds each execution: the top level run by Load, and each
@@ -44,6 +45,7 @@ type Options struct {
 	// MaxMemory caps the process heap while a runbook runs, in bytes: past
 	// it the run fails (exit 1). 0 means DefaultMaxMemory. The heap is
 	// checked every few milliseconds, so a runbook can overshoot briefly.
+	// One operation may build at most a quarter of it (AllocBudgetKey).
 	MaxMemory uint64
 
 	// Print receives the output of print(). Nil prints to standard error.

@@ -17,6 +17,9 @@ type Runbook struct {
 	graph   *graph
 	sandbox *sandbox
 	globals starlark.StringDict
+	// predeclared is Options.Predeclared over the bounded universal
+	// functions (see boundedUniverse).
+	predeclared starlark.StringDict
 
 	// mu guards modules, the cache of executed loaded files.
 	mu      sync.Mutex
@@ -39,11 +42,20 @@ func Load(ctx context.Context, path string, opts Options) (*Runbook, error) {
 	if err != nil {
 		return nil, err
 	}
+	predeclared := boundedUniverse()
+	for name, v := range opts.Predeclared {
+		predeclared[name] = v
+	}
 	rb := &Runbook{
-		path:    path,
-		opts:    opts,
-		graph:   g,
-		sandbox: &sandbox{maxSteps: opts.maxSteps(), print: opts.printer()},
+		path:        path,
+		opts:        opts,
+		graph:       g,
+		predeclared: predeclared,
+		sandbox: &sandbox{
+			maxSteps:    opts.maxSteps(),
+			allocBudget: allocBudget(opts.maxMemory()),
+			print:       opts.printer(),
+		},
 		modules: map[string]*module{},
 	}
 	_, err = rb.run(ctx, "load "+g.entry.name, func(t *starlark.Thread) (starlark.Value, error) {
@@ -98,6 +110,7 @@ func (rb *Runbook) run(ctx context.Context, name string, body func(*starlark.Thr
 	if ctx.Err() != nil {
 		return nil, runError(ctx, fmt.Errorf("%s: %s", rb.graph.entry.name, cancelReason(ctx)), rb.opts.Classify)
 	}
+	ctx = withSteps(ctx, rb.sandbox.maxSteps)
 	thread := rb.sandbox.newThread(ctx, name)
 	thread.Load = rb.load
 	v, err := body(thread)
@@ -147,7 +160,7 @@ func (rb *Runbook) load(t *starlark.Thread, name string) (starlark.StringDict, e
 
 // exec runs the top level of u on t and freezes its globals.
 func (rb *Runbook) exec(t *starlark.Thread, u *unit) (starlark.StringDict, error) {
-	globals, err := u.prog.Init(t, rb.opts.Predeclared)
+	globals, err := u.prog.Init(t, rb.predeclared)
 	globals.Freeze()
 	return globals, err
 }
