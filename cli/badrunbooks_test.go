@@ -34,6 +34,8 @@ func TestBadRunbooks(t *testing.T) {
 		// s = s + s doubles per step; the memory watchdog stops it.
 		{"huge_string.star", []string{"--max-memory", "128MiB"}, exitcode.Failed, "huge_string.star:6:15", "exceeded 128 MiB of memory"},
 		// One call that would build gigabytes is refused before it starts.
+		{"list_repeat.star", nil, exitcode.Failed, "list_repeat.star:4:20", "list * 268435456 would take more than 128 MiB"},
+		{"join_huge.star", nil, exitcode.Failed, "join_huge.star:5:23", "join: the joined string would take more than 128 MiB"},
 		{"json_shared.star", nil, exitcode.Failed, "json_shared.star:6:27", "json.encode: the result would exceed 128 MiB"},
 		{"sorted_huge.star", nil, exitcode.Failed, "sorted_huge.star:4:22", "sorted: 100000000 elements would exceed 128 MiB"},
 		// Two million "[" would overflow the decoder's stack (a crash).

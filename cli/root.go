@@ -65,9 +65,10 @@ func (s streams) env() func(string) string {
 
 // Main runs glrun with args and returns the process exit code. The first
 // interrupt cancels the run (which then reports and exits 130); a second one
-// exits at once.
+// exits at once, with the run's summary so far (see emergency).
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, cancel := context.WithCancel(context.Background())
+	em := &emergency{w: stderr, exit: os.Exit}
+	ctx, cancel := context.WithCancel(withEmergency(context.Background(), em))
 	defer cancel()
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, os.Interrupt)
@@ -81,8 +82,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				cancel()
 				continue
 			}
-			fmt.Fprintln(stderr, "glrun: interrupted again: exiting now")
-			os.Exit(exitcode.Interrupted)
+			em.interrupted()
 		}
 	}()
 	return Execute(ctx, args, streams{in: stdin, out: stdout, err: stderr})

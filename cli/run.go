@@ -92,6 +92,7 @@ func runRunbook(cmd *cobra.Command, s streams, f *runFlags, path string, params 
 	rb := ss.runbook
 	ss.logger.Info("running", "runbook", rb.Name(), "target", ss.target.describe())
 	result, err := rb.Call(cmd.Context(), params)
+	ss.ran()
 	if rerr := ss.target.finishRecording(); rerr != nil && err == nil {
 		err = rerr // the run worked but its cassette could not be written
 	}

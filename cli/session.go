@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -51,6 +54,8 @@ type session struct {
 	tally       *tally
 	report      *report // wraps tally: jobs and their states, elapsed times
 	runbook     *runtime.Runbook
+	// running ends the emergency summary (see emergency.begin).
+	running func()
 }
 
 // openSession checks the runbook (syntax, names, loads) before anything
@@ -101,6 +106,7 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 			fmt.Fprintln(logw, msg)
 		},
 		Classify: glsession.Classify,
+		Abort:    abortRun(cmd.Context()),
 	})
 	if err != nil {
 		tgt.Close()
@@ -110,16 +116,55 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 		return nil, withCode(exitcode.Usage, errors.Unwrap(err))
 	}
 	ss.client, ss.env, ss.predeclared = opened.Client, opened.Env, opened.Predeclared
+	ss.running = emergencyOf(cmd.Context()).begin(ss.summary(path))
 	ss.runbook, err = opened.Load(cmd.Context(), path)
 	if err != nil {
-		tgt.Close()
+		ss.Close()
 		return nil, runtimeExit(err)
 	}
 	return ss, nil
 }
 
-// Close stops what the session started (the in-process simulator).
-func (ss *session) Close() { ss.target.Close() }
+// summary returns what an emergency exit prints while the session runs:
+// the run report's summary so far (requests, changes, jobs in flight).
+func (ss *session) summary(path string) func(w io.Writer, code int) {
+	return func(w io.Writer, code int) {
+		rr := ss.report.snapshot()
+		rr.Runbook = filepath.Base(path)
+		if ss.runbook != nil {
+			rr.Runbook = ss.runbook.Name()
+		}
+		rr.ExitCode, rr.Status = code, statusOf(code)
+		rr.human(w)
+	}
+}
+
+// abortRun returns the runtime's Abort for a run of this command: an
+// emergency exit (1) with the run's summary, or nil when the command runs
+// without an emergency exit (in tests).
+func abortRun(ctx context.Context) func(*runtime.Error) {
+	em := emergencyOf(ctx)
+	if em == nil {
+		return nil
+	}
+	return func(err *runtime.Error) { em.exitNow(exitcode.Failed, err.Error()) }
+}
+
+// ran ends the emergency summary once the runbook returned: the command
+// reports by itself from here on.
+func (ss *session) ran() {
+	if ss.running != nil {
+		ss.running()
+		ss.running = nil
+	}
+}
+
+// Close stops what the session started (the in-process simulator) and
+// ends its emergency summary: from here on the command reports by itself.
+func (ss *session) Close() {
+	ss.ran()
+	ss.target.Close()
+}
 
 // runtimeExit turns a runtime error into the exit code it carries.
 func runtimeExit(err error) error {

@@ -81,7 +81,9 @@ func compileGraph(file, root string, isPredeclared func(string) bool) (*graph, e
 		// The bounded replacements of universal functions must resolve
 		// as predeclared names, or the compiled code would use the
 		// originals.
-		isPredeclared: func(n string) bool { return isBounded(n) || isPredeclared(n) },
+		isPredeclared: func(n string) bool {
+			return isBounded(n) || n == repeatName || n == joinName || isPredeclared(n)
+		},
 	}
 	entry, err := c.compile(name)
 	if err != nil {
@@ -100,7 +102,19 @@ func (c *compiler) compile(name string) (*unit, error) {
 	if err != nil {
 		return nil, syntaxErr(fmt.Sprintf("cannot read %s: %v", name, unwrapPathError(err)), err)
 	}
-	f, prog, err := starlark.SourceProgramOptions(fileOptions(), name, src, c.isPredeclared)
+	f, _, err := starlark.SourceProgramOptions(fileOptions(), name, src, c.isPredeclared)
+	if err != nil {
+		return nil, staticErr(err)
+	}
+	// Compile again what runs: the same file with its repetitions and
+	// joins size-checked (see guardSizes). f, as written, stays for the
+	// docstrings.
+	guarded, err := fileOptions().Parse(name, src, 0)
+	if err != nil {
+		return nil, staticErr(err)
+	}
+	guardSizes(guarded)
+	prog, err := starlark.FileProgram(guarded, c.isPredeclared)
 	if err != nil {
 		return nil, staticErr(err)
 	}

@@ -48,6 +48,14 @@ type Options struct {
 	// One operation may build at most a quarter of it (AllocBudgetKey).
 	MaxMemory uint64
 
+	// Abort, when set, is called by the memory watchdog, on its own
+	// goroutine, when a run over its memory limit cannot be stopped: it is
+	// inside one operation that cannot be interrupted and still growing
+	// (see watchMemory). The run will not return in time; Abort should
+	// report err and end the process (exit 1) before the system kills it.
+	// Nil: the watchdog only cancels the run.
+	Abort func(err *Error)
+
 	// Print receives the output of print(). Nil prints to standard error.
 	Print func(thread *starlark.Thread, msg string)
 

@@ -43,6 +43,9 @@ func Load(ctx context.Context, path string, opts Options) (*Runbook, error) {
 		return nil, err
 	}
 	predeclared := boundedUniverse()
+	for name, v := range sizeGuards() {
+		predeclared[name] = v
+	}
 	for name, v := range opts.Predeclared {
 		predeclared[name] = v
 	}
@@ -106,7 +109,18 @@ func (rb *Runbook) run(ctx context.Context, name string, body func(*starlark.Thr
 		ctx, cancel = context.WithTimeoutCause(ctx, rb.opts.Timeout, timeoutCause{rb.opts.Timeout})
 		defer cancel()
 	}
-	defer watchMemory(ctx, rb.opts.maxMemory(), cancelCause)()
+	var abort func()
+	if rb.opts.Abort != nil {
+		abort = func() {
+			limit := memoryExceeded{rb.opts.maxMemory()}
+			rb.opts.Abort(&Error{
+				Kind: KindRuntime,
+				Msg:  fmt.Sprintf("%s: %s (stopped inside one operation that could not be interrupted)", rb.graph.entry.name, limit.Error()),
+				Err:  limit,
+			})
+		}
+	}
+	defer watchMemory(ctx, rb.opts.maxMemory(), cancelCause, abort)()
 	if ctx.Err() != nil {
 		return nil, runError(ctx, fmt.Errorf("%s: %s", rb.graph.entry.name, cancelReason(ctx)), rb.opts.Classify)
 	}
