@@ -3,11 +3,13 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"go.starlark.net/resolve"
 	"go.starlark.net/starlark"
@@ -98,7 +100,7 @@ func (c *compiler) compile(name string) (*unit, error) {
 	if u, ok := c.g.units[name]; ok {
 		return u, nil
 	}
-	src, err := os.ReadFile(filepath.Join(c.g.root, filepath.FromSlash(name)))
+	src, err := readSource(filepath.Join(c.g.root, filepath.FromSlash(name)))
 	if err != nil {
 		return nil, syntaxErr(fmt.Sprintf("cannot read %s: %v", name, unwrapPathError(err)), err)
 	}
@@ -175,6 +177,36 @@ func (c *compiler) resolveLoad(from, module string) (string, error) {
 		return "", fmt.Errorf("%s is a symlink that leaves the runbook root", target)
 	}
 	return name, nil
+}
+
+// maxSource is the largest runbook file glrun reads.
+const maxSource = 8 << 20
+
+// readSource reads the runbook file at path, which must be a regular file
+// of at most maxSource bytes. Anything else (a named pipe, a device, a
+// directory) is refused without a blocking read: reading a named pipe
+// waits for a writer forever, before any --timeout applies.
+func readSource(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	switch mode := info.Mode(); {
+	case mode&fs.ModeNamedPipe != 0:
+		return nil, errors.New("a named pipe, not a regular file")
+	case mode.IsDir():
+		return nil, errors.New("a directory, not a file")
+	case !mode.IsRegular():
+		return nil, fmt.Errorf("not a regular file (%s)", mode.Type())
+	case info.Size() > maxSource:
+		return nil, fmt.Errorf("%d bytes, more than a runbook may have (%d MiB)", info.Size(), maxSource>>20)
+	}
+	return io.ReadAll(io.LimitReader(f, maxSource+1))
 }
 
 // within returns the slash path of p relative to root, and whether p lies
