@@ -21,9 +21,10 @@ import (
 type emergency struct {
 	mu sync.Mutex
 	w  io.Writer
-	// summary prints the run's summary for exit code code; nil when no run
-	// is under way (or it is already reporting by itself).
-	summary func(w io.Writer, code int)
+	// summary prints the run's report so far for exit code code and error
+	// message msg; nil when no run is under way (or it is already
+	// reporting by itself).
+	summary func(code int, msg string)
 	exit    func(code int)
 }
 
@@ -44,7 +45,7 @@ func emergencyOf(ctx context.Context) *emergency {
 // begin registers the summary of the run that starts. It returns the func
 // that unregisters it, to call as soon as the run returns (its own report
 // follows). A nil e does nothing.
-func (e *emergency) begin(summary func(w io.Writer, code int)) (end func()) {
+func (e *emergency) begin(summary func(code int, msg string)) (end func()) {
 	if e == nil {
 		return func() {}
 	}
@@ -63,7 +64,7 @@ func (e *emergency) begin(summary func(w io.Writer, code int)) (end func()) {
 func (e *emergency) exitNow(code int, msg string) {
 	e.mu.Lock() // held until the exit: nothing else reports meanwhile
 	if e.summary != nil {
-		e.summary(e.w, code)
+		e.summary(code, msg)
 	}
 	fmt.Fprintln(e.w, "glrun: "+msg)
 	e.exit(code)

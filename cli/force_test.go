@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"io"
 	"os"
 	"os/exec"
@@ -109,10 +110,10 @@ func TestSecondInterruptExitsAtOnceWithWhatIsInFlight(t *testing.T) {
 
 // One step that builds gigabytes out of a few kilobytes (str of shared
 // lists) is stopped by the memory watchdog even though the step never
-// ends: glrun exits 1 with its summary instead of growing until the
-// system kills it.
+// ends: glrun exits 1 with its report (-o json too) instead of growing
+// until the system kills it.
 func TestMemoryLimitStopsOneHugeStep(t *testing.T) {
-	cmd, stdout, lines := glrunExec(t, "run", "--sim", "--max-memory", "64MiB", "testdata/stuck/repr_shared.star")
+	cmd, stdout, lines := glrunExec(t, "run", "--sim", "-o", "json", "--max-memory", "64MiB", "testdata/stuck/repr_shared.star")
 	err := cmd.Wait()
 	stderr := rest(lines)
 	if code := cmd.ProcessState.ExitCode(); code != 1 {
@@ -126,8 +127,16 @@ func TestMemoryLimitStopsOneHugeStep(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
 	}
-	if stdout.Len() != 0 {
-		t.Errorf("stdout %q, want nothing", stdout)
+	var report struct {
+		Status   string `json:"status"`
+		ExitCode int    `json:"exitCode"`
+		Error    string `json:"error"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &report); err != nil {
+		t.Fatalf("stdout is not the JSON report: %v\n%s", err, stdout)
+	}
+	if report.Status != "failed" || report.ExitCode != 1 || !strings.Contains(report.Error, "exceeded 64 MiB of memory") {
+		t.Errorf("report %+v, want failed, 1, over 64 MiB", report)
 	}
 	// The string would be 10 GB; the process stopped well before.
 	if rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10; rss > 1<<30 {

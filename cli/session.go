@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"path/filepath"
 	"time"
@@ -116,7 +115,7 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 		return nil, withCode(exitcode.Usage, errors.Unwrap(err))
 	}
 	ss.client, ss.env, ss.predeclared = opened.Client, opened.Env, opened.Predeclared
-	ss.running = emergencyOf(cmd.Context()).begin(ss.summary(path))
+	ss.running = emergencyOf(cmd.Context()).begin(ss.summary(s, path))
 	ss.runbook, err = opened.Load(cmd.Context(), path)
 	if err != nil {
 		ss.Close()
@@ -126,16 +125,17 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 }
 
 // summary returns what an emergency exit prints while the session runs:
-// the run report's summary so far (requests, changes, jobs in flight).
-func (ss *session) summary(path string) func(w io.Writer, code int) {
-	return func(w io.Writer, code int) {
+// the human summary of the run report so far (requests, changes, jobs in
+// flight) on standard error.
+func (ss *session) summary(s streams, path string) func(code int, msg string) {
+	return func(code int, _ string) {
 		rr := ss.report.snapshot()
 		rr.Runbook = filepath.Base(path)
 		if ss.runbook != nil {
 			rr.Runbook = ss.runbook.Name()
 		}
 		rr.ExitCode, rr.Status = code, statusOf(code)
-		rr.human(w)
+		rr.human(s.err)
 	}
 }
 
