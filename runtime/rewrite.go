@@ -16,7 +16,7 @@ import (
 // builtins that check the size first:
 //
 //	x * y       -> (*)(x, y)
-//	x *= y      -> x = (*)(x, y)        (x a name)
+//	x *= y      -> x = (*)(x, y)        (x a name, x[i] or x.f: see reread)
 //	s.join(xs)  -> (join)(s, xs)
 //
 // The names cannot be written in a runbook, so they never collide with its
@@ -37,10 +37,11 @@ func guardSizes(f *syntax.File) {
 			guard(&n.Cond)
 		case *syntax.AssignStmt:
 			guard(&n.RHS)
-			if id, ok := n.LHS.(*syntax.Ident); ok && n.Op == syntax.STAR_EQ {
-				n.Op = syntax.EQ
-				self := &syntax.Ident{NamePos: id.NamePos, Name: id.Name}
-				n.RHS = repeatCall(self, n.RHS, n.OpPos)
+			if n.Op == syntax.STAR_EQ {
+				if self, ok := reread(n.LHS); ok {
+					n.Op = syntax.EQ
+					n.RHS = repeatCall(self, n.RHS, n.OpPos)
+				}
 			}
 		case *syntax.DefStmt:
 			for i := range n.Params {
@@ -128,6 +129,38 @@ func guard(e *syntax.Expr) {
 			}
 		}
 	}
+}
+
+// reread returns a copy of the target of an augmented assignment, to read
+// it as an operand, when reading it twice has no effect: a name, or an
+// index or attribute of a name by a name or a literal (x, x[i], x["k"],
+// x.f). Other targets (x[f()] *= n) are left as written, unchecked.
+func reread(lhs syntax.Expr) (syntax.Expr, bool) {
+	simple := func(e syntax.Expr) (syntax.Expr, bool) {
+		switch e := e.(type) {
+		case *syntax.Ident:
+			return &syntax.Ident{NamePos: e.NamePos, Name: e.Name}, true
+		case *syntax.Literal:
+			c := *e
+			return &c, true
+		}
+		return nil, false
+	}
+	switch e := lhs.(type) {
+	case *syntax.IndexExpr:
+		x, ok1 := simple(e.X)
+		y, ok2 := simple(e.Y)
+		if ok1 && ok2 {
+			return &syntax.IndexExpr{X: x, Lbrack: e.Lbrack, Y: y, Rbrack: e.Rbrack}, true
+		}
+		return nil, false
+	case *syntax.DotExpr:
+		if x, ok := simple(e.X); ok {
+			return &syntax.DotExpr{X: x, Dot: e.Dot, NamePos: e.NamePos, Name: &syntax.Ident{NamePos: e.Name.NamePos, Name: e.Name.Name}}, true
+		}
+		return nil, false
+	}
+	return simple(lhs)
 }
 
 // repeatCall is (*)(x, y) at the operator's position.

@@ -49,6 +49,15 @@ print(f(), 3 * "c", (1,) * 2, b"z" * 2, 6 * 7, 2.5 * 2, [0] * -1)`, `([1, 2, 1, 
     x = "abc"
     x *= 100000000
 f()`, "", "sizes.star:3:7: string * 100000000 would take more than 64 MiB"},
+		{"an augmented index", `def f():
+    d = {"k": "abc"}
+    d["k"] *= 2
+    xs = [[1]]
+    i = 0
+    xs[i] *= 2
+    print(d, xs)
+    d["k"] *= 100000000
+f()`, "", "sizes.star:8:12: string * 100000000 would take more than 64 MiB"},
 		{"in a default value", `def f(x = (1,) * (1 << 30)):
     pass`, "", "sizes.star:1:16: tuple * 1073741824 would take more than 64 MiB"},
 		{"a join past the budget", `s = "x" * (1 << 25)
