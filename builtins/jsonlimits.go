@@ -314,3 +314,19 @@ func (e *encodeEstimate) marshaledSize(x json.Marshaler) int64 {
 	}
 	return n
 }
+
+// fitsBudget reports whether the text of vs (their JSON, a lower bound of
+// their repr too) fits in the allocation budget of thread; values nested
+// too deeply to measure pass (their text is then built as it comes).
+func fitsBudget(thread *starlark.Thread, vs ...starlark.Value) bool {
+	e := &encodeEstimate{remaining: int64(AllocBudget(thread)), sizes: map[uintptr]int64{}}
+	for _, v := range vs {
+		if v == nil {
+			continue
+		}
+		if err := e.walk(v, 0, nil); err == errOverBudget {
+			return false
+		}
+	}
+	return true
+}

@@ -108,20 +108,20 @@ func TestSecondInterruptExitsAtOnceWithWhatIsInFlight(t *testing.T) {
 	t.Logf("exited %s after the second interrupt", took)
 }
 
-// One step that builds gigabytes out of a few kilobytes (str of shared
-// lists) is stopped by the memory watchdog even though the step never
+// One step that builds gigabytes out of a few kilobytes (the repr of shared
+// lists, logged) is stopped by the memory watchdog even though the step never
 // ends: glrun exits 1 with its report (-o json too) instead of growing
 // until the system kills it.
 func TestMemoryLimitStopsOneHugeStep(t *testing.T) {
-	cmd, stdout, lines := glrunExec(t, "run", "--sim", "-o", "json", "--max-memory", "64MiB", "testdata/stuck/repr_shared.star")
+	cmd, stdout, lines := glrunExec(t, "run", "--sim", "-o", "json", "--max-memory", "64MiB", "testdata/stuck/log_shared.star")
 	err := cmd.Wait()
 	stderr := rest(lines)
 	if code := cmd.ProcessState.ExitCode(); code != 1 {
 		t.Fatalf("exit %d (%v), want 1\nstderr:\n%s", code, err, stderr)
 	}
 	for _, want := range []string{
-		"repr_shared.star failed after",
-		"glrun: repr_shared.star: runbook exceeded 64 MiB of memory; raise --max-memory (stopped inside one operation that could not be interrupted)",
+		"log_shared.star failed after",
+		"glrun: log_shared.star: runbook exceeded 64 MiB of memory; raise --max-memory (stopped inside one operation that could not be interrupted)",
 	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)

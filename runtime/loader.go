@@ -83,9 +83,7 @@ func compileGraph(file, root string, isPredeclared func(string) bool) (*graph, e
 		// The bounded replacements of universal functions must resolve
 		// as predeclared names, or the compiled code would use the
 		// originals.
-		isPredeclared: func(n string) bool {
-			return isBounded(n) || n == repeatName || n == joinName || isPredeclared(n)
-		},
+		isPredeclared: func(n string) bool { return isGuard(n) || isPredeclared(n) },
 	}
 	entry, err := c.compile(name)
 	if err != nil {

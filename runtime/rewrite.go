@@ -2,30 +2,44 @@ package runtime
 
 import (
 	"fmt"
+	"strings"
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 )
 
-// The two operations whose result can dwarf their operands, and which
+// The operations whose result can dwarf their operands, and which
 // go.starlark.net performs in one step without any hook: repetition
-// ([0] * 2**28 is 4 GiB at once) and str.join (sixteen references to one
-// 256 MiB string join to 4 GiB). One step cannot be interrupted, and
+// ([0] * 2**28 is 4 GiB at once), str.join (sixteen references to one
+// 256 MiB string join to 4 GiB), str.replace (a megabyte of "a" with each
+// "a" replaced by ten kilobytes is ten gigabytes), and formatting with %
+// and str.format (the repr of shared lists, see repr.go). One step cannot be interrupted, and
 // while it copies gigabytes the Go runtime cannot even stop the world to
 // let the memory watchdog run. So the runtime compiles them as calls of
 // builtins that check the size first:
 //
-//	x * y       -> (*)(x, y)
+//	x * y       -> (*)(x, y)            and x % y likewise
 //	x *= y      -> x = (*)(x, y)        (x a name, x[i] or x.f: see reread)
-//	s.join(xs)  -> (join)(s, xs)
+//	s.join(xs)  -> (join)(s, xs)        and s.format, s.replace likewise
 //
 // The names cannot be written in a runbook, so they never collide with its
 // own. Positions stay those of the operator and of the call's parenthesis,
 // so errors point where they did.
 const (
-	repeatName = "(*)"
-	joinName   = "(join)"
+	repeatName  = "(*)"
+	percentName = "(%)"
+	joinName    = "(join)"
+	formatName  = "(format)"
+	replaceName = "(replace)"
 )
+
+// operatorNames maps the operators guardSizes rewrites to the names of
+// their guards.
+var operatorNames = map[syntax.Token]string{syntax.STAR: repeatName, syntax.PERCENT: percentName}
+
+// methodNames maps the string methods guardSizes rewrites to the names of
+// their guards.
+var methodNames = map[string]string{"join": joinName, "format": formatName, "replace": replaceName}
 
 // guardSizes rewrites the repetitions and joins of f as described above.
 func guardSizes(f *syntax.File) {
@@ -37,10 +51,11 @@ func guardSizes(f *syntax.File) {
 			guard(&n.Cond)
 		case *syntax.AssignStmt:
 			guard(&n.RHS)
-			if n.Op == syntax.STAR_EQ {
+			op := map[syntax.Token]syntax.Token{syntax.STAR_EQ: syntax.STAR, syntax.PERCENT_EQ: syntax.PERCENT}[n.Op]
+			if name, ok := operatorNames[op]; ok {
 				if self, ok := reread(n.LHS); ok {
 					n.Op = syntax.EQ
-					n.RHS = repeatCall(self, n.RHS, n.OpPos)
+					n.RHS = guardCall(name, self, n.RHS, n.OpPos)
 				}
 			}
 		case *syntax.DefStmt:
@@ -116,13 +131,17 @@ func guardSizes(f *syntax.File) {
 func guard(e *syntax.Expr) {
 	switch x := (*e).(type) {
 	case *syntax.BinaryExpr:
-		if x.Op == syntax.STAR {
-			*e = repeatCall(x.X, x.Y, x.OpPos)
+		if name, ok := operatorNames[x.Op]; ok {
+			*e = guardCall(name, x.X, x.Y, x.OpPos)
 		}
 	case *syntax.CallExpr:
-		if dot, ok := x.Fn.(*syntax.DotExpr); ok && dot.Name.Name == "join" {
+		dot, ok := x.Fn.(*syntax.DotExpr)
+		if !ok {
+			return
+		}
+		if name, ok := methodNames[dot.Name.Name]; ok {
 			*e = &syntax.CallExpr{
-				Fn:     &syntax.Ident{NamePos: dot.Dot, Name: joinName},
+				Fn:     &syntax.Ident{NamePos: dot.Dot, Name: name},
 				Lparen: x.Lparen,
 				Args:   append([]syntax.Expr{dot.X}, x.Args...),
 				Rparen: x.Rparen,
@@ -163,23 +182,48 @@ func reread(lhs syntax.Expr) (syntax.Expr, bool) {
 	return simple(lhs)
 }
 
-// repeatCall is (*)(x, y) at the operator's position.
-func repeatCall(x, y syntax.Expr, pos syntax.Position) *syntax.CallExpr {
+// guardCall is name(x, y) at the operator's position.
+func guardCall(name string, x, y syntax.Expr, pos syntax.Position) *syntax.CallExpr {
 	_, end := y.Span()
 	return &syntax.CallExpr{
-		Fn:     &syntax.Ident{NamePos: pos, Name: repeatName},
+		Fn:     &syntax.Ident{NamePos: pos, Name: name},
 		Lparen: pos,
 		Args:   []syntax.Expr{x, y},
 		Rparen: end,
 	}
 }
 
-// sizeGuards returns the builtins the rewritten code calls.
+// sizeGuards returns the builtins the rewritten code calls and the
+// replacements of universal functions (boundedUniverse, textGuards): every
+// name the runtime predeclares besides Options.Predeclared.
 func sizeGuards() starlark.StringDict {
-	return starlark.StringDict{
-		repeatName: starlark.NewBuiltin("*", repeatBuiltin),
-		joinName:   starlark.NewBuiltin("join", joinBuiltin),
+	out := starlark.StringDict{
+		repeatName:  starlark.NewBuiltin("*", repeatBuiltin),
+		percentName: starlark.NewBuiltin("%", percentBuiltin),
+		joinName:    starlark.NewBuiltin("join", joinBuiltin),
+		formatName:  starlark.NewBuiltin("format", formatBuiltin),
+		replaceName: starlark.NewBuiltin("replace", replaceBuiltin),
 	}
+	for _, d := range []starlark.StringDict{boundedUniverse(), textGuards()} {
+		for name, v := range d {
+			out[name] = v
+		}
+	}
+	return out
+}
+
+// isGuard reports whether name is one of the names sizeGuards defines.
+func isGuard(name string) bool {
+	switch name {
+	case repeatName, percentName, joinName, formatName, replaceName:
+		return true
+	}
+	for _, n := range append(append([]string{}, boundedNames...), textNames...) {
+		if n == name {
+			return true
+		}
+	}
+	return false
 }
 
 // repeatBuiltin is x * y, refused before it allocates when it repeats a
@@ -240,19 +284,33 @@ func joinBuiltin(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tup
 			iter.Done()
 		}
 	}
-	ha, ok := recv.(starlark.HasAttrs)
-	if !ok {
-		return nil, fmt.Errorf("%s has no .join field or method", recv.Type())
+	return callMethod(thread, recv, "join", rest, kwargs)
+}
+
+// replaceBuiltin is recv.replace(old, new[, count]): for a string, refused
+// before it allocates when the result would exceed the thread's
+// allocation budget.
+func replaceBuiltin(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	recv, rest := args[0], args[1:]
+	if s, ok := recv.(starlark.String); ok && len(rest) >= 2 && len(kwargs) == 0 {
+		old, ok1 := rest[0].(starlark.String)
+		repl, ok2 := rest[1].(starlark.String)
+		if ok1 && ok2 && len(repl) > len(old) {
+			n := int64(strings.Count(string(s), string(old)))
+			if len(rest) == 3 {
+				if c, ok := rest[2].(starlark.Int); ok {
+					if limit, ok := c.Int64(); ok && limit >= 0 {
+						n = min(n, limit)
+					}
+				}
+			}
+			budget := threadBudget(thread)
+			grow := uint64(len(repl) - len(old))
+			if uint64(n) > (budget-min(budget, uint64(len(s))))/grow {
+				return nil, fmt.Errorf("replace: the result would take more than %d MiB, the most one operation may build (a quarter of --max-memory); raise --max-memory or build it in parts",
+					budget>>20)
+			}
+		}
 	}
-	method, err := ha.Attr("join")
-	if err != nil {
-		return nil, err
-	}
-	if method == nil {
-		return nil, fmt.Errorf("%s has no .join field or method", recv.Type())
-	}
-	if b, ok := method.(*starlark.Builtin); ok {
-		return b.CallInternal(thread, rest, kwargs) // no second frame
-	}
-	return starlark.Call(thread, method, rest, kwargs)
+	return callMethod(thread, recv, "replace", rest, kwargs)
 }

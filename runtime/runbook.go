@@ -17,8 +17,8 @@ type Runbook struct {
 	graph   *graph
 	sandbox *sandbox
 	globals starlark.StringDict
-	// predeclared is Options.Predeclared over the bounded universal
-	// functions (see boundedUniverse).
+	// predeclared is Options.Predeclared over the size guards (see
+	// sizeGuards).
 	predeclared starlark.StringDict
 
 	// mu guards modules, the cache of executed loaded files.
@@ -42,10 +42,7 @@ func Load(ctx context.Context, path string, opts Options) (*Runbook, error) {
 	if err != nil {
 		return nil, err
 	}
-	predeclared := boundedUniverse()
-	for name, v := range sizeGuards() {
-		predeclared[name] = v
-	}
+	predeclared := sizeGuards()
 	for name, v := range opts.Predeclared {
 		predeclared[name] = v
 	}
@@ -95,7 +92,12 @@ func (rb *Runbook) NewThread(ctx context.Context, name string) *starlark.Thread 
 // A failure is an *Error with file:line:col, backtrace and exit code.
 func (rb *Runbook) Exec(ctx context.Context, name string, fn starlark.Callable, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	return rb.run(ctx, name, func(t *starlark.Thread) (starlark.Value, error) {
-		return starlark.Call(t, fn, args, kwargs)
+		v, err := starlark.Call(t, fn, args, kwargs)
+		if err == nil && !fits(t, 0, v) {
+			// Printing it, after the run and its limits, would not end.
+			return nil, tooLong(t, name+" returned a value too large to report")
+		}
+		return v, err
 	})
 }
 

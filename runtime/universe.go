@@ -25,16 +25,6 @@ const slotBytes = 16
 // with versions that check the size first.
 var boundedNames = []string{"enumerate", "list", "reversed", "set", "sorted", "tuple", "zip"}
 
-// isBounded reports whether name is one of boundedNames.
-func isBounded(name string) bool {
-	for _, n := range boundedNames {
-		if n == name {
-			return true
-		}
-	}
-	return false
-}
-
 // boundedUniverse returns the replacements of boundedNames: each refuses,
 // before allocating, to materialize a sequence whose elements would take
 // more than the thread's allocation budget, and is otherwise the universal
