@@ -175,3 +175,41 @@ func TestTestPathsStayInsideTheRoot(t *testing.T) {
 		t.Errorf("a path inside the root: %v\n%s", err, out.String())
 	}
 }
+
+// Without Options.Root, a test's root is its repository: "../" may reach
+// the repository's testdata, not what lies beside the repository.
+func TestTestRootIsTheRepository(t *testing.T) {
+	top := t.TempDir()
+	repo := filepath.Join(top, "repo")
+	for _, dir := range []string{filepath.Join(repo, ".git"), filepath.Join(repo, "runbooks"), filepath.Join(repo, "lib")} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for path, src := range map[string]string{
+		filepath.Join(repo, "lib", "inside.star"): "def main():\n    return 'inside'\n",
+		filepath.Join(top, "beside.star"):         "def main():\n    return 'beside'\n",
+	} {
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file := filepath.Join(repo, "runbooks", "root_test.star")
+	src := `def test_inside():
+    assert.eq(runbook.run("../lib/inside.star").value, "inside")
+
+def test_beside():
+    runbook.run("../../beside.star")
+`
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	sum, err := Run(context.Background(), []string{file}, Options{Out: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Passed != 1 || sum.Failed != 1 || !strings.Contains(out.String(), "../../beside.star: the path leaves the test's root") {
+		t.Errorf("want test_inside to pass and test_beside to be refused:\n%s", out.String())
+	}
+}

@@ -314,3 +314,14 @@ func replaceBuiltin(thread *starlark.Thread, _ *starlark.Builtin, args starlark.
 	}
 	return callMethod(thread, recv, "replace", rest, kwargs)
 }
+
+// GuardSizes rewrites f, a parsed chunk of Starlark run outside Load (the
+// REPL's), as Load rewrites runbook files: its repetitions, joins,
+// replaces and formatting become size-checked calls. The chunk must then
+// run with SizeGuards among its predeclared names.
+func GuardSizes(f *syntax.File) { guardSizes(f) }
+
+// SizeGuards returns the names the runtime predeclares besides
+// Options.Predeclared: the calls GuardSizes writes and the size-checked
+// replacements of universal functions (sorted, list, str, print ...).
+func SizeGuards() starlark.StringDict { return sizeGuards() }
