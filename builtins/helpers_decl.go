@@ -125,7 +125,7 @@ if done["failed"]:
 				{Name: "items", Desc: "a list or tuple of items"},
 				{Name: "workers", Default: "4", Desc: "how many threads run at once, 1 to 64"},
 			},
-			Summary: "Call fn on every item on several threads; the first error stops the rest.",
+			Summary: "Call fn on every item on several threads; the first error stops the rest. The threads share the run's step limit; fn may not call parallel.map itself.",
 			Returns: "the results, in the order of items",
 			Example: `def power(s):
     return compute.servers.get(s.id).hardware.powerState
