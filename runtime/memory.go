@@ -40,13 +40,16 @@ const abortGrace = 2 * time.Second
 // in-process simulator, other work of a test binary) from counting against
 // the runbook.
 //
-// A cancelled thread stops at its next step; one operation that cannot be
-// interrupted ([0] * 2**28 allocates 4 GiB at once and then fills it; the
-// size of a repetition or a join cannot be checked beforehand) would go
-// on until the system kills the process. So once it has cancelled, the
-// watchdog calls abort (when not nil) if the heap grows past twice the
-// limit or the run has not stopped within abortGrace: the caller then
-// reports and ends the process.
+// A cancelled thread stops at its next step; one step that cannot be
+// interrupted (the repr of shared lists, gigabytes out of kilobytes,
+// written into a log line) would go on until the system kills the process.
+// So once it has cancelled, the watchdog calls abort (when not nil) if the
+// heap grows past twice the limit or the run has not stopped within
+// abortGrace: the caller then reports and ends the process. The watchdog
+// cannot help with a single copy of gigabytes (while one runs, the Go
+// runtime cannot stop the world, and no other goroutine runs): that is
+// why the operations that can make one are size-checked before they start
+// (see guardSizes and boundedUniverse).
 //
 // It returns a func that stops the watchdog, to call when the run is over.
 func watchMemory(ctx context.Context, limit uint64, cancel context.CancelCauseFunc, abort func()) (stop func()) {
