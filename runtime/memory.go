@@ -47,7 +47,8 @@ const abortGrace = 2 * time.Second
 // heap grows past twice the limit or the run has not stopped within
 // abortGrace: the caller then reports and ends the process. The watchdog
 // cannot help with a single copy of gigabytes (while one runs, the Go
-// runtime cannot stop the world, and no other goroutine runs): that is
+// runtime may wait to stop the world, and then no other goroutine runs,
+// the watchdog included): that is
 // why the operations that can make one are size-checked before they start
 // (see guardSizes and boundedUniverse).
 //
