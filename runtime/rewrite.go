@@ -13,10 +13,10 @@ import (
 // ([0] * 2**28 is 4 GiB at once), str.join (sixteen references to one
 // 256 MiB string join to 4 GiB), str.replace (a megabyte of "a" with each
 // "a" replaced by ten kilobytes is ten gigabytes), and formatting with %
-// and str.format (the repr of shared lists, see repr.go). One step cannot be interrupted, and
-// while it copies gigabytes the Go runtime cannot even stop the world to
-// let the memory watchdog run. So the runtime compiles them as calls of
-// builtins that check the size first:
+// and str.format (the repr of shared lists, see repr.go). One step cannot
+// be interrupted, and while it copies gigabytes even the memory watchdog
+// may not get to run. So the runtime compiles them as calls of builtins
+// that check the size first:
 //
 //	x * y       -> (*)(x, y)            and x % y likewise
 //	x *= y      -> x = (*)(x, y)        (x a name, x[i] or x.f: see reread)
@@ -41,7 +41,12 @@ var operatorNames = map[syntax.Token]string{syntax.STAR: repeatName, syntax.PERC
 // their guards.
 var methodNames = map[string]string{"join": joinName, "format": formatName, "replace": replaceName}
 
-// guardSizes rewrites the repetitions and joins of f as described above.
+// augmented maps the augmented assignments guardSizes rewrites to their
+// operators.
+var augmented = map[syntax.Token]syntax.Token{syntax.STAR_EQ: syntax.STAR, syntax.PERCENT_EQ: syntax.PERCENT}
+
+// guardSizes rewrites the repetitions, formatting, joins and replaces of f
+// as described above.
 func guardSizes(f *syntax.File) {
 	syntax.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
@@ -51,8 +56,7 @@ func guardSizes(f *syntax.File) {
 			guard(&n.Cond)
 		case *syntax.AssignStmt:
 			guard(&n.RHS)
-			op := map[syntax.Token]syntax.Token{syntax.STAR_EQ: syntax.STAR, syntax.PERCENT_EQ: syntax.PERCENT}[n.Op]
-			if name, ok := operatorNames[op]; ok {
+			if name, ok := operatorNames[augmented[n.Op]]; ok {
 				if self, ok := reread(n.LHS); ok {
 					n.Op = syntax.EQ
 					n.RHS = guardCall(name, self, n.RHS, n.OpPos)
