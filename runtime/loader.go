@@ -3,17 +3,16 @@ package runtime
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"go.starlark.net/resolve"
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
+
+	"glrun/internal/regularfile"
 )
 
 // unit is one compiled file of a runbook.
@@ -181,31 +180,8 @@ func (c *compiler) resolveLoad(from, module string) (string, error) {
 const maxSource = 8 << 20
 
 // readSource reads the runbook file at path, which must be a regular file
-// of at most maxSource bytes. Anything else (a named pipe, a device, a
-// directory) is refused without a blocking read: reading a named pipe
-// waits for a writer forever, before any --timeout applies.
-func readSource(path string) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	switch mode := info.Mode(); {
-	case mode&fs.ModeNamedPipe != 0:
-		return nil, errors.New("a named pipe, not a regular file")
-	case mode.IsDir():
-		return nil, errors.New("a directory, not a file")
-	case !mode.IsRegular():
-		return nil, fmt.Errorf("not a regular file (%s)", mode.Type())
-	case info.Size() > maxSource:
-		return nil, fmt.Errorf("%d bytes, more than a runbook may have (%d MiB)", info.Size(), maxSource>>20)
-	}
-	return io.ReadAll(io.LimitReader(f, maxSource+1))
-}
+// of at most maxSource bytes (see package regularfile).
+func readSource(path string) ([]byte, error) { return regularfile.ReadFile(path, maxSource) }
 
 // within returns the slash path of p relative to root, and whether p lies
 // inside root.
