@@ -108,7 +108,7 @@ func PartialResult(err error) starlark.Value {
 // failBuiltin is fail(*args, sep=" ", result=None): stop the runbook with
 // a message made of the arguments (strings as they are, other values as
 // repr), handing back result as the run's partial result.
-func failBuiltin(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+func failBuiltin(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	sep := " "
 	var result starlark.Value
 	for _, kv := range kwargs {
@@ -128,6 +128,11 @@ func failBuiltin(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, k
 			return nil, &ArgError{Fn: "fail", Param: name, Want: "only sep= and result= as keywords",
 				Got: "an unknown keyword argument " + name + "=" + Describe(kv[1])}
 		}
+	}
+	// The message and the partial result are printed after the run, past
+	// its memory limit: refuse what would not fit (shared lists).
+	if !fitsBudget(thread, append(append(starlark.Tuple{}, args...), result)...) {
+		return nil, &TooLargeError{Op: "fail", Budget: AllocBudget(thread)}
 	}
 	if result != nil {
 		if _, err := FromStarlark(result); err != nil {

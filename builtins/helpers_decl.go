@@ -125,7 +125,7 @@ if done["failed"]:
 				{Name: "items", Desc: "a list or tuple of items"},
 				{Name: "workers", Default: "4", Desc: "how many threads run at once, 1 to 64"},
 			},
-			Summary: "Call fn on every item on several threads; the first error stops the rest.",
+			Summary: "Call fn on every item on several threads; the first error stops the rest. The threads share the run's step limit; fn may not call parallel.map itself.",
 			Returns: "the results, in the order of items",
 			Example: `def power(s):
     return compute.servers.get(s.id).hardware.powerState
@@ -136,14 +136,15 @@ print(parallel.map(power, compute.servers.list(limit = 8), workers = 4))`},
 }
 
 // jsonBuiltins documents go.starlark.net's json module (encode,
-// encode_indent, decode, indent), which is predeclared as it is. Records
-// encode as their fields and secrets as "<redacted>".
+// encode_indent, decode, indent), predeclared as it is but bounded (see
+// boundedJSON): deep nesting and oversized results are refused before any
+// work. Records encode as their fields and secrets as "<redacted>".
 func jsonBuiltins() []builtin {
 	indent := []ParamDoc{
 		{Name: "prefix", Default: `""`, Desc: "the prefix of every line"},
 		{Name: "indent", Default: `"\t"`, Desc: "one level of indentation"},
 	}
-	return library([]Doc{
+	out := library([]Doc{
 		{Name: "json.encode", Params: []ParamDoc{{Name: "x", Desc: "a value: None, bool, number, string, list, dict, record"}},
 			Summary: "Encode a value as compact JSON (secrets as \"<redacted>\").", Returns: "a string",
 			Example: `print(json.encode({"group": "prod-web", "batch": 5}))`},
@@ -162,6 +163,11 @@ print(d["batch"])`},
 			Summary: "Re-indent a JSON string.", Returns: "a string",
 			Example: `print(json.indent('{"a":1}', indent = "  "))`},
 	})
+	for i := range out {
+		name := out[i].Member()
+		out[i].raw = func(*Env) *starlark.Builtin { return boundedJSON(name) }
+	}
+	return out
 }
 
 // timeBuiltins documents the time module: go.starlark.net's, whose

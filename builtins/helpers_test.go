@@ -69,6 +69,13 @@ func TestHelperArgumentErrors(t *testing.T) {
 		{"fail sep", `fail("a", "b", sep="-")`, []string{"fail: a-b"}},
 		{"fail kw", `fail("a", code=2)`, []string{`fail: parameter "code": want only sep= and result= as keywords`}},
 		{"fail secret", `fail("token", secret)`, []string{"fail: token <redacted>"}},
+		// Kilobytes in memory, gigabytes as text: refused, not printed.
+		{"fail of shared lists", `a = ["abcdefgh"] * 1000
+b = [a] * 1000
+fail("state:", [b] * 1000)`, []string{"fail: the result would exceed 128 MiB"}},
+		{"fail result of shared lists", `a = ["abcdefgh"] * 1000
+b = [a] * 1000
+fail("partial", result = {"done": [b] * 1000})`, []string{"fail: the result would exceed 128 MiB"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

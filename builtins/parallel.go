@@ -15,7 +15,12 @@ import (
 // the run's step limit, print handler and cancellation (runtime.ThreadFactoryKey).
 const threadFactoryKey = "glrun.newThread"
 
-// maxWorkers is the most threads parallel.map runs at once.
+// workerKey is the thread-local key marking the threads parallel.map runs
+// fn on.
+const workerKey = "glrun.parallelWorker"
+
+// maxWorkers is the most threads parallel.map runs at once. Maps do not
+// nest, so it is the most threads a run has.
 const maxWorkers = 64
 
 // parallelMap is parallel.map(fn, items, workers=4): it runs fn over items
@@ -29,6 +34,12 @@ func parallelMap(thread *starlark.Thread, _ *Env, a *Args) (starlark.Value, erro
 	workers := IntArg{Min: 1, Max: maxWorkers}
 	if err := a.Unpack("fn", &f, "items", &items, "workers", &workers); err != nil {
 		return nil, err
+	}
+	if thread.Local(workerKey) != nil {
+		// Each nested map would multiply the threads (64 x 64 x ...), and
+		// a function could recurse through parallel.map, which Starlark's
+		// own recursion ban does not see across threads.
+		return nil, fmt.Errorf("parallel.map: called inside parallel.map (nested maps and recursion through parallel.map are refused): map once over all the items")
 	}
 	f.Value.Freeze()
 	for _, it := range items.Items {
@@ -71,6 +82,7 @@ func runParallel(parent *starlark.Thread, f starlark.Callable, items []starlark.
 		go func() {
 			defer wg.Done()
 			child := childThread(parent, ctx, fmt.Sprintf("%s/parallel.map#%d", parent.Name, w))
+			child.SetLocal(workerKey, true)
 			for i := range next {
 				v, err := starlark.Call(child, f, starlark.Tuple{items[i]}, nil)
 				if err != nil {
@@ -106,8 +118,9 @@ feed:
 }
 
 // childThread makes the thread a worker runs on: from the runtime's
-// factory when the parent has one, else a thread with the parent's print
-// handler that is cancelled with ctx.
+// factory when the parent has one (its steps then count against the run's
+// one budget), else a thread with the parent's print handler that is
+// cancelled with ctx.
 func childThread(parent *starlark.Thread, ctx context.Context, name string) *starlark.Thread {
 	if newThread, ok := parent.Local(threadFactoryKey).(func(context.Context, string) *starlark.Thread); ok {
 		return newThread(ctx, name)

@@ -33,6 +33,18 @@ func TestBadRunbooks(t *testing.T) {
 		{"deep_recursion.star", nil, exitcode.Failed, "deep_recursion.star:4:12", "function depth called recursively"},
 		// s = s + s doubles per step; the memory watchdog stops it.
 		{"huge_string.star", []string{"--max-memory", "128MiB"}, exitcode.Failed, "huge_string.star:6:15", "exceeded 128 MiB of memory"},
+		// One call that would build gigabytes is refused before it starts.
+		{"list_repeat.star", nil, exitcode.Failed, "list_repeat.star:4:20", "list * 268435456 would take more than 128 MiB"},
+		{"join_huge.star", nil, exitcode.Failed, "join_huge.star:5:23", "join: the joined string would take more than 128 MiB"},
+		{"json_shared.star", nil, exitcode.Failed, "json_shared.star:6:27", "json.encode: the result would exceed 128 MiB"},
+		{"sorted_huge.star", nil, exitcode.Failed, "sorted_huge.star:4:22", "sorted: 100000000 elements would exceed 128 MiB"},
+		// Two million "[" would overflow the decoder's stack (a crash).
+		{"json_deep.star", nil, exitcode.Failed, "json_deep.star:4:23", "json.decode: at offset 1000, arrays and objects nest deeper than 1000 levels"},
+		// parallel.map neither nests, nor recurses, nor multiplies the
+		// step limit by its workers (64 workers of 100,000 steps each).
+		{"parallel_nested.star", nil, exitcode.Failed, "parallel_nested.star:4:24", "called inside parallel.map (nested maps and recursion through parallel.map are refused)"},
+		{"parallel_recursion.star", nil, exitcode.Failed, "parallel_recursion.star:6:24", "called inside parallel.map"},
+		{"parallel_steps.star", []string{"--max-steps", "1000000"}, exitcode.Failed, "parallel_steps.star:", "runbook exceeded 1000000 execution steps"},
 		{"load_parent.star", nil, exitcode.Usage, "load_parent.star:3:6", "escapes the runbook root"},
 		{"load_absolute.star", nil, exitcode.Usage, "load_absolute.star:3:6", "absolute paths are refused"},
 		{"no_main.star", nil, exitcode.Usage, "no_main.star", "no main function"},

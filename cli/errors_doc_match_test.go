@@ -184,11 +184,14 @@ var errorsDocCases = map[string]docCase{
 	"TestBadRunbooks/unknown_builtin.star": {run: runbookDoc("def main():\n    chunk([1], 1)\n")},
 	"TestCheckCatchesMisspeltBuiltinsAndTemplates": {run: runbookDoc(
 		"def main():\n    compute.groups.lst()\n    compute.jobs.create(\"restrat\", \"s\")\n"), spans: []int{0, 1}},
-	"TestBadRunbooks/load_parent.star": {run: glrunDoc("run", "--sim", "../testdata/bad/load_parent.star")},
-	"TestBadRunbooks/no_main.star":     {run: glrunDoc("run", "--sim", "../testdata/bad/no_main.star")},
-	"TestCallUsageErrors":              {run: glrunDoc("run", "--sim", "../runbooks/power_cycle.star")},
-	"TestBadRunbooks/wrong_types.star": {run: glrunDoc("run", "--sim", "../testdata/bad/wrong_types.star")},
-	"TestFilterEncodedAndValidated":    {run: runbookDoc("def main():\n    compute.servers.list(filter = \"name eq\")\n")},
+	"TestBadRunbooks/load_parent.star":     {run: glrunDoc("run", "--sim", "../testdata/bad/load_parent.star")},
+	"TestBadRunbooks/no_main.star":         {run: glrunDoc("run", "--sim", "../testdata/bad/no_main.star")},
+	"TestBadRunbooks/list_repeat.star":     {run: glrunDoc("run", "--sim", "../testdata/bad/list_repeat.star")},
+	"TestBadRunbooks/json_deep.star":       {run: glrunDoc("run", "--sim", "../testdata/bad/json_deep.star")},
+	"TestBadRunbooks/parallel_nested.star": {run: glrunDoc("run", "--sim", "../testdata/bad/parallel_nested.star")},
+	"TestCallUsageErrors":                  {run: glrunDoc("run", "--sim", "../runbooks/power_cycle.star")},
+	"TestBadRunbooks/wrong_types.star":     {run: glrunDoc("run", "--sim", "../testdata/bad/wrong_types.star")},
+	"TestFilterEncodedAndValidated":        {run: runbookDoc("def main():\n    compute.servers.list(filter = \"name eq\")\n")},
 	"TestValidationErrorAfterChangesIsARunbookFailure": {run: runbookDoc(
 		"def main():\n    s = compute.servers.list()\n    jobs = [compute.jobs.create(\"restart\", x) for x in s[:2]]\n    compute.jobs.wait(jobs)\n"), spans: []int{0, 1}},
 	"TestLiveRunWithoutCredentialsSaysWhatToSet": {run: func(t *testing.T) (int, string) {
@@ -317,17 +320,20 @@ var errorsDocNotRunHere = map[string]string{
 	"TestJobAdoptionOnlyOfOurOwnJob": "needs a lost answer to a job creation and look-alike jobs",
 	// Rows whose case needs a plan file, a second identity or a second
 	// process: the test each names asserts the printed message itself.
-	"TestApplyRefusesTheOtherSideOfSim":              "needs a plan file made against the other side; its test checks the message",
-	"TestMixedSecretSourcesRefused":                  "needs a profile file and a recording server; its test checks the message",
-	"TestInsecureHTTPRefused":                        "needs the machine's non-loopback address; its test checks the message",
-	"TestPlanForAnotherWorkspaceRefused":             "needs a plan made in another workspace; its test checks the message",
-	"TestTamperedPlanTextRefused":                    "needs an edited plan file; its test checks the message",
-	"TestOlderPlanFormatRefused":                     "needs an older plan file; its test checks the message",
-	"TestParallelChangesApplyWithoutDrift":           "nothing is printed",
-	"TestHostileTokenEndpointEchoesNoSecret":         "what it proves is an absence (no secret anywhere); its test checks it",
-	"TestSimServeRefusesRemoteAddr":                  "runs glrun sim serve; its test checks the message",
-	"TestApproveRefuses":                             "needs plan files and a second identity; its test checks each message",
-	"TestDeclinedRequestFailsTheApplyWithTheRemarks": "needs sim serve with two identities in another process; its test checks the message",
+	"TestApplyRefusesTheOtherSideOfSim":                "needs a plan file made against the other side; its test checks the message",
+	"TestMixedSecretSourcesRefused":                    "needs a profile file and a recording server; its test checks the message",
+	"TestInsecureHTTPRefused":                          "needs the machine's non-loopback address; its test checks the message",
+	"TestPlanForAnotherWorkspaceRefused":               "needs a plan made in another workspace; its test checks the message",
+	"TestTamperedPlanTextRefused":                      "needs an edited plan file; its test checks the message",
+	"TestOlderPlanFormatRefused":                       "needs an older plan file; its test checks the message",
+	"TestParallelChangesApplyWithoutDrift":             "nothing is printed",
+	"TestHostileTokenEndpointEchoesNoSecret":           "what it proves is an absence (no secret anywhere); its test checks it",
+	"TestSimServeRefusesRemoteAddr":                    "runs glrun sim serve; its test checks the message",
+	"TestApproveRefuses":                               "needs plan files and a second identity; its test checks each message",
+	"TestMemoryLimitStopsOneHugeStep":                  "it grows the heap until glrun exits itself, in another process; its test checks the message",
+	"TestNonRegularFilesAreRefused":                    "needs a named pipe; its test checks the message",
+	"TestSecondInterruptExitsAtOnceWithWhatIsInFlight": "needs two real interrupts to another process; its test checks the message",
+	"TestDeclinedRequestFailsTheApplyWithTheRemarks":   "needs sim serve with two identities in another process; its test checks the message",
 }
 
 // TestErrorsDocMatchesWhatGlrunPrints runs each row of docs/errors.md that

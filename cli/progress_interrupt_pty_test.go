@@ -64,7 +64,7 @@ func TestProgressEndsCleanlyOnEveryExit(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			notices := newNoticeWriter(tty)
-			interrupt := func() { interruptNotice(notices, 1, cancel) } // what Main does on Ctrl-C
+			interrupt := func() { interruptNotice(notices, 1, cancel, nil) } // what Main does on Ctrl-C
 			s := sim.New(sim.Options{Clock: tc.clk(interrupt), TokenClock: clock.NewVirtual(relStart)})
 			if tc.failJob {
 				if err := s.FailNextJob("restart"); err != nil {

@@ -86,9 +86,10 @@ const interruptMessage = "glrun: interrupt: stopping (press Ctrl-C again to forc
 
 // Main runs glrun with args and returns the process exit code. The first
 // interrupt cancels the run (which then reports and exits 130); a second one
-// exits at once.
+// exits at once, with the run's summary so far (see emergency).
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, cancel := context.WithCancel(context.Background())
+	em := &emergency{w: stderr, exit: os.Exit}
+	ctx, cancel := context.WithCancel(withEmergency(context.Background(), em))
 	defer cancel()
 	notices := newNoticeWriter(stderr)
 	sig := make(chan os.Signal, 2)
@@ -98,18 +99,23 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		n := 0
 		for range sig {
 			n++
-			interruptNotice(notices, n, cancel)
+			interruptNotice(notices, n, cancel, em.interrupted)
 		}
 	}()
 	return Execute(ctx, args, streams{in: stdin, out: stdout, err: stderr, notices: notices})
 }
 
 // interruptNotice handles the nth interrupt: the first cancels the run and
-// says so on w, a later one exits at once.
-func interruptNotice(w io.Writer, n int, cancel context.CancelFunc) {
+// says so on w; a later one calls force, which exits at once with the run's
+// summary so far (nil: exit 130 with a line saying so).
+func interruptNotice(w io.Writer, n int, cancel context.CancelFunc, force func()) {
 	if n == 1 {
 		fmt.Fprintln(w, interruptMessage)
 		cancel()
+		return
+	}
+	if force != nil {
+		force()
 		return
 	}
 	fmt.Fprintln(w, "glrun: interrupted again: exiting now")

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -92,8 +93,14 @@ func runRunbook(cmd *cobra.Command, s streams, f *runFlags, path string, params 
 	}
 	defer ss.Close()
 	rb := ss.runbook
+	// An emergency exit prints the whole run report (-o json included).
+	ss.ran()
+	ss.running = emergencyOf(cmd.Context()).begin(func(code int, msg string) {
+		_ = finishRun(s, f.output, ss, rb.Name(), nil, withCode(code, errors.New(msg)))
+	})
 	ss.logger.Info("running", "runbook", rb.Name(), "target", ss.target.describe())
 	result, err := rb.Call(cmd.Context(), params)
+	ss.ran()
 	if rerr := ss.target.finishRecording(); rerr != nil && err == nil {
 		err = rerr // the run worked but its cassette could not be written
 	}

@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -53,6 +55,8 @@ type session struct {
 	runbook     *runtime.Runbook
 	// unroute sends Main's interrupt notices back to standard error.
 	unroute func()
+	// running ends the emergency summary (see emergency.begin).
+	running func()
 }
 
 // openSession checks the runbook (syntax, names, loads) before anything
@@ -107,6 +111,7 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 			fmt.Fprintln(logw, s.scrub.String(msg))
 		},
 		Classify: ss.classify,
+		Abort:    abortRun(cmd.Context()),
 	})
 	if err != nil {
 		ss.Close()
@@ -116,6 +121,7 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 		return nil, withCode(exitcode.Usage, errors.Unwrap(err))
 	}
 	ss.client, ss.env, ss.predeclared = opened.Client, opened.Env, opened.Predeclared
+	ss.running = emergencyOf(cmd.Context()).begin(ss.summary(s, path))
 	ss.runbook, err = opened.Load(cmd.Context(), path)
 	if err != nil {
 		ss.Close()
@@ -136,9 +142,46 @@ func (ss *session) classify(err error) (int, bool) {
 	return code, ok
 }
 
-// Close stops what the session started (the in-process simulator) and
+// summary returns what an emergency exit prints while the session runs:
+// the human summary of the run report so far (requests, changes, jobs in
+// flight) on standard error.
+func (ss *session) summary(s streams, path string) func(code int, msg string) {
+	return func(code int, _ string) {
+		rr := ss.report.snapshot()
+		rr.Runbook = filepath.Base(path)
+		if ss.runbook != nil {
+			rr.Runbook = ss.runbook.Name()
+		}
+		rr.ExitCode, rr.Status = code, statusOf(code)
+		rr.human(s.err)
+	}
+}
+
+// abortRun returns the runtime's Abort for a run of this command: an
+// emergency exit (1) with the run's summary, or nil when the command runs
+// without an emergency exit (in tests).
+func abortRun(ctx context.Context) func(*runtime.Error) {
+	em := emergencyOf(ctx)
+	if em == nil {
+		return nil
+	}
+	return func(err *runtime.Error) { em.exitNow(exitcode.Failed, err.Error()) }
+}
+
+// ran ends the emergency summary once the runbook returned: the command
+// reports by itself from here on.
+func (ss *session) ran() {
+	if ss.running != nil {
+		ss.running()
+		ss.running = nil
+	}
+}
+
+// Close stops what the session started (the in-process simulator), ends
+// its emergency summary (from here on the command reports by itself) and
 // sends Main's notices back to standard error.
 func (ss *session) Close() {
+	ss.ran()
 	ss.unroute()
 	ss.target.Close()
 }

@@ -19,6 +19,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"glrun/internal/regularfile"
 )
 
 // EnvProfile selects a profile when --profile is not given.
@@ -73,11 +75,15 @@ func Path(getenv func(string) string) (string, error) {
 	return filepath.Join(home, ".config", "glrun", "config.yaml"), nil
 }
 
-// Load reads the file at path. A missing file is an empty configuration.
+// maxConfigFile is the largest configuration file Load reads.
+const maxConfigFile = 1 << 20
+
+// Load reads the file at path (a regular file: a named pipe is refused,
+// not waited on). A missing file is an empty configuration.
 // Unknown keys are errors naming the line, so a typo does not silently
 // drop a setting.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := regularfile.ReadFile(path, maxConfigFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &File{}, nil
 	}

@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"glrun/internal/regularfile"
 )
 
 // FormatVersion is the version of the plan file format this package writes
@@ -247,11 +249,15 @@ func (p *Plan) WriteFile(path string) error {
 	return nil
 }
 
-// ReadFile reads and checks the plan at path.
+// maxPlanFile is the largest plan file ReadFile reads.
+const maxPlanFile = 64 << 20
+
+// ReadFile reads and checks the plan at path (a regular file: a named pipe
+// is refused, not waited on).
 func ReadFile(path string) (*Plan, error) {
-	b, err := os.ReadFile(path)
+	b, err := regularfile.ReadFile(path, maxPlanFile)
 	if err != nil {
-		return nil, fmt.Errorf("reading the plan: %w", err)
+		return nil, fmt.Errorf("reading the plan %s: %w", path, err)
 	}
 	p, err := Parse(b)
 	if err != nil {

@@ -3,7 +3,9 @@ package runtest
 import (
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"go.starlark.net/starlark"
@@ -84,13 +86,71 @@ func (tc *testCase) testModules() starlark.StringDict {
 // glrun check: testfile.Names.
 func Names() []string { return testfile.Names() }
 
-// rel returns path relative to the test file's directory, as the test
-// wrote it relative to.
-func (tc *testCase) rel(path string) string {
-	if filepath.IsAbs(path) {
-		return path
+// resolve returns the file a test means by path: relative to the test
+// file's directory, and inside the test's root (see Options.Root), as
+// load() is confined to a runbook's. Absolute paths, paths that climb out
+// of the root and symlinks that lead out of it are refused.
+func (tc *testCase) resolve(path string) (string, error) {
+	if filepath.IsAbs(path) || filepath.VolumeName(path) != "" {
+		return "", fmt.Errorf("%s: absolute paths are refused; give the path relative to the test file", path)
 	}
-	return filepath.Join(tc.dir, path)
+	root, err := tc.root()
+	if err != nil {
+		return "", err
+	}
+	full, err := filepath.Abs(filepath.Join(tc.dir, path))
+	if err != nil {
+		return "", err
+	}
+	if !inside(root, full) {
+		return "", fmt.Errorf("%s: the path leaves the test's root %s", path, root)
+	}
+	real, err := filepath.EvalSymlinks(full)
+	if err != nil {
+		return full, nil // the caller reports what is missing
+	}
+	if !inside(root, real) {
+		return "", fmt.Errorf("%s is a symlink that leaves the test's root %s", path, root)
+	}
+	return real, nil
+}
+
+// root returns the absolute, symlink-free root of the test's paths:
+// Options.Root, else the repository holding the test file (the nearest
+// directory above it with a .git), else the test file's directory.
+func (tc *testCase) root() (string, error) {
+	root := tc.opts.Root
+	if root == "" {
+		dir, err := filepath.Abs(tc.dir)
+		if err != nil {
+			return "", err
+		}
+		root = dir
+		for d := dir; ; d = filepath.Dir(d) {
+			if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+				root = d
+				break
+			}
+			if filepath.Dir(d) == d {
+				break
+			}
+		}
+	}
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return "", fmt.Errorf("test root %s: %w", root, err)
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return "", fmt.Errorf("test root %s: %w", root, err)
+	}
+	return real, nil
+}
+
+// inside reports whether path lies in dir (both absolute and clean).
+func inside(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
 // replayBuiltin is replay(cassette): the test's later runs answer from the
@@ -105,7 +165,11 @@ func (tc *testCase) replayBuiltin(_ *starlark.Thread, b *starlark.Builtin, args 
 	if err := a.Unpack("cassette", &cassette); err != nil {
 		return nil, err
 	}
-	p, err := replay.Open(tc.rel(cassette.Value))
+	path, err := tc.resolve(cassette.Value)
+	if err != nil {
+		return nil, fmt.Errorf("replay: %w", err)
+	}
+	p, err := replay.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
 	}

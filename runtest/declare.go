@@ -16,7 +16,7 @@ type testBuiltin struct {
 // replayDoc declares replay(cassette), the test builtin that makes the
 // test's later runs answer from a cassette.
 var replayDoc = builtins.Doc{Name: "replay", Params: []builtins.ParamDoc{
-	{Name: "cassette", Desc: "the cassette (recorded with `glrun run --record`), relative to the test file"},
+	{Name: "cassette", Desc: "the cassette (recorded with `glrun run --record`), relative to the test file and inside its repository (no absolute paths)"},
 },
 	Summary: "Make the test's later runbook.run calls answer from a cassette instead of the simulator, on a virtual clock " +
 		"starting when the recording did; sim.* calls then fail (there is no simulator).",
@@ -29,7 +29,7 @@ assert.eq(r.mutations, ["POST /identity/v1/users", "POST /workspaces/v1/credenti
 // given by position; every keyword goes to the runbook's main (path=
 // too), so they are not bound.
 var runbookRunDoc = builtins.Doc{Name: "runbook.run", Params: []builtins.ParamDoc{
-	{Name: "path", Desc: "the runbook, relative to the test file"},
+	{Name: "path", Desc: "the runbook, relative to the test file and inside its repository (no absolute paths)"},
 },
 	Summary: "Run a runbook's main(**params) against the test's simulator (or cassette) in test mode " +
 		"(runbook_mode() is \"test\"). A runbook that fails does not fail the test: the result says how it failed.",

@@ -6,7 +6,7 @@
 // runbook sees, a test file sees four more names (Names):
 //
 //   - runbook.run(path, **params) runs a runbook (path relative to the test
-//     file) against the test's simulator, in test mode (runbook_mode() is
+//     file, inside the test's root: Options.Root) against the test's simulator, in test mode (runbook_mode() is
 //     "test"), and returns its result: status, exit_code, value (or the
 //     partial result of fail(result=...)), error, jobs, mutations (in the
 //     run summary's shape, "DELETE /identity/v1/users/{id}"), logs,

@@ -57,7 +57,7 @@ func TestDocExamplesPassAsTests(t *testing.T) {
 				t.Fatal(err)
 			}
 			var out strings.Builder
-			sum, err := Run(context.Background(), []string{file}, Options{Out: &out})
+			sum, err := Run(context.Background(), []string{file}, Options{Out: &out, Root: root})
 			if err != nil {
 				t.Fatal(err)
 			}

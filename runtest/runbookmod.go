@@ -37,7 +37,10 @@ func (tc *testCase) runBuiltin(thread *starlark.Thread, b *starlark.Builtin, arg
 		return nil, err
 	}
 	rel := pathArg.Value
-	path := tc.rel(rel)
+	path, err := tc.resolve(rel)
+	if err != nil {
+		return nil, fmt.Errorf("%s: runbook %w", b.Name(), err)
+	}
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("%s: runbook %s: %w", b.Name(), path, err)
 	}

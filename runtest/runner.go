@@ -38,6 +38,11 @@ type Options struct {
 	Classify func(error) (int, bool)
 	// Start is where each test's virtual clock starts (zero: DefaultStart).
 	Start time.Time
+	// Root confines the paths a test gives runbook.run and replay(), as a
+	// runbook's root confines load(): none may lie outside it. Empty: the
+	// repository holding the test file (the nearest directory above it
+	// with a .git), or the test file's directory outside a repository.
+	Root string
 }
 
 func (o *Options) start() time.Time {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -124,5 +125,102 @@ func TestRunbookRunConvertsParametersAsTheCommandLine(t *testing.T) {
 	sum, out := runFixture(t, []string{"testdata/params"}, Options{})
 	if sum.Failed != 0 || sum.Passed != 5 {
 		t.Errorf("%d passed, %d failed; want 5 passed\n%s", sum.Passed, sum.Failed, out)
+	}
+}
+
+// runbook.run and replay() read only files inside the test's root (the
+// repository, or Options.Root), as load() reads only the runbook's: a test
+// file cannot reach /etc/passwd or a sibling checkout.
+func TestTestPathsStayInsideTheRoot(t *testing.T) {
+	root := t.TempDir()
+	outside := t.TempDir()
+	write := func(path, src string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(filepath.Join(outside, "secret.star"), "def main():\n    return 'outside'\n")
+	write(filepath.Join(root, "lib", "inside.star"), "def main():\n    return 'inside'\n")
+	if err := os.MkdirAll(filepath.Join(root, "tests"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(outside, "secret.star"), filepath.Join(root, "tests", "link.star")); err != nil {
+		t.Skipf("no symlinks here: %v", err)
+	}
+	rel, err := filepath.Rel(filepath.Join(root, "tests"), filepath.Join(outside, "secret.star"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, call, want string
+	}{
+		{"climbing out", fmt.Sprintf("runbook.run(%q)", rel), "the path leaves the test's root"},
+		{"absolute", fmt.Sprintf("runbook.run(%q)", filepath.Join(outside, "secret.star")), "absolute paths are refused"},
+		{"a symlink out", `runbook.run("link.star")`, "link.star is a symlink that leaves the test's root"},
+		{"a cassette out", `replay("../../etc/passwd")`, "replay: ../../etc/passwd: the path leaves the test's root"},
+		{"an absolute cassette", `replay("/etc/passwd")`, "replay: /etc/passwd: absolute paths are refused"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			file := filepath.Join(root, "tests", "paths_test.star")
+			write(file, "def test_path():\n    "+tc.call+"\n")
+			var out strings.Builder
+			sum, err := Run(context.Background(), []string{file}, Options{Out: &out, Root: root})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.Failed != 1 || !strings.Contains(out.String(), tc.want) {
+				t.Errorf("want the test to fail with %q:\n%s", tc.want, out.String())
+			}
+		})
+	}
+	// Inside the root, "../" is fine.
+	file := filepath.Join(root, "tests", "paths_test.star")
+	write(file, "def test_path():\n    assert.eq(runbook.run(\"../lib/inside.star\").value, \"inside\")\n")
+	var out strings.Builder
+	if sum, err := Run(context.Background(), []string{file}, Options{Out: &out, Root: root}); err != nil || sum.Passed != 1 {
+		t.Errorf("a path inside the root: %v\n%s", err, out.String())
+	}
+}
+
+// Without Options.Root, a test's root is its repository: "../" may reach
+// the repository's testdata, not what lies beside the repository.
+func TestTestRootIsTheRepository(t *testing.T) {
+	top := t.TempDir()
+	repo := filepath.Join(top, "repo")
+	for _, dir := range []string{filepath.Join(repo, ".git"), filepath.Join(repo, "runbooks"), filepath.Join(repo, "lib")} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for path, src := range map[string]string{
+		filepath.Join(repo, "lib", "inside.star"): "def main():\n    return 'inside'\n",
+		filepath.Join(top, "beside.star"):         "def main():\n    return 'beside'\n",
+	} {
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file := filepath.Join(repo, "runbooks", "root_test.star")
+	src := `def test_inside():
+    assert.eq(runbook.run("../lib/inside.star").value, "inside")
+
+def test_beside():
+    runbook.run("../../beside.star")
+`
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	sum, err := Run(context.Background(), []string{file}, Options{Out: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Passed != 1 || sum.Failed != 1 || !strings.Contains(out.String(), "../../beside.star: the path leaves the test's root") {
+		t.Errorf("want test_inside to pass and test_beside to be refused:\n%s", out.String())
 	}
 }

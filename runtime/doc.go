@@ -9,8 +9,18 @@
 //
 // The sandbox:
 //
-//   - Every thread gets a step limit (Options.MaxSteps) before its first
+//   - Each run (the top level, each Call) has one step budget
+//     (Options.MaxSteps) shared by all its threads, set before the first
 //     statement runs; exceeding it fails the run (exit 1).
+//   - A watchdog fails a run whose heap grows past Options.MaxMemory, and
+//     hands a run stuck growing inside one step to Options.Abort. One
+//     operation may build at most a quarter of the limit: repetition,
+//     str.join, str.replace, formatting and the text of values, and the
+//     universal functions that materialize an iterable are size-checked
+//     before they allocate (the first four are compiled as calls of
+//     checking builtins, see guardSizes).
+//   - Only regular files of at most 8 MiB are read (a named pipe would
+//     block forever).
 //   - Options.Timeout and the caller's context cancel the running thread, so
 //     a tight loop stops within milliseconds (exit 4 or 130).
 //   - Recursion is off (the go.starlark.net default); while loops, top-level

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -12,6 +11,8 @@ import (
 	"go.starlark.net/resolve"
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
+
+	"glrun/internal/regularfile"
 )
 
 // unit is one compiled file of a runbook.
@@ -77,8 +78,11 @@ func compileGraph(file, root string, isPredeclared func(string) bool) (*graph, e
 		return nil, syntaxErr(fmt.Sprintf("runbook %s lies outside its root %s", file, root), nil)
 	}
 	c := &compiler{
-		g:             &graph{root: rootReal, units: map[string]*unit{}},
-		isPredeclared: isPredeclared,
+		g: &graph{root: rootReal, units: map[string]*unit{}},
+		// The bounded replacements of universal functions must resolve
+		// as predeclared names, or the compiled code would use the
+		// originals.
+		isPredeclared: func(n string) bool { return isGuard(n) || isPredeclared(n) },
 	}
 	entry, err := c.compile(name)
 	if err != nil {
@@ -93,11 +97,23 @@ func (c *compiler) compile(name string) (*unit, error) {
 	if u, ok := c.g.units[name]; ok {
 		return u, nil
 	}
-	src, err := os.ReadFile(filepath.Join(c.g.root, filepath.FromSlash(name)))
+	src, err := readSource(filepath.Join(c.g.root, filepath.FromSlash(name)))
 	if err != nil {
 		return nil, syntaxErr(fmt.Sprintf("cannot read %s: %v", name, unwrapPathError(err)), err)
 	}
-	f, prog, err := starlark.SourceProgramOptions(fileOptions(), name, src, c.isPredeclared)
+	f, _, err := starlark.SourceProgramOptions(fileOptions(), name, src, c.isPredeclared)
+	if err != nil {
+		return nil, staticErr(err)
+	}
+	// Compile again what runs: the same file with its repetitions and
+	// joins size-checked (see guardSizes). f, as written, stays for the
+	// docstrings.
+	guarded, err := fileOptions().Parse(name, src, 0)
+	if err != nil {
+		return nil, staticErr(err)
+	}
+	guardSizes(guarded)
+	prog, err := starlark.FileProgram(guarded, c.isPredeclared)
 	if err != nil {
 		return nil, staticErr(err)
 	}
@@ -159,6 +175,13 @@ func (c *compiler) resolveLoad(from, module string) (string, error) {
 	}
 	return name, nil
 }
+
+// maxSource is the largest runbook file glrun reads.
+const maxSource = 8 << 20
+
+// readSource reads the runbook file at path, which must be a regular file
+// of at most maxSource bytes (see package regularfile).
+func readSource(path string) ([]byte, error) { return regularfile.ReadFile(path, maxSource) }
 
 // within returns the slash path of p relative to root, and whether p lies
 // inside root.

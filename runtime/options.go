@@ -32,9 +32,10 @@ type Options struct {
 	// the directory of the runbook.
 	Root string
 
-	// MaxSteps caps the Starlark execution steps of each thread (the top
-	// level with everything it loads, each Call, each child thread). 0 means
-	// DefaultMaxSteps.
+	// MaxSteps caps the Starlark execution steps of each run (the top
+	// level with everything it loads; each Call), counted over all the
+	// threads of the run (parallel.map's workers draw from the budget of
+	// the thread that called it). 0 means DefaultMaxSteps.
 	MaxSteps uint64
 
 	// Timeout bounds each execution: the top level run by Load, and each
@@ -44,7 +45,16 @@ type Options struct {
 	// MaxMemory caps the process heap while a runbook runs, in bytes: past
 	// it the run fails (exit 1). 0 means DefaultMaxMemory. The heap is
 	// checked every few milliseconds, so a runbook can overshoot briefly.
+	// One operation may build at most a quarter of it (AllocBudgetKey).
 	MaxMemory uint64
+
+	// Abort, when set, is called by the memory watchdog, on its own
+	// goroutine, when a run over its memory limit cannot be stopped: it is
+	// inside one operation that cannot be interrupted and still growing
+	// (see watchMemory). The run will not return in time; Abort should
+	// report err and end the process (exit 1) before the system kills it.
+	// Nil: the watchdog only cancels the run.
+	Abort func(err *Error)
 
 	// Print receives the output of print(). Nil prints to standard error.
 	Print func(thread *starlark.Thread, msg string)

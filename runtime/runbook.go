@@ -17,6 +17,9 @@ type Runbook struct {
 	graph   *graph
 	sandbox *sandbox
 	globals starlark.StringDict
+	// predeclared is Options.Predeclared over the size guards (see
+	// sizeGuards).
+	predeclared starlark.StringDict
 
 	// mu guards modules, the cache of executed loaded files.
 	mu      sync.Mutex
@@ -39,11 +42,20 @@ func Load(ctx context.Context, path string, opts Options) (*Runbook, error) {
 	if err != nil {
 		return nil, err
 	}
+	predeclared := sizeGuards()
+	for name, v := range opts.Predeclared {
+		predeclared[name] = v
+	}
 	rb := &Runbook{
-		path:    path,
-		opts:    opts,
-		graph:   g,
-		sandbox: &sandbox{maxSteps: opts.maxSteps(), print: opts.printer()},
+		path:        path,
+		opts:        opts,
+		graph:       g,
+		predeclared: predeclared,
+		sandbox: &sandbox{
+			maxSteps:    opts.maxSteps(),
+			allocBudget: allocBudget(opts.maxMemory()),
+			print:       opts.printer(),
+		},
 		modules: map[string]*module{},
 	}
 	_, err = rb.run(ctx, "load "+g.entry.name, func(t *starlark.Thread) (starlark.Value, error) {
@@ -80,7 +92,12 @@ func (rb *Runbook) NewThread(ctx context.Context, name string) *starlark.Thread 
 // A failure is an *Error with file:line:col, backtrace and exit code.
 func (rb *Runbook) Exec(ctx context.Context, name string, fn starlark.Callable, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	return rb.run(ctx, name, func(t *starlark.Thread) (starlark.Value, error) {
-		return starlark.Call(t, fn, args, kwargs)
+		v, err := starlark.Call(t, fn, args, kwargs)
+		if err == nil && !fits(t, 0, v) {
+			// Printing it, after the run and its limits, would not end.
+			return nil, tooLong(t, name+" returned a value too large to report")
+		}
+		return v, err
 	})
 }
 
@@ -94,10 +111,22 @@ func (rb *Runbook) run(ctx context.Context, name string, body func(*starlark.Thr
 		ctx, cancel = context.WithTimeoutCause(ctx, rb.opts.Timeout, timeoutCause{rb.opts.Timeout})
 		defer cancel()
 	}
-	defer watchMemory(ctx, rb.opts.maxMemory(), cancelCause)()
+	var abort func()
+	if rb.opts.Abort != nil {
+		abort = func() {
+			limit := memoryExceeded{rb.opts.maxMemory()}
+			rb.opts.Abort(&Error{
+				Kind: KindRuntime,
+				Msg:  fmt.Sprintf("%s: %s (stopped inside one operation that could not be interrupted)", rb.graph.entry.name, limit.Error()),
+				Err:  limit,
+			})
+		}
+	}
+	defer watchMemory(ctx, rb.opts.maxMemory(), cancelCause, abort)()
 	if ctx.Err() != nil {
 		return nil, runError(ctx, fmt.Errorf("%s: %s", rb.graph.entry.name, cancelReason(ctx)), rb.opts.Classify)
 	}
+	ctx = withSteps(ctx, rb.sandbox.maxSteps)
 	thread := rb.sandbox.newThread(ctx, name)
 	thread.Load = rb.load
 	v, err := body(thread)
@@ -147,7 +176,7 @@ func (rb *Runbook) load(t *starlark.Thread, name string) (starlark.StringDict, e
 
 // exec runs the top level of u on t and freezes its globals.
 func (rb *Runbook) exec(t *starlark.Thread, u *unit) (starlark.StringDict, error) {
-	globals, err := u.prog.Init(t, rb.opts.Predeclared)
+	globals, err := u.prog.Init(t, rb.predeclared)
 	globals.Freeze()
 	return globals, err
 }

@@ -46,7 +46,7 @@ func TestRunFailures(t *testing.T) {
 		{"recursion is off", "recursion.star", nil, runtime.Options{}, 1, []string{
 			"function fact called recursively", "recursion.star:4:20: in fact"}},
 		{"huge string", "huge.star", nil, runtime.Options{}, 1, []string{
-			"huge.star:2:20: repeat count 1099511627776 too large"}},
+			"huge.star:2:20: string * 1099511627776 would take more than 128 MiB, the most one operation may build"}},
 		{"step limit", "loop.star", nil, runtime.Options{MaxSteps: 10_000}, 1, []string{
 			"loop.star:", "runbook exceeded 10000 execution steps; raise --max-steps", "in main"}},
 		{"step limit in a child thread", "child.star", []string{"fn=spin"}, runtime.Options{MaxSteps: 10_000}, 1, []string{
@@ -170,4 +170,41 @@ func TestMemoryLimit(t *testing.T) {
 	rb := mustLoad(t, "memory.star", runtime.Options{MaxSteps: 1 << 62, MaxMemory: 64 << 20})
 	_, err := rb.Call(context.Background(), nil)
 	checkErr(t, err, 1, "memory.star:", "runbook exceeded 64 MiB of memory; raise --max-memory", "in main")
+}
+
+// An operation that cannot be interrupted and keeps growing past the
+// memory limit ([0] * 2**28 allocates 4 GiB and then fills it) would run
+// into the system's OOM killer: the watchdog hands the run to Abort, which
+// the command line uses to report and exit, instead of waiting for it.
+func TestMemoryLimitAbortsAnUninterruptibleOperation(t *testing.T) {
+	aborted := make(chan *runtime.Error, 1)
+	hog := starlark.NewBuiltin("hold_and_wait", func(thread *starlark.Thread, _ *starlark.Builtin, _ starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
+		buf := make([]byte, 128<<20) // four times the limit
+		for i := range buf {
+			buf[i] = 1
+		}
+		// Deaf to the run's cancellation, as one step of Starlark is.
+		select {
+		case <-aborted:
+		case <-time.After(time.Minute):
+		}
+		goruntime.KeepAlive(buf)
+		return starlark.None, nil
+	})
+	rb := mustLoad(t, "memory_wait.star", runtime.Options{
+		MaxMemory:   32 << 20,
+		Predeclared: starlark.StringDict{"hold_and_wait": hog},
+		Abort: func(err *runtime.Error) {
+			checkErr(t, err, 1, "memory_wait.star: runbook exceeded 32 MiB of memory; raise --max-memory (stopped inside one operation that could not be interrupted)")
+			close(aborted)
+		},
+	})
+	goruntime.GC() // the garbage of other tests would hide the growth
+	_, err := rb.Call(context.Background(), nil)
+	select {
+	case <-aborted:
+	default:
+		t.Fatalf("Abort was not called; the run ended with %v", err)
+	}
+	checkErr(t, err, 1, "exceeded 32 MiB of memory")
 }

@@ -36,23 +36,26 @@ func Context(thread *starlark.Thread) context.Context {
 
 // sandbox holds what every thread of a runbook shares.
 type sandbox struct {
-	maxSteps uint64
-	print    func(*starlark.Thread, string)
+	maxSteps    uint64
+	allocBudget uint64
+	print       func(*starlark.Thread, string)
 }
 
-// newThread makes a thread named name whose step limit is set before
-// anything runs, whose print() goes to the print handler, which carries ctx
-// for the builtins (under ContextKey) and the child-thread factory, and
-// which is cancelled as soon as ctx is done.
+// newThread makes a thread named name whose steps are drawn from the step
+// budget of the run ctx belongs to (see withSteps; a new budget when it
+// belongs to none), whose print() goes to the print handler, which carries
+// ctx for the builtins (under ContextKey), the child-thread factory and the
+// allocation budget, and which is cancelled as soon as ctx is done.
 func (s *sandbox) newThread(ctx context.Context, name string) *starlark.Thread {
 	t := &starlark.Thread{Name: name, Print: s.print}
-	t.SetMaxExecutionSteps(s.maxSteps)
-	limit := s.maxSteps
-	t.OnMaxSteps = func(t *starlark.Thread) {
-		t.Cancel(stepLimitMessage(limit))
+	pool, ok := ctx.Value(stepsKey{}).(*stepPool)
+	if !ok {
+		pool = newStepPool(s.maxSteps)
 	}
+	pool.attach(t)
 	t.SetLocal(ContextKey, ctx)
 	t.SetLocal(ThreadFactoryKey, s.factory())
+	t.SetLocal(AllocBudgetKey, s.allocBudget)
 	context.AfterFunc(ctx, func() { t.Cancel(cancelReason(ctx)) })
 	return t
 }

@@ -72,6 +72,11 @@ type Config struct {
 	// Classify maps a failed run's error to an exit code before the
 	// runtime's defaults; Classify (this package's) is the usual choice.
 	Classify func(err error) (exitCode int, ok bool)
+
+	// Abort is runtime.Options.Abort: how a run that is over its memory
+	// limit and cannot be stopped ends the process. Nil: it is only
+	// cancelled.
+	Abort func(err *runtime.Error)
 }
 
 // Session is one opened world: a client, the builtins bound to it and, when
@@ -120,6 +125,7 @@ func New(cfg Config) (*Session, error) {
 		Timeout:     cfg.Timeout,
 		Print:       cfg.Print,
 		Classify:    cfg.Classify,
+		Abort:       cfg.Abort,
 	}
 	return s, nil
 }

@@ -20,18 +20,24 @@ type SyntaxError struct {
 	Hint string
 }
 
-// Error shows the message with its column, the input, a caret line under
-// the column and the hint, one per line.
+// maxShown is how many characters of the input an error shows around the
+// column (a filter built from a 2 MB string must not be echoed whole), and
+// how long the message and the hint may be (they may quote a token).
+const maxShown = 120
+
+// Error shows the message with its column, the input (a window of
+// maxShown characters around the column when it is longer), a caret line
+// under the column and the hint, one per line.
 func (e *SyntaxError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "filter syntax error at column %d: %s\n", e.Column, e.Msg)
-	line := displayLine(e.Input)
+	fmt.Fprintf(&b, "filter syntax error at column %d: %s\n", e.Column, cut(e.Msg))
+	shown, caret := window([]rune(displayLine(e.Input)), e.Column-1)
 	b.WriteString("  ")
-	b.WriteString(line)
+	b.WriteString(string(shown))
 	b.WriteString("\n  ")
 	n := 0
-	for _, r := range line {
-		if n >= e.Column-1 {
+	for _, r := range shown {
+		if n >= caret {
 			break
 		}
 		if r == '\t' {
@@ -41,15 +47,44 @@ func (e *SyntaxError) Error() string {
 		}
 		n++
 	}
-	for ; n < e.Column-1; n++ {
+	for ; n < caret; n++ {
 		b.WriteByte(' ')
 	}
 	b.WriteByte('^')
 	if e.Hint != "" {
 		b.WriteString("\n  hint: ")
-		b.WriteString(e.Hint)
+		b.WriteString(cut(e.Hint))
 	}
 	return b.String()
+}
+
+// window returns at most maxShown characters of line around index col,
+// marked with "..." where cut, and the index of col in what it returns.
+func window(line []rune, col int) ([]rune, int) {
+	if len(line) <= maxShown {
+		return line, col
+	}
+	start := max(0, col-maxShown/2)
+	end := min(len(line), start+maxShown)
+	start = max(0, end-maxShown)
+	out := append([]rune{}, line[start:end]...)
+	caret := col - start
+	if start > 0 {
+		out = append([]rune("..."), out...)
+		caret += 3
+	}
+	if end < len(line) {
+		out = append(out, []rune("...")...)
+	}
+	return out, caret
+}
+
+// cut shortens s to maxShown characters, marking the cut with "...".
+func cut(s string) string {
+	if r := []rune(s); len(r) > maxShown {
+		return string(r[:maxShown]) + "..."
+	}
+	return s
 }
 
 // displayLine returns s with control characters other than tab replaced by

@@ -388,3 +388,63 @@ func TestParseDepthCanonical(t *testing.T) {
 		}
 	}
 }
+
+// TestSyntaxErrorOfAHugeFilter: an error in a 2 MB filter keeps its column
+// and shows a window of the text around it, not the whole input, and cuts
+// a message that quotes a huge token.
+func TestSyntaxErrorOfAHugeFilter(t *testing.T) {
+	pad := strings.Repeat("a eq 1 and ", 200000) // 2.2 MB
+	tests := []struct {
+		name, in string
+		wants    []string
+	}{
+		{"error at the end", pad + "b neq 2", []string{
+			"filter syntax error at column 2200003: expected an operator",
+			"\n  ...nd a eq 1 and", "a eq 1 and b neq 2\n",
+			// 120 characters end with the input; the caret under the
+			// "n" of neq, past the "...".
+			"\n  " + strings.Repeat(" ", 3+115) + "^\n",
+		}},
+		{"error at the start", "b neq 2 and " + pad, []string{
+			"filter syntax error at column 3:",
+			"\n  b neq 2 and a eq 1 and",
+			"...\n    ^\n",
+		}},
+		{"a huge token", "x eq 1 and " + strings.Repeat("f", 1<<21) + "(y)", []string{
+			"unknown function fffff", "...\n",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse(tt.in)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			msg := err.Error()
+			if len(msg) > 1000 {
+				t.Errorf("the message is %d bytes long", len(msg))
+			}
+			for _, w := range tt.wants {
+				if !strings.Contains(msg, w) {
+					t.Errorf("message lacks %q:\n%s", w, msg)
+				}
+			}
+		})
+	}
+}
+
+// TestPropertyErrorOfAHugeName: refusing a property whose name is a
+// megabyte long does not echo it whole.
+func TestPropertyErrorOfAHugeName(t *testing.T) {
+	e, err := Parse(strings.Repeat("p", 1<<20) + " eq 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = Validate("jobs", e)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if msg := err.Error(); len(msg) > 2000 || !strings.Contains(msg, `jobs cannot be filtered by "pppp`) {
+		t.Errorf("message (%d bytes): %.300s", len(msg), msg)
+	}
+}

@@ -28,7 +28,7 @@ type PropertyError struct {
 // allowed.
 func (e *PropertyError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s cannot be filtered by %q", e.Resource, e.Property)
+	fmt.Fprintf(&b, "%s cannot be filtered by %q", e.Resource, cut(e.Property))
 	if e.Reason != "" {
 		b.WriteString(": " + e.Reason)
 	}

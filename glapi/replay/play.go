@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+
+	"glrun/internal/regularfile"
 )
 
 // Player is an http.RoundTripper that answers every request from a
@@ -30,6 +32,9 @@ type Player struct {
 func Open(path string) (*Player, error) {
 	name := cassetteName(path)
 	file := name + ".yaml"
+	if err := regularfile.Check(file); err != nil {
+		return nil, fmt.Errorf("replay: reading cassette %s: %w", file, err)
+	}
 	c, err := cassette.Load(name)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {

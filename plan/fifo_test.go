@@ -1,0 +1,33 @@
+//go:build unix
+
+package plan
+
+import (
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// A plan path that is a named pipe is refused at once, not waited on
+// ('glrun apply' would hang before any check).
+func TestReadFileRefusesANamedPipe(t *testing.T) {
+	pipe := filepath.Join(t.TempDir(), "plan.json")
+	if err := syscall.Mkfifo(pipe, 0o644); err != nil {
+		t.Skipf("no named pipes here: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := ReadFile(pipe)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "a named pipe, not a regular file") {
+			t.Errorf("ReadFile = %v, want a refusal of the named pipe", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("still reading after 10s")
+	}
+}
