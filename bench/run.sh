@@ -6,7 +6,7 @@
 # prints a table and writes it, with the machine it ran on, to
 # bench/RESULTS.md.
 #
-#   bench/run.sh                 # the full run (200 servers, fleets of 1,000 and 5,000, 100,000 jobs; ~10 min on 2 cores)
+#   bench/run.sh                 # the full run (200 servers, fleets of 1,000 and 5,000, 100,000 jobs; ~5 min on 2 cores)
 #   bench/run.sh --quick         # 50 servers, a fleet of 1,000 (no bash baselines), 20,000 jobs: ~2 min
 #   bench/run.sh --servers 100 --scale "1000 2000" --jobs 50000 --out /tmp/RESULTS.md
 #
@@ -22,7 +22,7 @@ latency=20ms
 timescale=600 # a 93 s simulated restart takes 155 ms
 poll=1        # seconds, the same for glrun, the floor and the bash baseline
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
 scale="1000 5000" # fleet sizes of the scale scenario
 baseline_max=1000 # the bash baselines run at fleet sizes up to this only
 notice_runs=5     # one-job restarts measured for the time to notice
