@@ -37,7 +37,10 @@ func ToStarlark(v any) starlark.Value {
 // Limits of what a Converter shares.
 const (
 	maxInternLen    = 64   // longer strings are rarely repeated
-	maxInternedStrs = 8192 // the table stops growing here
+	maxInternedStrs = 8192 // strings remembered (seen once or shared)
+	maxInternedInts = 1024 // distinct numbers shared
+	maxInternedRecs = 8192 // small records shared (a job's resource)
+	maxInternedRec  = 8    // fields of a record that may be shared
 	maxShapes       = 256  // distinct field name sets remembered
 )
 
@@ -47,13 +50,20 @@ var emptyRecord = &Record{}
 
 // Converter is ToStarlark for many values at once, such as the items of
 // a list builtin: it shares what repeats between them, so a list of 100,000
-// jobs keeps one copy of the field names of a job, one boxed value of each
-// repeated short string ("COMPLETE", a template id, a server id) and one
-// empty record, instead of 100,000 of each. The zero value is ready to
-// use; a Converter is not safe for concurrent use.
+// jobs keeps one copy of the field names of a job, one value of each
+// repeated string ("COMPLETE", a template id, a server id), of each
+// repeated small record (a job's resource) and one empty record, instead
+// of 100,000 of each; a string seen once stays in its record's own data,
+// unboxed (see Record). The zero value is ready to use; a Converter is not
+// safe for concurrent use, and the records it made must not be read by
+// another goroutine while it converts more.
 type Converter struct {
-	shapes map[string][]string       // field names joined by NUL -> shared sorted names
-	strs   map[string]starlark.Value // interned short strings
+	tab    *valueTable          // the values the records' entries index
+	shapes map[string]*shape    // field names joined by NUL -> shared shape
+	strs   map[string]int32     // short strings: their table index, or -1 when seen once
+	ints   map[int64]uint32     // numbers: their table index
+	recs   map[recordKey]uint32 // small records: their table index
+	shared map[starlark.Value]uint32
 }
 
 // Value converts v as ToStarlark does.
@@ -76,7 +86,7 @@ func (c *Converter) Value(v any) starlark.Value {
 	case []string:
 		return c.list(len(v), func(i int) any { return v[i] })
 	case string:
-		return c.str(v)
+		return starlark.String(v)
 	case bool:
 		return starlark.Bool(v)
 	case json.Number:
@@ -125,52 +135,201 @@ func (c *Converter) Value(v any) starlark.Value {
 	}
 }
 
-// str returns s as a Starlark value, the same boxed value for the same
-// short string.
-func (c *Converter) str(s string) starlark.Value {
-	if len(s) > maxInternLen {
-		return starlark.String(s)
+// add appends v to the table and returns its index.
+func (c *Converter) add(v starlark.Value) uint32 {
+	if c.tab == nil {
+		c.tab = &valueTable{}
 	}
-	if v, ok := c.strs[s]; ok {
-		return v
-	}
-	v := starlark.Value(starlark.String(s))
-	if c.strs == nil {
-		c.strs = make(map[string]starlark.Value)
-	}
-	if len(c.strs) < maxInternedStrs {
-		c.strs[s] = v
-	}
-	return v
+	c.tab.vals = append(c.tab.vals, v)
+	return uint32(len(c.tab.vals) - 1)
 }
 
-// record converts an object, sharing its sorted field names with the
-// objects of the same shape converted before.
+// addShared returns the index of v, a comparable value that is the same
+// for every record (None, True, False, the empty record, the empty list).
+func (c *Converter) addShared(v starlark.Value) uint32 {
+	if i, ok := c.shared[v]; ok {
+		return i
+	}
+	if c.shared == nil {
+		c.shared = make(map[starlark.Value]uint32)
+	}
+	i := c.add(v)
+	c.shared[v] = i
+	return i
+}
+
+// emptyList is the frozen empty list every [] of a conversion can be.
+var emptyList = func() *starlark.List { l := starlark.NewList(nil); l.Freeze(); return l }()
+
+// entry converts a field's value v into a record entry: a table index, or
+// (own true) a string to keep in the record's data.
+func (c *Converter) entry(v any) (e uint32, str string, own bool) {
+	switch v := v.(type) {
+	case string:
+		return c.strEntry(v)
+	case nil:
+		return c.addShared(starlark.None), "", false
+	case bool:
+		return c.addShared(starlark.Bool(v)), "", false
+	case json.Number:
+		x := numberToStarlark(v)
+		if n, ok := x.(starlark.Int); ok {
+			if i, ok := n.Int64(); ok {
+				return c.intEntry(i, x), "", false
+			}
+		}
+		return c.add(x), "", false
+	case glapi.Object:
+		return c.recordEntry(v), "", false
+	case map[string]any:
+		return c.recordEntry(v), "", false
+	}
+	x := c.Value(v)
+	if l, ok := x.(*starlark.List); ok && l.Len() == 0 {
+		return c.addShared(emptyList), "", false
+	}
+	return c.add(x), "", false
+}
+
+// strEntry is entry for a string: a short string seen before is shared
+// through the table, any other stays in the record.
+func (c *Converter) strEntry(s string) (uint32, string, bool) {
+	if len(s) > maxInternLen {
+		return 0, s, true
+	}
+	if i, ok := c.strs[s]; ok {
+		if i >= 0 {
+			return uint32(i), "", false
+		}
+		// Seen a second time: from now on shared.
+		i = int32(c.add(starlark.String(s)))
+		c.strs[s] = i
+		return uint32(i), "", false
+	}
+	if c.strs == nil {
+		c.strs = make(map[string]int32)
+	}
+	if len(c.strs) >= maxInternedStrs {
+		// Forget the strings seen once (ids, timestamps): the shared ones
+		// stay.
+		for k, i := range c.strs {
+			if i < 0 {
+				delete(c.strs, k)
+			}
+		}
+	}
+	if len(c.strs) < maxInternedStrs {
+		c.strs[s] = -1
+	}
+	return 0, s, true
+}
+
+// intEntry is entry for an integer x of value i.
+func (c *Converter) intEntry(i int64, x starlark.Value) uint32 {
+	if e, ok := c.ints[i]; ok {
+		return e
+	}
+	e := c.add(x)
+	if c.ints == nil {
+		c.ints = make(map[int64]uint32)
+	}
+	if len(c.ints) < maxInternedInts {
+		c.ints[i] = e
+	}
+	return e
+}
+
+// recordEntry is entry for a nested object: a small record whose values
+// are all shared is itself shared (a job's resource: its server's id and
+// type).
+func (c *Converter) recordEntry(m map[string]any) uint32 {
+	r := c.record(m)
+	if r == emptyRecord {
+		return c.addShared(emptyRecord)
+	}
+	if r.Len() > maxInternedRec || len(r.data) != 4*r.Len() {
+		return c.add(r)
+	}
+	key := recordKey{r.shape, r.data}
+	if e, ok := c.recs[key]; ok {
+		return e
+	}
+	e := c.add(r)
+	if c.recs == nil {
+		c.recs = make(map[recordKey]uint32)
+	}
+	if len(c.recs) < maxInternedRecs {
+		c.recs[key] = e
+	}
+	return e
+}
+
+// recordKey identifies a record whose values are all in the table: its
+// shape and entries.
+type recordKey struct {
+	shape *shape
+	data  string
+}
+
+// record converts an object, sharing its shape with the objects of the
+// same field names converted before.
 func (c *Converter) record(m map[string]any) *Record {
 	if len(m) == 0 {
 		return emptyRecord
 	}
+	sh := c.shape(m)
+	type own struct {
+		at  int
+		str string
+	}
+	var owns []own
+	size := 4 * len(sh.keys)
+	entries := make([]uint32, len(sh.keys))
+	for i, k := range sh.keys {
+		e, str, isOwn := c.entry(m[k])
+		if isOwn {
+			if size > maxDataOff || len(str) > maxDataLen {
+				e, isOwn = c.add(starlark.String(str)), false
+			} else {
+				owns = append(owns, own{i, str})
+				e = inData | uint32(size)<<16 | uint32(len(str))
+				size += len(str)
+			}
+		}
+		entries[i] = e
+	}
+	data := make([]byte, 0, size)
+	for _, e := range entries {
+		data = appendEntry(data, e)
+	}
+	for _, o := range owns {
+		data = append(data, o.str...)
+	}
+	return &Record{shape: sh, data: string(data)}
+}
+
+// shape returns the shared shape of m's field names.
+func (c *Converter) shape(m map[string]any) *shape {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	shape := strings.Join(keys, "\x00")
-	if shared, ok := c.shapes[shape]; ok {
-		keys = shared
-	} else {
-		if c.shapes == nil {
-			c.shapes = make(map[string][]string)
-		}
-		if len(c.shapes) < maxShapes {
-			c.shapes[shape] = keys
-		}
+	name := strings.Join(keys, "\x00")
+	if sh, ok := c.shapes[name]; ok {
+		return sh
 	}
-	vals := make([]starlark.Value, len(keys))
-	for i, k := range keys {
-		vals[i] = c.Value(m[k])
+	if c.tab == nil {
+		c.tab = &valueTable{}
 	}
-	return &Record{keys: keys, vals: vals}
+	sh := &shape{keys: keys, tab: c.tab}
+	if c.shapes == nil {
+		c.shapes = make(map[string]*shape)
+	}
+	if len(c.shapes) < maxShapes {
+		c.shapes[name] = sh
+	}
+	return sh
 }
 
 // list converts a JSON array into a frozen list.
@@ -251,8 +410,8 @@ func fromStarlark(v starlark.Value, depth int, redact bool) (any, error) {
 		return v.String(), nil
 	case *Record:
 		out := make(map[string]any, v.Len())
-		for i, k := range v.keys {
-			x, err := fromStarlark(v.vals[i], depth+1, redact)
+		for i, k := range v.names() {
+			x, err := fromStarlark(v.at(i), depth+1, redact)
 			if err != nil {
 				return nil, fmt.Errorf("field %q: %w", k, err)
 			}

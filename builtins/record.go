@@ -17,22 +17,40 @@ import (
 // fields; dir(r) lists them; str(r) and print(r) give compact JSON with
 // sorted keys; == compares by value; dict(r) makes a mutable copy.
 //
-// A record is two slices: its sorted field names, shared by every record
-// of the same shape that one conversion makes (a list of 100,000 jobs keeps
-// one copy of the names), and the values in the same order. Lookups are a
-// binary search, as fast as a map for an API object's twenty fields and a
-// fraction of its memory.
+// A record is small because a list of 100,000 jobs holds 100,000 of them.
+// Its field names (its shape) are shared by every record of the same shape
+// that one conversion makes, and its values are 4-byte entries in one
+// string, data: an entry is either the index of a value in a table the
+// records of a conversion share (repeated strings such as states, template
+// and server ids, numbers, booleans, nested records and lists; each kept
+// once) or the place in data itself of a string of the record's own (an id,
+// a timestamp), whose bytes follow the entries. A job is two allocations,
+// about 260 bytes, and a value is boxed only when it is read. Lookups are a
+// binary search, as fast as a map for an API object's twenty fields.
 type Record struct {
-	keys []string         // sorted; shared, never modified
-	vals []starlark.Value // vals[i] is the value of keys[i]
+	shape *shape
+	data  string // 4-byte entries, one per field (little endian), then the record's own strings
 }
 
-var (
-	_ starlark.IterableMapping = (*Record)(nil)
-	_ starlark.HasAttrs        = (*Record)(nil)
-	_ starlark.Comparable      = (*Record)(nil)
-	_ starlark.Sequence        = (*Record)(nil)
-	_ json.Marshaler           = (*Record)(nil)
+// shape is the sorted field names of records and the table their entries
+// index; shared, never modified once a record uses it (the table only
+// grows).
+type shape struct {
+	keys []string
+	tab  *valueTable
+}
+
+// valueTable holds the values record entries index.
+type valueTable struct {
+	vals []starlark.Value
+}
+
+// An entry with inData set is a string of the record's data: 15 bits of
+// offset, 16 bits of length.
+const (
+	inData     = 1 << 31
+	maxDataOff = 1<<15 - 1
+	maxDataLen = 1<<16 - 1
 )
 
 // NewRecord returns a Record over fields; the values must already be frozen
@@ -43,24 +61,51 @@ func NewRecord(fields map[string]starlark.Value) *Record {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	vals := make([]starlark.Value, len(keys))
+	tab := &valueTable{vals: make([]starlark.Value, len(keys))}
+	data := make([]byte, 0, 4*len(keys))
 	for i, k := range keys {
-		vals[i] = fields[k]
+		tab.vals[i] = fields[k]
+		data = appendEntry(data, uint32(i))
 	}
-	return &Record{keys: keys, vals: vals}
+	return &Record{shape: &shape{keys: keys, tab: tab}, data: string(data)}
+}
+
+// appendEntry appends entry e to data.
+func appendEntry(data []byte, e uint32) []byte {
+	return append(data, byte(e), byte(e>>8), byte(e>>16), byte(e>>24))
+}
+
+// names returns the sorted field names (shared: do not modify).
+func (r *Record) names() []string {
+	if r.shape == nil {
+		return nil
+	}
+	return r.shape.keys
+}
+
+// at returns the value of the i-th field.
+func (r *Record) at(i int) starlark.Value {
+	d := r.data[4*i:]
+	e := uint32(d[0]) | uint32(d[1])<<8 | uint32(d[2])<<16 | uint32(d[3])<<24
+	if e&inData != 0 {
+		off, n := int(e>>16&maxDataOff), int(e&maxDataLen)
+		return starlark.String(r.data[off : off+n])
+	}
+	return r.shape.tab.vals[e]
 }
 
 // Field returns the value of field name and whether it is present.
 func (r *Record) Field(name string) (starlark.Value, bool) {
-	i := sort.SearchStrings(r.keys, name)
-	if i < len(r.keys) && r.keys[i] == name {
-		return r.vals[i], true
+	keys := r.names()
+	i := sort.SearchStrings(keys, name)
+	if i < len(keys) && keys[i] == name {
+		return r.at(i), true
 	}
 	return nil, false
 }
 
 // Keys returns the field names, sorted.
-func (r *Record) Keys() []string { return append([]string(nil), r.keys...) }
+func (r *Record) Keys() []string { return append([]string(nil), r.names()...) }
 
 // String returns the record as compact JSON with sorted keys; secrets show
 // as "<redacted>".
@@ -85,7 +130,7 @@ func (r *Record) Truth() starlark.Bool { return starlark.True }
 func (r *Record) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable type: record") }
 
 // Len returns the number of fields.
-func (r *Record) Len() int { return len(r.keys) }
+func (r *Record) Len() int { return len(r.names()) }
 
 // Attr returns field name, or the get method. A missing field is an error
 // that names it and lists the fields present.
@@ -115,14 +160,15 @@ func (r *Record) Get(k starlark.Value) (starlark.Value, bool, error) {
 
 // Iterate iterates over the field names, sorted.
 func (r *Record) Iterate() starlark.Iterator {
-	return &keyIterator{keys: r.keys}
+	return &keyIterator{keys: r.names()}
 }
 
 // Items returns (name, value) pairs, sorted by name.
 func (r *Record) Items() []starlark.Tuple {
-	out := make([]starlark.Tuple, len(r.keys))
-	for i, k := range r.keys {
-		out[i] = starlark.Tuple{starlark.String(k), r.vals[i]}
+	keys := r.names()
+	out := make([]starlark.Tuple, len(keys))
+	for i, k := range keys {
+		out[i] = starlark.Tuple{starlark.String(k), r.at(i)}
 	}
 	return out
 }
@@ -144,15 +190,15 @@ func (r *Record) CompareSameType(op syntax.Token, y starlark.Value, depth int) (
 }
 
 func (r *Record) equal(o *Record, depth int) (bool, error) {
-	if len(r.keys) != len(o.keys) {
+	if r.Len() != o.Len() {
 		return false, nil
 	}
-	for i, k := range r.keys {
+	for i, k := range r.names() {
 		ov, ok := o.Field(k)
 		if !ok {
 			return false, nil
 		}
-		eq, err := starlark.EqualDepth(r.vals[i], ov, depth-1)
+		eq, err := starlark.EqualDepth(r.at(i), ov, depth-1)
 		if err != nil || !eq {
 			return false, err
 		}
@@ -176,10 +222,10 @@ func (r *Record) MarshalJSON() ([]byte, error) {
 }
 
 func (r *Record) fieldList() string {
-	if len(r.keys) == 0 {
+	if r.Len() == 0 {
 		return "no fields"
 	}
-	return strings.Join(r.keys, ", ")
+	return strings.Join(r.names(), ", ")
 }
 
 // recordGetDoc declares r.get (a method: not in the registry).

@@ -19,7 +19,7 @@ func (f *rateLimitFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&f.identityRPM, "rate-limit-identity", glapi.DefaultIdentityPerMinute,
 		"identity API requests per minute per workspace (the documented limit; lower it to leave room for other clients)")
 	fs.Float64Var(&f.computeRate, "rate-limit-compute", glapi.DefaultComputeRate,
-		"Compute Ops Management requests per second to start at; it grows while answers are fine and halves on a 429")
+		"Compute Ops Management requests per second to start at; it doubles while answers are fine until the first 429, halves on a 429, then grows slowly")
 	fs.BoolVar(&f.off, "no-rate-limit", false, "send requests as fast as they come (the API's 429s are still retried); -v logs every wait and change")
 }
 

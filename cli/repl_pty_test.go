@@ -64,6 +64,27 @@ func startPtyRepl(t *testing.T, stateDir string) *ptyRepl {
 	return r
 }
 
+// waitForPrompt waits until the last thing on the screen is the prompt:
+// the session is idle, reading a line.
+func (r *ptyRepl) waitForPrompt() {
+	r.t.Helper()
+	deadline := time.NewTimer(20 * time.Second)
+	defer deadline.Stop()
+	for {
+		r.mu.Lock()
+		screen := r.screen.String()
+		r.mu.Unlock()
+		if i := strings.LastIndex(screen, "\r\n"); i >= 0 && strings.Contains(screen[i:], ">>> ") {
+			return // a prompt was drawn after the last output line
+		}
+		select {
+		case <-r.more:
+		case <-deadline.C:
+			r.t.Fatalf("the terminal never came back to the prompt; it shows:\n%q", screen)
+		}
+	}
+}
+
 // typeKeys sends keystrokes.
 func (r *ptyRepl) typeKeys(keys string) {
 	r.t.Helper()
@@ -93,9 +114,11 @@ func (r *ptyRepl) waitFor(want string, n int) {
 	}
 }
 
-// end types Ctrl-D and waits for the session to exit 0.
+// end waits for the prompt (Ctrl-D typed while a statement still runs
+// would reach no prompt), types Ctrl-D and waits for the session to exit 0.
 func (r *ptyRepl) end() {
 	r.t.Helper()
+	r.waitForPrompt()
 	r.typeKeys("\x04")
 	select {
 	case code := <-r.done:

@@ -43,9 +43,11 @@ type report struct {
 	wallStart time.Time
 	simStart  time.Time
 
-	mu   sync.Mutex
-	jobs map[string]*jobSeen
-	seq  int
+	mu       sync.Mutex
+	jobs     map[string]*jobSeen
+	seq      int
+	inFlight int // jobs of the run not known to be finished
+	creating int // job creations sent and not yet answered
 }
 
 // jobSeen is one job the run created (or adopted after an unknown outcome).
@@ -67,14 +69,29 @@ func newReport(next *tally, clk clock.Clock) *report {
 }
 
 // RoundTrip hands req to the tally (and so to the run's mode) and notes the
-// jobs in the answer.
+// jobs in the answer. Only answers that can tell the report something are
+// read: job creations, outcome checks, a job of the run read by id, and
+// pages of jobs while the run has jobs in flight. A run that lists 100,000
+// jobs it did not create leaves their pages to the client alone.
 func (r *report) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Response, error) {
+	call, ok := glapi.CallOf(req)
+	isJobs := ok && call.Collection == glapi.CollectionJobs
+	creation := isJobs && call.IsJobCreation()
+	if creation {
+		r.mu.Lock()
+		r.creating++
+		r.mu.Unlock()
+		defer func() {
+			r.mu.Lock()
+			r.creating--
+			r.mu.Unlock()
+		}()
+	}
 	resp, err := r.next.RoundTrip(req, next)
 	if err != nil || resp == nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return resp, err
 	}
-	call, ok := glapi.CallOf(req)
-	if !ok || call.Collection != glapi.CollectionJobs || resp.Body == nil || resp.Body == http.NoBody {
+	if !isJobs || resp.Body == nil || resp.Body == http.NoBody || !r.wants(call) {
 		return resp, nil
 	}
 	b, rerr := io.ReadAll(resp.Body)
@@ -86,6 +103,22 @@ func (r *report) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Res
 	}
 	r.observe(call, b)
 	return resp, nil
+}
+
+// wants reports whether the answer to call can change the report: a job
+// creation, an outcome check, a job of the run by id, or a page of jobs
+// while the run has jobs in flight (or creations unanswered).
+func (r *report) wants(call glapi.Call) bool {
+	if call.IsJobCreation() || call.OutcomeCheck {
+		return true
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if call.ID != "" {
+		_, known := r.jobs[call.ID]
+		return known
+	}
+	return r.inFlight > 0 || r.creating > 0
 }
 
 // observe notes the jobs in an answer about jobs: a created job, a job
@@ -143,9 +176,17 @@ func (r *report) note(j jobJSON, created bool) {
 			js.Template = t.Alias
 		}
 		r.jobs[j.ID] = js
+		r.inFlight++ // no state yet: not finished
 	}
 	if j.State != "" {
+		was := glapi.JobFinished(js.State)
 		js.State = j.State
+		switch now := glapi.JobFinished(j.State); {
+		case now && !was:
+			r.inFlight--
+		case was && !now:
+			r.inFlight++
+		}
 	}
 	if j.Status != "" {
 		js.Status = j.Status

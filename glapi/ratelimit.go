@@ -38,11 +38,14 @@ const identityWindow = time.Minute + time.Second
 // run from tripping 429 storms. The identity API gets its documented limit
 // (a sliding window of IdentityPerMinute requests); Compute Ops Management
 // and workspaces, which document none, get an adaptive limit: it starts at
-// ComputeRate requests per second (a burst of as many), grows by one request per second for each
-// second's worth of answers without a 429 (additive increase), halves on a
-// 429 (multiplicative decrease) and holds every request of the family until
-// the 429's wait hint (Retry-After, retryAfterSeconds, ratelimit-reset) has
-// passed. The zero value takes the defaults.
+// ComputeRate requests per second (a burst of as many); until the API first
+// answers 429 it doubles for each quarter of a second's worth of answers
+// without one (a slow start that reaches the ceiling in a few seconds: the API's answers,
+// not a guess, decide how fast glrun goes); after a 429 it halves
+// (multiplicative decrease), then grows by one request per second for each
+// second's worth of clean answers (additive increase). Every request of the
+// family is held until the 429's wait hint (Retry-After, retryAfterSeconds,
+// ratelimit-reset) has passed. The zero value takes the defaults.
 type RateLimits struct {
 	// Off turns the limiter off: requests go out as fast as they come.
 	Off bool
@@ -411,10 +414,12 @@ func exhausted(resp *http.Response) bool {
 }
 
 // adaptiveLimiter is an AIMD token bucket (golang.org/x/time/rate, driven
-// through its *At methods with the Clock's time): additive increase of one
-// request per second for each second's worth of answers without a 429,
-// multiplicative decrease (halving) on a 429, and a hold on every request
-// until the 429's wait hint has passed.
+// through its *At methods with the Clock's time) with a slow start: until
+// the first 429 the rate doubles for each quarter of a second's worth of
+// answers without one; from the first 429 on, additive increase of one request per second
+// for each second's worth of clean answers, multiplicative decrease
+// (halving) on a 429, and a hold on every request until the 429's wait hint
+// has passed.
 type adaptiveLimiter struct {
 	name     string
 	log      *slog.Logger
@@ -423,6 +428,7 @@ type adaptiveLimiter struct {
 	mu        sync.Mutex
 	lim       *rate.Limiter
 	ok        int       // answers without a 429 since the last change
+	throttled bool      // a 429 came: the slow start is over
 	holdUntil time.Time // no request goes out before this (a wait hint)
 }
 
@@ -432,6 +438,11 @@ func newAdaptiveLimiter(name string, r RateLimits, log *slog.Logger) *adaptiveLi
 		lim: rate.NewLimiter(rate.Limit(r.ComputeRate), burst(r.ComputeRate)),
 	}
 }
+
+// slowStartStep is how many times a second the slow start may double the
+// rate: it doubles after a quarter of a second's worth of clean answers,
+// so the default 200/s reaches the 1000/s ceiling after 350 answers.
+const slowStartStep = 4
 
 // burst is a second's worth of requests, at least one.
 func burst(r float64) int { return max(1, int(r)) }
@@ -456,11 +467,16 @@ func (a *adaptiveLimiter) observe(_ *http.Request, now time.Time, status int, hi
 	cur := float64(a.lim.Limit())
 	if status != http.StatusTooManyRequests {
 		a.ok++
-		if cur < a.max && float64(a.ok) >= cur {
+		switch {
+		case cur >= a.max:
+		case !a.throttled && float64(a.ok) >= cur/slowStartStep:
+			a.set(now, min(cur*2, a.max), "slow start: no 429 yet")
+		case float64(a.ok) >= cur:
 			a.set(now, min(cur+1, a.max), "no 429 for a second's worth of requests")
 		}
 		return
 	}
+	a.throttled = true
 	if until := now.Add(hint); hint > 0 && until.After(a.holdUntil) {
 		a.holdUntil = until
 	}

@@ -134,6 +134,57 @@ func TestComputeLimitGrowsWithoutA429(t *testing.T) {
 	}
 }
 
+func TestComputeLimitSlowStartReachesTheCeilingThenBacksOffOn429(t *testing.T) {
+	clk := newRecClock()
+	throttle := false
+	a := &arrivals{clk: clk, answer: func(n int, w http.ResponseWriter) bool {
+		if throttle {
+			throttle = false
+			w.Header().Set("Retry-After", "1")
+			writeJSON(w, http.StatusTooManyRequests, map[string]any{"message": "slow down"})
+			return true
+		}
+		return false
+	}}
+	f := newFake(t, a.serve)
+	c := testClient(t, f, clk, nil) // the defaults: 200/s, ceiling 1000/s
+	lim := adaptiveOf(t, c, prefixCompute)
+	start := clk.Now()
+	get := func(n int) {
+		t.Helper()
+		for i := range n {
+			if _, err := c.Jobs.Get(context.Background(), "j1"); err != nil {
+				t.Fatalf("request %d: %v", i, err)
+			}
+		}
+	}
+	// 50, 100 and 200 clean answers (a quarter of a second's worth at 200,
+	// 400 and 800 a second) double the rate three times: 350 requests reach
+	// the ceiling, and none of them waits (the starting burst is 200).
+	get(349)
+	if got := lim.rate(); got == DefaultComputeMaxRate {
+		t.Fatalf("rate after 349 clean answers is already the ceiling")
+	}
+	get(1)
+	if got := lim.rate(); got != DefaultComputeMaxRate {
+		t.Fatalf("rate after 350 clean answers = %g/s, want the ceiling %d/s", got, DefaultComputeMaxRate)
+	}
+	if el := clk.Now().Sub(start); el > time.Second {
+		t.Errorf("reaching the ceiling took %v of clock time, want at most 1s", el)
+	}
+	// A 429 halves it; from then on growth is additive: a second's worth of
+	// clean answers adds one request per second, not a doubling.
+	throttle = true
+	get(1)
+	if got := lim.rate(); got != DefaultComputeMaxRate/2 {
+		t.Fatalf("rate after a 429 = %g/s, want %d/s", got, DefaultComputeMaxRate/2)
+	}
+	get(DefaultComputeMaxRate / 2)
+	if got := lim.rate(); got != DefaultComputeMaxRate/2+1 {
+		t.Errorf("rate after a clean second following a 429 = %g/s, want %d/s (additive)", got, DefaultComputeMaxRate/2+1)
+	}
+}
+
 func TestRateLimitOffSendsWithoutWaiting(t *testing.T) {
 	clk := newRecClock()
 	a := &arrivals{clk: clk}

@@ -8,7 +8,9 @@
 #   get   one GET per unfinished job per poll, 16 at a time.
 #
 #   GREENLAKE_BASE_URL=... GREENLAKE_CLIENT_ID=... GREENLAKE_CLIENT_SECRET=... \
-#     bench/baseline/restart_xargs.sh [GROUP] [POLL] [list|get] [WORKERS]
+#     bench/baseline/restart_xargs.sh [GROUP] [POLL] [list|get] [WORKERS] [COUNT]
+#
+# COUNT > 0 restarts only the group's first COUNT servers.
 #
 # It prints {"jobs": N, "complete": M} like the other variants.
 set -euo pipefail
@@ -17,6 +19,7 @@ group=${1:-lab}
 poll=${2:-1}
 mode=${3:-list}
 workers=${4:-16}
+count=${5:-0}
 base=${GREENLAKE_BASE_URL:?set GREENLAKE_BASE_URL}
 restart_template=30110551-cad6-4069-95b8-dbce9bbd8525 # "Server Restart"
 case $mode in list | get) ;; *) echo "restart_xargs.sh: mode must be list or get, not $mode" >&2; exit 2 ;; esac
@@ -28,7 +31,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 curl -sfG -H "$GL_AUTH" "$base/compute-ops-mgmt/v1/groups" \
-  --data-urlencode "filter=name eq '$group'" | jq -r '.items[0].devices[].deviceId' >"$work/servers"
+  --data-urlencode "filter=name eq '$group'" | jq -r '.items[0].devices[].deviceId' >"$work/all"
+if [ "$count" -gt 0 ]; then head -n "$count" "$work/all" >"$work/servers"; else cp "$work/all" "$work/servers"; fi
 
 # Create: one curl per server, $workers at a time; each prints "id createdAt".
 xargs -P "$workers" -I{} sh -c '
@@ -38,7 +42,7 @@ xargs -P "$workers" -I{} sh -c '
 ' <"$work/servers" >"$work/jobs"
 cut -d' ' -f1 "$work/jobs" | sort >"$work/ids"
 total=$(wc -l <"$work/ids")
-since=$(cut -d' ' -f2 "$work/jobs" | sort | head -n 1)
+since=$(cut -d' ' -f2 "$work/jobs" | sort | awk 'NR == 1') # awk reads to the end: no SIGPIPE for sort
 
 # finished_list prints "id state" for our jobs that are finished, reading
 # every page of the jobs created since the earliest of ours.

@@ -3,12 +3,14 @@
 // directly), and the small measuring tools the script needs without
 // installing anything.
 //
-//	floor restart [-group lab] [-workers 16] [-poll 1s]   restart a group, wait for all
-//	floor calls [-n 10000]                               builtin call cost, Starlark vs Go
-//	floor time [-runs N] -- CMD ARGS...                  median wall time, peak RSS
-//	floor polls [-gap 0.5s] [-timescale 600] < LOG        list requests per poll in a request log
+//	floor restart [-group lab] [-count N] [-workers 16] [-poll 1s] [-no-rate-limit]
+//	                                      restart a group (or its first N servers), wait for all
+//	floor calls [-n 10000]                builtin call cost, Starlark vs Go
+//	floor time [-runs N] -- CMD ARGS...   median wall and CPU time, peak RSS
+//	floor polls [-gap 0.5s] < LOG         list requests per poll in a request log
+//	floor notice [-timescale 600] < LOG   time from a job's end to the first read after it
 //
-// Each prints one JSON object on standard output. restart reads
+// Each prints one JSON object on standard output. restart and notice read
 // GREENLAKE_BASE_URL, GREENLAKE_CLIENT_ID and GREENLAKE_CLIENT_SECRET.
 package main
 
@@ -20,7 +22,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: floor restart|calls|time|polls [flags] (see the package documentation)")
+		fmt.Fprintln(os.Stderr, "usage: floor restart|calls|time|polls|notice [flags] (see the package documentation)")
 		os.Exit(2)
 	}
 	var (
@@ -36,8 +38,10 @@ func main() {
 		out, err = timeCmd(os.Args[2:])
 	case "polls":
 		out, err = polls(os.Args[2:], os.Stdin)
+	case "notice":
+		out, err = notice(os.Args[2:], os.Stdin)
 	default:
-		err = fmt.Errorf("unknown command %q (want restart, calls, time or polls)", os.Args[1])
+		err = fmt.Errorf("unknown command %q (want restart, calls, time, polls or notice)", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "floor:", err)

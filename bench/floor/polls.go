@@ -22,17 +22,15 @@ type pollsResult struct {
 }
 
 // polls reads simulator request log lines and counts the requests, and
-// the job list requests per poll: list requests less than gap (of real
-// time; the log has simulated time, timescale times faster) apart belong
-// to one poll.
+// the job list requests per poll: list requests less than gap of real time
+// (the log's "time", the wall clock) apart belong to one poll.
 func polls(args []string, in io.Reader) (any, error) {
 	fs := flag.NewFlagSet("polls", flag.ContinueOnError)
 	gap := fs.Duration("gap", 500*time.Millisecond, "real time between two polls, at least")
-	scale := fs.Float64("timescale", 1, "the simulator's --time-scale")
+	_ = fs.Float64("timescale", 1, "ignored (the log has the wall clock; kept for old scripts)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
-	simGap := time.Duration(float64(*gap) * *scale)
 	var res pollsResult
 	var last time.Time
 	per := 0
@@ -55,7 +53,7 @@ func polls(args []string, in io.Reader) (any, error) {
 			res.Creates++
 		case e.Method == "GET" && e.Path == "/compute-ops-mgmt/v1/jobs":
 			res.JobLists++
-			if res.Polls == 0 || e.Time.Sub(last) > simGap {
+			if res.Polls == 0 || e.Time.Sub(last) > *gap {
 				res.Polls++
 				per = 0
 			}

@@ -27,12 +27,15 @@ func restart(args []string) (any, error) {
 	group := fs.String("group", "lab", "the group whose servers to restart")
 	workers := fs.Int("workers", 16, "concurrent job creations")
 	poll := fs.Duration("poll", time.Second, "polling interval")
+	noLimit := fs.Bool("no-rate-limit", false, "turn glapi's client-side rate limiter off")
+	count := fs.Int("count", 0, "restart only the group's first count servers (0: all)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
 	start := time.Now()
 	cfg := glapi.Config{}
 	cfg.ApplyEnv(os.Getenv)
+	cfg.RateLimits.Off = *noLimit
 	c, err := glapi.New(cfg)
 	if err != nil {
 		return nil, err
@@ -48,6 +51,9 @@ func restart(args []string) (any, error) {
 		if m, ok := d.(map[string]any); ok {
 			ids = append(ids, m["deviceId"].(string))
 		}
+	}
+	if *count > 0 && *count < len(ids) {
+		ids = ids[:*count]
 	}
 	tmpl, err := glapi.LookupTemplate("restart")
 	if err != nil {

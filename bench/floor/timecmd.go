@@ -17,11 +17,15 @@ type timeResult struct {
 	MedianMS float64 `json:"median_ms"`
 	MinMS    float64 `json:"min_ms"`
 	MaxRSSKB int64   `json:"max_rss_kb"`
-	Exit     int     `json:"exit"`
+	// CPUMS is the median CPU time (user and system, the command's
+	// children included: curl and jq of a bash script).
+	CPUMS float64 `json:"cpu_ms"`
+	Exit  int     `json:"exit"`
 }
 
 // timeCmd runs a command `runs` times (its output to standard error) and
-// reports the median and minimum wall time and the largest peak RSS.
+// reports the median and minimum wall time, the median CPU time and the
+// largest peak RSS.
 func timeCmd(args []string) (any, error) {
 	fs := flag.NewFlagSet("time", flag.ContinueOnError)
 	runs := fs.Int("runs", 1, "how many times to run the command")
@@ -33,7 +37,7 @@ func timeCmd(args []string) (any, error) {
 		return nil, fmt.Errorf("time: no command (usage: floor time [-runs N] -- CMD ARGS...)")
 	}
 	res := timeResult{Runs: *runs}
-	var walls []float64
+	var walls, cpus []float64
 	for range *runs {
 		cmd := exec.Command(cmdArgs[0], cmdArgs[1:]...)
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
@@ -48,8 +52,10 @@ func timeCmd(args []string) (any, error) {
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 			res.MaxRSSKB = max(res.MaxRSSKB, ru.Maxrss)
 		}
+		cpus = append(cpus, float64((cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime()).Microseconds())/1000)
 	}
 	slices.Sort(walls)
-	res.MedianMS, res.MinMS = walls[len(walls)/2], walls[0]
+	slices.Sort(cpus)
+	res.MedianMS, res.MinMS, res.CPUMS = walls[len(walls)/2], walls[0], cpus[len(cpus)/2]
 	return res, nil
 }

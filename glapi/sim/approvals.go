@@ -231,7 +231,7 @@ func (s *Sim) gateJob(j *job, requester string, t time.Time) {
 			j.phase = phaseApproval
 			j.rec.State = glapi.JobApprovalPending
 			j.rec.Status = "Awaiting approval (approval request " + r.ID + ")"
-			j.rendered = nil
+			j.changed()
 			return
 		}
 	}

@@ -48,6 +48,7 @@ func (s *Sim) audit(category, description string, t time.Time, com bool) {
 	if com {
 		so = serviceOffer{p.comID, DemoComputeOpsManagement, simRegion}
 	}
+	p.audit = keepNewest(p.audit, maxLogEntries)
 	p.audit = append(p.audit, &auditEntry{
 		ID: p.uuid(), Type: "/audit-log/log", Category: category, CreatedAt: ts(t), Description: description,
 		Username: p.actor, IPAddress: "203.0.113.10", ServiceOffer: so,
@@ -150,8 +151,25 @@ func (s *Sim) activity(key, title, message string, src activitySource, serverURI
 	if serverURI != "" {
 		a.AssociatedServerURI = &serverURI
 	}
+	p.acts = keepNewest(p.acts, maxLogEntries)
 	p.acts = append(p.acts, a)
 	s.audit(DemoComputeOpsManagement, message, t, true)
+}
+
+// maxLogEntries is how many activities, and how many audit log entries, the
+// simulator keeps: the newest; an older one is forgotten, as the real logs
+// forget with age. A simulator seeded with 300,000 jobs would otherwise
+// hold 600,000 of each.
+const maxLogEntries = 50_000
+
+// keepNewest returns log with room for one more entry within max: when it
+// has grown a quarter past max, the newest max entries in a new slice (so
+// the forgotten ones are freed); otherwise log itself.
+func keepNewest[T any](log []T, max int) []T {
+	if len(log) < max+max/4 {
+		return log
+	}
+	return append(make([]T, 0, max+max/4), log[len(log)-max+1:]...)
 }
 
 // jobActivity records the activity of a job event: created, or ended in

@@ -18,8 +18,8 @@ type jobRecord struct {
 	Cancellable      bool        `json:"cancellable"`
 	JobTemplate      string      `json:"jobTemplate"`
 	Resource         jobResource `json:"resource"`
-	JobParams        obj         `json:"jobParams"`
-	Results          obj         `json:"results"`
+	JobParams        obj         `json:"jobParams"` // nil is shown as {}
+	Results          obj         `json:"results"`   // nil is shown as {}
 	State            string      `json:"state"`
 	// ResultCode is "" until the job ends (the API shows null).
 	ResultCode string `json:"resultCode"`
@@ -36,63 +36,110 @@ type jobResource struct {
 	Type string `json:"type"`
 }
 
-// render returns the job in the API's JSON shape, for answers and filters.
+// jobFields are the fields of a job in the API's JSON shape (input only
+// once a PATCH gave it).
+var jobFields = []string{"id", "type", "resourceUri", "name", "generation", "createdAt", "updatedAt",
+	"parentJobId", "deleteOnComplete", "cancellable", "jobTemplate", "resource", "jobParams", "results",
+	"state", "resultCode", "status", "statusDetails", "input"}
+
+// field returns the value of one field of the job as the API shows it, and
+// whether the job has it: what render puts under that name. Filters read
+// fields one at a time through it, without rendering whole jobs.
+func (r *jobRecord) field(name string) (any, bool) {
+	switch name {
+	case "id":
+		return r.ID, true
+	case "type":
+		return r.Type, true
+	case "resourceUri":
+		return r.ResourceURI, true
+	case "name":
+		return r.Name, true
+	case "generation":
+		return r.Generation, true
+	case "createdAt":
+		return r.CreatedAt, true
+	case "updatedAt":
+		return r.UpdatedAt, true
+	case "parentJobId":
+		if r.ParentJobID != nil {
+			return *r.ParentJobID, true
+		}
+		return nil, true
+	case "deleteOnComplete":
+		return r.DeleteOnComplete, true
+	case "cancellable":
+		return r.Cancellable, true
+	case "jobTemplate":
+		return r.JobTemplate, true
+	case "resource":
+		return obj{"id": r.Resource.ID, "type": r.Resource.Type}, true
+	case "jobParams":
+		if r.JobParams == nil {
+			return obj{}, true
+		}
+		return r.JobParams, true
+	case "results":
+		if r.Results == nil {
+			return obj{}, true
+		}
+		return r.Results, true
+	case "state":
+		return r.State, true
+	case "resultCode":
+		if r.ResultCode != "" {
+			return r.ResultCode, true
+		}
+		return nil, true
+	case "status":
+		return r.Status, true
+	case "statusDetails":
+		if r.StatusDetails != nil {
+			return r.StatusDetails, true
+		}
+		return nil, true
+	case "input":
+		if r.Input != nil {
+			return r.Input, true
+		}
+	}
+	return nil, false
+}
+
+// render returns the job in the API's JSON shape, for answers. Its nested
+// objects are the record's own: copy before handing it out.
 func (r *jobRecord) render() obj {
-	o := obj{
-		"id":               r.ID,
-		"type":             r.Type,
-		"resourceUri":      r.ResourceURI,
-		"name":             r.Name,
-		"generation":       r.Generation,
-		"createdAt":        r.CreatedAt,
-		"updatedAt":        r.UpdatedAt,
-		"parentJobId":      nil,
-		"deleteOnComplete": r.DeleteOnComplete,
-		"cancellable":      r.Cancellable,
-		"jobTemplate":      r.JobTemplate,
-		"resource":         obj{"id": r.Resource.ID, "type": r.Resource.Type},
-		"jobParams":        r.JobParams,
-		"results":          r.Results,
-		"state":            r.State,
-		"resultCode":       nil,
-		"status":           r.Status,
-		"statusDetails":    nil,
-	}
-	if r.ParentJobID != nil {
-		o["parentJobId"] = *r.ParentJobID
-	}
-	if r.ResultCode != "" {
-		o["resultCode"] = r.ResultCode
-	}
-	if r.StatusDetails != nil {
-		o["statusDetails"] = r.StatusDetails
-	}
-	if r.Input != nil {
-		o["input"] = r.Input
+	o := make(obj, len(jobFields))
+	for _, f := range jobFields {
+		if v, ok := r.field(f); ok {
+			o[f] = v
+		}
 	}
 	return o
 }
 
-// view returns the job's rendered form, rendering it again only after a
-// change (lists of 100,000 jobs read the cached forms). The caller must
-// not modify it.
-func (j *job) view() obj {
-	if j.rendered == nil {
-		j.rendered = j.rec.render()
+// view returns the job's rendered form (rendered on every call: a list of
+// 300,000 jobs keeps no rendered copies). The caller must not modify it.
+func (j *job) view() obj { return j.rec.render() }
+
+// changed notes a change of the job, which invalidates the filtered lists
+// the simulator cached.
+func (j *job) changed() {
+	if j.version != nil {
+		*j.version++
 	}
-	return j.rendered
 }
 
 // touch records a change of the job at t: a new generation and updatedAt.
 func (j *job) touch(t time.Time) {
 	j.rec.Generation++
 	j.rec.UpdatedAt = ts(t)
-	j.rendered = nil
+	j.changed()
 }
 
 // end sets the job's final state, result code, status and details.
 func (j *job) end(state, resultCode, status string, details obj) {
 	j.rec.State, j.rec.ResultCode = state, resultCode
 	j.rec.Status, j.rec.StatusDetails = status, details
-	j.rendered = nil
+	j.changed()
 }

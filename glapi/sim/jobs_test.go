@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -238,5 +240,50 @@ func TestJobsPollAsWaitAllDoes(t *testing.T) {
 	r := h.get("/compute-ops-mgmt/v1/jobs?filter="+q("id in ('"+a+"', '"+b+"') and state eq 'COMPLETE'"), 200)
 	if len(r.items()) != 2 {
 		t.Errorf("filtered poll: %v", ids(r.items()))
+	}
+}
+
+// A filtered listing pages through the jobs that match when it is read:
+// the pages of one listing agree, and a job that changes or is created
+// between two listings is seen by the second.
+func TestJobsFilteredPagesFollowChanges(t *testing.T) {
+	h := newHarness(t, Options{})
+	if _, err := h.sim.AddJobs(250); err != nil {
+		t.Fatal(err)
+	}
+	done := q("state eq 'COMPLETE' and jobTemplate eq '" + templateByAlias("restart").ID + "'")
+	base, _ := h.get("/compute-ops-mgmt/v1/jobs?limit=1&filter="+done, 200).body["total"].(float64)
+	if base < 250 {
+		t.Fatalf("%v COMPLETE restarts, want at least the 250 added", base)
+	}
+	var seen []string
+	for off := 0; ; off += 100 {
+		r := h.get("/compute-ops-mgmt/v1/jobs?limit=100&offset="+strconv.Itoa(off)+"&filter="+done, 200)
+		if r.body["total"] != base {
+			t.Fatalf("page at %d says total %v, the first %v", off, r.body["total"], base)
+		}
+		if len(r.items()) == 0 {
+			break
+		}
+		seen = append(seen, ids(r.items())...)
+	}
+	if distinct := len(slices.Compact(slices.Sorted(slices.Values(seen)))); len(seen) != int(base) || distinct != int(base) {
+		t.Fatalf("pages gave %d jobs (%d distinct), want %v", len(seen), distinct, base)
+	}
+	running := q("state eq 'RUNNING'")
+	if got := h.get("/compute-ops-mgmt/v1/jobs?filter="+running, 200).items(); len(got) != 0 {
+		t.Fatalf("running before any job was created: %v", ids(got))
+	}
+	id := h.createJob("restart", h.serverID("prod-web-05"), nil)
+	h.clk.Advance(10 * time.Second)
+	if got := ids(h.get("/compute-ops-mgmt/v1/jobs?filter="+running, 200).items()); !slices.Equal(got, []string{id}) {
+		t.Fatalf("running after a restart started: %v, want [%s]", got, id)
+	}
+	h.clk.Advance(time.Hour)
+	if got := h.get("/compute-ops-mgmt/v1/jobs?filter="+running, 200).items(); len(got) != 0 {
+		t.Fatalf("running after the restart ended: %v", ids(got))
+	}
+	if r := h.get("/compute-ops-mgmt/v1/jobs?limit=1&filter="+done, 200); r.body["total"] != base+1 {
+		t.Errorf("COMPLETE restarts after one more: total %v, want %v", r.body["total"], base+1)
 	}
 }

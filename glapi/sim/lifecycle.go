@@ -21,13 +21,13 @@ const (
 // the rest says when and how it moves.
 type job struct {
 	rec jobRecord
-	// rendered is rec in the API's JSON shape, nil after a change.
-	rendered obj
-	tmpl     glapi.JobTemplate
-	seq      int
-	startAt  time.Time
-	endAt    time.Time
-	phase    int
+	// version is the state's count of job changes (state.jobsVersion).
+	version *uint64
+	tmpl    *glapi.JobTemplate // shared by the jobs of the template (state.template)
+	seq     int
+	startAt time.Time
+	endAt   time.Time
+	phase   int
 	// fail makes the job end in ERROR with failStatus and failDetails.
 	fail        bool
 	failStatus  string
@@ -105,10 +105,14 @@ func (s *Sim) advance(now time.Time) {
 	st := s.st
 	s.advanceChangeControl(now)
 	var evs []event
-	for _, id := range st.jobOrder {
-		j := st.jobs[id]
-		if j.phase == phaseDone || j.phase == phaseApproval {
+	active := st.activeJobs[:0]
+	for _, j := range st.activeJobs {
+		if j.phase == phaseDone {
 			continue
+		}
+		active = append(active, j)
+		if j.phase == phaseApproval {
+			continue // held until its approval request is decided
 		}
 		if j.phase == phasePending && !j.startAt.After(now) {
 			evs = append(evs, event{j.startAt, j, true})
@@ -117,6 +121,7 @@ func (s *Sim) advance(now time.Time) {
 			evs = append(evs, event{j.endAt, j, false})
 		}
 	}
+	st.activeJobs = active // jobs that end below leave it at the next advance
 	sort.SliceStable(evs, func(a, b int) bool {
 		if !evs[a].t.Equal(evs[b].t) {
 			return evs[a].t.Before(evs[b].t)

@@ -91,8 +91,20 @@ type state struct {
 	users    *ordered[*user]
 	asyncOps *ordered[*asyncOp]
 	jobs     map[string]*job
-	jobOrder []string
-	creds    *ordered[*credential]
+	jobOrder []*job // oldest first
+	// activeJobs are the jobs not yet done (and some just done), the only
+	// ones advance looks at.
+	activeJobs []*job
+	// jobsVersion counts the changes of jobs: a cached filtered list of
+	// jobs is good while it stays the same.
+	jobsVersion uint64
+	// jobFilter is the last filtered list of jobs (a listing reads it a
+	// page at a time).
+	jobFilter jobFilterCache
+	// templates holds one copy of each job template the jobs point to, by
+	// id and alias.
+	templates map[string]*glapi.JobTemplate
+	creds     *ordered[*credential]
 
 	// bundleOrder lists bundle ids oldest first; the last is the newest.
 	bundleOrder []string
@@ -116,6 +128,19 @@ type state struct {
 	plat *platform
 	// cc is the change control (approvals, schedules); see Sim.cc.
 	cc *changeControl
+}
+
+// template returns the state's shared copy of t.
+func (st *state) template(t glapi.JobTemplate) *glapi.JobTemplate {
+	key := t.ID + "\x00" + t.Alias
+	if p, ok := st.templates[key]; ok {
+		return p
+	}
+	if st.templates == nil {
+		st.templates = make(map[string]*glapi.JobTemplate)
+	}
+	st.templates[key] = &t
+	return &t
 }
 
 // uuid returns a random (seeded) version 4 UUID.
