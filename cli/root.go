@@ -126,7 +126,10 @@ Try it against the built-in simulator, no account needed:
   glrun describe runbooks/power_cycle.star
 
 Exit codes: 0 success, 1 the runbook failed, 2 usage/syntax/validation error
-(nothing was sent), 3 apply stopped on drift, 4 timeout, 130 interrupted.`,
+(nothing was sent), 3 apply stopped on drift, 4 timeout, 130 interrupted.
+
+A live run that stops early can be picked up where it stopped: 'glrun runs'
+lists the runs, 'glrun resume' resumes one.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -142,6 +145,8 @@ Exit codes: 0 success, 1 the runbook failed, 2 usage/syntax/validation error
 		newApplyCmd(s),
 		newShowCmd(s, nil),
 		newTestCmd(s),
+		newResumeCmd(s),
+		newRunsCmd(s),
 	)
 	addToolboxCommands(root, s)
 	registerLogFormat(root)

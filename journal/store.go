@@ -72,6 +72,11 @@ type Meta struct {
 	Error string `json:"error,omitempty"`
 	// Resumes counts the times the run was resumed.
 	Resumes int `json:"resumes,omitempty"`
+	// Dir is the working directory the run was started from: relative
+	// paths (Runbook) are relative to it, and 'glrun resume' without an id
+	// picks the latest run started from the current directory. Compare
+	// does not compare it.
+	Dir string `json:"dir,omitempty"`
 }
 
 // Target is what a run talks to; no credential is part of it.
