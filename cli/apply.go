@@ -34,7 +34,7 @@ is not sent: the run stops with a diff of planned vs actual (exit 3). A run
 that ends with planned changes unsent lists them (exit 3).
 See docs/approval.md.
 
-`+journalHelp,
+` + journalHelp,
 		Example: `  glrun plan runbooks/power_cycle.star group=prod-web --out restart.plan.json
   glrun show restart.plan.json        # review, e.g. in a pull request
   glrun apply restart.plan.json       # exactly the reviewed change

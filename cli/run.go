@@ -51,7 +51,7 @@ Without --sim, glrun talks to GreenLake with the API client credentials in
 GREENLAKE_CLIENT_ID and GREENLAKE_CLIENT_SECRET (create them in the GreenLake
 workspace under Manage Workspace > API).
 
-`+journalHelp,
+` + journalHelp,
 		Example: `  glrun run --sim runbooks/power_cycle.star group=prod-web batch=4
   glrun run --region eu-central runbooks/failed_jobs.star days=3
   glrun run --base-url http://127.0.0.1:8080 runbooks/onboard_user.star email=ana@example.com
