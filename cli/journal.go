@@ -168,14 +168,19 @@ func (j *journalling) hook(tgt *target, mode glapi.Mode) (glapi.Mode, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := openStore(j.f, j.s.env())
+	fs, err := openStore(j.f, j.s.env())
 	if err != nil {
 		return nil, err
+	}
+	var store journal.Store = fs
+	var wire glapi.Mode // below the journal: live
+	if j.s.journal != nil {
+		store, wire = j.s.journal(fs)
 	}
 	scrub := glapi.NewScrubber()
 	tgt.cfg.Scrubber = scrub
 	if id := j.f.journal.resume; id != "" {
-		run, res, err := journal.Resume(store, id, meta, tgt.clock, nil)
+		run, res, err := journal.Resume(store, id, meta, tgt.clock, wire)
 		if err != nil {
 			return nil, resumeError(id, err)
 		}
@@ -203,7 +208,7 @@ func (j *journalling) hook(tgt *target, mode glapi.Mode) (glapi.Mode, error) {
 		return nil, fmt.Errorf("starting the run's journal (--no-journal to run without one): %w", err)
 	}
 	if j.plan != nil {
-		if err := os.WriteFile(filepath.Join(store.Dir(), run.ID(), planFile), j.plan, 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(fs.Dir(), run.ID(), planFile), j.plan, 0o600); err != nil {
 			_ = run.Finish(err)
 			return nil, fmt.Errorf("keeping the plan in the run's journal: %w", err)
 		}
@@ -212,9 +217,9 @@ func (j *journalling) hook(tgt *target, mode glapi.Mode) (glapi.Mode, error) {
 	j.run = run
 	fmt.Fprintf(j.s.err, "glrun: run %s (resume with 'glrun resume %s')\n", run.ID(), run.ID())
 	if mode != nil {
-		return journal.Chain(mode, run.Recorder(nil)), nil
+		return journal.Chain(mode, run.Recorder(wire)), nil
 	}
-	return run.Recorder(nil), nil
+	return run.Recorder(wire), nil
 }
 
 // meta is the journal's Meta of this run against tgt.

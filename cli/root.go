@@ -13,7 +13,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"glrun/exitcode"
+	"glrun/glapi"
 	"glrun/glapi/sim"
+	"glrun/journal"
 )
 
 // exitError carries an exit code through cobra to Main. Its message, when
@@ -52,6 +54,10 @@ type streams struct {
 	// GLRUN_PROFILE ...) instead of the process's, so tests need not change
 	// the process environment and can run in parallel.
 	getenv func(string) string
+	// journal, when set, wraps the journal store of a live run and gives
+	// the mode its calls go through below the journal: tests use it to
+	// kill a run at a chosen request (see resume_test.go).
+	journal func(journal.Store) (journal.Store, glapi.Mode)
 }
 
 // env returns the environment the commands read: s.getenv, or the
