@@ -200,12 +200,13 @@ func (j *journalling) hook(tgt *target, mode glapi.Mode) (glapi.Mode, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := journal.Prune(store, time.Now(), maxAge, keep); err != nil {
-		fmt.Fprintln(j.s.err, "glrun: warning: pruning old runs: "+err.Error())
-	}
 	run, err := journal.Start(store, meta, tgt.clock)
 	if err != nil {
 		return nil, fmt.Errorf("starting the run's journal (--no-journal to run without one): %w", err)
+	}
+	// Pruned once the new run holds its lock: it counts among those kept.
+	if _, err := journal.Prune(store, time.Now(), maxAge, keep); err != nil {
+		fmt.Fprintln(j.s.err, "glrun: warning: pruning old runs: "+err.Error())
 	}
 	if j.plan != nil {
 		if err := os.WriteFile(filepath.Join(fs.Dir(), run.ID(), planFile), j.plan, 0o600); err != nil {

@@ -47,13 +47,16 @@ func newResumeWorld(t *testing.T) *resumeWorld {
 }
 
 // glrun runs glrun against w: args are inserted after the verb, with
-// --state-dir, and --base-url for runs; kill, when set,
+// --state-dir (for run, apply, resume and runs), and --base-url for runs; kill, when set,
 // wraps the run's journal.
 func (w *resumeWorld) glrun(t *testing.T, kill func(journal.Store) (journal.Store, glapi.Mode), args ...string) result {
 	t.Helper()
-	full := append([]string{args[0], "--state-dir", w.state}, args[1:]...)
-	if args[0] == "run" { // a resume finds its target in the run's journal
+	full := args
+	switch args[0] {
+	case "run": // a resume finds its target in the run's journal
 		full = append([]string{args[0], "--base-url", w.url, "--state-dir", w.state}, args[1:]...)
+	case "apply", "resume", "runs":
+		full = append([]string{args[0], "--state-dir", w.state}, args[1:]...)
 	}
 	var out, errb bytes.Buffer
 	before := len(w.sim.Requests())
@@ -412,5 +415,104 @@ func TestResumeOfAFinishedRunDoesNothing(t *testing.T) {
 	}
 	if r := w.glrun(t, nil, "resume", "20200101-000000-abcdef"); r.code != exitcode.Usage || !strings.Contains(r.stderr, "no run 20200101-000000-abcdef") {
 		t.Errorf("resume of an unknown run: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+}
+
+// TestKilledApplyResumesThroughTheCLI kills 'glrun apply' around each of
+// its planned changes and resumes it: the changes the resume answers from
+// the journal count as applied, the others are checked against the plan
+// and sent, each once; the apply ends complete.
+func TestKilledApplyResumesThroughTheCLI(t *testing.T) {
+	t.Parallel()
+	for _, at := range []int{2, 3, 5} { // the first job creation, the second, the invitation
+		for _, after := range []bool{false, true} {
+			t.Run(fmt.Sprintf("request %d after=%v", at, after), func(t *testing.T) {
+				t.Parallel()
+				w := newResumeWorld(t)
+				planPath := filepath.Join(t.TempDir(), "p.json")
+				if r := w.glrun(t, nil, "plan", "--base-url", w.url, resumeRunbook, "--out", planPath); r.code != 0 {
+					t.Fatalf("plan: exit %d\n%s", r.code, r.stderr)
+				}
+				hook, _ := killAt(at, after)
+				first := w.glrun(t, hook, "apply", "--base-url", w.url, planPath)
+				if first.code == 0 {
+					t.Fatalf("the killed apply exited 0:\n%s", first.stderr)
+				}
+				id := runIDOf(t, first.stderr)
+				r := w.glrun(t, nil, "resume", id)
+				if r.code != 0 || !strings.Contains(r.stderr, "3 of 3 planned changes sent") {
+					t.Fatalf("resume: exit %d\n%s", r.code, r.stderr)
+				}
+				got := changes(w.sim.Requests())
+				if got["POST /compute-ops-mgmt/v1/jobs"] != 2 || got["POST /identity/v1/users"] != 1 || len(got) != 2 {
+					t.Errorf("changes received %v, want each planned change once", got)
+				}
+				if in := w.runInfo(t, id); in.Status != journal.Finished || in.Command != "apply" {
+					t.Errorf("after the resume: %s %s, want a finished apply", in.Command, in.Status)
+				}
+			})
+		}
+	}
+}
+
+// TestEarlyStopPrintsTheResumeCommand checks that a run that fails says,
+// at the end of its report, how to resume it, and that --no-journal runs
+// are not journalled.
+func TestEarlyStopPrintsTheResumeCommand(t *testing.T) {
+	t.Parallel()
+	w := newResumeWorld(t)
+	r := w.glrun(t, nil, "run", resumeRunbook, "group=no-such-group")
+	if r.code != exitcode.Failed {
+		t.Fatalf("exit %d, want 1\n%s", r.code, r.stderr)
+	}
+	id := runIDOf(t, r.stderr)
+	if !strings.Contains(r.stderr, "glrun: run "+id+" stopped early; to pick it up where it stopped: glrun resume "+id+"\n") {
+		t.Errorf("the report of a failed run does not say how to resume it:\n%s", r.stderr)
+	}
+	if in := w.runInfo(t, id); in.Status != journal.Failed || !strings.Contains(in.Error, "no group") {
+		t.Errorf("runs show: %s %q, want failed with the runbook's error", in.Status, in.Error)
+	}
+	r = w.glrun(t, nil, "run", "--no-journal", resumeRunbook)
+	if r.code != 0 || strings.Contains(r.stderr, "resume") {
+		t.Errorf("--no-journal: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	if infos := w.glrun(t, nil, "runs", "-o", "json"); strings.Count(infos.stdout, `"id"`) != 1 {
+		t.Errorf("glrun runs lists %s; want only the failed run", infos.stdout)
+	}
+}
+
+// TestCompletionOfRunIDs checks what the shells offer after 'glrun resume'
+// (the runs that can be resumed, with their runbook and state) and after
+// 'glrun runs show' (every run).
+func TestCompletionOfRunIDs(t *testing.T) {
+	t.Parallel()
+	w := newResumeWorld(t)
+	crashed := killedRun(t, w)
+	done := runIDOf(t, w.glrun(t, nil, "run", resumeRunbook).stderr)
+	for _, tt := range []struct {
+		args    []string
+		want    []string
+		wantNot []string
+	}{
+		{[]string{"__complete", "resume", "--state-dir", w.state, ""}, []string{crashed + "\t" + resumeRunbook + " crashed"}, []string{done}},
+		{[]string{"__complete", "runs", "show", "--state-dir", w.state, ""}, []string{crashed + "\t", done + "\t" + resumeRunbook + " finished"}, nil},
+	} {
+		r := w.glrun(t, nil, tt.args...)
+		if r.code != 0 {
+			t.Fatalf("%v: exit %d\n%s", tt.args, r.code, r.stderr)
+		}
+		for _, want := range tt.want {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("%v: want a candidate %q, got:\n%s", tt.args, want, r.stdout)
+			}
+		}
+		for _, not := range tt.wantNot {
+			if strings.Contains(r.stdout, not) {
+				t.Errorf("%v: want no candidate %q, got:\n%s", tt.args, not, r.stdout)
+			}
+		}
+		if !strings.HasSuffix(strings.TrimSpace(r.stdout), ":4") {
+			t.Errorf("%v: want the no-file directive :4, got:\n%s", tt.args, r.stdout)
+		}
 	}
 }

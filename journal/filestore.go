@@ -228,7 +228,7 @@ func (s *FileStore) List() ([]Meta, error) {
 		}
 		out = append(out, m)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID > out[j].ID })
+	sort.Slice(out, func(i, j int) bool { return newerFirst(out[i], out[j]) })
 	return out, nil
 }
 

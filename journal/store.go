@@ -139,6 +139,15 @@ func DefaultDir() (string, error) {
 	return filepath.Join(home, ".local", "state", "glrun", "runs"), nil
 }
 
+// newerFirst orders runs newest first: by start time, which ids give to
+// the second only, then by id.
+func newerFirst(a, b Meta) bool {
+	if !a.Started.Equal(b.Started) && !a.Started.IsZero() && !b.Started.IsZero() {
+		return a.Started.After(b.Started)
+	}
+	return a.ID > b.ID
+}
+
 // Status returns the run's state as people should see it: a run whose
 // meta says running but whose lock nobody holds has crashed.
 func Status(s Store, m Meta) State {
@@ -168,7 +177,7 @@ func Prune(s Store, now time.Time, maxAge time.Duration, keep int) ([]string, er
 	if err != nil {
 		return nil, err
 	}
-	sort.SliceStable(runs, func(i, j int) bool { return runs[i].ID > runs[j].ID })
+	sort.SliceStable(runs, func(i, j int) bool { return newerFirst(runs[i], runs[j]) })
 	var removed []string
 	for i, m := range runs {
 		old := maxAge > 0 && now.Sub(m.Started) > maxAge
