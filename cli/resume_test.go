@@ -359,7 +359,9 @@ func TestResumeRefusesAChangedRun(t *testing.T) {
 					t.Fatal(err)
 				}
 			}, "file restart_invite.star: "},
-		{"tenant", func(_ *resumeWorld, id, _ string) []string { return []string{"resume", "--tenant-acid", "other-tenant", id} }, nil,
+		{"tenant", func(_ *resumeWorld, id, _ string) []string {
+			return []string{"resume", "--tenant-acid", "other-tenant", id}
+		}, nil,
 			`target workspace: (none) -> "other-tenant"`},
 	}
 	for _, tt := range tests {
