@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -161,9 +162,10 @@ func (k *killable) Lock(id string) (func() error, error) {
 // request: before sending it, or after sending it and before the journal
 // sees its answer. After that nothing is sent. With at 0 it only counts.
 type killer struct {
-	at    int
-	after bool
-	store *killable
+	at     int
+	after  bool
+	method string // when set, the first request of this method is the one
+	store  *killable
 
 	mu sync.Mutex
 	n  int
@@ -176,6 +178,9 @@ func (k *killer) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Res
 	k.mu.Lock()
 	k.n++
 	n := k.n
+	if k.method != "" && req.Method == k.method {
+		k.at, k.method = n, ""
+	}
 	k.mu.Unlock()
 	if n == k.at && !k.after {
 		k.store.kill()
@@ -516,5 +521,129 @@ func TestCompletionOfRunIDs(t *testing.T) {
 		if !strings.HasSuffix(strings.TrimSpace(r.stdout), ":4") {
 			t.Errorf("%v: want the no-file directive :4, got:\n%s", tt.args, r.stdout)
 		}
+	}
+}
+
+// TestResumeStopsOnAnUnresolvableChange kills a run just before it sends a
+// DELETE, whose effect glrun cannot look up: the resume stops with exit 1
+// and says to check by hand, sending nothing.
+func TestResumeStopsOnAnUnresolvableChange(t *testing.T) {
+	t.Parallel()
+	w := newResumeWorld(t)
+	hook, k := killAt(0, false)
+	k.method = http.MethodDelete
+	first := w.glrun(t, hook, "run", "testdata/resume/remove_user.star")
+	id := runIDOf(t, first.stderr)
+	r := w.glrun(t, nil, "resume", id)
+	if r.code != exitcode.Failed || !strings.Contains(r.stderr, "whether it took effect cannot be looked up; nothing was sent") || !strings.Contains(r.stderr, "DELETE /identity/v1/users/") {
+		t.Errorf("exit %d, stderr:\n%s\nwant exit 1: the DELETE cannot be looked up", r.code, r.stderr)
+	}
+	if m := r.mutations(); len(m) != 0 {
+		t.Errorf("the resume sent %v", m)
+	}
+}
+
+// rewriteJournal applies edit to each record of run id's journal (as a
+// JSON object) and writes the journal back with valid checksums: a journal
+// that is whole but says something else.
+func (w *resumeWorld) rewriteJournal(t *testing.T, id string, edit func(rec map[string]any)) {
+	t.Helper()
+	path := filepath.Join(w.state, id, "journal.jsonl")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	for _, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		_, body, _ := strings.Cut(line, " ")
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(body), &rec); err != nil {
+			t.Fatalf("journal line %q: %v", line, err)
+		}
+		edit(rec)
+		b, err := json.Marshal(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&out, "%08x %s\n", crc32.Checksum(b, crc32.MakeTable(crc32.Castagnoli)), b)
+	}
+	if err := os.WriteFile(path, out.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestResumeStopsOnDivergence resumes a run whose journal holds a first
+// request other than the one the runbook asks for: the resume stops with
+// exit 1, naming both, and sends nothing.
+func TestResumeStopsOnDivergence(t *testing.T) {
+	t.Parallel()
+	w := newResumeWorld(t)
+	id := killedRun(t, w)
+	w.rewriteJournal(t, id, func(rec map[string]any) {
+		if req, ok := rec["request"].(map[string]any); ok && rec["seq"] == 1.0 {
+			req["url"] = req["url"].(string) + "&offset=7"
+		}
+	})
+	r := w.glrun(t, nil, "resume", id)
+	if r.code != exitcode.Failed || !strings.Contains(r.stderr, "which its journal does not hold") || !strings.Contains(r.stderr, "offset=7") {
+		t.Errorf("exit %d, stderr:\n%s\nwant exit 1: the runbook diverged from its journal", r.code, r.stderr)
+	}
+	if m := r.mutations(); len(m) != 0 {
+		t.Errorf("the resume sent %v", m)
+	}
+}
+
+// TestResumeRefusesACorruptJournal damages a line in the middle of a
+// journal: the resume refuses with exit 1, naming the line, and sends
+// nothing.
+func TestResumeRefusesACorruptJournal(t *testing.T) {
+	t.Parallel()
+	w := newResumeWorld(t)
+	id := killedRun(t, w)
+	path := filepath.Join(w.state, id, "journal.jsonl")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.IndexByte(data, '{') + 10
+	data[i] ^= 0x20
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := w.glrun(t, nil, "resume", id)
+	if r.code != exitcode.Failed || !strings.Contains(r.stderr, "is corrupt at line 1") {
+		t.Errorf("exit %d, stderr:\n%s\nwant exit 1: the journal is corrupt at line 1", r.code, r.stderr)
+	}
+	if len(r.requests) != 0 {
+		t.Errorf("the resume sent %d requests", len(r.requests))
+	}
+	if in := w.runInfo(t, id); !strings.Contains(in.Damage, "corrupt") {
+		t.Errorf("runs show: damage %q, want the corruption", in.Damage)
+	}
+}
+
+// TestResumeAsksForSecretParamsAgain runs with a secret parameter: the
+// journal keeps only a salted hash of it, so the resume asks for it (exit
+// 2), refuses another value (exit 3) and resumes with the same one.
+func TestResumeAsksForSecretParamsAgain(t *testing.T) {
+	t.Parallel()
+	w := newResumeWorld(t)
+	const secret = "k-9f8e7d6c5b4a"
+	id := killedRun(t, w, "apiKey="+secret)
+	meta, err := os.ReadFile(filepath.Join(w.state, id, "meta.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(meta, []byte(secret)) {
+		t.Fatalf("meta.json holds the secret parameter:\n%s", meta)
+	}
+	if r := w.glrun(t, nil, "resume", id); r.code != exitcode.Usage || !strings.Contains(r.stderr, "apiKey hold a secret") || len(r.requests) != 0 {
+		t.Errorf("resume without the secret: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	if r := w.glrun(t, nil, "resume", id, "apiKey=other"); r.code != exitcode.Drift || !strings.Contains(r.stderr, `param apiKey: "(secret)" -> "(secret)"`) || strings.Contains(r.stderr, "other") {
+		t.Errorf("resume with another secret: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	if r := w.glrun(t, nil, "resume", id, "apiKey="+secret); r.code != 0 {
+		t.Errorf("resume with the secret: exit %d, stderr:\n%s", r.code, r.stderr)
 	}
 }
