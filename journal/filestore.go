@@ -133,6 +133,15 @@ func (s *FileStore) SetMeta(m Meta) error {
 
 // Append writes r as one line at the end of the journal and fsyncs it.
 func (s *FileStore) Append(id string, r Record) error {
+	if err := s.Write(id, r); err != nil {
+		return err
+	}
+	return s.Sync(id)
+}
+
+// Write writes r as one line at the end of the journal, with one write,
+// without waiting for the disk (see Sync).
+func (s *FileStore) Write(id string, r Record) error {
 	d, err := s.runDir(id)
 	if err != nil {
 		return err
@@ -146,14 +155,31 @@ func (s *FileStore) Append(id string, r Record) error {
 		return fmt.Errorf("journal: appending to run %s: %w", id, err)
 	}
 	_, err = f.Write(line)
-	if err == nil {
-		err = f.Sync()
-	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return fmt.Errorf("journal: appending record %d to run %s: %w", r.Seq, id, err)
+	}
+	return nil
+}
+
+// Sync fsyncs the journal: every line written so far is durable.
+func (s *FileStore) Sync(id string) error {
+	d, err := s.runDir(id)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(filepath.Join(d, journalFile), os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("journal: syncing run %s: %w", id, err)
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("journal: syncing run %s: %w", id, err)
 	}
 	return nil
 }

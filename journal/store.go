@@ -42,6 +42,19 @@ type Store interface {
 	Remove(id string) error
 }
 
+// GroupStore is a Store whose appends can be made durable in groups: a run
+// writing many records at once (changes sent in parallel) waits for one
+// flush to the disk for all of them instead of one each. The Recorder uses
+// it when the store offers it; FileStore does.
+type GroupStore interface {
+	Store
+	// Write adds r at the end of the run's journal, as Append does, but r
+	// is durable only once a later Sync returns.
+	Write(id string, r Record) error
+	// Sync makes every record written to the run's journal so far durable.
+	Sync(id string) error
+}
+
 // Meta describes a run: what ran, against what, since when, and how it
 // ended. It holds no secret.
 type Meta struct {
