@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -268,7 +269,20 @@ func (j *journalling) finish(runErr error) error {
 		return runErr
 	}
 	id := j.run.ID()
-	if err := j.run.Finish(runErr); err != nil {
+	// The run's state says interrupted for Ctrl-C and timeouts, whatever
+	// error carried them.
+	state := runErr
+	switch exitCodeOf(runErr) {
+	case exitcode.Interrupted:
+		if !errors.Is(runErr, context.Canceled) {
+			state = fmt.Errorf("%w (%w)", runErr, context.Canceled)
+		}
+	case exitcode.Timeout:
+		if !errors.Is(runErr, context.DeadlineExceeded) {
+			state = fmt.Errorf("%w (%w)", runErr, context.DeadlineExceeded)
+		}
+	}
+	if err := j.run.Finish(state); err != nil {
 		fmt.Fprintln(j.s.err, "glrun: warning: "+err.Error())
 	}
 	j.run = nil

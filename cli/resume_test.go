@@ -647,3 +647,53 @@ func TestResumeAsksForSecretParamsAgain(t *testing.T) {
 		t.Errorf("resume with the secret: exit %d, stderr:\n%s", r.code, r.stderr)
 	}
 }
+
+// canceller is the mode under the journal that cancels the run's context
+// (as Ctrl-C does) at its at-th request, which then fails.
+type canceller struct {
+	at     int
+	n      int
+	cancel context.CancelFunc
+}
+
+func (c *canceller) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Response, error) {
+	c.n++
+	if c.n == c.at {
+		c.cancel()
+		<-req.Context().Done()
+	}
+	return next.RoundTrip(req)
+}
+
+// TestInterruptedRunSaysHowToResume interrupts a run (its context
+// cancelled, as by Ctrl-C) before its second job creation: it exits 130,
+// its report ends with the resume command, 'glrun runs' shows it
+// interrupted, and resuming it finishes it with each change sent once.
+func TestInterruptedRunSaysHowToResume(t *testing.T) {
+	t.Parallel()
+	w := newResumeWorld(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb bytes.Buffer
+	c := &canceller{at: 3, cancel: cancel}
+	code := Execute(ctx, []string{"run", "--base-url", w.url, "--state-dir", w.state, resumeRunbook},
+		streams{in: strings.NewReader(""), out: &out, err: &errb, getenv: w.env,
+			journal: func(s journal.Store) (journal.Store, glapi.Mode) { return s, c }})
+	if code != exitcode.Interrupted {
+		t.Fatalf("exit %d, want 130\n%s", code, errb.String())
+	}
+	id := runIDOf(t, errb.String())
+	if !strings.Contains(errb.String(), "glrun resume "+id+"\n") {
+		t.Errorf("the interrupted run's report does not say how to resume it:\n%s", errb.String())
+	}
+	if in := w.runInfo(t, id); in.Status != journal.Interrupted {
+		t.Errorf("runs show: state %s, want interrupted", in.Status)
+	}
+	if r := w.glrun(t, nil, "resume", id); r.code != 0 {
+		t.Fatalf("resume: exit %d\n%s", r.code, r.stderr)
+	}
+	got := changes(w.sim.Requests())
+	if got["POST /compute-ops-mgmt/v1/jobs"] != 2 || got["POST /identity/v1/users"] != 1 {
+		t.Errorf("changes received %v, want each once", got)
+	}
+}
