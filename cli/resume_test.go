@@ -479,6 +479,12 @@ func TestEarlyStopPrintsTheResumeCommand(t *testing.T) {
 	if in := w.runInfo(t, id); in.Status != journal.Failed || !strings.Contains(in.Error, "no group") {
 		t.Errorf("runs show: %s %q, want failed with the runbook's error", in.Status, in.Error)
 	}
+	show := w.glrun(t, nil, "runs", "show", id)
+	for _, want := range []string{"state:", "failed", "params:", "group=no-such-group", "resume it with: glrun resume " + id} {
+		if !strings.Contains(show.stdout, want) {
+			t.Errorf("glrun runs show does not say %q:\n%s", want, show.stdout)
+		}
+	}
 	r = w.glrun(t, nil, "run", "--no-journal", resumeRunbook)
 	if r.code != 0 || strings.Contains(r.stderr, "resume") {
 		t.Errorf("--no-journal: exit %d, stderr:\n%s", r.code, r.stderr)
