@@ -37,7 +37,9 @@ without it.
 The first change that differs from the plan, or that the plan does not contain,
 is not sent: the run stops with a diff of planned vs actual (exit 3). A run
 that ends with planned changes unsent lists them (exit 3).
-See docs/approval.md.`,
+See docs/approval.md.
+
+` + journalHelp,
 		Example: `  glrun plan runbooks/power_cycle.star group=prod-web --out restart.plan.json
   glrun show restart.plan.json        # review, e.g. in a pull request
   glrun apply restart.plan.json       # exactly the reviewed change
@@ -73,13 +75,14 @@ See docs/approval.md.`,
 		},
 	}
 	f.register(cmd.Flags())
+	f.journal.register(cmd.Flags())
 	return cmd
 }
 
 // applyPlan re-runs p's runbook live with the apply mode: refused before
 // anything is sent when the runbook's files or the target differ from the
 // plan; stopped before any change the plan does not contain.
-func applyPlan(cmd *cobra.Command, s streams, f *sessionFlags, p *plan.Plan) error {
+func applyPlan(cmd *cobra.Command, s streams, f *sessionFlags, p *plan.Plan) (err error) {
 	s = shareSim(s, f) // the preflight and the apply see the same simulator
 	files, err := runtime.ListFiles(p.Runbook.Path, runtime.Options{}, isBuiltinName)
 	if err != nil {
@@ -89,7 +92,12 @@ func applyPlan(cmd *cobra.Command, s streams, f *sessionFlags, p *plan.Plan) err
 		return withCode(exitcode.Drift, err)
 	}
 	mode := plan.NewApply(p)
-	ss, err := openSession(cmd, s, f, p.Runbook.Path, mode)
+	jr, err := newApplyJournalling(cmd, s, f, p)
+	if err != nil {
+		return err
+	}
+	defer func() { err = jr.finish(err) }()
+	ss, err := openSessionWith(cmd, s, f, p.Runbook.Path, mode, jr.hook)
 	if err != nil {
 		return err
 	}

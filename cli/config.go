@@ -94,6 +94,9 @@ Profiles live in $XDG_CONFIG_HOME/glrun/config.yaml (~/.config/glrun/config.yaml
       base_url: http://127.0.0.1:8080
       client_id: lab-client
       client_secret_env: LAB_SECRET
+      state_dir: /srv/glrun/runs   # run journals (glrun runs, glrun resume)
+      keep_runs: 200               # runs kept at most (default 100)
+      keep_runs_days: 90           # days a run is kept (default 30)
 
 --profile NAME or GLRUN_PROFILE=NAME selects one, else 'default'. The secret
 never goes in the file: it comes from an environment variable or a command.
@@ -181,7 +184,8 @@ func (f *targetFlags) settings(cmd *cobra.Command, getenv func(string) string) (
 		}
 		out = append(out, st)
 	}
-	return append(out, secretSetting(sel, profileSrc, getenv)), nil
+	out = append(out, secretSetting(sel, profileSrc, getenv))
+	return append(out, journalSettings(sel, profileSrc, getenv)...), nil
 }
 
 // secretSetting says whether the client secret is set and where it comes

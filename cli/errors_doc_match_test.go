@@ -333,7 +333,15 @@ var errorsDocNotRunHere = map[string]string{
 	"TestMemoryLimitStopsOneHugeStep":                  "it grows the heap until glrun exits itself, in another process; its test checks the message",
 	"TestNonRegularFilesAreRefused":                    "needs a named pipe; its test checks the message",
 	"TestSecondInterruptExitsAtOnceWithWhatIsInFlight": "needs two real interrupts to another process; its test checks the message",
-	"TestDeclinedRequestFailsTheApplyWithTheRemarks":   "needs sim serve with two identities in another process; its test checks the message",
+	// Resume rows: each needs a journalled live run (killed, finished,
+	// changed or damaged) against a simulator reached through --base-url.
+	"TestResumeRefusesAChangedRun":                   "needs a journalled run and a changed runbook; its test checks the message",
+	"TestSecondResumeOfARunIsRefused":                "needs a resume holding the run's lock; its test checks the message",
+	"TestResumeRefusesACorruptJournal":               "needs a damaged journal; its test checks the message",
+	"TestResumeStopsOnAnUnresolvableChange":          "needs a journal cut after an unanswered change; its test checks the message",
+	"TestResumeStopsOnDivergence":                    "needs a journal and a runbook that asks for something else; its test checks the message",
+	"TestResumeOfAFinishedRunDoesNothing":            "needs a finished journalled run; its test checks the messages",
+	"TestDeclinedRequestFailsTheApplyWithTheRemarks": "needs sim serve with two identities in another process; its test checks the message",
 }
 
 // TestErrorsDocMatchesWhatGlrunPrints runs each row of docs/errors.md that

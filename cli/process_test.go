@@ -22,7 +22,15 @@ func TestMain(m *testing.M) {
 	if args := os.Getenv(execArgsEnv); args != "" {
 		os.Exit(Main(strings.Split(args, "\x1f"), os.Stdin, os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	// Live runs journal under $XDG_STATE_HOME: never the tester's own.
+	state, err := os.MkdirTemp("", "glrun-test-state-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_STATE_HOME", state)
+	code := m.Run()
+	os.RemoveAll(state)
+	os.Exit(code)
 }
 
 // glrunProcess starts glrun with args in a separate process and returns it

@@ -17,6 +17,7 @@ import (
 	"glrun/exitcode"
 	"glrun/glapi"
 	"glrun/glapi/sim"
+	"glrun/journal"
 )
 
 // exitError carries an exit code through cobra to Main. Its message, when
@@ -70,6 +71,10 @@ type streams struct {
 	// GreenLake workspace whatever its URL (tests set it to check the
 	// approval of live runs against a simulator on loopback).
 	realTarget bool
+	// journal, when set, wraps the journal store of a live run and gives
+	// the mode its calls go through below the journal: tests use it to
+	// kill a run at a chosen request (see resume_test.go).
+	journal func(journal.Store) (journal.Store, glapi.Mode)
 }
 
 // env returns the environment the commands read: s.getenv, or the
@@ -211,7 +216,10 @@ Try it against the built-in simulator, no account needed:
   glrun describe runbooks/power_cycle.star
 
 Exit codes: 0 success, 1 the runbook failed, 2 usage/syntax/validation error
-(nothing was sent), 3 apply stopped on drift, 4 timeout, 130 interrupted.`,
+(nothing was sent), 3 apply stopped on drift, 4 timeout, 130 interrupted.
+
+A live run that stops early can be picked up where it stopped: 'glrun runs'
+lists the runs, 'glrun resume' resumes one.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -228,6 +236,8 @@ Exit codes: 0 success, 1 the runbook failed, 2 usage/syntax/validation error
 		newApproveCmd(s),
 		newShowCmd(s, nil),
 		newTestCmd(s),
+		newResumeCmd(s),
+		newRunsCmd(s),
 	)
 	addToolboxCommands(root, s)
 	registerLogFormat(root)

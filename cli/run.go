@@ -52,14 +52,20 @@ FILE' lists the parameters with their types.
 
 Without --sim, glrun talks to GreenLake with the API client credentials in
 GREENLAKE_CLIENT_ID and GREENLAKE_CLIENT_SECRET (create them in the GreenLake
-workspace under Manage Workspace > API).`,
+workspace under Manage Workspace > API).
+
+` + journalHelp,
 		Example: `  glrun run --sim runbooks/power_cycle.star group=prod-web batch=4
   glrun run --region eu-central runbooks/failed_jobs.star days=3
   glrun run --base-url http://127.0.0.1:8080 runbooks/onboard_user.star email=ana@example.com
 
   # record a run (secrets redacted), then replay it offline in milliseconds
   glrun run --record testdata/cassettes/pc.yaml runbooks/power_cycle.star group=prod-db
-  glrun run --replay testdata/cassettes/pc.yaml runbooks/power_cycle.star group=prod-db`,
+  glrun run --replay testdata/cassettes/pc.yaml runbooks/power_cycle.star group=prod-db
+
+  # a live run that stopped early (its id was printed when it started)
+  glrun runs
+  glrun resume 20261203-140855-3f9a2c`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkOutput(f.output); err != nil {
@@ -75,19 +81,22 @@ workspace under Manage Workspace > API).`,
 	registerCassetteFlags(fs, &f.target)
 	registerOutput(fs, &f.output, "the run report (status, exit code, result, changes, jobs, elapsed times)")
 	registerApprovalFlags(fs, f)
+	f.journal.register(fs)
 	return cmd
 }
 
 // runRunbook checks the runbook and its parameters, connects to the target
 // and runs main, reporting what was sent on every exit path.
-func runRunbook(cmd *cobra.Command, s streams, f *runFlags, path string, params []string) error {
+func runRunbook(cmd *cobra.Command, s streams, f *runFlags, path string, params []string) (err error) {
 	if err := checkParamSyntax(params); err != nil {
 		return finishRun(s, f.output, nil, path, nil, err)
 	}
 	if f.dryRun || f.confirm || s.realTarget || needsApproval(&f.target, s.env()) {
 		return approvalRun(cmd, s, f, path, params)
 	}
-	ss, err := openSession(cmd, s, &f.sessionFlags, path, nil)
+	jr := newJournalling(cmd, s, &f.sessionFlags, "run", path, params)
+	defer func() { err = jr.finish(err) }()
+	ss, err := openSessionWith(cmd, s, &f.sessionFlags, path, nil, jr.hook)
 	if err != nil {
 		return finishRun(s, f.output, nil, path, nil, err)
 	}

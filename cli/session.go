@@ -29,6 +29,9 @@ type sessionFlags struct {
 	maxSteps uint64
 	timeout  time.Duration
 	maxMem   byteSize
+	// journal says where live runs journal their calls (registered by
+	// run and apply only; see journal.go).
+	journal journalFlags
 }
 
 func (f *sessionFlags) register(fs *pflag.FlagSet) {
@@ -64,6 +67,14 @@ type session struct {
 // (nil: live), and loads the runbook. Nothing is sent to the API until the
 // runbook's main is called, unless its top level calls a builtin.
 func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mode glapi.Mode) (*session, error) {
+	return openSessionWith(cmd, s, f, path, mode, nil)
+}
+
+// openSessionWith is openSession with a hook called once the target is
+// resolved, before the client is built: it returns the mode to use in
+// place of mode (and may set the target's clock and scrubber). A live run's
+// journal is such a hook (journalling.hook).
+func openSessionWith(cmd *cobra.Command, s streams, f *sessionFlags, path string, mode glapi.Mode, hook func(*target, glapi.Mode) (glapi.Mode, error)) (*session, error) {
 	if err := glsession.Check(path); err != nil {
 		return nil, runtimeExit(err)
 	}
@@ -78,6 +89,12 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 	if err := tgt.startRecording(f.target.record); err != nil {
 		tgt.Close()
 		return nil, err
+	}
+	if hook != nil {
+		if mode, err = hook(tgt, mode); err != nil {
+			tgt.Close()
+			return nil, err
+		}
 	}
 	logw, display := progressOutput(s.err, format)
 	ss := &session{target: tgt, logger: slog.New(scrubHandler{next: f.log.logger(logw, format).Handler(), scrub: s.scrub}), tally: newTally(mode), unroute: func() {}}

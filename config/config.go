@@ -47,6 +47,14 @@ type Profile struct {
 	// AllowInsecureHTTP lets base_url or token_url be a plain http:// URL
 	// on a host other than loopback (as --allow-insecure-http does).
 	AllowInsecureHTTP bool `yaml:"allow_insecure_http"`
+	// StateDir is where live runs keep their journals (see docs/journal.md);
+	// empty means $XDG_STATE_HOME/glrun/runs.
+	StateDir string `yaml:"state_dir"`
+	// KeepRuns is how many runs the state directory keeps at most (nil:
+	// the default, 100).
+	KeepRuns *int `yaml:"keep_runs"`
+	// KeepRunsDays is how many days a run is kept (nil: the default, 30).
+	KeepRunsDays *int `yaml:"keep_runs_days"`
 }
 
 // File is the configuration file.
@@ -94,11 +102,16 @@ func Load(path string) (*File, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(f); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: %w (want default: NAME and profiles: NAME: {region, base_url, token_url, tenant_acid, client_id, client_secret_env, client_secret_command, allow_insecure_http})", path, err)
+		return nil, fmt.Errorf("%s: %w (want default: NAME and profiles: NAME: {region, base_url, token_url, tenant_acid, client_id, client_secret_env, client_secret_command, allow_insecure_http, state_dir, keep_runs, keep_runs_days})", path, err)
 	}
 	for name, p := range f.Profiles {
 		if p.ClientSecretEnv != "" && p.ClientSecretCommand != "" {
 			return nil, fmt.Errorf("%s: profile %q: give client_secret_env or client_secret_command, not both", path, name)
+		}
+		for key, v := range map[string]*int{"keep_runs": p.KeepRuns, "keep_runs_days": p.KeepRunsDays} {
+			if v != nil && *v < 1 {
+				return nil, fmt.Errorf("%s: profile %q: %s must be at least 1, got %d", path, name, key, *v)
+			}
 		}
 	}
 	if f.Default != "" {

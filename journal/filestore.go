@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"sync"
 )
 
 // FileStore keeps runs in a directory, one subdirectory per run:
@@ -22,6 +23,9 @@ import (
 // secret, but it does hold the inventory of a workspace.
 type FileStore struct {
 	dir string
+
+	mu    sync.Mutex
+	files map[string]*os.File // journals open for appending, by run
 }
 
 // NewFileStore returns the store in dir (created when first written).
@@ -133,29 +137,75 @@ func (s *FileStore) SetMeta(m Meta) error {
 
 // Append writes r as one line at the end of the journal and fsyncs it.
 func (s *FileStore) Append(id string, r Record) error {
-	d, err := s.runDir(id)
-	if err != nil {
+	if err := s.Write(id, r); err != nil {
 		return err
 	}
+	return s.Sync(id)
+}
+
+// Write writes r as one line at the end of the journal, with one write,
+// without waiting for the disk (see Sync). The journal stays open for the
+// next records until the run's lock is released.
+func (s *FileStore) Write(id string, r Record) error {
 	line, err := encodeLine(r)
 	if err != nil {
 		return err
 	}
-	f, err := os.OpenFile(filepath.Join(d, journalFile), os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		return fmt.Errorf("journal: appending to run %s: %w", id, err)
-	}
-	_, err = f.Write(line)
+	f, err := s.appendFile(id)
 	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
+		_, err = f.Write(line)
 	}
 	if err != nil {
 		return fmt.Errorf("journal: appending record %d to run %s: %w", r.Seq, id, err)
 	}
 	return nil
+}
+
+// Sync fsyncs the journal: every line written so far is durable.
+func (s *FileStore) Sync(id string) error {
+	f, err := s.appendFile(id)
+	if err == nil {
+		err = f.Sync()
+	}
+	if err != nil {
+		return fmt.Errorf("journal: syncing run %s: %w", id, err)
+	}
+	return nil
+}
+
+// appendFile returns the run's journal open for appending: opened at the
+// first record, closed with the run's lock (or when the run is removed).
+func (s *FileStore) appendFile(id string) (*os.File, error) {
+	d, err := s.runDir(id)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f := s.files[id]; f != nil {
+		return f, nil
+	}
+	f, err := os.OpenFile(filepath.Join(d, journalFile), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return nil, err
+	}
+	if s.files == nil {
+		s.files = map[string]*os.File{}
+	}
+	s.files[id] = f
+	return f, nil
+}
+
+// closeFile closes the run's journal if it is open for appending.
+func (s *FileStore) closeFile(id string) error {
+	s.mu.Lock()
+	f := s.files[id]
+	delete(s.files, id)
+	s.mu.Unlock()
+	if f == nil {
+		return nil
+	}
+	return f.Close()
 }
 
 // Read reads and checks the whole journal.
@@ -228,7 +278,7 @@ func (s *FileStore) List() ([]Meta, error) {
 		}
 		out = append(out, m)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID > out[j].ID })
+	sort.Slice(out, func(i, j int) bool { return newerFirst(out[i], out[j]) })
 	return out, nil
 }
 
@@ -253,7 +303,14 @@ func (s *FileStore) Lock(id string) (func() error, error) {
 		}
 		return nil, fmt.Errorf("journal: locking run %s: %w", id, err)
 	}
-	return f.Close, nil // closing the file releases the lock
+	// Closing the lock file releases the lock; the journal is closed first.
+	return func() error {
+		err := s.closeFile(id)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}, nil
 }
 
 // Remove deletes the run's directory.
@@ -262,6 +319,7 @@ func (s *FileStore) Remove(id string) error {
 	if err != nil {
 		return err
 	}
+	_ = s.closeFile(id)
 	if err := os.RemoveAll(d); err != nil {
 		return fmt.Errorf("journal: removing run %s: %w", id, err)
 	}

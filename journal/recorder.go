@@ -32,6 +32,11 @@ type writer struct {
 	mu   sync.Mutex
 	seq  int   // of the last record written
 	fail error // the first failed append
+
+	// syncMu is held while a GroupStore syncs; synced is the last record
+	// a sync made durable.
+	syncMu sync.Mutex
+	synced int
 }
 
 // known returns the secret values the writer's Scrubber knows.
@@ -51,21 +56,64 @@ func (w *writer) message(err error) string {
 }
 
 // append numbers r, stamps it with the time and writes it durably; it
-// returns r's Seq.
+// returns r's Seq. With a GroupStore the record is written under the lock
+// and synced outside it, so that records appended at once (parallel
+// changes) share one sync (group commit).
 func (w *writer) append(r Record) (int, error) {
+	gs, group := w.store.(GroupStore)
 	w.mu.Lock()
-	defer w.mu.Unlock()
 	if w.fail != nil {
+		defer w.mu.Unlock()
 		return 0, w.fail
 	}
 	r.Seq = w.seq + 1
 	r.Time = w.clock.Now().UTC()
-	if err := w.store.Append(w.run, r); err != nil {
+	var err error
+	if group {
+		err = gs.Write(w.run, r)
+	} else {
+		err = w.store.Append(w.run, r)
+	}
+	if err != nil {
 		w.fail = &WriteError{Run: w.run, Err: err}
+		defer w.mu.Unlock()
 		return 0, w.fail
 	}
 	w.seq = r.Seq
+	w.mu.Unlock()
+	if group {
+		if err := w.sync(gs, r.Seq); err != nil {
+			return 0, err
+		}
+	}
 	return r.Seq, nil
+}
+
+// sync makes record seq durable: done already if a sync begun after it was
+// written has returned; else one sync covers every record written so far.
+func (w *writer) sync(gs GroupStore, seq int) error {
+	w.syncMu.Lock()
+	defer w.syncMu.Unlock()
+	if w.synced >= seq {
+		return nil
+	}
+	w.mu.Lock()
+	upto, fail := w.seq, w.fail
+	w.mu.Unlock()
+	if fail != nil {
+		return fail
+	}
+	if err := gs.Sync(w.run); err != nil {
+		w.mu.Lock()
+		if w.fail == nil {
+			w.fail = &WriteError{Run: w.run, Err: err}
+		}
+		fail = w.fail
+		w.mu.Unlock()
+		return fail
+	}
+	w.synced = upto
+	return nil
 }
 
 // failed returns the error of a failed append, if any.

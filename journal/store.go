@@ -42,6 +42,19 @@ type Store interface {
 	Remove(id string) error
 }
 
+// GroupStore is a Store whose appends can be made durable in groups: a run
+// writing many records at once (changes sent in parallel) waits for one
+// flush to the disk for all of them instead of one each. The Recorder uses
+// it when the store offers it; FileStore does.
+type GroupStore interface {
+	Store
+	// Write adds r at the end of the run's journal, as Append does, but r
+	// is durable only once a later Sync returns.
+	Write(id string, r Record) error
+	// Sync makes every record written to the run's journal so far durable.
+	Sync(id string) error
+}
+
 // Meta describes a run: what ran, against what, since when, and how it
 // ended. It holds no secret.
 type Meta struct {
@@ -72,6 +85,11 @@ type Meta struct {
 	Error string `json:"error,omitempty"`
 	// Resumes counts the times the run was resumed.
 	Resumes int `json:"resumes,omitempty"`
+	// Dir is the working directory the run was started from: relative
+	// paths (Runbook) are relative to it, and 'glrun resume' without an id
+	// picks the latest run started from the current directory. Compare
+	// does not compare it.
+	Dir string `json:"dir,omitempty"`
 }
 
 // Target is what a run talks to; no credential is part of it.
@@ -134,6 +152,15 @@ func DefaultDir() (string, error) {
 	return filepath.Join(home, ".local", "state", "glrun", "runs"), nil
 }
 
+// newerFirst orders runs newest first: by start time, which ids give to
+// the second only, then by id.
+func newerFirst(a, b Meta) bool {
+	if !a.Started.Equal(b.Started) && !a.Started.IsZero() && !b.Started.IsZero() {
+		return a.Started.After(b.Started)
+	}
+	return a.ID > b.ID
+}
+
 // Status returns the run's state as people should see it: a run whose
 // meta says running but whose lock nobody holds has crashed.
 func Status(s Store, m Meta) State {
@@ -163,7 +190,7 @@ func Prune(s Store, now time.Time, maxAge time.Duration, keep int) ([]string, er
 	if err != nil {
 		return nil, err
 	}
-	sort.SliceStable(runs, func(i, j int) bool { return runs[i].ID > runs[j].ID })
+	sort.SliceStable(runs, func(i, j int) bool { return newerFirst(runs[i], runs[j]) })
 	var removed []string
 	for i, m := range runs {
 		old := maxAge > 0 && now.Sub(m.Started) > maxAge

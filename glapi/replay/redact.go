@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
@@ -27,7 +28,12 @@ var secretFormFields = []string{"client_secret", "refresh_token", "assertion", "
 // clientSecret, client_secret, access_token, refresh_token, id_token,
 // password, secret, apiKey and the like (case, '_' and '-' ignored).
 func isSecretKey(k string) bool {
-	n := strings.ToLower(strings.NewReplacer("_", "", "-", "").Replace(k))
+	n := strings.Map(func(r rune) rune {
+		if r == '_' || r == '-' {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, k)
 	switch n {
 	case "clientsecret", "accesstoken", "refreshtoken", "idtoken", "password",
 		"secret", "apikey", "token", "privatekey":
