@@ -91,10 +91,19 @@ Profiles live in $XDG_CONFIG_HOME/glrun/config.yaml (~/.config/glrun/config.yaml
       base_url: http://127.0.0.1:8080
       client_id: lab-client
       client_secret_env: LAB_SECRET
+      rate_limit_devices: 20                # every device endpoint at most 20/min
+      rate_limit_subscriptions: add=2,update=2
+      rate_limit_identity: 150
 
 --profile NAME or GLRUN_PROFILE=NAME selects one, else 'default'. The secret
 never goes in the file: it comes from an environment variable or a command.
-Secrets are never shown; the secret command is not run by 'glrun config'.`,
+Secrets are never shown; the secret command is not run by 'glrun config'.
+
+The rate_limit_* keys (rate_limit_identity, rate_limit_compute,
+rate_limit_devices, rate_limit_subscriptions, rate_limit_authorization,
+rate_limit_audit) set the client-side rate limits as the --rate-limit-* flags
+of the same names do; a flag given wins. 'glrun config' shows each limit in
+effect with its source.`,
 		Example: `  glrun config
   glrun config --profile lab
   GLRUN_PROFILE=prod glrun config -o json`,
@@ -170,7 +179,11 @@ func (f *targetFlags) settings(cmd *cobra.Command, getenv func(string) string) (
 		}
 		out = append(out, st)
 	}
-	return append(out, secretSetting(sel, profileSrc, getenv)), nil
+	out = append(out, secretSetting(sel, profileSrc, getenv))
+	for _, st := range f.rate.rateSettings(cmd.Flags(), sel, profileSrc) {
+		out = append(out, setting{Name: strings.ReplaceAll(st.key, "_", " "), Value: st.value, Source: st.source})
+	}
+	return out, nil
 }
 
 // secretSetting says whether the client secret is set and where it comes

@@ -80,7 +80,7 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 	api.Mode = ss.report
 	api.Clock = tgt.clock
 	api.Logger = ss.logger
-	if api.RateLimits, err = f.target.rate.limits(); err != nil {
+	if api.RateLimits, err = f.target.rateLimits(cmd, s.env()); err != nil {
 		tgt.Close()
 		return nil, err
 	}
