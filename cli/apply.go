@@ -73,13 +73,14 @@ See docs/approval.md.`,
 		},
 	}
 	f.register(cmd.Flags())
+	registerEvidenceFlag(cmd.Flags(), &f)
 	return cmd
 }
 
 // applyPlan re-runs p's runbook live with the apply mode: refused before
 // anything is sent when the runbook's files or the target differ from the
 // plan; stopped before any change the plan does not contain.
-func applyPlan(cmd *cobra.Command, s streams, f *sessionFlags, p *plan.Plan) error {
+func applyPlan(cmd *cobra.Command, s streams, f *sessionFlags, p *plan.Plan) (err error) {
 	files, err := runtime.ListFiles(p.Runbook.Path, runtime.Options{}, isBuiltinName)
 	if err != nil {
 		return withCode(exitcode.Drift, fmt.Errorf("apply refused, nothing was sent: the plan's runbook %s cannot be loaded any more: %w", p.Runbook.Path, err))
@@ -93,6 +94,7 @@ func applyPlan(cmd *cobra.Command, s streams, f *sessionFlags, p *plan.Plan) err
 		return err
 	}
 	defer ss.Close()
+	defer func() { finishEvidence(cmd.Context(), s, f, ss, ss.runbook.Name(), p.ParamArgs(), err) }()
 	if err := p.CheckTarget(targetOf(ss)); err != nil {
 		return withCode(exitcode.Drift, err)
 	}

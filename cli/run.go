@@ -64,6 +64,9 @@ workspace under Manage Workspace > API).`,
 			if err := checkOutput(f.output); err != nil {
 				return err
 			}
+			if f.evidence != "" && f.dryRun {
+				return usageErrorf("--evidence and --dry-run do not go together: a dry run changes nothing, so there is no evidence to collect")
+			}
 			o.path, o.params = args[0], args[1:]
 			return runF(cmd, o)
 		},
@@ -74,12 +77,13 @@ workspace under Manage Workspace > API).`,
 	registerCassetteFlags(fs, &f.target)
 	registerOutput(fs, &f.output, "the run report (status, exit code, result, changes, jobs, elapsed times)")
 	registerApprovalFlags(fs, f)
+	registerEvidenceFlag(fs, &f.sessionFlags)
 	return cmd
 }
 
 // runRunbook checks the runbook and its parameters, connects to the target
 // and runs main, reporting what was sent on every exit path.
-func runRunbook(cmd *cobra.Command, s streams, f *runFlags, path string, params []string) error {
+func runRunbook(cmd *cobra.Command, s streams, f *runFlags, path string, params []string) (err error) {
 	if err := checkParamSyntax(params); err != nil {
 		return finishRun(s, f.output, nil, path, nil, err)
 	}
@@ -92,6 +96,7 @@ func runRunbook(cmd *cobra.Command, s streams, f *runFlags, path string, params 
 	}
 	defer ss.Close()
 	rb := ss.runbook
+	defer func() { finishEvidence(cmd.Context(), s, &f.sessionFlags, ss, rb.Name(), params, err) }()
 	ss.logger.Info("running", "runbook", rb.Name(), "target", ss.target.describe())
 	result, err := rb.Call(cmd.Context(), params)
 	if rerr := ss.target.finishRecording(); rerr != nil && err == nil {

@@ -27,6 +27,9 @@ type sessionFlags struct {
 	maxSteps uint64
 	timeout  time.Duration
 	maxMem   byteSize
+	// evidence is the file --evidence (run and apply) writes the run's
+	// changes and their audit entries to; "" for none (evidence.go).
+	evidence string
 }
 
 func (f *sessionFlags) register(fs *pflag.FlagSet) {
@@ -51,6 +54,8 @@ type session struct {
 	tally       *tally
 	report      *report // wraps tally: jobs and their states, elapsed times
 	runbook     *runtime.Runbook
+	// evidence records the run's changes for --evidence; nil without it.
+	evidence *evidenceRecorder
 }
 
 // openSession checks the runbook (syntax, names, loads) before anything
@@ -78,6 +83,10 @@ func openSession(cmd *cobra.Command, s streams, f *sessionFlags, path string, mo
 	ss.report = newReport(ss.tally, tgt.clock)
 	api := tgt.cfg
 	api.Mode = ss.report
+	if _, planning := mode.(*plan.DryRun); f.evidence != "" && !planning {
+		ss.evidence = newEvidenceRecorder(ss.report, tgt.clock)
+		api.Mode = ss.evidence
+	}
 	api.Clock = tgt.clock
 	api.Logger = ss.logger
 	if api.RateLimits, err = f.target.rateLimits(cmd, s.env()); err != nil {
