@@ -94,7 +94,6 @@ func applyPlan(cmd *cobra.Command, s streams, f *sessionFlags, p *plan.Plan) (er
 		return err
 	}
 	defer ss.Close()
-	defer func() { finishEvidence(cmd.Context(), s, f, ss, ss.runbook.Name(), p.ParamArgs(), err) }()
 	if err := p.CheckTarget(targetOf(ss)); err != nil {
 		return withCode(exitcode.Drift, err)
 	}
@@ -102,6 +101,7 @@ func applyPlan(cmd *cobra.Command, s streams, f *sessionFlags, p *plan.Plan) (er
 		return withCode(exitcode.Drift, err)
 	}
 	mode.Arm()
+	defer func() { finishEvidence(cmd.Context(), s, f, ss, ss.runbook.Name(), p.ParamArgs(), err) }()
 	rb := ss.runbook
 	ss.logger.Info("applying plan", "runbook", rb.Name(), "changes", len(p.Mutations), "target", ss.target.describe())
 	start := time.Now()

@@ -20,15 +20,15 @@ import (
 	"glrun/glapi"
 )
 
-// Evidence is the record of what a run changed, for change records: the
-// changes the run sent (accepted, or with an unknown outcome), and the audit
-// log entries and Compute Ops Management activities that belong to them,
-// read after the run. Entries belong to the run's changes when they name
-// one of the resources the changes touched (by id, serial number, username,
-// email or name, as the requests and their answers gave them) and were
-// written between the run's start and end on the run's clock, widened by
-// evidenceSkew on each side.
-//
+// Evidence (--evidence, docs/evidence.md) is the record of what a run
+// changed, for change records: the changes the run sent (accepted, or with
+// an unknown outcome), and the audit log entries and Compute Ops Management
+// activities that belong to them, read after the run. Entries belong to the
+// run's changes when they name one of the resources the changes touched (by
+// id, serial number, username, email or name, as the requests and their
+// answers gave them) and were written between the run's start and end on
+// the run's clock, widened by evidenceSkew on each side.
+
 // evidenceSkew is the margin for the difference between the run's clock and
 // the server's, and for entries the platform writes a little after the
 // answer (the completion of an async operation).
@@ -45,8 +45,9 @@ const minEvidenceName = 5
 // registerEvidenceFlag adds --evidence to run and apply.
 func registerEvidenceFlag(fs *pflag.FlagSet, f *sessionFlags) {
 	fs.StringVar(&f.evidence, "evidence", "",
-		"after the run (failed ones too), write to this file as JSON the run's changes and the audit log entries and "+
-			"Compute Ops Management activities that belong to them (read after the run, reads only); a failure to read them is a warning")
+		"once the runbook has run (failed too), write to this file as JSON the run's changes and the audit log entries and "+
+			"Compute Ops Management activities that belong to them (read after the run, reads only; see docs/evidence.md); "+
+			"a failure to read them is a warning")
 }
 
 // evidenceChange is one change the run sent.
@@ -346,7 +347,9 @@ func collectEvidence(ctx context.Context, ss *session, path, runbook string, par
 		ev.Window.Skew = evidenceSkew.String()
 		scrub = ss.client.Scrubber()
 		if len(ev.Changes) > 0 {
-			ctx, cancel := context.WithTimeout(ctx, evidenceTimeout)
+			// An interrupted run's evidence is collected too (a second
+			// Ctrl-C exits at once); the reads have their own deadline.
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), evidenceTimeout)
 			warning = readEvidence(ctx, ss.client, &ev, match)
 			cancel()
 			if warning != nil {

@@ -334,3 +334,36 @@ func TestEvidenceMatching(t *testing.T) {
 		}
 	}
 }
+
+// TestEvidenceOfApply: apply --evidence records the plan's changes as sent
+// and the activities of the jobs they created.
+func TestEvidenceOfApply(t *testing.T) {
+	t.Parallel()
+	s := newTestSim(t)
+	path, _ := makePlanFile(t, s, "../runbooks/power_cycle.star", "group=prod-web")
+	p := readPlan(t, path)
+	file := filepath.Join(t.TempDir(), "apply.evidence.json")
+	a := glrunSim(t, s, "apply", "--sim", "--evidence", file, path)
+	if a.code != 0 {
+		t.Fatalf("apply: exit %d\n%s", a.code, a.stderr)
+	}
+	ev := readEvidenceFile(t, file)
+	if ev.Runbook != "power_cycle.star" || ev.Params["group"] != "prod-web" || len(ev.Changes) != len(p.Mutations) || len(p.Mutations) == 0 {
+		t.Fatalf("apply evidence: runbook %q, params %v, %d changes; the plan has %d", ev.Runbook, ev.Params, len(ev.Changes), len(p.Mutations))
+	}
+	for _, ch := range ev.Changes {
+		if ch.Kind != "POST "+glapi.CollectionJobs || len(ch.Resources) != 1 {
+			t.Errorf("change %s: resources %v, want a job creation and its job", ch.Kind, ch.Resources)
+			continue
+		}
+		n := 0
+		for _, a := range ev.Activities {
+			if src, _ := a["source"].(map[string]any); src["id"] == ch.Resources[0] {
+				n++
+			}
+		}
+		if n != 2 {
+			t.Errorf("job %s: %d activities in the evidence, want 2 (created, completed)", ch.Resources[0], n)
+		}
+	}
+}

@@ -56,6 +56,9 @@ workspace under Manage Workspace > API).`,
   glrun run --region eu-central runbooks/failed_jobs.star days=3
   glrun run --base-url http://127.0.0.1:8080 runbooks/onboard_user.star email=ana@example.com
 
+  # keep the change record: the changes, and the audit entries and COM activities they caused
+  glrun run --evidence CHG-1234.json runbooks/onboard_server.star serial=CZ2401ONB1 part=P52534-B21 group=lab
+
   # record a run (secrets redacted), then replay it offline in milliseconds
   glrun run --record testdata/cassettes/pc.yaml runbooks/power_cycle.star group=prod-db
   glrun run --replay testdata/cassettes/pc.yaml runbooks/power_cycle.star group=prod-db`,
