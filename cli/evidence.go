@@ -374,8 +374,10 @@ func collectEvidence(ctx context.Context, ss *session, path, runbook string, par
 // readEvidence reads the audit log and the activities of the window and
 // keeps the entries that name one of match.
 func readEvidence(ctx context.Context, c *glapi.Client, ev *evidence, match map[string]bool) error {
-	filter := fmt.Sprintf("createdAt ge %s and createdAt le %s",
-		ev.Window.From.Format(time.RFC3339), ev.Window.To.Format(time.RFC3339))
+	// The audit log filters createdAt with ge and lt only; whole seconds
+	// around the window, which inWindow then narrows.
+	filter := fmt.Sprintf("createdAt ge %s and createdAt lt %s",
+		ev.Window.From.Truncate(time.Second).Format(time.RFC3339), ev.Window.To.Truncate(time.Second).Add(time.Second).Format(time.RFC3339))
 	var errs []error
 	logs, err := c.Audit.Logs(ctx, glapi.ListOptions{Filter: filter})
 	if err != nil {
