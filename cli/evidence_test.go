@@ -168,6 +168,26 @@ func TestEvidenceOfOnboardServer(t *testing.T) {
 		}
 	}
 
+	// Every change has an entry that names what it touched.
+	for _, ch := range ev.Changes {
+		names := map[string]bool{}
+		for _, r := range ch.Resources {
+			if len(r) >= minEvidenceName {
+				names[r] = true
+			}
+		}
+		found := false
+		for _, e := range ev.Audit {
+			found = found || auditMatches(e, names)
+		}
+		for _, a := range ev.Activities {
+			found = found || activityMatches(a, names)
+		}
+		if !found {
+			t.Errorf("no audit entry or activity for the change %s %v", ch.Kind, ch.Resources)
+		}
+	}
+
 	// Each device change is in the audit log; each job in the activities.
 	var descriptions []string
 	for _, e := range ev.Audit {
