@@ -76,6 +76,7 @@ See docs/approval.md.
 	}
 	f.register(cmd.Flags())
 	f.journal.register(cmd.Flags())
+	registerEvidenceFlag(cmd.Flags(), &f)
 	return cmd
 }
 
@@ -119,6 +120,7 @@ func applyPlan(cmd *cobra.Command, s streams, f *sessionFlags, p *plan.Plan) (er
 		s.afterPreflight()
 	}
 	mode.Arm()
+	defer func() { finishEvidence(cmd.Context(), s, f, ss, ss.runbook.Name(), p.ParamArgs(), err) }()
 	rb := ss.runbook
 	ss.logger.Info("applying plan", "runbook", rb.Name(), "changes", len(p.Mutations), "target", ss.target.describe())
 	start := time.Now()

@@ -97,6 +97,9 @@ Profiles live in $XDG_CONFIG_HOME/glrun/config.yaml (~/.config/glrun/config.yaml
       state_dir: /srv/glrun/runs   # run journals (glrun runs, glrun resume)
       keep_runs: 200               # runs kept at most (default 100)
       keep_runs_days: 90           # days a run is kept (default 30)
+      rate_limit_devices: 20                # every device endpoint at most 20/min
+      rate_limit_subscriptions: add=2,update=2
+      rate_limit_identity: 150
 
 --profile NAME or GLRUN_PROFILE=NAME selects one, else 'default'. The secret
 never goes in the file: it comes from an environment variable or a command.
@@ -108,7 +111,13 @@ client_secret_env or client_secret_command, not from GREENLAKE_CLIENT_SECRET
 (and a profile's secret never goes to a --base-url or GREENLAKE_BASE_URL); glrun
 refuses such a mix (exit 2). A plain http:// base_url or token_url on a host
 other than loopback is refused unless the profile says allow_insecure_http: true
-(or --allow-insecure-http is given).`,
+(or --allow-insecure-http is given).
+
+The rate_limit_* keys (rate_limit_identity, rate_limit_compute,
+rate_limit_devices, rate_limit_subscriptions, rate_limit_authorization,
+rate_limit_audit) set the client-side rate limits as the --rate-limit-* flags
+of the same names do; a flag given wins. 'glrun config' shows each limit in
+effect with its source.`,
 		Example: `  glrun config
   glrun config --profile lab
   GLRUN_PROFILE=prod glrun config -o json`,
@@ -185,7 +194,11 @@ func (f *targetFlags) settings(cmd *cobra.Command, getenv func(string) string) (
 		out = append(out, st)
 	}
 	out = append(out, secretSetting(sel, profileSrc, getenv))
-	return append(out, journalSettings(sel, profileSrc, getenv)...), nil
+	out = append(out, journalSettings(sel, profileSrc, getenv)...)
+	for _, st := range f.rate.rateSettings(cmd.Flags(), sel, profileSrc) {
+		out = append(out, setting{Name: strings.ReplaceAll(st.key, "_", " "), Value: st.value, Source: st.source})
+	}
+	return out, nil
 }
 
 // secretSetting says whether the client secret is set and where it comes

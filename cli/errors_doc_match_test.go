@@ -275,6 +275,8 @@ var errorsDocCases = map[string]docCase{
 		return r.code, r.stdout + r.stderr
 	}},
 	"TestSimServeRefusesNonUUIDClientID": {run: glrunDoc("sim", "serve", "--client-id", "my-client")},
+	"TestRateLimitFlagsRefuseBadValues":  {run: glrunDoc("run", "--sim", "--rate-limit-devices", "patch=3", "../runbooks/failed_jobs.star")},
+	"TestEvidenceNotWithDryRun":          {run: glrunDoc("run", "--sim", "--dry-run", "--evidence", "evidence.json", "../runbooks/failed_jobs.star")},
 	"TestUnsafeIDsRefusedBeforeSending":  {run: runbookDoc("def main():\n    compute.jobs.get(\"..\")\n")},
 	"TestUnknownOutcomeOfResetIsAnError": {run: hostileDoc(nil, func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -341,6 +343,7 @@ var errorsDocNotRunHere = map[string]string{
 	"TestResumeStopsOnAnUnresolvableChange":          "needs a journal cut after an unanswered change; its test checks the message",
 	"TestResumeStopsOnDivergence":                    "needs a journal and a runbook that asks for something else; its test checks the message",
 	"TestResumeOfAFinishedRunDoesNothing":            "needs a finished journalled run; its test checks the messages",
+	"TestEvidenceOfFailedRunAndUnreadableLog":        "needs an audit log that cannot be read after the run; its test checks the warning",
 	"TestDeclinedRequestFailsTheApplyWithTheRemarks": "needs sim serve with two identities in another process; its test checks the message",
 }
 

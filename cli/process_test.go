@@ -3,12 +3,15 @@ package cli
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"glrun/glapi/sim"
 )
@@ -140,4 +143,128 @@ func TestRunbooksAgainstSimServeInAnotherProcess(t *testing.T) {
 	if strings.Contains(string(data), sim.DemoClientSecret) {
 		t.Error("the request log holds the client secret")
 	}
+}
+
+// requestLog reads the request log 'glrun sim serve' writes, from line
+// `from` on.
+func requestLog(t *testing.T, path string, from int) []sim.LogEntry {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []sim.LogEntry
+	for i, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		if i < from || line == "" {
+			continue
+		}
+		var e sim.LogEntry
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("request log line %q: %v", line, err)
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// changesIn are the changes among entries: not reads, not the token
+// exchange, not a dry-run=true validation.
+func changesIn(entries []sim.LogEntry) []sentChange {
+	return sentChanges(result{requests: entries})
+}
+
+// onboard_server against 'glrun sim serve' in another process, through
+// --base-url: it does and reports every step, and a second run changes
+// nothing. Plan, show and apply of another server: the apply sends exactly
+// the plan's changes. Each part has a simulator process of its own, so the
+// two run side by side (the runbook's waits are on the wall clock).
+func TestOnboardServerAgainstSimServeInAnotherProcess(t *testing.T) {
+	t.Parallel()
+	env := demoEnv(t)
+	serve := func(t *testing.T) (base, logPath string) {
+		logPath = filepath.Join(t.TempDir(), "requests.jsonl")
+		// Simulated time runs fast (the runbook looks at a device operation
+		// every 5s of wall time), but not so fast that an operation expires
+		// (24 simulated hours after it ended) between two looks.
+		return startSimServe(t, "--time-scale", "10000", "--request-log", logPath), logPath
+	}
+	onboard := func(serial string) []string {
+		return []string{"../runbooks/onboard_server.star", "serial=" + serial, "part=P52534-B21", "group=lab", "poll=1s"}
+	}
+
+	t.Run("run twice", func(t *testing.T) {
+		t.Parallel()
+		base, logPath := serve(t)
+		run := func() (map[string]any, []sim.LogEntry) {
+			t.Helper()
+			before := len(requestLog(t, logPath, 0))
+			r := glrunEnv(t, nil, env, append([]string{"run", "--base-url", base, "-o", "json"}, onboard("CZ2401ONB1")...)...)
+			if r.code != 0 {
+				t.Fatalf("onboard_server: exit %d\n%s", r.code, r.stderr)
+			}
+			var rep struct {
+				Status string         `json:"status"`
+				Result map[string]any `json:"result"`
+			}
+			if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil || rep.Status != statusOK {
+				t.Fatalf("run report: %v, status %q\n%s", err, rep.Status, r.stdout)
+			}
+			return rep.Result, requestLog(t, logPath, before)
+		}
+		first, sent := run()
+		wantSteps := []string{"add to the workspace", "assign to Compute Ops Management", "subscribe",
+			"appear in Compute Ops Management", "add to group lab", "update to the group's firmware baseline", "power on", "mark as onboarded"}
+		steps, _ := first["steps"].([]any)
+		var got []string
+		for _, st := range steps {
+			if m, ok := st.(map[string]any); ok {
+				got = append(got, fmt.Sprint(m["step"]))
+			}
+		}
+		if strings.Join(got, "|") != strings.Join(wantSteps, "|") {
+			t.Errorf("steps reported:\n %q\nwant\n %q", got, wantSteps)
+		}
+		if changed, _ := first["changed"].([]any); len(changed) != len(wantSteps)-1 { // appearing in COM is not a change of the run's
+			t.Errorf("first run changed %v, want every step but the wait", changed)
+		}
+		if n := len(changesIn(sent)); n != 7 {
+			t.Errorf("first run: the simulator received %d changes, want 7: %v", n, changesIn(sent))
+		}
+		second, sent := run()
+		if changed, _ := second["changed"].([]any); len(changed) != 0 {
+			t.Errorf("second run changed %v, want nothing", changed)
+		}
+		if c := changesIn(sent); len(c) != 0 {
+			t.Errorf("second run sent changes: %v", c)
+		}
+	})
+
+	t.Run("plan show apply", func(t *testing.T) {
+		t.Parallel()
+		base, logPath := serve(t)
+		out := filepath.Join(t.TempDir(), "onboard.plan.json")
+		r := glrunEnv(t, nil, env, append(append([]string{"plan", "--base-url", base}, onboard("CZ2401ONB2")...), "--out", out)...)
+		if r.code != 0 {
+			t.Fatalf("plan: exit %d\n%s", r.code, r.stderr)
+		}
+		if c := changesIn(requestLog(t, logPath, 0)); len(c) != 0 {
+			t.Fatalf("planning sent changes: %v", c)
+		}
+		p := readPlan(t, out)
+		if len(p.Mutations) != 7 {
+			t.Fatalf("%d planned changes, want 7", len(p.Mutations))
+		}
+		show := glrunEnv(t, nil, env, "show", out)
+		if show.code != 0 || !strings.Contains(show.stdout+show.stderr, "CZ2401ONB2") {
+			t.Errorf("show: exit %d\n%s%s", show.code, show.stdout, show.stderr)
+		}
+		before := len(requestLog(t, logPath, 0))
+		a := glrunEnv(t, nil, env, "apply", "--base-url", base, out)
+		if a.code != 0 {
+			t.Fatalf("apply: exit %d\n%s", a.code, a.stderr)
+		}
+		if diff := cmp.Diff(plannedChanges(p, nil), changesIn(requestLog(t, logPath, before))); diff != "" {
+			t.Errorf("apply against sim serve sent other changes than planned (-planned +sent):\n%s", diff)
+		}
+	})
 }

@@ -59,6 +59,9 @@ workspace under Manage Workspace > API).
   glrun run --region eu-central runbooks/failed_jobs.star days=3
   glrun run --base-url http://127.0.0.1:8080 runbooks/onboard_user.star email=ana@example.com
 
+  # keep the change record: the changes, and the audit entries and COM activities they caused
+  glrun run --evidence CHG-1234.json runbooks/onboard_server.star serial=CZ2401ONB1 part=P52534-B21 group=lab
+
   # record a run (secrets redacted), then replay it offline in milliseconds
   glrun run --record testdata/cassettes/pc.yaml runbooks/power_cycle.star group=prod-db
   glrun run --replay testdata/cassettes/pc.yaml runbooks/power_cycle.star group=prod-db
@@ -71,6 +74,9 @@ workspace under Manage Workspace > API).
 			if err := checkOutput(f.output); err != nil {
 				return err
 			}
+			if f.evidence != "" && f.dryRun {
+				return usageErrorf("--evidence and --dry-run do not go together: a dry run changes nothing, so there is no evidence to collect")
+			}
 			o.path, o.params = args[0], args[1:]
 			return runF(cmd, o)
 		},
@@ -82,6 +88,7 @@ workspace under Manage Workspace > API).
 	registerOutput(fs, &f.output, "the run report (status, exit code, result, changes, jobs, elapsed times)")
 	registerApprovalFlags(fs, f)
 	f.journal.register(fs)
+	registerEvidenceFlag(fs, &f.sessionFlags)
 	return cmd
 }
 
@@ -107,6 +114,7 @@ func runRunbook(cmd *cobra.Command, s streams, f *runFlags, path string, params 
 	ss.running = emergencyOf(cmd.Context()).begin(func(code int, msg string) {
 		_ = finishRun(s, f.output, ss, rb.Name(), nil, withCode(code, errors.New(msg)))
 	})
+	defer func() { finishEvidence(cmd.Context(), s, &f.sessionFlags, ss, rb.Name(), params, err) }()
 	ss.logger.Info("running", "runbook", rb.Name(), "target", ss.target.describe())
 	result, err := rb.Call(cmd.Context(), params)
 	ss.ran()

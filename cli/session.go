@@ -32,6 +32,9 @@ type sessionFlags struct {
 	// journal says where live runs journal their calls (registered by
 	// run and apply only; see journal.go).
 	journal journalFlags
+	// evidence is the file --evidence (run and apply) writes the run's
+	// changes and their audit entries to; "" for none (evidence.go).
+	evidence string
 }
 
 func (f *sessionFlags) register(fs *pflag.FlagSet) {
@@ -60,6 +63,8 @@ type session struct {
 	unroute func()
 	// running ends the emergency summary (see emergency.begin).
 	running func()
+	// evidence records the run's changes for --evidence; nil without it.
+	evidence *evidenceRecorder
 }
 
 // openSession checks the runbook (syntax, names, loads) before anything
@@ -104,10 +109,14 @@ func openSessionWith(cmd *cobra.Command, s streams, f *sessionFlags, path string
 	ss.report = newReport(ss.tally, tgt.clock)
 	api := tgt.cfg
 	api.Mode = ss.report
+	if _, planning := mode.(*plan.DryRun); f.evidence != "" && !planning {
+		ss.evidence = newEvidenceRecorder(ss.report, tgt.clock)
+		api.Mode = ss.evidence
+	}
 	api.Clock = tgt.clock
 	api.Logger = ss.logger
 	api.Scrubber = s.scrub
-	if api.RateLimits, err = f.target.rate.limits(); err != nil {
+	if api.RateLimits, err = f.target.rateLimits(cmd, s.env()); err != nil {
 		ss.Close()
 		return nil, err
 	}

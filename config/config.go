@@ -55,6 +55,34 @@ type Profile struct {
 	KeepRuns *int `yaml:"keep_runs"`
 	// KeepRunsDays is how many days a run is kept (nil: the default, 30).
 	KeepRunsDays *int `yaml:"keep_runs_days"`
+
+	// The rate limits of the client-side limiter, as the --rate-limit-*
+	// flags of the same names spell them (a flag given wins): identity,
+	// authorization and audit in requests per minute, compute in requests
+	// per second to start at, devices and subscriptions a per-minute cap
+	// on every endpoint (N) or per endpoint (list=N,get=N,add=N,update=N,
+	// operation=N). Checked when a run uses the profile.
+	RateLimitIdentity      string `yaml:"rate_limit_identity"`
+	RateLimitCompute       string `yaml:"rate_limit_compute"`
+	RateLimitDevices       string `yaml:"rate_limit_devices"`
+	RateLimitSubscriptions string `yaml:"rate_limit_subscriptions"`
+	RateLimitAuthorization string `yaml:"rate_limit_authorization"`
+	RateLimitAudit         string `yaml:"rate_limit_audit"`
+}
+
+// RateLimits returns the profile's rate_limit_* keys that are set, by key.
+func (p Profile) RateLimits() map[string]string {
+	out := map[string]string{}
+	for k, v := range map[string]string{
+		"rate_limit_identity": p.RateLimitIdentity, "rate_limit_compute": p.RateLimitCompute,
+		"rate_limit_devices": p.RateLimitDevices, "rate_limit_subscriptions": p.RateLimitSubscriptions,
+		"rate_limit_authorization": p.RateLimitAuthorization, "rate_limit_audit": p.RateLimitAudit,
+	} {
+		if strings.TrimSpace(v) != "" {
+			out[k] = strings.TrimSpace(v)
+		}
+	}
+	return out
 }
 
 // File is the configuration file.
@@ -102,7 +130,7 @@ func Load(path string) (*File, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(f); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: %w (want default: NAME and profiles: NAME: {region, base_url, token_url, tenant_acid, client_id, client_secret_env, client_secret_command, allow_insecure_http, state_dir, keep_runs, keep_runs_days})", path, err)
+		return nil, fmt.Errorf("%s: %w (want default: NAME and profiles: NAME: {region, base_url, token_url, tenant_acid, client_id, client_secret_env, client_secret_command, allow_insecure_http, state_dir, keep_runs, keep_runs_days, rate_limit_identity, rate_limit_compute, rate_limit_devices, rate_limit_subscriptions, rate_limit_authorization, rate_limit_audit})", path, err)
 	}
 	for name, p := range f.Profiles {
 		if p.ClientSecretEnv != "" && p.ClientSecretCommand != "" {
