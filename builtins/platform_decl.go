@@ -34,7 +34,7 @@ print(devices.get(d.id).serialNumber)`, devGet),
 			Summary: "Find a device of the workspace by serial number.", Returns: "the device record, or None when there is none",
 			Example: `d = devices.find("MXQ3300A01")
 print(d.partNumber, d.assignedState)`},
-			impl: api(devicesFind)},
+			impl: devicesFind()},
 		{Doc: Doc{Name: "devices.add",
 			Params: []ParamDoc{
 				{Name: "devices", Desc: "a dict `{\"serial\": ..., \"part\": ...}` (network devices: `\"mac\"` instead of `\"part\"`; optional `\"type\"` and `\"tags\"`), or a list of them (sent 5 at a time, the API's limit)"},
@@ -159,12 +159,12 @@ print([op.status for op in done])`},
 			Summary: "Read one subscription by id.", Returns: "a subscription record (see subscriptions.list)",
 			Example: `s = subscriptions.list(limit = 1)[0]
 print(subscriptions.get(s).seats_available)`},
-			impl: api(subscriptionsGet)},
+			impl: subscriptionsGet()},
 		{Doc: Doc{Name: "subscriptions.find", Params: []ParamDoc{{Name: "key", Desc: "the subscription key, matched exactly"}},
 			Summary: "Find a subscription of the workspace by key.", Returns: "the subscription record, or None when the workspace has none",
 			Example: `s = subscriptions.find("PAT4DYYJAEEEJA")
 print(s.tier, s.endTime)`},
-			impl: api(subscriptionsFind)},
+			impl: subscriptionsFind()},
 		{Doc: Doc{Name: "subscriptions.add",
 			Params:  []ParamDoc{{Name: "keys", Desc: "a subscription key, or a list of them (sent 5 at a time, the API's limit)"}},
 			Summary: "Add subscription keys to the workspace (asynchronous: wait for the operations).", Mutates: true,
@@ -283,12 +283,12 @@ print(identity.groups.get(g).displayName)`},
 			Summary: "Find a user group by name.", Returns: "the group record, or None when there is none",
 			Example: `g = identity.groups.find("server-operators")
 print(g.id)`},
-			impl: api(scimGroupsFind)},
+			impl: scimGroupsFind()},
 		{Doc: Doc{Name: "identity.groups.members", Params: []ParamDoc{{Name: "group", Desc: "the group: a record or an id string"}},
 			Summary: "List the users of a user group.", Returns: "a list of user records",
 			Example: `g = identity.groups.find("server-operators")
 print([u.userName for u in identity.groups.members(g)])`},
-			impl: api(scimGroupMembers)},
+			impl: scimGroupMembers()},
 		{Doc: Doc{Name: "identity.groups.create",
 			Params: []ParamDoc{
 				{Name: "name", Desc: "the group's name (displayName)"},
@@ -344,7 +344,7 @@ identity.groups.remove_members(g, "jane.doe@example.com")`},
 			Returns: "a list of group device records (`deviceId` is the server's id)",
 			Example: `g = compute.groups.list(filter = "name eq 'prod-web'")[0]
 print([d.serial for d in compute.groups.devices(g)])`},
-			impl: api(groupsDevices)},
+			impl: groupsDevices()},
 		{Doc: Doc{Name: "compute.groups.add_servers",
 			Params: []ParamDoc{
 				{Name: "group", Desc: "the group: a record or an id string"},
