@@ -321,19 +321,9 @@ func platformOpsWait(defaultKind string) apiImpl {
 		case *starlark.List, starlark.Tuple:
 			single = false
 		}
-		var items []glapi.Object
-		if single {
-			it := WaitItemArg{What: "operation"}
-			if err := a.Unpack("op", &it); err != nil {
-				return nil, err
-			}
-			items = []glapi.Object{it.Item}
-		} else {
-			its := WaitItemsArg{What: "operation"}
-			if err := a.Unpack("op", &its); err != nil {
-				return nil, err
-			}
-			items = its.Items
+		items, err := unpackWaitItems(a, "op", "operation", single)
+		if err != nil {
+			return nil, err
 		}
 		for _, it := range items {
 			if it.String("kind") == "" {
