@@ -55,6 +55,28 @@ func listImpl(list func(*glapi.Client) lister) impl {
 	})
 }
 
+// listAllImpl is list(filter=None, limit=None) over list, which reads
+// every matching item at once: for the services that have no paged
+// ListFunc, or whose items the builtin completes before returning them.
+func listAllImpl(list func(ctx context.Context, env *Env, c *glapi.Client, opts glapi.ListOptions) ([]glapi.Object, error)) impl {
+	return api(func(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
+		var filter FilterArg
+		limit := IntArg{Min: 1, Max: maxListItems}
+		if err := a.Unpack("filter", &filter, "limit", &limit); err != nil {
+			return nil, err
+		}
+		c, err := apiClient(env, a.Fn())
+		if err != nil {
+			return nil, err
+		}
+		items, err := list(ctx, env, c, glapi.ListOptions{Filter: filter.Text, Limit: limit.Value})
+		if err != nil {
+			return nil, callError(a.Fn(), err)
+		}
+		return recordList(items), nil
+	})
+}
+
 // idImpl is the body of a builtin whose one parameter, param, is an id
 // string or a record of the item what names ("group"), and that acts on
 // that one item through the client: do returns what the builtin returns.

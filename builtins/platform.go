@@ -246,25 +246,18 @@ func subscriptionRecord(s glapi.Object, now time.Time) glapi.Object {
 }
 
 // subscriptionsList is subscriptions.list(filter=None, limit=None).
-func subscriptionsList(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-	var filter FilterArg
-	limit := IntArg{Min: 1, Max: maxListItems}
-	if err := a.Unpack("filter", &filter, "limit", &limit); err != nil {
-		return nil, err
-	}
-	c, err := apiClient(env, a.Fn())
-	if err != nil {
-		return nil, err
-	}
-	subs, err := c.Subscriptions.List(ctx, glapi.ListOptions{Filter: filter.Text, Limit: limit.Value})
-	if err != nil {
-		return nil, callError(a.Fn(), err)
-	}
-	now := clockOf(env).Now()
-	for i, s := range subs {
-		subs[i] = subscriptionRecord(s, now)
-	}
-	return recordList(subs), nil
+func subscriptionsList() impl {
+	return listAllImpl(func(ctx context.Context, env *Env, c *glapi.Client, opts glapi.ListOptions) ([]glapi.Object, error) {
+		subs, err := c.Subscriptions.List(ctx, opts)
+		if err != nil {
+			return nil, err
+		}
+		now := clockOf(env).Now()
+		for i, s := range subs {
+			subs[i] = subscriptionRecord(s, now)
+		}
+		return subs, nil
+	})
 }
 
 // subscriptionsGet is subscriptions.get(id).

@@ -154,7 +154,7 @@ print([op.status for op in done])`},
 			Returns: "a list of subscription records, with `seats`, `seats_available` and `days_left` added",
 			Example: `for s in subscriptions.list():
     print(s.key, s.seats_available, "of", s.seats, "seats,", s.days_left, "days left")`},
-			impl: api(subscriptionsList)},
+			impl: subscriptionsList()},
 		{Doc: Doc{Name: "subscriptions.get", Params: []ParamDoc{{Name: "id", Desc: "the subscription's id, or a record of it"}},
 			Summary: "Read one subscription by id.", Returns: "a subscription record (see subscriptions.list)",
 			Example: `s = subscriptions.list(limit = 1)[0]
@@ -338,7 +338,7 @@ identity.groups.remove_members(g, "jane.doe@example.com")`},
 			Returns: "a list of activity records",
 			Example: `for act in compute.activities.list(limit = 5):
     print(act.createdAt, act.title)`},
-			impl: api(activitiesList)},
+			impl: activitiesList()},
 		{Doc: Doc{Name: "compute.groups.devices", Params: []ParamDoc{{Name: "group", Desc: "the group: a record or an id string"}},
 			Summary: "List the servers of a group (its members, with their serial and id).",
 			Returns: "a list of group device records (`deviceId` is the server's id)",

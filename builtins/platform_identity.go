@@ -361,21 +361,10 @@ func auditList(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
 }
 
 // activitiesList is compute.activities.list(filter=None, limit=None).
-func activitiesList(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-	var filter FilterArg
-	limit := IntArg{Min: 1, Max: maxListItems}
-	if err := a.Unpack("filter", &filter, "limit", &limit); err != nil {
-		return nil, err
-	}
-	c, err := apiClient(env, a.Fn())
-	if err != nil {
-		return nil, err
-	}
-	acts, err := c.Audit.Activities(ctx, glapi.ListOptions{Filter: filter.Text, Limit: limit.Value})
-	if err != nil {
-		return nil, callError(a.Fn(), err)
-	}
-	return recordList(acts), nil
+func activitiesList() impl {
+	return listAllImpl(func(ctx context.Context, _ *Env, c *glapi.Client, opts glapi.ListOptions) ([]glapi.Object, error) {
+		return c.Audit.Activities(ctx, opts)
+	})
 }
 
 // workspaceScopeImpl is authorization.workspace_scope().
