@@ -7,13 +7,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"glrun/clock"
 	"glrun/glapi"
 	"glrun/glapi/sim"
 )
@@ -214,19 +212,12 @@ func TestJobAdoptionOnlyOfOurOwnJob(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := context.Background()
-			start := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-			vc := clock.NewVirtual(start)
-			s := sim.New(sim.Options{Clock: vc, TokenClock: clock.NewVirtual(start)})
-			srv := httptest.NewServer(s)
-			t.Cleanup(srv.Close)
+			env := newSimEnv(t, sim.Options{})
+			s, vc := env.sim, env.clk
 			newClient := func(rt http.RoundTripper, logs *bytes.Buffer) *glapi.Client {
-				c, err := glapi.New(glapi.Config{BaseURL: srv.URL, ClientID: sim.DemoClientID,
-					ClientSecret: glapi.NewSecret(sim.DemoClientSecret), Clock: vc, Transport: rt,
-					Logger: slog.New(slog.NewTextHandler(logs, nil))})
-				if err != nil {
-					t.Fatal(err)
-				}
-				return c
+				return env.client(t, func(cfg *glapi.Config) {
+					cfg.Transport, cfg.Logger = rt, slog.New(slog.NewTextHandler(logs, nil))
+				})
 			}
 			server := s.ServerIDs()[0]
 			other, err := newClient(nil, &bytes.Buffer{}).Jobs.Create(ctx, glapi.JobCreate{JobTemplate: tmpl.ID,

@@ -24,7 +24,7 @@ func TestTokenExpiryMidRunRefreshesOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tokens := clock.NewVirtual(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
+	tokens := clock.NewVirtual(simStart)
 	env := newSimEnv(t, sim.Options{TokenClock: tokens, Faults: f})
 	c, s := env.c, env.sim
 	ctx := context.Background()
