@@ -55,10 +55,7 @@ func (s *Sim) addSubscriptions(r *request) response {
 			Tags map[string]string `json:"tags"`
 		} `json:"subscriptions"`
 	}
-	if resp, ok := s.decodeBody(r, &in); !ok {
-		return resp
-	}
-	dry, resp, ok := s.dryRun(r)
+	dry, resp, ok := s.platformWrite(r, &in)
 	if !ok {
 		return resp
 	}
