@@ -111,6 +111,22 @@ func deviceWrite(do deviceWriteFunc) impl {
 	})
 }
 
+// devicesWriter is a write of the devices service that takes nothing but
+// the devices, such as Unassign.
+type devicesWriter func(ctx context.Context, ids []string, opts glapi.WriteOptions) ([]glapi.Operation, error)
+
+// devicesOnly is the deviceWriteFunc of a write that takes no argument
+// but devices=.
+func devicesOnly(write func(*glapi.Client) devicesWriter) deviceWriteFunc {
+	return func(ctx context.Context, _ *Env, _ *Args, ids []string, client clientFunc) ([]glapi.Operation, error) {
+		c, err := client()
+		if err != nil {
+			return nil, err
+		}
+		return write(c)(ctx, ids, glapi.WriteOptions{})
+	}
+}
+
 // devicesAssign is devices.assign(devices, application, region=None).
 func devicesAssign(ctx context.Context, _ *Env, a *Args, ids []string, client clientFunc) ([]glapi.Operation, error) {
 	app := StringArg{What: "a service manager's name (such as \"Compute Ops Management\") or id", NonEmpty: true}

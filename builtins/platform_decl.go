@@ -59,13 +59,7 @@ devices.wait(devices.assign(d, "Compute Ops Management"), timeout = "5m")`},
 			Summary: "Remove devices from their service manager.", Mutates: true, Returns: writeReturns,
 			Example: `d = devices.find("MXQ3300A02")
 devices.wait(devices.unassign(d), timeout = "5m")`},
-			impl: deviceWrite(func(ctx context.Context, _ *Env, _ *Args, ids []string, client clientFunc) ([]glapi.Operation, error) {
-				c, err := client()
-				if err != nil {
-					return nil, err
-				}
-				return c.Devices.Unassign(ctx, ids, glapi.WriteOptions{})
-			})},
+			impl: deviceWrite(devicesOnly(func(c *glapi.Client) devicesWriter { return c.Devices.Unassign }))},
 		{Doc: Doc{Name: "devices.subscribe",
 			Params: []ParamDoc{devicesParam,
 				{Name: "subscription", Desc: "the subscription: its key, such as `\"PAT4DYYJAEEEJA\"`, or a record of it; it must be in the workspace, not expired, with a seat for each device"},
@@ -79,13 +73,7 @@ print(devices.get(d).subscription[0].key)`},
 			Summary: "Remove the subscriptions of devices.", Mutates: true, Returns: writeReturns,
 			Example: `d = devices.find("MXQ3300A03")
 devices.wait(devices.unsubscribe(d), timeout = "5m")`},
-			impl: deviceWrite(func(ctx context.Context, _ *Env, _ *Args, ids []string, client clientFunc) ([]glapi.Operation, error) {
-				c, err := client()
-				if err != nil {
-					return nil, err
-				}
-				return c.Devices.Unsubscribe(ctx, ids, glapi.WriteOptions{})
-			})},
+			impl: deviceWrite(devicesOnly(func(c *glapi.Client) devicesWriter { return c.Devices.Unsubscribe }))},
 		{Doc: Doc{Name: "devices.tag",
 			Params: []ParamDoc{devicesParam,
 				{Name: "tags", Desc: "a dict of tags such as `{\"site\": \"lab\"}`; a value None deletes that tag"},
