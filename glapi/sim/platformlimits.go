@@ -60,20 +60,11 @@ func (s *Sim) platformRateLimit(r *http.Request, fam string, now time.Time) (res
 		return response{}, false
 	}
 	key := fam + " " + kind
-	const window = time.Minute
-	keep := s.platformRL[key][:0]
-	for _, t := range s.platformRL[key] {
-		if now.Sub(t) < window {
-			keep = append(keep, t)
-		}
-	}
-	if len(keep) < n {
-		s.platformRL[key] = append(keep, now)
+	var secs int
+	s.platformRL[key], secs = countInWindow(s.platformRL[key], n, now)
+	if secs == 0 {
 		return response{}, false
 	}
-	s.platformRL[key] = keep
-	reset := keep[0].Add(window)
-	secs := max(int((reset.Sub(now)+time.Second-1)/time.Second), 1)
 	msg := "Rate limit exceeded: " + strconv.Itoa(n) + " requests per minute per workspace"
 	resp := s.apiError(fam, http.StatusTooManyRequests, msg)
 	switch fam {
