@@ -13,20 +13,8 @@ import (
 
 // groupsCompliance is compute.groups.compliance(group): the per-server
 // firmware compliance records of a group.
-func groupsCompliance(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-	group := IDArg{What: "group"}
-	if err := a.Unpack("group", &group); err != nil {
-		return nil, err
-	}
-	c, err := apiClient(env, a.Fn())
-	if err != nil {
-		return nil, err
-	}
-	items, err := c.Groups.Compliance(ctx, group.ID)
-	if err != nil {
-		return nil, callError(a.Fn(), err)
-	}
-	return recordList(items), nil
+func groupsCompliance() impl {
+	return idRecordsImpl("group", "group", func(c *glapi.Client) idLister { return c.Groups.Compliance })
 }
 
 // lister, getter and deleter are the ListFunc, Get and Delete methods of
@@ -67,19 +55,42 @@ func listImpl(list func(*glapi.Client) lister) impl {
 	})
 }
 
-// idImpl is the body of a builtin of one parameter, id (an id string or a
-// record of the item), that acts on that one item through the client.
-func idImpl(what string, do func(ctx context.Context, c *glapi.Client, id string) (starlark.Value, error)) impl {
+// listAllImpl is list(filter=None, limit=None) over list, which reads
+// every matching item at once: for the services that have no paged
+// ListFunc, or whose items the builtin completes before returning them.
+func listAllImpl(list func(ctx context.Context, env *Env, c *glapi.Client, opts glapi.ListOptions) ([]glapi.Object, error)) impl {
 	return api(func(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-		id := IDArg{What: what}
-		if err := a.Unpack("id", &id); err != nil {
+		var filter FilterArg
+		limit := IntArg{Min: 1, Max: maxListItems}
+		if err := a.Unpack("filter", &filter, "limit", &limit); err != nil {
 			return nil, err
 		}
 		c, err := apiClient(env, a.Fn())
 		if err != nil {
 			return nil, err
 		}
-		v, err := do(ctx, c, id.ID)
+		items, err := list(ctx, env, c, glapi.ListOptions{Filter: filter.Text, Limit: limit.Value})
+		if err != nil {
+			return nil, callError(a.Fn(), err)
+		}
+		return recordList(items), nil
+	})
+}
+
+// idImpl is the body of a builtin whose one parameter, param, is an id
+// string or a record of the item what names ("group"), and that acts on
+// that one item through the client: do returns what the builtin returns.
+func idImpl(param, what string, do func(ctx context.Context, env *Env, c *glapi.Client, id string) (starlark.Value, error)) impl {
+	return api(func(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
+		id := IDArg{What: what}
+		if err := a.Unpack(param, &id); err != nil {
+			return nil, err
+		}
+		c, err := apiClient(env, a.Fn())
+		if err != nil {
+			return nil, err
+		}
+		v, err := do(ctx, env, c, id.ID)
 		if err != nil {
 			return nil, callError(a.Fn(), err)
 		}
@@ -90,7 +101,7 @@ func idImpl(what string, do func(ctx context.Context, c *glapi.Client, id string
 
 // getImpl is get(id): one item by id (or by a record of it).
 func getImpl(what string, get func(*glapi.Client) getter) impl {
-	return idImpl(what, func(ctx context.Context, c *glapi.Client, id string) (starlark.Value, error) {
+	return idImpl("id", what, func(ctx context.Context, _ *Env, c *glapi.Client, id string) (starlark.Value, error) {
 		obj, err := get(c)(ctx, id)
 		if err != nil {
 			return nil, err
@@ -102,8 +113,49 @@ func getImpl(what string, get func(*glapi.Client) getter) impl {
 // deleteImpl is delete(id): deletes one item by id (or by a record of
 // it) and returns None.
 func deleteImpl(what string, del func(*glapi.Client) deleter) impl {
-	return idImpl(what, func(ctx context.Context, c *glapi.Client, id string) (starlark.Value, error) {
+	return idImpl("id", what, func(ctx context.Context, _ *Env, c *glapi.Client, id string) (starlark.Value, error) {
 		return starlark.None, del(c)(ctx, id)
+	})
+}
+
+// idLister is a method of a glapi service that returns the items that
+// belong to one item, such as the devices of a group.
+type idLister func(ctx context.Context, id string) ([]glapi.Object, error)
+
+// idRecordsImpl is the body of a builtin of one parameter, param (an id
+// string or a record of the item what names), that returns the records
+// list gives for that item, such as compute.groups.devices(group).
+func idRecordsImpl(param, what string, list func(*glapi.Client) idLister) impl {
+	return idImpl(param, what, func(ctx context.Context, _ *Env, c *glapi.Client, id string) (starlark.Value, error) {
+		items, err := list(c)(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return recordList(items), nil
+	})
+}
+
+// findImpl is the body of find(param): the item whose param is the
+// string given (key says what it must be), or None when find returns
+// nil.
+func findImpl(param string, key StringArg, find func(ctx context.Context, env *Env, c *glapi.Client, key string) (glapi.Object, error)) impl {
+	return api(func(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
+		k := key
+		if err := a.Unpack(param, &k); err != nil {
+			return nil, err
+		}
+		c, err := apiClient(env, a.Fn())
+		if err != nil {
+			return nil, err
+		}
+		obj, err := find(ctx, env, c, k.Value)
+		if err != nil {
+			return nil, callError(a.Fn(), err)
+		}
+		if obj == nil {
+			return starlark.None, nil
+		}
+		return ToStarlark(obj), nil
 	})
 }
 

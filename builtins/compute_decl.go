@@ -144,7 +144,7 @@ print(compute.groups.get(g.id).name)`, grpGet),
 			Example: `g = compute.groups.list(filter = "name eq 'prod-web'")[0]
 for rec in compute.groups.compliance(g):
     print(rec.serial, rec.complianceState)`},
-			impl: api(groupsCompliance)},
+			impl: groupsCompliance()},
 		getDecl("compute.firmware_bundles", "firmware bundle", `b = compute.firmware_bundles.list(limit = 1)[0]
 print(compute.firmware_bundles.get(b.id).releaseVersion)`, fwGet),
 		listDecl("compute.firmware_bundles", "firmware bundles", `print([b.releaseVersion for b in compute.firmware_bundles.list()])`, fwList),

@@ -77,19 +77,13 @@ func jobsUpdate(ctx context.Context, env *Env, a *Args) (starlark.Value, error) 
 // jobsWait is compute.jobs.wait(job, ...) when single, else
 // compute.jobs.wait_all(jobs, ...).
 func jobsWait(ctx context.Context, env *Env, a *Args, single bool) (starlark.Value, error) {
-	var items []glapi.Object
+	param := "jobs"
 	if single {
-		job := WaitItemArg{What: "job"}
-		if err := a.Unpack("job", &job); err != nil {
-			return nil, err
-		}
-		items = []glapi.Object{job.Item}
-	} else {
-		jobs := WaitItemsArg{What: "job"}
-		if err := a.Unpack("jobs", &jobs); err != nil {
-			return nil, err
-		}
-		items = jobs.Items
+		param = "job"
+	}
+	items, err := unpackWaitItems(a, param, "job", single)
+	if err != nil {
+		return nil, err
 	}
 	opts, failOnError, err := waitArgs(env, a)
 	if err != nil {
@@ -225,4 +219,22 @@ func (k *WaitItemsArg) Unpack(v starlark.Value) error {
 		k.Items[i] = item.Item
 	}
 	return nil
+}
+
+// unpackWaitItems reads param, what a wait waits for: one item (a record
+// or an id string) when single, else a list of them; what names an item
+// ("job").
+func unpackWaitItems(a *Args, param, what string, single bool) ([]glapi.Object, error) {
+	if single {
+		it := WaitItemArg{What: what}
+		if err := a.Unpack(param, &it); err != nil {
+			return nil, err
+		}
+		return []glapi.Object{it.Item}, nil
+	}
+	its := WaitItemsArg{What: what}
+	if err := a.Unpack(param, &its); err != nil {
+		return nil, err
+	}
+	return its.Items, nil
 }

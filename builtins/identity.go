@@ -21,23 +21,11 @@ const maxIdleTimeout = 1<<31 - 1
 var emailRE = regexp.MustCompile(`^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$`)
 
 // usersFind is identity.users.find(username): the user, or None.
-func usersFind(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-	username := StringArg{What: "a username (email address) string", NonEmpty: true}
-	if err := a.Unpack("username", &username); err != nil {
-		return nil, err
-	}
-	c, err := apiClient(env, a.Fn())
-	if err != nil {
-		return nil, err
-	}
-	u, err := c.Users.Find(ctx, username.Value)
-	if err != nil {
-		return nil, apiError(a.Fn(), err)
-	}
-	if u == nil {
-		return starlark.None, nil
-	}
-	return ToStarlark(u), nil
+func usersFind() impl {
+	return findImpl("username", StringArg{What: "a username (email address) string", NonEmpty: true},
+		func(ctx context.Context, _ *Env, c *glapi.Client, username string) (glapi.Object, error) {
+			return c.Users.Find(ctx, username)
+		})
 }
 
 // usersInvite is identity.users.invite(email, send_welcome_email=True): a

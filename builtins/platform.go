@@ -51,23 +51,11 @@ func writeError(fn string, ops []glapi.Operation, err error) error {
 }
 
 // devicesFind is devices.find(serial): the device, or None.
-func devicesFind(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-	serial := StringArg{What: "a serial number string", NonEmpty: true}
-	if err := a.Unpack("serial", &serial); err != nil {
-		return nil, err
-	}
-	c, err := apiClient(env, a.Fn())
-	if err != nil {
-		return nil, err
-	}
-	d, err := c.Devices.FindBySerial(ctx, serial.Value)
-	if err != nil {
-		return nil, callError(a.Fn(), err)
-	}
-	if d == nil {
-		return starlark.None, nil
-	}
-	return ToStarlark(d), nil
+func devicesFind() impl {
+	return findImpl("serial", StringArg{What: "a serial number string", NonEmpty: true},
+		func(ctx context.Context, _ *Env, c *glapi.Client, serial string) (glapi.Object, error) {
+			return c.Devices.FindBySerial(ctx, serial)
+		})
 }
 
 // devicesAdd is devices.add(devices, type="compute").
@@ -121,6 +109,22 @@ func deviceWrite(do deviceWriteFunc) impl {
 		}
 		return opRecords(opKindDevices, ops), nil
 	})
+}
+
+// devicesWriter is a write of the devices service that takes nothing but
+// the devices, such as Unassign.
+type devicesWriter func(ctx context.Context, ids []string, opts glapi.WriteOptions) ([]glapi.Operation, error)
+
+// devicesOnly is the deviceWriteFunc of a write that takes no argument
+// but devices=.
+func devicesOnly(write func(*glapi.Client) devicesWriter) deviceWriteFunc {
+	return func(ctx context.Context, _ *Env, _ *Args, ids []string, client clientFunc) ([]glapi.Operation, error) {
+		c, err := client()
+		if err != nil {
+			return nil, err
+		}
+		return write(c)(ctx, ids, glapi.WriteOptions{})
+	}
 }
 
 // devicesAssign is devices.assign(devices, application, region=None).
@@ -258,62 +262,41 @@ func subscriptionRecord(s glapi.Object, now time.Time) glapi.Object {
 }
 
 // subscriptionsList is subscriptions.list(filter=None, limit=None).
-func subscriptionsList(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-	var filter FilterArg
-	limit := IntArg{Min: 1, Max: maxListItems}
-	if err := a.Unpack("filter", &filter, "limit", &limit); err != nil {
-		return nil, err
-	}
-	c, err := apiClient(env, a.Fn())
-	if err != nil {
-		return nil, err
-	}
-	subs, err := c.Subscriptions.List(ctx, glapi.ListOptions{Filter: filter.Text, Limit: limit.Value})
-	if err != nil {
-		return nil, callError(a.Fn(), err)
-	}
-	now := clockOf(env).Now()
-	for i, s := range subs {
-		subs[i] = subscriptionRecord(s, now)
-	}
-	return recordList(subs), nil
+func subscriptionsList() impl {
+	return listAllImpl(func(ctx context.Context, env *Env, c *glapi.Client, opts glapi.ListOptions) ([]glapi.Object, error) {
+		subs, err := c.Subscriptions.List(ctx, opts)
+		if err != nil {
+			return nil, err
+		}
+		now := clockOf(env).Now()
+		for i, s := range subs {
+			subs[i] = subscriptionRecord(s, now)
+		}
+		return subs, nil
+	})
 }
 
 // subscriptionsGet is subscriptions.get(id).
-func subscriptionsGet(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-	id := IDArg{What: "subscription"}
-	if err := a.Unpack("id", &id); err != nil {
-		return nil, err
-	}
-	c, err := apiClient(env, a.Fn())
-	if err != nil {
-		return nil, err
-	}
-	s, err := c.Subscriptions.Get(ctx, id.ID)
-	if err != nil {
-		return nil, callError(a.Fn(), err)
-	}
-	return ToStarlark(subscriptionRecord(s, clockOf(env).Now())), nil
+func subscriptionsGet() impl {
+	return idImpl("id", "subscription", func(ctx context.Context, env *Env, c *glapi.Client, id string) (starlark.Value, error) {
+		s, err := c.Subscriptions.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return ToStarlark(subscriptionRecord(s, clockOf(env).Now())), nil
+	})
 }
 
 // subscriptionsFind is subscriptions.find(key): the subscription, or None.
-func subscriptionsFind(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-	key := StringArg{What: "a subscription key string", NonEmpty: true}
-	if err := a.Unpack("key", &key); err != nil {
-		return nil, err
-	}
-	c, err := apiClient(env, a.Fn())
-	if err != nil {
-		return nil, err
-	}
-	s, err := c.Subscriptions.FindByKey(ctx, key.Value)
-	if err != nil {
-		return nil, callError(a.Fn(), err)
-	}
-	if s == nil {
-		return starlark.None, nil
-	}
-	return ToStarlark(subscriptionRecord(s, clockOf(env).Now())), nil
+func subscriptionsFind() impl {
+	return findImpl("key", StringArg{What: "a subscription key string", NonEmpty: true},
+		func(ctx context.Context, env *Env, c *glapi.Client, key string) (glapi.Object, error) {
+			s, err := c.Subscriptions.FindByKey(ctx, key)
+			if err != nil || s == nil {
+				return nil, err
+			}
+			return subscriptionRecord(s, clockOf(env).Now()), nil
+		})
 }
 
 // subscriptionsAdd is subscriptions.add(keys).
@@ -347,19 +330,9 @@ func platformOpsWait(defaultKind string) apiImpl {
 		case *starlark.List, starlark.Tuple:
 			single = false
 		}
-		var items []glapi.Object
-		if single {
-			it := WaitItemArg{What: "operation"}
-			if err := a.Unpack("op", &it); err != nil {
-				return nil, err
-			}
-			items = []glapi.Object{it.Item}
-		} else {
-			its := WaitItemsArg{What: "operation"}
-			if err := a.Unpack("op", &its); err != nil {
-				return nil, err
-			}
-			items = its.Items
+		items, err := unpackWaitItems(a, "op", "operation", single)
+		if err != nil {
+			return nil, err
 		}
 		for _, it := range items {
 			if it.String("kind") == "" {
@@ -518,20 +491,8 @@ func servicesRegion(_ context.Context, env *Env, a *Args) (starlark.Value, error
 }
 
 // groupsDevices is compute.groups.devices(group).
-func groupsDevices(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-	group := IDArg{What: "group"}
-	if err := a.Unpack("group", &group); err != nil {
-		return nil, err
-	}
-	c, err := apiClient(env, a.Fn())
-	if err != nil {
-		return nil, err
-	}
-	devs, err := c.Groups.Devices(ctx, group.ID)
-	if err != nil {
-		return nil, callError(a.Fn(), err)
-	}
-	return recordList(devs), nil
+func groupsDevices() impl {
+	return idRecordsImpl("group", "group", func(c *glapi.Client) idLister { return c.Groups.Devices })
 }
 
 // groupsAddServers is compute.groups.add_servers(group, servers): the

@@ -26,13 +26,9 @@ func (k *IDsArg) Want() string {
 
 // Unpack takes one id (see IDOf) or a non-empty list of them.
 func (k *IDsArg) Unpack(v starlark.Value) error {
-	items, single := []starlark.Value{v}, true
-	var list ListArg
-	if err := list.Unpack(v); err == nil {
-		if len(list.Items) == 0 {
-			return &BadArg{Want: k.Want() + " (not an empty list)"}
-		}
-		items, single = list.Items, false
+	items, single, err := oneOrList(v, k.Want())
+	if err != nil {
+		return err
 	}
 	seen := map[string]bool{}
 	k.IDs = nil
@@ -50,6 +46,20 @@ func (k *IDsArg) Unpack(v starlark.Value) error {
 		}
 	}
 	return nil
+}
+
+// oneOrList returns the items of an argument that takes one item or a
+// list of them: the list's items, or v alone (single). An empty list is
+// refused, saying want.
+func oneOrList(v starlark.Value, want string) (items []starlark.Value, single bool, err error) {
+	var list ListArg
+	if err := list.Unpack(v); err != nil {
+		return []starlark.Value{v}, true, nil
+	}
+	if len(list.Items) == 0 {
+		return nil, false, &BadArg{Want: want + " (not an empty list)"}
+	}
+	return list.Items, false, nil
 }
 
 // StringsArg accepts one string or a list or tuple of strings, none empty.
@@ -114,13 +124,9 @@ func (k *DevicesAddArg) Want() string {
 
 // Unpack takes one entry or a non-empty list of entries.
 func (k *DevicesAddArg) Unpack(v starlark.Value) error {
-	items, single := []starlark.Value{v}, true
-	var list ListArg
-	if err := list.Unpack(v); err == nil {
-		if len(list.Items) == 0 {
-			return &BadArg{Want: k.Want() + " (not an empty list)"}
-		}
-		items, single = list.Items, false
+	items, single, err := oneOrList(v, k.Want())
+	if err != nil {
+		return err
 	}
 	k.Devices = nil
 	for i, it := range items {

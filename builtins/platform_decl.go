@@ -34,7 +34,7 @@ print(devices.get(d.id).serialNumber)`, devGet),
 			Summary: "Find a device of the workspace by serial number.", Returns: "the device record, or None when there is none",
 			Example: `d = devices.find("MXQ3300A01")
 print(d.partNumber, d.assignedState)`},
-			impl: api(devicesFind)},
+			impl: devicesFind()},
 		{Doc: Doc{Name: "devices.add",
 			Params: []ParamDoc{
 				{Name: "devices", Desc: "a dict `{\"serial\": ..., \"part\": ...}` (network devices: `\"mac\"` instead of `\"part\"`; optional `\"type\"` and `\"tags\"`), or a list of them (sent 5 at a time, the API's limit)"},
@@ -59,13 +59,7 @@ devices.wait(devices.assign(d, "Compute Ops Management"), timeout = "5m")`},
 			Summary: "Remove devices from their service manager.", Mutates: true, Returns: writeReturns,
 			Example: `d = devices.find("MXQ3300A02")
 devices.wait(devices.unassign(d), timeout = "5m")`},
-			impl: deviceWrite(func(ctx context.Context, _ *Env, _ *Args, ids []string, client clientFunc) ([]glapi.Operation, error) {
-				c, err := client()
-				if err != nil {
-					return nil, err
-				}
-				return c.Devices.Unassign(ctx, ids, glapi.WriteOptions{})
-			})},
+			impl: deviceWrite(devicesOnly(func(c *glapi.Client) devicesWriter { return c.Devices.Unassign }))},
 		{Doc: Doc{Name: "devices.subscribe",
 			Params: []ParamDoc{devicesParam,
 				{Name: "subscription", Desc: "the subscription: its key, such as `\"PAT4DYYJAEEEJA\"`, or a record of it; it must be in the workspace, not expired, with a seat for each device"},
@@ -79,13 +73,7 @@ print(devices.get(d).subscription[0].key)`},
 			Summary: "Remove the subscriptions of devices.", Mutates: true, Returns: writeReturns,
 			Example: `d = devices.find("MXQ3300A03")
 devices.wait(devices.unsubscribe(d), timeout = "5m")`},
-			impl: deviceWrite(func(ctx context.Context, _ *Env, _ *Args, ids []string, client clientFunc) ([]glapi.Operation, error) {
-				c, err := client()
-				if err != nil {
-					return nil, err
-				}
-				return c.Devices.Unsubscribe(ctx, ids, glapi.WriteOptions{})
-			})},
+			impl: deviceWrite(devicesOnly(func(c *glapi.Client) devicesWriter { return c.Devices.Unsubscribe }))},
 		{Doc: Doc{Name: "devices.tag",
 			Params: []ParamDoc{devicesParam,
 				{Name: "tags", Desc: "a dict of tags such as `{\"site\": \"lab\"}`; a value None deletes that tag"},
@@ -154,17 +142,17 @@ print([op.status for op in done])`},
 			Returns: "a list of subscription records, with `seats`, `seats_available` and `days_left` added",
 			Example: `for s in subscriptions.list():
     print(s.key, s.seats_available, "of", s.seats, "seats,", s.days_left, "days left")`},
-			impl: api(subscriptionsList)},
+			impl: subscriptionsList()},
 		{Doc: Doc{Name: "subscriptions.get", Params: []ParamDoc{{Name: "id", Desc: "the subscription's id, or a record of it"}},
 			Summary: "Read one subscription by id.", Returns: "a subscription record (see subscriptions.list)",
 			Example: `s = subscriptions.list(limit = 1)[0]
 print(subscriptions.get(s).seats_available)`},
-			impl: api(subscriptionsGet)},
+			impl: subscriptionsGet()},
 		{Doc: Doc{Name: "subscriptions.find", Params: []ParamDoc{{Name: "key", Desc: "the subscription key, matched exactly"}},
 			Summary: "Find a subscription of the workspace by key.", Returns: "the subscription record, or None when the workspace has none",
 			Example: `s = subscriptions.find("PAT4DYYJAEEEJA")
 print(s.tier, s.endTime)`},
-			impl: api(subscriptionsFind)},
+			impl: subscriptionsFind()},
 		{Doc: Doc{Name: "subscriptions.add",
 			Params:  []ParamDoc{{Name: "keys", Desc: "a subscription key, or a list of them (sent 5 at a time, the API's limit)"}},
 			Summary: "Add subscription keys to the workspace (asynchronous: wait for the operations).", Mutates: true,
@@ -283,12 +271,12 @@ print(identity.groups.get(g).displayName)`},
 			Summary: "Find a user group by name.", Returns: "the group record, or None when there is none",
 			Example: `g = identity.groups.find("server-operators")
 print(g.id)`},
-			impl: api(scimGroupsFind)},
+			impl: scimGroupsFind()},
 		{Doc: Doc{Name: "identity.groups.members", Params: []ParamDoc{{Name: "group", Desc: "the group: a record or an id string"}},
 			Summary: "List the users of a user group.", Returns: "a list of user records",
 			Example: `g = identity.groups.find("server-operators")
 print([u.userName for u in identity.groups.members(g)])`},
-			impl: api(scimGroupMembers)},
+			impl: scimGroupMembers()},
 		{Doc: Doc{Name: "identity.groups.create",
 			Params: []ParamDoc{
 				{Name: "name", Desc: "the group's name (displayName)"},
@@ -338,13 +326,13 @@ identity.groups.remove_members(g, "jane.doe@example.com")`},
 			Returns: "a list of activity records",
 			Example: `for act in compute.activities.list(limit = 5):
     print(act.createdAt, act.title)`},
-			impl: api(activitiesList)},
+			impl: activitiesList()},
 		{Doc: Doc{Name: "compute.groups.devices", Params: []ParamDoc{{Name: "group", Desc: "the group: a record or an id string"}},
 			Summary: "List the servers of a group (its members, with their serial and id).",
 			Returns: "a list of group device records (`deviceId` is the server's id)",
 			Example: `g = compute.groups.list(filter = "name eq 'prod-web'")[0]
 print([d.serial for d in compute.groups.devices(g)])`},
-			impl: api(groupsDevices)},
+			impl: groupsDevices()},
 		{Doc: Doc{Name: "compute.groups.add_servers",
 			Params: []ParamDoc{
 				{Name: "group", Desc: "the group: a record or an id string"},

@@ -217,23 +217,11 @@ func scimGroupsList(ctx context.Context, env *Env, a *Args) (starlark.Value, err
 }
 
 // scimGroupsFind is identity.groups.find(name): the group, or None.
-func scimGroupsFind(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-	name := StringArg{What: "a group name (displayName) string", NonEmpty: true}
-	if err := a.Unpack("name", &name); err != nil {
-		return nil, err
-	}
-	c, err := apiClient(env, a.Fn())
-	if err != nil {
-		return nil, err
-	}
-	g, err := c.SCIMGroups.FindByName(ctx, name.Value)
-	if err != nil {
-		return nil, callError(a.Fn(), err)
-	}
-	if g == nil {
-		return starlark.None, nil
-	}
-	return ToStarlark(g), nil
+func scimGroupsFind() impl {
+	return findImpl("name", StringArg{What: "a group name (displayName) string", NonEmpty: true},
+		func(ctx context.Context, _ *Env, c *glapi.Client, name string) (glapi.Object, error) {
+			return c.SCIMGroups.FindByName(ctx, name)
+		})
 }
 
 // scimGroupsCreate is identity.groups.create(name, description=None).
@@ -336,20 +324,8 @@ func scimMembers(add bool) apiImpl {
 }
 
 // scimGroupMembers is identity.groups.members(group).
-func scimGroupMembers(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-	group := IDArg{What: "group"}
-	if err := a.Unpack("group", &group); err != nil {
-		return nil, err
-	}
-	c, err := apiClient(env, a.Fn())
-	if err != nil {
-		return nil, err
-	}
-	us, err := c.SCIMGroups.Members(ctx, group.ID)
-	if err != nil {
-		return nil, callError(a.Fn(), err)
-	}
-	return recordList(us), nil
+func scimGroupMembers() impl {
+	return idRecordsImpl("group", "group", func(c *glapi.Client) idLister { return c.SCIMGroups.Members })
 }
 
 // auditList is audit.list(filter=None, limit=None, since=None).
@@ -385,21 +361,10 @@ func auditList(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
 }
 
 // activitiesList is compute.activities.list(filter=None, limit=None).
-func activitiesList(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-	var filter FilterArg
-	limit := IntArg{Min: 1, Max: maxListItems}
-	if err := a.Unpack("filter", &filter, "limit", &limit); err != nil {
-		return nil, err
-	}
-	c, err := apiClient(env, a.Fn())
-	if err != nil {
-		return nil, err
-	}
-	acts, err := c.Audit.Activities(ctx, glapi.ListOptions{Filter: filter.Text, Limit: limit.Value})
-	if err != nil {
-		return nil, callError(a.Fn(), err)
-	}
-	return recordList(acts), nil
+func activitiesList() impl {
+	return listAllImpl(func(ctx context.Context, _ *Env, c *glapi.Client, opts glapi.ListOptions) ([]glapi.Object, error) {
+		return c.Audit.Activities(ctx, opts)
+	})
 }
 
 // workspaceScopeImpl is authorization.workspace_scope().

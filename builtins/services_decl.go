@@ -24,7 +24,7 @@ print(identity.users.get(u.id).username)`},
 if u == None:
     fail("no such user")
 print(u.userStatus)`},
-			impl: api(usersFind)},
+			impl: usersFind()},
 		{Doc: Doc{Name: "identity.users.invite",
 			Params: []ParamDoc{
 				{Name: "email", Desc: "the address to invite, such as `\"ops@example.com\"`"},
@@ -80,7 +80,7 @@ print(cred.credentialName, cred.clientSecret)`},
 			Returns: "the credential with its new (redacted) `clientSecret`",
 			Example: `cred = workspaces.credentials.list()[0]
 cred = workspaces.credentials.reset(cred)`},
-			impl: api(credentialsReset)},
+			impl: credentialsReset()},
 		{Doc: Doc{Name: "workspaces.credentials.delete", Params: []ParamDoc{idParam},
 			Summary: "Delete a credential.", Mutates: true,
 			Example: `for c in workspaces.credentials.list():

@@ -56,20 +56,14 @@ func credentialsList(ctx context.Context, env *Env, a *Args) (starlark.Value, er
 
 // credentialsReset is workspaces.credentials.reset(id): the credential with
 // its new clientSecret as a Secret.
-func credentialsReset(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-	id := IDArg{What: "credential"}
-	if err := a.Unpack("id", &id); err != nil {
-		return nil, err
-	}
-	c, err := apiClient(env, a.Fn())
-	if err != nil {
-		return nil, err
-	}
-	cred, err := c.Credentials.Reset(ctx, id.ID)
-	if err != nil {
-		return nil, apiError(a.Fn(), err)
-	}
-	return credentialRecord(cred), nil
+func credentialsReset() impl {
+	return idImpl("id", "credential", func(ctx context.Context, _ *Env, c *glapi.Client, id string) (starlark.Value, error) {
+		cred, err := c.Credentials.Reset(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return credentialRecord(cred), nil
+	})
 }
 
 // credentialRecord converts a credential, making sure every secret field

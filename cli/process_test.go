@@ -184,12 +184,12 @@ func TestOnboardServerAgainstSimServeInAnotherProcess(t *testing.T) {
 	serve := func(t *testing.T) (base, logPath string) {
 		logPath = filepath.Join(t.TempDir(), "requests.jsonl")
 		// Simulated time runs fast (the runbook looks at a device operation
-		// every 5s of wall time), but not so fast that an operation expires
-		// (24 simulated hours after it ended) between two looks.
+		// every op_poll of wall time), but not so fast that an operation
+		// expires (24 simulated hours after it ended) between two looks.
 		return startSimServe(t, "--time-scale", "10000", "--request-log", logPath), logPath
 	}
 	onboard := func(serial string) []string {
-		return []string{"../runbooks/onboard_server.star", "serial=" + serial, "part=P52534-B21", "group=lab", "poll=1s"}
+		return []string{"../runbooks/onboard_server.star", "serial=" + serial, "part=P52534-B21", "group=lab", "poll=1s", "op_poll=1s"}
 	}
 
 	t.Run("run twice", func(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +14,7 @@ import (
 )
 
 // changeStart is the virtual time of the change-control tests.
-var changeStart = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+var changeStart = simStart
 
 // approver is a second API client of the simulator, named in policies.
 var approver = sim.Client{ID: "6a7b0c1d-0000-4000-8000-00000000000a", Secret: "approver-secret-0123456789abcdef", Email: "cab@example.com"}
@@ -31,18 +30,11 @@ type changeEnv struct {
 
 func newChangeEnv(t *testing.T) *changeEnv {
 	t.Helper()
-	vc := clock.NewVirtual(changeStart)
-	s := sim.New(sim.Options{Clock: vc, TokenClock: clock.NewVirtual(changeStart), Clients: []sim.Client{approver}})
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
-	mk := func(id, secret string) *glapi.Client {
-		c, err := glapi.New(glapi.Config{BaseURL: srv.URL, ClientID: id, ClientSecret: glapi.NewSecret(secret), Clock: vc})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	return &changeEnv{sim: s, clk: vc, requester: mk(sim.DemoClientID, sim.DemoClientSecret), approver: mk(approver.ID, approver.Secret)}
+	env := newSimEnv(t, sim.Options{Clients: []sim.Client{approver}})
+	asApprover := env.client(t, func(cfg *glapi.Config) {
+		cfg.ClientID, cfg.ClientSecret = approver.ID, glapi.NewSecret(approver.Secret)
+	})
+	return &changeEnv{sim: env.sim, clk: env.clk, requester: env.c, approver: asApprover}
 }
 
 // mutations returns the non-GET requests the simulator has seen.

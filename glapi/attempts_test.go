@@ -3,13 +3,11 @@ package glapi_test
 import (
 	"context"
 	"errors"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"glrun/clock"
 	"glrun/glapi"
 	"glrun/glapi/sim"
 )
@@ -34,17 +32,9 @@ func TestPostRetryPolicyUnderSimFaults(t *testing.T) {
 	tmpl, _ := glapi.LookupTemplate("restart")
 	for _, tt := range tests {
 		t.Run(tt.fault, func(t *testing.T) {
-			start := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-			vc := clock.NewVirtual(start)
-			s := sim.New(sim.Options{Clock: vc, TokenClock: clock.NewVirtual(start),
-				Faults: sim.Faults{Rates: map[string]float64{tt.fault: tt.rate}, Seed: 2}})
-			srv := httptest.NewServer(s)
-			t.Cleanup(srv.Close)
-			c, err := glapi.New(glapi.Config{BaseURL: srv.URL, ClientID: sim.DemoClientID,
-				ClientSecret: glapi.NewSecret(sim.DemoClientSecret), Clock: vc, RetryMax: 20, RetryWaitMax: time.Second})
-			if err != nil {
-				t.Fatal(err)
-			}
+			env := newSimEnv(t, sim.Options{Faults: sim.Faults{Rates: map[string]float64{tt.fault: tt.rate}, Seed: 2}},
+				func(cfg *glapi.Config) { cfg.RetryMax, cfg.RetryWaitMax = 20, time.Second })
+			c, s := env.c, env.sim
 			var mu sync.Mutex
 			var attempts []glapi.Attempt
 			ctx := glapi.WithAttemptObserver(context.Background(), func(a glapi.Attempt) {

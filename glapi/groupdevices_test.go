@@ -12,7 +12,7 @@ import (
 )
 
 // groupID returns the id of the demo group named name.
-func groupID(t *testing.T, e *onboardEnv, name string) string {
+func groupID(t *testing.T, e *simEnv, name string) string {
 	t.Helper()
 	gs, err := e.c.Groups.List(context.Background(), glapi.ListOptions{Filter: "name eq '" + name + "'"})
 	if err != nil || len(gs) != 1 {
@@ -27,7 +27,7 @@ func groupID(t *testing.T, e *onboardEnv, name string) string {
 // needs the device's eTag).
 func TestGroupsAddDevices(t *testing.T) {
 	ctx := context.Background()
-	e := newOnboardEnv(t, sim.Options{})
+	e := newSimEnv(t, sim.Options{})
 	lab, web := groupID(t, e, "lab"), groupID(t, e, "prod-web")
 	webMembers, err := e.c.Groups.Devices(ctx, web)
 	if err != nil || len(webMembers) == 0 {
@@ -82,7 +82,7 @@ func TestGroupsAddDevices(t *testing.T) {
 }
 
 // onboardOne brings a shipped server into COM and returns its server id.
-func onboardOne(t *testing.T, e *onboardEnv) string {
+func onboardOne(t *testing.T, e *simEnv) string {
 	t.Helper()
 	ctx := context.Background()
 	d := sim.DemoShipped[0]
@@ -124,7 +124,7 @@ func onboardOne(t *testing.T, e *onboardEnv) string {
 // The client's region is the configured one, else the default.
 func TestClientRegion(t *testing.T) {
 	for _, tc := range []struct{ region, want string }{{"", glapi.DefaultRegion}, {"eu-central", "eu-central"}} {
-		e := newOnboardEnv(t, sim.Options{}, func(c *glapi.Config) { c.Region = tc.region })
+		e := newSimEnv(t, sim.Options{}, func(c *glapi.Config) { c.Region = tc.region })
 		if got := e.c.Region(); got != tc.want {
 			t.Errorf("Region() with %q configured: %q, want %q", tc.region, got, tc.want)
 		}

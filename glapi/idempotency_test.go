@@ -7,13 +7,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"glrun/clock"
 	"glrun/glapi"
 	"glrun/glapi/sim"
 )
@@ -56,20 +54,11 @@ func (c *cutTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // first POST is cut as c says; the log goes to logs.
 func outcomeClient(t *testing.T, c *cutTransport, logs *bytes.Buffer) (*glapi.Client, *sim.Sim) {
 	t.Helper()
-	start := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	vc := clock.NewVirtual(start)
-	s := sim.New(sim.Options{Clock: vc, TokenClock: clock.NewVirtual(start)})
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
 	c.base = http.DefaultTransport
-	cl, err := glapi.New(glapi.Config{
-		BaseURL: srv.URL, ClientID: sim.DemoClientID, ClientSecret: glapi.NewSecret(sim.DemoClientSecret),
-		Clock: vc, Transport: c, Logger: slog.New(slog.NewTextHandler(logs, nil)),
+	env := newSimEnv(t, sim.Options{}, func(cfg *glapi.Config) {
+		cfg.Transport, cfg.Logger = c, slog.New(slog.NewTextHandler(logs, nil))
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cl, s
+	return env.c, env.sim
 }
 
 // TestUnknownOutcomeIsCheckedNotResentBlindly loses the answer of each kind
@@ -157,19 +146,11 @@ func TestUnknownOutcomeOfResetIsAnError(t *testing.T) {
 // deleted it, so the call succeeds and the log says why.
 func TestRetriedDeleteOfAGoneObjectSucceeds(t *testing.T) {
 	var logs bytes.Buffer
-	start := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	vc := clock.NewVirtual(start)
-	s := sim.New(sim.Options{Clock: vc, TokenClock: clock.NewVirtual(start)})
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
 	cut := &deleteCut{base: http.DefaultTransport}
-	c, err := glapi.New(glapi.Config{
-		BaseURL: srv.URL, ClientID: sim.DemoClientID, ClientSecret: glapi.NewSecret(sim.DemoClientSecret),
-		Clock: vc, Transport: cut, Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+	env := newSimEnv(t, sim.Options{}, func(cfg *glapi.Config) {
+		cfg.Transport, cfg.Logger = cut, slog.New(slog.NewTextHandler(&logs, nil))
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, s := env.c, env.sim
 	id := s.Credentials()[0].ID()
 	if err := c.Credentials.Delete(context.Background(), id); err != nil {
 		t.Fatalf("Delete: %v", err)
@@ -231,19 +212,12 @@ func TestJobAdoptionOnlyOfOurOwnJob(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := context.Background()
-			start := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-			vc := clock.NewVirtual(start)
-			s := sim.New(sim.Options{Clock: vc, TokenClock: clock.NewVirtual(start)})
-			srv := httptest.NewServer(s)
-			t.Cleanup(srv.Close)
+			env := newSimEnv(t, sim.Options{})
+			s, vc := env.sim, env.clk
 			newClient := func(rt http.RoundTripper, logs *bytes.Buffer) *glapi.Client {
-				c, err := glapi.New(glapi.Config{BaseURL: srv.URL, ClientID: sim.DemoClientID,
-					ClientSecret: glapi.NewSecret(sim.DemoClientSecret), Clock: vc, Transport: rt,
-					Logger: slog.New(slog.NewTextHandler(logs, nil))})
-				if err != nil {
-					t.Fatal(err)
-				}
-				return c
+				return env.client(t, func(cfg *glapi.Config) {
+					cfg.Transport, cfg.Logger = rt, slog.New(slog.NewTextHandler(logs, nil))
+				})
 			}
 			server := s.ServerIDs()[0]
 			other, err := newClient(nil, &bytes.Buffer{}).Jobs.Create(ctx, glapi.JobCreate{JobTemplate: tmpl.ID,

@@ -126,18 +126,8 @@ func TestMalformedAnswersNameTheEndpoint(t *testing.T) {
 // TestSimMalformedFault uses the simulator's malformed fault (the body cut
 // in half): reads fail naming the endpoint.
 func TestSimMalformedFault(t *testing.T) {
-	start := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	vc := clock.NewVirtual(start)
-	s := sim.New(sim.Options{Clock: vc, TokenClock: clock.NewVirtual(start),
-		Faults: sim.Faults{Rates: map[string]float64{"malformed": 1}}})
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
-	c, err := glapi.New(glapi.Config{BaseURL: srv.URL, ClientID: sim.DemoClientID,
-		ClientSecret: glapi.NewSecret(sim.DemoClientSecret), Clock: vc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.Servers.List(context.Background(), glapi.ListOptions{})
+	c := newSimEnv(t, sim.Options{Faults: sim.Faults{Rates: map[string]float64{"malformed": 1}}}).c
+	_, err := c.Servers.List(context.Background(), glapi.ListOptions{})
 	if err == nil || !strings.Contains(err.Error(), "GET /compute-ops-mgmt/v1/servers: decoding the answer") {
 		t.Errorf("err = %v, want a decoding error naming GET /compute-ops-mgmt/v1/servers", err)
 	}
@@ -228,17 +218,8 @@ func TestTruncatedReadIsRetried(t *testing.T) {
 // (2% of answers cut in half; the fault that failed 3 of 3 runs), 300 reads
 // all succeed.
 func TestSimMalformedReadsSucceed(t *testing.T) {
-	start := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	vc := clock.NewVirtual(start)
-	s := sim.New(sim.Options{Clock: vc, TokenClock: clock.NewVirtual(start),
-		Faults: sim.Faults{Rates: map[string]float64{"malformed": 0.02}, Seed: 5}})
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
-	c, err := glapi.New(glapi.Config{BaseURL: srv.URL, ClientID: sim.DemoClientID,
-		ClientSecret: glapi.NewSecret(sim.DemoClientSecret), Clock: vc})
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := newSimEnv(t, sim.Options{Faults: sim.Faults{Rates: map[string]float64{"malformed": 0.02}, Seed: 5}})
+	c, s := env.c, env.sim
 	ctx := context.Background()
 	servers, err := c.Servers.List(ctx, glapi.ListOptions{})
 	if err != nil {

@@ -3,63 +3,18 @@ package glapi_test
 import (
 	"context"
 	"errors"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
-	"glrun/clock"
 	"glrun/glapi"
 	"glrun/glapi/sim"
 )
 
-// onboardEnv is a client of a fresh simulator sharing its virtual clock
-// (so the client's waits move the simulator's time).
-type onboardEnv struct {
-	c   *glapi.Client
-	sim *sim.Sim
-	clk *clock.Virtual
-}
-
-func newOnboardEnv(t *testing.T, opts sim.Options, edit ...func(*glapi.Config)) *onboardEnv {
-	t.Helper()
-	start := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	vc := clock.NewVirtual(start)
-	opts.Clock, opts.TokenClock = vc, clock.NewVirtual(start)
-	s := sim.New(opts)
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
-	cfg := glapi.Config{BaseURL: srv.URL, ClientID: sim.DemoClientID, ClientSecret: glapi.NewSecret(sim.DemoClientSecret), Clock: vc}
-	for _, e := range edit {
-		e(&cfg)
-	}
-	c, err := glapi.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &onboardEnv{c: c, sim: s, clk: vc}
-}
-
-// requests returns "METHOD path?query" of the API requests since n.
-func (e *onboardEnv) requests(n int) []string {
-	var out []string
-	for _, r := range e.sim.Requests()[n:] {
-		if strings.HasSuffix(r.Path, "/token.oauth2") {
-			continue
-		}
-		s := r.Method + " " + r.Path
-		if r.Query != "" {
-			s += "?" + r.Query
-		}
-		out = append(out, s)
-	}
-	return out
-}
-
 // waitOp polls a device or subscription operation until it ends, moving
 // the clock by its suggested interval, and returns its last state.
-func waitOp(t *testing.T, e *onboardEnv, get func(context.Context, string) (glapi.Object, error), id string) glapi.Object {
+func waitOp(t *testing.T, e *simEnv, get func(context.Context, string) (glapi.Object, error), id string) glapi.Object {
 	t.Helper()
 	for i := 0; i < 100; i++ {
 		op, err := get(context.Background(), id)
@@ -80,7 +35,7 @@ func waitOp(t *testing.T, e *onboardEnv, get func(context.Context, string) (glap
 // the region and a subscription, assign and subscribe, and see the server
 // in COM's servers once the simulator says it connected.
 func TestOnboardAServerEndToEnd(t *testing.T) {
-	e := newOnboardEnv(t, sim.Options{})
+	e := newSimEnv(t, sim.Options{})
 	ctx := context.Background()
 	var adds []glapi.DeviceAdd
 	for _, d := range sim.DemoShipped {
@@ -164,7 +119,7 @@ func TestOnboardAServerEndToEnd(t *testing.T) {
 // TestListsReadEveryPage: each new list, asked one or two items a page,
 // returns every item and asks for the pages the API's own way.
 func TestListsReadEveryPage(t *testing.T) {
-	e := newOnboardEnv(t, sim.Options{})
+	e := newSimEnv(t, sim.Options{})
 	ctx := context.Background()
 	for _, name := range []string{"a-team", "b-team"} {
 		if _, err := e.c.SCIMGroups.Create(ctx, name, ""); err != nil {
@@ -204,7 +159,7 @@ func TestListsReadEveryPage(t *testing.T) {
 
 // TestDevicePatchSplitsAt25 tags 30 devices: two PATCHes of 25 and 5 ids.
 func TestDevicePatchSplitsAt25(t *testing.T) {
-	e := newOnboardEnv(t, sim.Options{})
+	e := newSimEnv(t, sim.Options{})
 	ids := e.sim.AddDevices(30)
 	v := "lab"
 	n := len(e.sim.Requests())
@@ -227,7 +182,7 @@ func TestDevicePatchSplitsAt25(t *testing.T) {
 // TestDryRunChangesNothing: every write with DryRun sends dry-run=true,
 // starts no operation and changes no device, subscription or audit log.
 func TestDryRunChangesNothing(t *testing.T) {
-	e := newOnboardEnv(t, sim.Options{})
+	e := newSimEnv(t, sim.Options{})
 	ctx := context.Background()
 	dry := glapi.WriteOptions{DryRun: true}
 	dev := e.sim.Devices()[0].ID()
@@ -281,7 +236,7 @@ func TestDryRunChangesNothing(t *testing.T) {
 // time, the authorization seconds, or its own backoff for subscriptions,
 // which send none) and the request then succeeds.
 func TestPlatform429IsHonoured(t *testing.T) {
-	e := newOnboardEnv(t, sim.Options{Limits: sim.PlatformLimits{
+	e := newSimEnv(t, sim.Options{Limits: sim.PlatformLimits{
 		Devices: glapi.EndpointLimits{List: 1}, Subscriptions: glapi.EndpointLimits{List: 1}, Authorization: 1,
 	}})
 	ctx := context.Background()
@@ -316,7 +271,7 @@ func TestPlatform429IsHonoured(t *testing.T) {
 // TestClientLimitsPlatformWrites: the client's own per-endpoint limit
 // spaces the writes so the simulator never answers 429.
 func TestClientLimitsPlatformWrites(t *testing.T) {
-	e := newOnboardEnv(t, sim.Options{Limits: sim.PlatformLimits{Devices: glapi.EndpointLimits{Update: 2}}},
+	e := newSimEnv(t, sim.Options{Limits: sim.PlatformLimits{Devices: glapi.EndpointLimits{Update: 2}}},
 		func(c *glapi.Config) { c.RateLimits.Devices.Update = 2 })
 	ids := e.sim.AddDevices(3)
 	t0 := e.clk.Now()
@@ -339,7 +294,7 @@ func TestClientLimitsPlatformWrites(t *testing.T) {
 // devices and SCIM filters fail with an error naming the field, and send
 // nothing.
 func TestFormatsAreCheckedBeforeSending(t *testing.T) {
-	e := newOnboardEnv(t, sim.Options{})
+	e := newSimEnv(t, sim.Options{})
 	ctx := context.Background()
 	ws := "grn:glp/workspaces/ws1"
 	tg := ws + "/regions/default/providers/msp/tenant-groups/t1"
@@ -421,7 +376,7 @@ func TestFormatsAreCheckedBeforeSending(t *testing.T) {
 // TestUserOnboarding: invite, grant a role, list it for the user, change
 // its scope, add to a group and remove again; each change is audited.
 func TestUserOnboarding(t *testing.T) {
-	e := newOnboardEnv(t, sim.Options{})
+	e := newSimEnv(t, sim.Options{})
 	ctx := context.Background()
 	if _, err := e.c.Users.Invite(ctx, "new.operator@example.com", false); err != nil {
 		t.Fatal(err)
@@ -485,7 +440,7 @@ func TestUserOnboarding(t *testing.T) {
 // TestJobsWriteCOMActivities: a job creates activities and COM audit
 // entries (found with serviceOffer/id), not platform ones.
 func TestJobsWriteCOMActivities(t *testing.T) {
-	e := newOnboardEnv(t, sim.Options{})
+	e := newSimEnv(t, sim.Options{})
 	ctx := context.Background()
 	srv, _ := e.sim.ServerByName("prod-web-01")
 	tmpl, err := glapi.LookupTemplate("power_off")

@@ -337,7 +337,7 @@ const platformWindow = time.Minute + time.Second
 // a hint. An API with one limit for every endpoint
 // (authorization, audit) gives only List, which then counts every request.
 type endpointLimiter struct {
-	windows map[string]*windowLimiter // by endpointKind
+	windows map[string]*windowLimiter // by EndpointKind
 
 	mu        sync.Mutex
 	holdUntil time.Time
@@ -345,16 +345,32 @@ type endpointLimiter struct {
 
 func newEndpointLimiter(l EndpointLimits) *endpointLimiter {
 	w := map[string]*windowLimiter{}
-	for kind, n := range map[string]int{"list": l.List, "get": l.Get, "add": l.Add, "update": l.Update, "operation": l.Operation} {
-		if n > 0 {
+	for _, kind := range []string{"list", "get", "add", "update", "operation"} {
+		if n := l.Of(kind); n > 0 {
 			w[kind] = newWindowLimiter(n, platformWindow)
 		}
 	}
 	return &endpointLimiter{windows: w}
 }
 
-// endpointKind classifies req as one of EndpointLimits' fields.
-func endpointKind(req *http.Request) string {
+// Of returns the limit of kind, one of EndpointKind's answers.
+func (l EndpointLimits) Of(kind string) int {
+	switch kind {
+	case "get":
+		return l.Get
+	case "add":
+		return l.Add
+	case "update":
+		return l.Update
+	case "operation":
+		return l.Operation
+	}
+	return l.List
+}
+
+// EndpointKind classifies a request to a platform API as one of
+// EndpointLimits' fields: "list", "get", "add", "update" or "operation".
+func EndpointKind(req *http.Request) string {
 	segs := strings.Split(strings.Trim(req.URL.Path, "/"), "/")
 	switch {
 	case req.Method == http.MethodPost:
@@ -370,7 +386,7 @@ func endpointKind(req *http.Request) string {
 }
 
 func (e *endpointLimiter) reserve(req *http.Request, now time.Time) time.Duration {
-	w := e.windows[endpointKind(req)]
+	w := e.windows[EndpointKind(req)]
 	if w == nil {
 		w = e.windows["list"]
 	}

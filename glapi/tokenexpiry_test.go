@@ -24,16 +24,9 @@ func TestTokenExpiryMidRunRefreshesOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	vc, tokens := clock.NewVirtual(start), clock.NewVirtual(start)
-	s := sim.New(sim.Options{Clock: vc, TokenClock: tokens, Faults: f})
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
-	c, err := glapi.New(glapi.Config{BaseURL: srv.URL, ClientID: sim.DemoClientID,
-		ClientSecret: glapi.NewSecret(sim.DemoClientSecret), Clock: vc})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tokens := clock.NewVirtual(simStart)
+	env := newSimEnv(t, sim.Options{TokenClock: tokens, Faults: f})
+	c, s := env.c, env.sim
 	ctx := context.Background()
 	for i := 0; i < 3; i++ {
 		if _, err := c.Servers.List(ctx, glapi.ListOptions{}); err != nil {

@@ -1,7 +1,6 @@
 package journal
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +14,7 @@ import (
 	"glrun/clock"
 	"glrun/glapi"
 	"glrun/glapi/replay"
+	"glrun/internal/httpbody"
 )
 
 // writer appends records to one run's journal, numbering them. Once an
@@ -162,16 +162,16 @@ func (r *Recorder) RoundTrip(req *http.Request, next http.RoundTripper) (*http.R
 	if err := r.w.failed(); err != nil {
 		return nil, err
 	}
-	body, err := readBody(req)
+	body, err := httpbody.Request(req)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("journal: %w", err)
 	}
 	if !call.Mutates {
 		resp, err := r.next.RoundTrip(req, next)
 		if err != nil || transient(resp.StatusCode) {
 			return resp, err // asked again on resume
 		}
-		rb, err := readResponse(resp)
+		rb, err := httpbody.Response(resp)
 		if err != nil {
 			return nil, err
 		}
@@ -191,7 +191,7 @@ func (r *Recorder) RoundTrip(req *http.Request, next http.RoundTripper) (*http.R
 		_, _ = r.w.append(Record{Kind: KindAnswer, Of: intent, Error: &Failure{Message: r.w.message(err), Unknown: mayHaveReached(err)}})
 		return nil, err
 	}
-	rb, rerr := readResponse(resp)
+	rb, rerr := httpbody.Response(resp)
 	if rerr != nil {
 		// The change was answered but the answer was lost on the way: its
 		// outcome is unknown, as glapi would say of an unreadable answer.
@@ -232,32 +232,6 @@ func mayHaveReached(err error) bool {
 // journalled, so that a resumed run asks again.
 func transient(status int) bool {
 	return status == http.StatusTooManyRequests || status >= 500
-}
-
-// readBody reads req's body and puts it back.
-func readBody(req *http.Request) ([]byte, error) {
-	if req.Body == nil || req.Body == http.NoBody {
-		return nil, nil
-	}
-	b, err := io.ReadAll(req.Body)
-	_ = req.Body.Close()
-	if err != nil {
-		return nil, fmt.Errorf("journal: reading the request body of %s %s: %w", req.Method, req.URL.Path, err)
-	}
-	req.Body = io.NopCloser(bytes.NewReader(b))
-	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
-	return b, nil
-}
-
-// readResponse reads resp's body and puts it back.
-func readResponse(resp *http.Response) ([]byte, error) {
-	if resp.Body == nil {
-		return nil, nil
-	}
-	b, err := io.ReadAll(resp.Body)
-	_ = resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(b))
-	return b, err
 }
 
 // keptHeaders are the answer headers a journal keeps; all others (cookies

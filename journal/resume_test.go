@@ -19,6 +19,22 @@ func uninterrupted(t *testing.T) (out, state []string, changes map[string]int, r
 	return out, finalState(w.sim), changesSent(w.sim), cnt.n
 }
 
+// checkResumed fails t unless the resumed run printed what the
+// uninterrupted one did (wantOut) and left w's simulator as it did
+// (wantState), each change received exactly once (wantChanges).
+func checkResumed(t *testing.T, w *world, out, wantOut, wantState []string, wantChanges map[string]int) {
+	t.Helper()
+	if diff := cmp.Diff(wantOut, out); diff != "" {
+		t.Errorf("the resumed run printed (-uninterrupted +resumed):\n%s", diff)
+	}
+	if diff := cmp.Diff(wantState, finalState(w.sim)); diff != "" {
+		t.Errorf("final state (-uninterrupted +resumed):\n%s", diff)
+	}
+	if diff := cmp.Diff(wantChanges, changesSent(w.sim)); diff != "" {
+		t.Errorf("changes received by the API (-once each +got):\n%s", diff)
+	}
+}
+
 // TestCrashAnywhereThenResume kills the run at every request, before it is
 // sent and after it is sent but before its answer is journalled (during the
 // listing's pages, around each job creation, during the wait, around the
@@ -51,15 +67,7 @@ func TestCrashAnywhereThenResume(t *testing.T) {
 				if err != nil {
 					t.Fatalf("resume: %v", err)
 				}
-				if diff := cmp.Diff(wantOut, out); diff != "" {
-					t.Errorf("the resumed run printed (-uninterrupted +resumed):\n%s", diff)
-				}
-				if diff := cmp.Diff(wantState, finalState(w.sim)); diff != "" {
-					t.Errorf("final state (-uninterrupted +resumed):\n%s", diff)
-				}
-				if diff := cmp.Diff(wantChanges, changesSent(w.sim)); diff != "" {
-					t.Errorf("changes received by the API (-once each +got):\n%s", diff)
-				}
+				checkResumed(t, w, out, wantOut, wantState, wantChanges)
 				m, _ = st.Meta(id)
 				if m.State != Finished || m.Resumes != 1 {
 					t.Errorf("after the resume: state %s, resumes %d; want finished, 1", m.State, m.Resumes)
@@ -93,15 +101,7 @@ func TestCrashDuringResumeThenResumeAgain(t *testing.T) {
 				if err != nil {
 					t.Fatalf("second resume: %v", err)
 				}
-				if diff := cmp.Diff(wantOut, out); diff != "" {
-					t.Errorf("printed (-uninterrupted +resumed):\n%s", diff)
-				}
-				if diff := cmp.Diff(wantState, finalState(w.sim)); diff != "" {
-					t.Errorf("final state (-uninterrupted +resumed):\n%s", diff)
-				}
-				if diff := cmp.Diff(wantChanges, changesSent(w.sim)); diff != "" {
-					t.Errorf("changes received (-once each +got):\n%s", diff)
-				}
+				checkResumed(t, w, out, wantOut, wantState, wantChanges)
 			})
 		}
 	}

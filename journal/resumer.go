@@ -11,6 +11,7 @@ import (
 	"glrun/clock"
 	"glrun/glapi"
 	"glrun/glapi/replay"
+	"glrun/internal/httpbody"
 )
 
 // Resumer is the glapi.Mode of a resumed run. It answers each request from
@@ -246,9 +247,9 @@ func (r *Resumer) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Re
 // fromJournal answers req from the journal; resend is true when req is to
 // be sent live instead. Callers hold r.mu.
 func (r *Resumer) fromJournal(req *http.Request, call glapi.Call) (resp *http.Response, resend bool, err error) {
-	body, err := readBody(req)
+	body, err := httpbody.Request(req)
 	if err != nil {
-		return nil, false, err
+		return nil, false, fmt.Errorf("journal: %w", err)
 	}
 	s := replay.NewShape(req.Method, req.URL.RequestURI(), req.Header.Get("Content-Type"), string(body))
 	k := r.match(s, call)

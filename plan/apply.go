@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"glrun/glapi"
+	"glrun/internal/httpbody"
 )
 
 // ErrNotArmed is returned for any request an Apply receives before Arm:
@@ -122,7 +123,7 @@ func (a *Apply) RoundTrip(req *http.Request, next http.RoundTripper) (*http.Resp
 	if !callOf(req).Mutates {
 		resp, err := next.RoundTrip(req)
 		if err == nil && resp.StatusCode == http.StatusOK {
-			if b, rerr := readResponse(resp); rerr == nil {
+			if b, rerr := httpbody.Response(resp); rerr == nil {
 				if v, derr := decode(b); derr == nil {
 					a.seen.observe(v)
 					a.mu.Lock()
@@ -249,7 +250,7 @@ func (a *Apply) match(first int, actual Request) (Mutation, bool) {
 // answer (the body's id, else the Location header's last segment).
 // Callers hold a.mu.
 func (a *Apply) learn(m Mutation, resp *http.Response) {
-	b, err := readResponse(resp)
+	b, err := httpbody.Response(resp)
 	if err != nil {
 		return
 	}

@@ -11,6 +11,7 @@ import (
 
 	"glrun/clock"
 	"glrun/glapi"
+	"glrun/internal/httpbody"
 )
 
 // DryRun is the glapi.Mode of 'glrun plan' and 'run --dry-run': reads are
@@ -140,7 +141,7 @@ func (d *DryRun) read(req *http.Request, c glapi.Call, next http.RoundTripper) (
 	if err != nil || resp.StatusCode < 200 || resp.StatusCode > 299 || req.Method != http.MethodGet {
 		return resp, err
 	}
-	b, err := readResponse(resp)
+	b, err := httpbody.Response(resp)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: reading the answer: %w", req.Method, req.URL.Path, err)
 	}
@@ -261,7 +262,7 @@ func getJSON(ctx context.Context, req *http.Request, next http.RoundTripper) (ma
 	if err != nil {
 		return nil, err
 	}
-	b, err := readResponse(resp)
+	b, err := httpbody.Response(resp)
 	if err != nil || resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("GET %s: %d", req.URL.Path, resp.StatusCode)
 	}

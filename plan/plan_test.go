@@ -22,17 +22,7 @@ var epoch = time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
 // through mode.
 func newClient(t *testing.T, mode glapi.Mode) (*glapi.Client, *sim.Sim) {
 	t.Helper()
-	vc := clock.NewVirtual(epoch)
-	s := sim.New(sim.Options{Clock: vc, TokenClock: vc})
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
-	c, err := glapi.New(glapi.Config{
-		BaseURL: srv.URL, ClientID: sim.DemoClientID, ClientSecret: glapi.NewSecret(sim.DemoClientSecret),
-		Mode: mode, Clock: vc, RetryMax: -1,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, s, _ := platformClient(t, mode)
 	return c, s
 }
 

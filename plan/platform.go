@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"glrun/glapi"
+	"glrun/internal/httpbody"
 )
 
 // The platform's onboarding writes in a plan: device and subscription
@@ -126,7 +127,7 @@ func checkWithPlatform(req *http.Request, r Request, next http.RoundTripper) (*V
 		return &Verdict{Outcome: VerdictUnchecked,
 			Message: "it names " + strings.Join(p, ", ") + ", " + which + " only once the plan is applied"}, nil, nil
 	}
-	body, err := readBody(req)
+	body, err := httpbody.Request(req)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -148,7 +149,7 @@ func checkWithPlatform(req *http.Request, r Request, next http.RoundTripper) (*V
 	if err != nil {
 		return &Verdict{Outcome: VerdictUnchecked, Message: "the dry run failed: " + err.Error()}, nil, nil
 	}
-	b, _ := readResponse(resp)
+	b, _ := httpbody.Response(resp)
 	switch {
 	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 		return &Verdict{Outcome: VerdictAccepted, Status: resp.StatusCode}, nil, nil

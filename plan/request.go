@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"glrun/glapi"
+	"glrun/internal/httpbody"
 )
 
 // isRead reports whether method only reads.
@@ -25,22 +26,6 @@ func callOf(req *http.Request) glapi.Call {
 		return c
 	}
 	return glapi.Call{Method: req.Method, Collection: req.URL.Path, Mutates: !isRead(req.Method)}
-}
-
-// readBody reads req's body and puts an identical one back; it returns the
-// bytes (nil without a body).
-func readBody(req *http.Request) ([]byte, error) {
-	if req.Body == nil || req.Body == http.NoBody {
-		return nil, nil
-	}
-	b, err := io.ReadAll(req.Body)
-	_ = req.Body.Close()
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: reading the request body: %w", req.Method, req.URL.Path, err)
-	}
-	req.Body = io.NopCloser(bytes.NewReader(b))
-	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
-	return b, nil
 }
 
 // decode decodes JSON keeping numbers as json.Number; nil for no bytes.
@@ -60,7 +45,7 @@ func decode(b []byte) (any, error) {
 // requestOf returns the comparable request of a mutation, its body
 // redacted.
 func requestOf(req *http.Request) (Request, error) {
-	b, err := readBody(req)
+	b, err := httpbody.Request(req)
 	if err != nil {
 		return Request{}, err
 	}
@@ -143,17 +128,6 @@ func replaceBody(resp *http.Response, b []byte) {
 	resp.Body = io.NopCloser(bytes.NewReader(b))
 	resp.ContentLength = int64(len(b))
 	resp.Header.Set("Content-Length", strconv.Itoa(len(b)))
-}
-
-// readResponse reads resp's body and puts an identical one back.
-func readResponse(resp *http.Response) ([]byte, error) {
-	if resp.Body == nil {
-		return nil, nil
-	}
-	b, err := io.ReadAll(resp.Body)
-	_ = resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(b))
-	return b, err
 }
 
 // plannedID matches the ids a plan makes up, such as plan-job-0001.

@@ -486,12 +486,7 @@ func (s *Sim) deleteApprovalPolicy(r *request) response {
 }
 
 func (s *Sim) listApprovalRequests(r *request) response {
-	rs := s.cc().requests.list()
-	items := make([]obj, len(rs))
-	for i, x := range rs {
-		items[i] = x.render()
-	}
-	return s.listOffset(r, pageApprovals, odata.ResourceApprovalRequests, items)
+	return s.listOffset(r, pageApprovals, odata.ResourceApprovalRequests, rendered(s.cc().requests.list()))
 }
 
 func (s *Sim) getApprovalRequest(r *request) response {

@@ -112,14 +112,7 @@ func (op *asyncOp) log(msg string, t time.Time) {
 
 // opViews returns the async operations in the API's JSON shape, oldest
 // first.
-func (st *state) opViews() []obj {
-	l := st.asyncOps.list()
-	out := make([]obj, len(l))
-	for i, op := range l {
-		out[i] = op.render()
-	}
-	return out
-}
+func (st *state) opViews() []obj { return rendered(st.asyncOps.list()) }
 
 // opFailedRecommendation is the recommendation of every failed operation.
 const opFailedRecommendation = "Examine the error field for information and retry the operation."

@@ -45,6 +45,16 @@ func (s *Sim) dryRun(r *request) (bool, response, bool) {
 	}
 }
 
+// platformWrite reads a platform write: its JSON body into v, then its
+// dry-run parameter; ok is false (with the 400 answer) when either is
+// refused, the body first.
+func (s *Sim) platformWrite(r *request, v any) (dry bool, resp response, ok bool) {
+	if resp, ok := s.decodeBody(r, v); !ok {
+		return false, resp, false
+	}
+	return s.dryRun(r)
+}
+
 // accepted is the 202 answer of a platform write: the AsyncResponse body
 // and the Location of the operation (v2beta1 writes point at the v1 path
 // too). A dry run answers the same body with no operation: an empty
@@ -86,10 +96,7 @@ func (s *Sim) addDevices(r *request) response {
 		Compute *[]newDevice `json:"compute"`
 		Storage *[]newDevice `json:"storage"`
 	}
-	if resp, ok := s.decodeBody(r, &in); !ok {
-		return resp
-	}
-	dry, resp, ok := s.dryRun(r)
+	dry, resp, ok := s.platformWrite(r, &in)
 	if !ok {
 		return resp
 	}
@@ -198,10 +205,7 @@ func (s *Sim) patchDevices(r *request, maxIDs int, v1 bool) response {
 		devs = append(devs, d)
 	}
 	var in map[string]json.RawMessage
-	if resp, ok := s.decodeBody(r, &in); !ok {
-		return resp
-	}
-	dry, resp, ok := s.dryRun(r)
+	dry, resp, ok := s.platformWrite(r, &in)
 	if !ok {
 		return resp
 	}

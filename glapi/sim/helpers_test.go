@@ -88,6 +88,17 @@ func (r result) items() []any {
 // application/json, or merge-patch for PATCH).
 func (h *harness) do(method, path string, body any, ctype ...string) result {
 	h.t.Helper()
+	var header http.Header
+	if body != nil && len(ctype) > 0 {
+		header = http.Header{"Content-Type": {ctype[0]}}
+	}
+	return h.doHeader(method, path, body, header)
+}
+
+// doHeader is do with more request headers (a Content-Type among them
+// replaces the default).
+func (h *harness) doHeader(method, path string, body any, header http.Header) result {
+	h.t.Helper()
 	var rd io.Reader
 	if body != nil {
 		b, _ := json.Marshal(body)
@@ -103,10 +114,10 @@ func (h *harness) do(method, path string, body any, ctype ...string) result {
 		if method == http.MethodPatch {
 			ct = "application/merge-patch+json"
 		}
-		if len(ctype) > 0 {
-			ct = ctype[0]
-		}
 		req.Header.Set("Content-Type", ct)
+	}
+	for k, vs := range header {
+		req.Header[k] = vs
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

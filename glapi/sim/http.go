@@ -256,21 +256,29 @@ func (s *Sim) dispatch(r *http.Request, body []byte, now time.Time) response {
 // seconds to wait when the 300 requests/minute limit is exceeded. Callers
 // hold s.mu.
 func (s *Sim) identityRateLimit(now time.Time) int {
-	const limit, window = 300, time.Minute
-	keep := s.identityRL[:0]
-	for _, t := range s.identityRL {
+	var wait int
+	s.identityRL, wait = countInWindow(s.identityRL, 300, now)
+	return wait
+}
+
+// countInWindow counts a request at now against a limit of n requests a
+// minute, times being when the requests of the last minute came: it
+// returns those still in the minute, now among them and a wait of 0 when
+// the limit allows it, else without it and the whole seconds (at least 1)
+// until the oldest leaves the minute.
+func countInWindow(times []time.Time, n int, now time.Time) ([]time.Time, int) {
+	const window = time.Minute
+	keep := times[:0]
+	for _, t := range times {
 		if now.Sub(t) < window {
 			keep = append(keep, t)
 		}
 	}
-	s.identityRL = keep
-	if len(keep) >= limit {
-		wait := keep[0].Add(window).Sub(now)
-		secs := int((wait + time.Second - 1) / time.Second)
-		return max(secs, 1)
+	if len(keep) < n {
+		return append(keep, now), 0
 	}
-	s.identityRL = append(s.identityRL, now)
-	return 0
+	wait := keep[0].Add(window).Sub(now)
+	return keep, max(int((wait+time.Second-1)/time.Second), 1)
 }
 
 // writeResp writes a response as JSON.

@@ -3,7 +3,6 @@ package sim
 import (
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"glrun/glapi"
@@ -41,38 +40,6 @@ func (l PlatformLimits) withDefaults() PlatformLimits {
 	return l
 }
 
-// endpointKind classifies a platform request as one of
-// glapi.EndpointLimits' fields.
-func endpointKind(r *http.Request) string {
-	segs := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
-	switch {
-	case r.Method == http.MethodPost:
-		return "add"
-	case r.Method != http.MethodGet:
-		return "update"
-	case len(segs) >= 3 && segs[2] == "async-operations":
-		return "operation"
-	case len(segs) > 3:
-		return "get"
-	}
-	return "list"
-}
-
-// limitOf returns the per-minute limit of kind in e.
-func limitOf(e glapi.EndpointLimits, kind string) int {
-	switch kind {
-	case "get":
-		return e.Get
-	case "add":
-		return e.Add
-	case "update":
-		return e.Update
-	case "operation":
-		return e.Operation
-	}
-	return e.List
-}
-
 // platformRateLimit counts a request of a rate-limited platform API at now
 // and, when its endpoint's limit for the minute is spent, returns the 429
 // answer with the headers the API documents: devices give
@@ -81,32 +48,23 @@ func limitOf(e glapi.EndpointLimits, kind string) int {
 // Reset the seconds left; subscriptions describe none. Callers hold s.mu.
 func (s *Sim) platformRateLimit(r *http.Request, fam string, now time.Time) (response, bool) {
 	var n int
-	kind := endpointKind(r)
+	kind := glapi.EndpointKind(r)
 	switch fam {
 	case famDevices:
-		n = limitOf(s.limits.Devices, kind)
+		n = s.limits.Devices.Of(kind)
 	case famSubscriptions:
-		n = limitOf(s.limits.Subscriptions, kind)
+		n = s.limits.Subscriptions.Of(kind)
 	case famAuthz:
 		n, kind = s.limits.Authorization, "all"
 	default:
 		return response{}, false
 	}
 	key := fam + " " + kind
-	const window = time.Minute
-	keep := s.platformRL[key][:0]
-	for _, t := range s.platformRL[key] {
-		if now.Sub(t) < window {
-			keep = append(keep, t)
-		}
-	}
-	if len(keep) < n {
-		s.platformRL[key] = append(keep, now)
+	var secs int
+	s.platformRL[key], secs = countInWindow(s.platformRL[key], n, now)
+	if secs == 0 {
 		return response{}, false
 	}
-	s.platformRL[key] = keep
-	reset := keep[0].Add(window)
-	secs := max(int((reset.Sub(now)+time.Second-1)/time.Second), 1)
 	msg := "Rate limit exceeded: " + strconv.Itoa(n) + " requests per minute per workspace"
 	resp := s.apiError(fam, http.StatusTooManyRequests, msg)
 	switch fam {

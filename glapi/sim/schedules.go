@@ -246,12 +246,7 @@ func jsonEqual(a, b []byte) bool {
 }
 
 func (s *Sim) listSchedules(r *request) response {
-	scs := s.cc().schedules.list()
-	items := make([]obj, len(scs))
-	for i, sc := range scs {
-		items[i] = sc.render()
-	}
-	return s.listOffset(r, pageSchedules, odata.ResourceSchedules, items)
+	return s.listOffset(r, pageSchedules, odata.ResourceSchedules, rendered(s.cc().schedules.list()))
 }
 
 func (s *Sim) getSchedule(r *request) response {

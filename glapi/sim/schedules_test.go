@@ -1,9 +1,6 @@
 package sim
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -33,22 +30,11 @@ func scheduleBodyFor(sid string, startAt time.Time, interval string) map[string]
 // postSchedule sends a schedule creation with an Idempotency-Key ("" for none).
 func (h *harness) postSchedule(body any, key string) result {
 	h.t.Helper()
-	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest(http.MethodPost, h.srv.URL+schedulesPath, bytes.NewReader(b))
-	req.Header.Set("Authorization", "Bearer "+h.token)
-	req.Header.Set("Content-Type", "application/json")
+	var header http.Header
 	if key != "" {
-		req.Header.Set("Idempotency-Key", key)
+		header = http.Header{"Idempotency-Key": {key}}
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	var m map[string]any
-	_ = json.Unmarshal(raw, &m)
-	return result{resp.StatusCode, resp.Header, m}
+	return h.doHeader(http.MethodPost, schedulesPath, body, header)
 }
 
 func TestScheduleFiresOnTheClockAndKeepsHistory(t *testing.T) {

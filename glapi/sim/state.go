@@ -81,6 +81,19 @@ func views[T any](l []T) []obj {
 	return out
 }
 
+// renderer is a record with a rendering of its own (a computed field,
+// a nested shape) rather than its json tags alone.
+type renderer interface{ render() obj }
+
+// rendered returns records that render themselves, in order.
+func rendered[T renderer](l []T) []obj {
+	out := make([]obj, len(l))
+	for i, r := range l {
+		out[i] = r.render()
+	}
+	return out
+}
+
 // state is everything the simulator knows. It is guarded by Sim.mu.
 type state struct {
 	rng *rand.Rand

@@ -10,10 +10,16 @@ import (
 	"glrun/glapi/odata"
 )
 
-// sync shows a subscription's seats in use at t.
-func (sub *subscription) sync(t time.Time) {
+// showSeats sets the quantity fields the API shows (strings) from the
+// subscription's seats and the seats in use.
+func (sub *subscription) showSeats() {
 	sub.Quantity = strconv.Itoa(sub.quantity)
 	sub.AvailableQuantity = strconv.Itoa(sub.quantity - sub.used)
+}
+
+// sync shows a subscription's seats in use at t.
+func (sub *subscription) sync(t time.Time) {
+	sub.showSeats()
 	sub.UpdatedAt = ts(t)
 }
 
@@ -22,7 +28,7 @@ func (p *platform) subViews() []obj {
 	var l []*subscription
 	for _, sub := range p.subs.list() {
 		if sub.inWorkspace {
-			sub.Quantity, sub.AvailableQuantity = strconv.Itoa(sub.quantity), strconv.Itoa(sub.quantity-sub.used)
+			sub.showSeats()
 			l = append(l, sub)
 		}
 	}
@@ -38,7 +44,7 @@ func (s *Sim) getSubscription(r *request) response {
 	if !ok || !sub.inWorkspace {
 		return s.apiError(r.fam, http.StatusNotFound, "Subscription "+r.params[0]+" not found")
 	}
-	sub.Quantity, sub.AvailableQuantity = strconv.Itoa(sub.quantity), strconv.Itoa(sub.quantity-sub.used)
+	sub.showSeats()
 	return jsonResp(http.StatusOK, render(sub))
 }
 
@@ -49,10 +55,7 @@ func (s *Sim) addSubscriptions(r *request) response {
 			Tags map[string]string `json:"tags"`
 		} `json:"subscriptions"`
 	}
-	if resp, ok := s.decodeBody(r, &in); !ok {
-		return resp
-	}
-	dry, resp, ok := s.dryRun(r)
+	dry, resp, ok := s.platformWrite(r, &in)
 	if !ok {
 		return resp
 	}
