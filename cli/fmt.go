@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"glrun/exitcode"
+	"glrun/runtime"
 
 	"github.com/bazelbuild/buildtools/build"
 	"github.com/spf13/cobra"
@@ -79,7 +80,7 @@ func formatStar(path string, src []byte) ([]byte, error) {
 // fmtFile formats path, writing it back when write is set; it reports
 // whether the formatted text differs.
 func fmtFile(path string, write bool) (bool, error) {
-	src, err := os.ReadFile(path)
+	src, err := runtime.ReadSource(path)
 	if err != nil {
 		return false, fmt.Errorf("glrun: %w", err)
 	}

@@ -4,12 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
 	"glrun/exitcode"
 	"glrun/lint"
+	"glrun/runtime"
 )
 
 func newLintCmd(s streams) *cobra.Command {
@@ -79,7 +79,7 @@ be read. 'glrun check' is the faster syntax-and-names pass.`,
 // lintFile lints one file; a file that cannot be read or parsed is one
 // finding of rule "syntax" and an error.
 func lintFile(path string) ([]lint.Finding, error) {
-	src, err := os.ReadFile(path)
+	src, err := runtime.ReadSource(path)
 	if err != nil {
 		return []lint.Finding{{File: path, Line: 1, Col: 1, Rule: "syntax", Message: err.Error()}}, err
 	}

@@ -15,6 +15,7 @@ import (
 	"go.starlark.net/syntax"
 
 	"glrun/exitcode"
+	"glrun/runtime"
 	"glrun/glapi"
 	"glrun/plan"
 )
@@ -127,6 +128,11 @@ func runRepl(cmd *cobra.Command, s streams, f *replFlags, args []string) error {
 		errw:        s.err,
 		interactive: interactive,
 		globals:     starlark.StringDict{},
+	}
+	// The size-checked operations and universal functions, as a runbook
+	// gets them: a statement typed here is bounded like a runbook's.
+	for name, v := range runtime.SizeGuards() {
+		r.globals[name] = v
 	}
 	for name, v := range ss.predeclared {
 		r.globals[name] = v
@@ -253,6 +259,7 @@ func (r *repl) step() (eof bool, err error) {
 		r.printError(perr)
 		return false, nil
 	}
+	runtime.GuardSizes(f)
 	r.chunk++
 	thread := r.ss.runbook.NewThread(r.ctx, fmt.Sprintf("repl#%d", r.chunk))
 	thread.Print = func(_ *starlark.Thread, msg string) { fmt.Fprintln(r.out, msg) }

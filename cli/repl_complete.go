@@ -30,7 +30,9 @@ func (r *repl) complete(before string) (string, []string) {
 	var names []string
 	if len(parts) == 1 {
 		for name := range r.globals {
-			names = append(names, name)
+			if !strings.HasPrefix(name, "(") { // the size guards' operators, such as "(*)"
+				names = append(names, name)
+			}
 		}
 		for name := range starlark.Universe {
 			names = append(names, name)

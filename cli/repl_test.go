@@ -112,3 +112,20 @@ func TestReplReadError(t *testing.T) {
 		t.Errorf("stderr lacks the read error:\n%s", errb.String())
 	}
 }
+
+// TestReplBoundsOneOperation: a statement typed in the REPL gets the
+// runbook's per-operation size checks, so one line cannot allocate
+// gigabytes; the session goes on after the refusal.
+func TestReplBoundsOneOperation(t *testing.T) {
+	t.Parallel()
+	got := glrunTool(t, "x = [1] * (1 << 28)\nlen(\"ab\" * 3)\n", "repl", "--sim", "-q")
+	if got.code != exitcode.OK {
+		t.Fatalf("exit %d, want 0 (errors must not end the session)\nstderr:\n%s", got.code, got.stderr)
+	}
+	if want := "list * 268435456 would take more than"; !strings.Contains(got.stdout+got.stderr, want) {
+		t.Errorf("the repetition was not refused (want %q):\nstdout:\n%s\nstderr:\n%s", want, got.stdout, got.stderr)
+	}
+	if !strings.Contains(got.stdout, "6") {
+		t.Errorf("the session did not go on after the refusal:\n%s", got.stdout)
+	}
+}

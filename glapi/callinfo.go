@@ -99,6 +99,13 @@ func (c Call) IsJobCreation() bool {
 // resourceUri fields show them).
 func URI(collection, id string) string { return collection + "/" + id }
 
+// ServiceManagerURI is the resourceUri the platform gives a service
+// manager (an application) in device and provision records; it names the
+// v1beta1 collection, whatever version was asked.
+func ServiceManagerURI(id string) string {
+	return "/service-catalog/v1beta1/service-managers/" + id
+}
+
 // IDOf returns the id at the end of a resourceUri or Location, such as
 // "ID" for "/workspaces/v1/workspaces/ID".
 func IDOf(uri string) string { return uri[strings.LastIndexByte(uri, '/')+1:] }

@@ -350,7 +350,7 @@ func (d *DryRun) changeDevice(id string, body map[string]any, now time.Time) *Ma
 func (dev *plannedDevice) overlay(o map[string]any) {
 	if dev.assigned != nil {
 		if *dev.assigned {
-			o["application"] = map[string]any{"id": dev.app, "resourceUri": "/service-catalog/v1beta1/service-managers/" + dev.app}
+			o["application"] = map[string]any{"id": dev.app, "resourceUri": glapi.ServiceManagerURI(dev.app)}
 			o["region"], o["assignedState"] = dev.region, "ASSIGNED_TO_SERVICE"
 		} else {
 			delete(o, "application")

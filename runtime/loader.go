@@ -97,7 +97,7 @@ func (c *compiler) compile(name string) (*unit, error) {
 	if u, ok := c.g.units[name]; ok {
 		return u, nil
 	}
-	src, err := readSource(filepath.Join(c.g.root, filepath.FromSlash(name)))
+	src, err := ReadSource(filepath.Join(c.g.root, filepath.FromSlash(name)))
 	if err != nil {
 		return nil, syntaxErr(fmt.Sprintf("cannot read %s: %v", name, unwrapPathError(err)), err)
 	}
@@ -181,7 +181,10 @@ const maxSource = 8 << 20
 
 // readSource reads the runbook file at path, which must be a regular file
 // of at most maxSource bytes (see package regularfile).
-func readSource(path string) ([]byte, error) { return regularfile.ReadFile(path, maxSource) }
+// ReadSource reads a runbook or a file it loads: a regular file only (a
+// named pipe would hang the reader) of at most 8 MiB. glrun fmt and lint
+// read the files they are given with it too.
+func ReadSource(path string) ([]byte, error) { return regularfile.ReadFile(path, maxSource) }
 
 // within returns the slash path of p relative to root, and whether p lies
 // inside root.

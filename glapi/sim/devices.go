@@ -288,7 +288,7 @@ func (s *Sim) deviceChange(r *request, in map[string]json.RawMessage) (func(*dev
 			}
 			appID, reg := *app.ID, *region
 			steps = append(steps, func(d *device, t time.Time) string {
-				d.Application = &appRef{appID, "/service-catalog/v1beta1/service-managers/" + appID}
+				d.Application = &appRef{appID, glapi.ServiceManagerURI(appID)}
 				d.Region, d.AssignedState = reg, "ASSIGNED_TO_SERVICE"
 				s.st.scheduleCOM(d, t)
 				s.audit(catDevices, "Device "+d.SerialNumber+" assigned to application "+appID+" in "+reg, t, false)

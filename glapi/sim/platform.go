@@ -252,7 +252,7 @@ func (st *state) seedPlatform(now time.Time, clientID string) {
 		id := st.plat.uuid()
 		p.provs.add(id, &provision{
 			ID: id, Type: "service-catalog/service-manager-provision", ResourceURI: glapi.URI(glapi.CollectionServiceProvisions, id),
-			ServiceManager: appRef{pr.sm.ID, "/service-catalog/v1beta1/service-managers/" + pr.sm.ID},
+			ServiceManager: appRef{pr.sm.ID, glapi.ServiceManagerURI(pr.sm.ID)},
 			Region:         pr.region, ProvisionStatus: glapi.ProvisionProvisioned, CreatedBy: "ops.admin@example.com",
 			Generation: 1, CreatedAt: ts(long), UpdatedAt: ts(long),
 		})
