@@ -15,9 +15,9 @@ import (
 	"go.starlark.net/syntax"
 
 	"glrun/exitcode"
-	"glrun/runtime"
 	"glrun/glapi"
 	"glrun/plan"
+	"glrun/runtime"
 )
 
 // replFlags are the flags of 'glrun repl'.
