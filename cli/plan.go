@@ -120,7 +120,11 @@ func planCommand(cmd *cobra.Command, s streams, f *planFlags, path string, param
 	if !save {
 		return nil
 	}
-	fmt.Fprintf(s.err, "glrun: plan saved to %s; review it with 'glrun show %s', then run exactly it with 'glrun apply %s'\n", f.out, f.out, f.out)
+	apply := "glrun apply "
+	if p.Target.Kind == plan.KindSimulator {
+		apply += "--sim " // a plan made against the simulator applies to it only
+	}
+	fmt.Fprintf(s.err, "glrun: plan saved to %s; review it with 'glrun show %s', then run exactly it with '%s%s'\n", f.out, f.out, apply, f.out)
 	return nil
 }
 
