@@ -35,6 +35,9 @@ var cassetteRuns = []struct {
 	{"onboard_user", []string{"../runbooks/onboard_user.star", "email=cassette.test@example.com"}},
 	{"power_cycle_unknown_group", []string{"../runbooks/power_cycle.star", "group=no-such-group"}},
 	{"onboard_server", []string{"../runbooks/onboard_server.star", "serial=CZ2401ONB2", "part=P52534-B21", "group=lab", "poll=5s"}},
+	// Last, so that the audit log holds the changes recorded before it; an
+	// absolute since= (a duration would depend on the time of the replay).
+	{"audit_report", []string{"../runbooks/audit_report.star", "since=2020-01-01T00:00:00Z"}},
 }
 
 // simServeProcess starts 'glrun sim serve' in its own process and returns
