@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Doc documents one predeclared name a runbook can use: a builtin function
@@ -139,18 +140,23 @@ func (d Doc) ParamNames() []string {
 // Docs returns the documentation of every predeclared builtin and
 // constant, sorted by name: the Docs of the registry, which also bind the
 // builtins' arguments. Each call returns a fresh slice.
-func Docs() []Doc {
+func Docs() []Doc { return slices.Clone(registryDocs()) }
+
+// registryDocs is the documentation of the registry, sorted by name, built
+// once: glrun check looks names up for every dotted name of every file, and
+// the registry does not change while glrun runs. Callers must not modify it.
+var registryDocs = sync.OnceValue(func() []Doc {
 	reg := registry()
 	all := make([]Doc, len(reg))
 	for i, b := range reg {
 		all[i] = b.Doc
 	}
 	return all
-}
+})
 
 // LookupDoc returns the documentation of the builtin or constant name.
 func LookupDoc(name string) (Doc, bool) {
-	docs := Docs()
+	docs := registryDocs()
 	i, ok := slices.BinarySearchFunc(docs, name, func(d Doc, n string) int { return strings.Compare(d.Name, n) })
 	if !ok {
 		return Doc{}, false
@@ -204,7 +210,7 @@ func Members(prefix string) []string {
 		}
 		seen[rest] = true
 	}
-	for _, d := range Docs() {
+	for _, d := range registryDocs() {
 		add(d.Name)
 	}
 	for _, m := range Modules() {
