@@ -54,10 +54,12 @@ func TestRunFailures(t *testing.T) {
 		{"error in a child thread", "child.star", []string{"n=0"}, runtime.Options{}, 1, []string{
 			"child.star:2:15: spawn: floored division by zero",
 			"child.star:9:17: in main\n  <builtin>: in spawn\n  child.star:2:15: in work"}},
-		{"timeout stops a tight loop", "loop.star", nil, runtime.Options{MaxSteps: 1 << 62, Timeout: time.Millisecond}, 4, []string{
-			"loop.star:", "the run's --timeout of 1ms ran out", "in main"}},
-		{"timeout stops a child thread", "child.star", []string{"fn=spin"}, runtime.Options{MaxSteps: 1 << 62, Timeout: time.Millisecond}, 4, []string{
-			"the run's --timeout of 1ms ran out", "in spin"}},
+		// The loops never end: the timeout is long enough that loading the
+		// runbook (on a busy machine too) does not use it up before main runs.
+		{"timeout stops a tight loop", "loop.star", nil, runtime.Options{MaxSteps: 1 << 62, Timeout: 200 * time.Millisecond}, 4, []string{
+			"loop.star:", "the run's --timeout of 200ms ran out", "in main"}},
+		{"timeout stops a child thread", "child.star", []string{"fn=spin"}, runtime.Options{MaxSteps: 1 << 62, Timeout: 200 * time.Millisecond}, 4, []string{
+			"the run's --timeout of 200ms ran out", "in spin"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
