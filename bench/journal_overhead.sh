@@ -83,6 +83,6 @@ for i in $(seq 1 "$runs"); do
 done
 m_on=$(printf '%s\n' "${on[@]}" | median)
 m_off=$(printf '%s\n' "${off[@]}" | median)
-changes=$(grep -c '"kind":"intent"' "$work"/state/*/journal.jsonl | awk -F: '{ s += $2 } END { print s / NR }')
+changes=$(grep -Hc '"kind":"intent"' "$work"/state/*/journal.jsonl | awk -F: '{ s += $2 } END { print s / NR }')
 printf 'journal overhead, restart %d servers (%s changes journalled a run): journal %s ms, --no-journal %s ms (medians of %d): ratio %s\n' \
   "$servers" "$changes" "$m_on" "$m_off" "$runs" "$(awk -v a="$m_on" -v b="$m_off" 'BEGIN { printf "%.3f", a / b }')"

@@ -7,7 +7,7 @@
 # bench/RESULTS.md.
 #
 #   bench/run.sh                 # the full run (200 servers, fleets of 1,000 and 5,000, 100,000 jobs; ~5 min on 2 cores)
-#   bench/run.sh --quick         # 50 servers, a fleet of 1,000 (no bash baselines), 20,000 jobs: ~2 min
+#   bench/run.sh --quick         # 50 servers, a fleet of 1,000 (no bash baselines), 20,000 jobs: ~3 min
 #   bench/run.sh --servers 100 --scale "1000 2000" --jobs 50000 --out /tmp/RESULTS.md
 #
 # Needs go, curl and jq. It installs nothing, except jq through apt-get when
@@ -26,9 +26,10 @@ usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
 scale="1000 5000" # fleet sizes of the scale scenario
 baseline_max=1000 # the bash baselines run at fleet sizes up to this only
 notice_runs=5     # one-job restarts measured for the time to notice
+journal_runs=5    # paired runs with and without the journal
 while [ $# -gt 0 ]; do
   case $1 in
-    --quick) servers=50 jobs=20000 scale=1000 baseline_max=0 notice_runs=3 ;;
+    --quick) servers=50 jobs=20000 scale=1000 baseline_max=0 notice_runs=3 journal_runs=3 ;;
     --scale) scale=${2:?--scale needs fleet sizes, such as "1000 5000"}; shift ;;
     --servers) servers=${2:?--servers needs a number}; shift ;;
     --jobs) jobs=${2:?--jobs needs a number}; shift ;;
@@ -253,6 +254,14 @@ start_sim jobs --jobs "$jobs"
 read -r l_ms l_rss l_req _ _ l_exit l_cpu < <(measure "$work/jobs.log" -- "$glrun" run -q --base-url "$base" bench/list_jobs.star)
 [ "$l_exit" = 0 ] || { cat "$work/commands.err" >&2; say "scenario 6 failed"; exit 1; }
 
+# --- scenario 9: what the journal costs -------------------------------------------
+say "scenario 9: journal overhead, restart $servers servers with and without the journal ($journal_runs runs each) ..."
+jline=$(bench/journal_overhead.sh --servers "$servers" --runs "$journal_runs" --latency "$latency" 2>>"$work/commands.err" | tail -n 1)
+j_on=$(sed -n 's/.*: journal \([0-9.]*\) ms, --no-journal.*/\1/p' <<<"$jline")
+j_off=$(sed -n 's/.*--no-journal \([0-9.]*\) ms.*/\1/p' <<<"$jline")
+j_ratio=$(sed -n 's/.*ratio \([0-9.]*\)$/\1/p' <<<"$jline")
+[ -n "$j_ratio" ] || { cat "$work/commands.err" >&2; say "scenario 9 failed: $jline"; exit 1; }
+
 # --- the table --------------------------------------------------------------------
 g_vs_f=$(ratio "$g_ms" "$f_ms")
 bl_vs_g=$(ratio "$bl_ms" "$g_ms")
@@ -297,6 +306,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -
   if [ -n "${n1k_med:-}" ]; then
     echo "| 8 | time to notice, 1,000 jobs (one run) | median $(ms "$n1k_med"), p95 $(ms "$n1k_p95") over $n1k_jobs jobs | | |"
   fi
+  echo "| 9 | restart $servers servers with the journal (live run, write-ahead) | $(ms "$j_on") against $(ms "$j_off") with --no-journal (medians of $journal_runs, paired) | ≤ 1.05× | $(ok "$j_ratio" "<=" 1.05) (${j_ratio}×) |"
 } >"$work/table.md"
 
 cat "$work/table.md"
