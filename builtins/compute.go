@@ -77,22 +77,39 @@ func listAllImpl(list func(ctx context.Context, env *Env, c *glapi.Client, opts 
 	})
 }
 
-// idImpl is the body of a builtin whose one parameter, param, is an id
-// string or a record of the item what names ("group"), and that acts on
-// that one item through the client: do returns what the builtin returns.
-func idImpl(param, what string, do func(ctx context.Context, env *Env, c *glapi.Client, id string) (starlark.Value, error)) impl {
+// argImpl is the body of a builtin of one parameter, param, read as the
+// argument kind of arg (its zero settings, such as IDArg{What: "group"}):
+// it gets the client, calls do with the unpacked argument and prefixes
+// do's error with the builtin's name. idImpl and findImpl are made of it.
+func argImpl[A any, P interface {
+	*A
+	ArgKind
+}](param string, arg A, do func(ctx context.Context, env *Env, c *glapi.Client, arg A) (starlark.Value, error)) impl {
 	return api(func(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-		id := IDArg{What: what}
-		if err := a.Unpack(param, &id); err != nil {
+		v := arg
+		if err := a.Unpack(param, P(&v)); err != nil {
 			return nil, err
 		}
 		c, err := apiClient(env, a.Fn())
 		if err != nil {
 			return nil, err
 		}
-		v, err := do(ctx, env, c, id.ID)
+		out, err := do(ctx, env, c, v)
 		if err != nil {
 			return nil, callError(a.Fn(), err)
+		}
+		return out, nil
+	})
+}
+
+// idImpl is the body of a builtin whose one parameter, param, is an id
+// string or a record of the item what names ("group"), and that acts on
+// that one item through the client: do returns what the builtin returns.
+func idImpl(param, what string, do func(ctx context.Context, env *Env, c *glapi.Client, id string) (starlark.Value, error)) impl {
+	return argImpl(param, IDArg{What: what}, func(ctx context.Context, env *Env, c *glapi.Client, id IDArg) (starlark.Value, error) {
+		v, err := do(ctx, env, c, id.ID)
+		if err != nil {
+			return nil, err
 		}
 		resourceNamesOf(env).noteValue(v)
 		return v, nil
@@ -139,21 +156,10 @@ func idRecordsImpl(param, what string, list func(*glapi.Client) idLister) impl {
 // string given (key says what it must be), or None when find returns
 // nil.
 func findImpl(param string, key StringArg, find func(ctx context.Context, env *Env, c *glapi.Client, key string) (glapi.Object, error)) impl {
-	return api(func(ctx context.Context, env *Env, a *Args) (starlark.Value, error) {
-		k := key
-		if err := a.Unpack(param, &k); err != nil {
-			return nil, err
-		}
-		c, err := apiClient(env, a.Fn())
-		if err != nil {
-			return nil, err
-		}
+	return argImpl(param, key, func(ctx context.Context, env *Env, c *glapi.Client, k StringArg) (starlark.Value, error) {
 		obj, err := find(ctx, env, c, k.Value)
-		if err != nil {
-			return nil, callError(a.Fn(), err)
-		}
-		if obj == nil {
-			return starlark.None, nil
+		if err != nil || obj == nil {
+			return starlark.None, err
 		}
 		return ToStarlark(obj), nil
 	})
