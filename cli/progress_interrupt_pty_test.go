@@ -3,13 +3,10 @@ package cli
 import (
 	"bytes"
 	"context"
-	"io"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/creack/pty"
 
 	"glrun/clock"
 	"glrun/exitcode"
@@ -47,20 +44,7 @@ func TestProgressEndsCleanlyOnEveryExit(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ptmx, tty, err := pty.Open()
-			if err != nil {
-				t.Skipf("no pseudo-terminal here: %v", err)
-			}
-			defer ptmx.Close()
-			if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 40, Cols: 120}); err != nil {
-				t.Fatal(err)
-			}
-			screen := make(chan string)
-			go func() {
-				var b bytes.Buffer
-				_, _ = io.Copy(&b, ptmx) // ends with EIO once tty is closed
-				screen <- b.String()
-			}()
+			tty, screen := ptyScreen(t)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			notices := newNoticeWriter(tty)

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"io"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -78,20 +79,7 @@ var (
 // and the run's report.
 func TestProgressOnPty(t *testing.T) {
 	t.Setenv("NO_COLOR", "")
-	ptmx, tty, err := pty.Open()
-	if err != nil {
-		t.Skipf("no pseudo-terminal here: %v", err)
-	}
-	defer ptmx.Close()
-	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 40, Cols: 120}); err != nil {
-		t.Fatal(err)
-	}
-	screen := make(chan string)
-	go func() {
-		var b bytes.Buffer
-		_, _ = io.Copy(&b, ptmx) // ends with EIO once tty is closed
-		screen <- b.String()
-	}()
+	tty, screen := ptyScreen(t)
 	var out bytes.Buffer
 	code := Execute(t.Context(), []string{"run", "--sim", "--sim-time-scale", "3000", "testdata/progress/two_groups.star"},
 		streams{in: strings.NewReader(""), out: &out, err: tty})
@@ -127,4 +115,26 @@ func TestProgressOnPty(t *testing.T) {
 	if !strings.Contains(raw, "\x1b[") {
 		t.Error("the bars were never redrawn in place (no cursor movement)")
 	}
+}
+
+// ptyScreen opens a 40x120 pseudo-terminal (the test is skipped where
+// there is none): write to tty, close it, and screen gives everything the
+// terminal received.
+func ptyScreen(t *testing.T) (tty *os.File, screen <-chan string) {
+	t.Helper()
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pseudo-terminal here: %v", err)
+	}
+	t.Cleanup(func() { ptmx.Close() })
+	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 40, Cols: 120}); err != nil {
+		t.Fatal(err)
+	}
+	out := make(chan string, 1)
+	go func() {
+		var b bytes.Buffer
+		_, _ = io.Copy(&b, ptmx) // ends with EIO once tty is closed
+		out <- b.String()
+	}()
+	return tty, out
 }
