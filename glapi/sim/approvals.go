@@ -479,8 +479,14 @@ func (s *Sim) patchApprovalPolicy(r *request) response {
 }
 
 func (s *Sim) deleteApprovalPolicy(r *request) response {
-	if !s.cc().policies.del(r.params[0]) {
-		return s.apiError(r.fam, http.StatusNotFound, "Approval policy "+r.params[0]+" not found")
+	return s.deleteByID(r, s.cc().policies.del, "Approval policy")
+}
+
+// deleteByID is a DELETE of the object r names: 204, or 404 saying which
+// kind of object (what, such as "Schedule") was not found.
+func (s *Sim) deleteByID(r *request, del func(id string) bool, what string) response {
+	if !del(r.params[0]) {
+		return s.apiError(r.fam, http.StatusNotFound, what+" "+r.params[0]+" not found")
 	}
 	return response{status: http.StatusNoContent}
 }

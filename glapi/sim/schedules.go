@@ -305,10 +305,7 @@ func (s *Sim) patchSchedule(r *request) response {
 }
 
 func (s *Sim) deleteSchedule(r *request) response {
-	if !s.cc().schedules.del(r.params[0]) {
-		return s.apiError(r.fam, http.StatusNotFound, "Schedule "+r.params[0]+" not found")
-	}
-	return response{status: http.StatusNoContent}
+	return s.deleteByID(r, s.cc().schedules.del, "Schedule")
 }
 
 func (s *Sim) listScheduleHistory(r *request) response {
