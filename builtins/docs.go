@@ -164,8 +164,13 @@ func LookupDoc(name string) (Doc, bool) {
 	return docs[i], true
 }
 
-// Modules returns every module with its summary, sorted by name.
-func Modules() []ModuleDoc {
+// Modules returns every module with its summary, sorted by name. The slice
+// is the caller's own.
+func Modules() []ModuleDoc { return slices.Clone(moduleDocs()) }
+
+// moduleDocs is the sorted module list, built once: glrun check looks a
+// module up for every dotted name in every runbook (see IsModule).
+var moduleDocs = sync.OnceValue(func() []ModuleDoc {
 	mods := []ModuleDoc{
 		{"compute", "Compute Ops Management: jobs, async operations, servers, groups, firmware bundles, approvals, schedules."},
 		{"compute.approvals", "Change control: approval policies, and the approval requests of the jobs they cover."},
@@ -190,7 +195,7 @@ func Modules() []ModuleDoc {
 	mods = append(mods, platformModules()...)
 	sort.Slice(mods, func(i, j int) bool { return mods[i].Name < mods[j].Name })
 	return mods
-}
+})
 
 // Members returns the names directly below prefix ("" for the top level):
 // module names and builtin names, sorted, without duplicates. Lint uses it
@@ -213,7 +218,7 @@ func Members(prefix string) []string {
 	for _, d := range registryDocs() {
 		add(d.Name)
 	}
-	for _, m := range Modules() {
+	for _, m := range moduleDocs() {
 		add(m.Name)
 	}
 	out := make([]string, 0, len(seen))
@@ -226,10 +231,6 @@ func Members(prefix string) []string {
 
 // IsModule reports whether name is a module (compute, compute.jobs ...).
 func IsModule(name string) bool {
-	for _, m := range Modules() {
-		if m.Name == name {
-			return true
-		}
-	}
-	return false
+	_, ok := slices.BinarySearchFunc(moduleDocs(), name, func(m ModuleDoc, n string) int { return strings.Compare(m.Name, n) })
+	return ok
 }
