@@ -41,7 +41,7 @@ func CheckWith(path string, predeclared []string, inspect Inspect) error {
 		names[n] = true
 	}
 	isPredeclared := func(n string) bool { return names[n] }
-	g, err := compileGraph(path, "", isPredeclared)
+	g, err := resolveGraph(path, "", isPredeclared)
 	if err != nil {
 		err = withNameHints(err, predeclared)
 		if inspect != nil {
@@ -146,7 +146,7 @@ func lineOf(msg string) int {
 // predeclared being those of opts.Predeclared plus those isPredeclared
 // (may be nil) accepts.
 func CheckOptions(path string, opts Options, isPredeclared func(string) bool) error {
-	_, err := compileGraph(path, opts.Root, func(n string) bool {
+	_, err := resolveGraph(path, opts.Root, func(n string) bool {
 		return opts.Predeclared.Has(n) || (isPredeclared != nil && isPredeclared(n))
 	})
 	if err != nil {

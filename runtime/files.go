@@ -23,7 +23,7 @@ func (rb *Runbook) Files() []File { return rb.graph.files() }
 // ListFiles parses and resolves the runbook at path (as CheckOptions does,
 // executing nothing) and returns its files with their content hashes.
 func ListFiles(path string, opts Options, isPredeclared func(string) bool) ([]File, error) {
-	g, err := compileGraph(path, opts.Root, func(n string) bool {
+	g, err := resolveGraph(path, opts.Root, func(n string) bool {
 		return opts.Predeclared.Has(n) || (isPredeclared != nil && isPredeclared(n))
 	})
 	if err != nil {

@@ -22,7 +22,7 @@ type unit struct {
 	name string
 	// file is the parsed syntax tree (for docstrings).
 	file *syntax.File
-	// prog is the compiled program.
+	// prog is the compiled program (nil in a graph from resolveGraph).
 	prog *starlark.Program
 	// loads maps each module string of a load statement to the name of the
 	// unit it designates.
@@ -46,14 +46,29 @@ type graph struct {
 type compiler struct {
 	g             *graph
 	isPredeclared func(string) bool
+	// programs says whether to compile what runs (unit.prog); glrun check
+	// and the file listing need only the resolved syntax trees.
+	programs bool
 	// stack is the chain of files being compiled, for cycle detection.
 	stack []string
 }
 
-// compileGraph parses and resolves the runbook at path and, transitively,
-// every file it loads, confined to root (empty: the runbook's directory).
-// Errors are *Error of KindSyntax.
+// compileGraph parses, resolves and compiles the runbook at path and,
+// transitively, every file it loads, confined to root (empty: the
+// runbook's directory), ready to run. Errors are *Error of KindSyntax.
 func compileGraph(file, root string, isPredeclared func(string) bool) (*graph, error) {
+	return buildGraph(file, root, isPredeclared, true)
+}
+
+// resolveGraph is compileGraph without the programs: every file is parsed
+// and resolved, with the same errors, and unit.prog stays nil. It is what
+// glrun check needs, at about half the cost.
+func resolveGraph(file, root string, isPredeclared func(string) bool) (*graph, error) {
+	return buildGraph(file, root, isPredeclared, false)
+}
+
+// buildGraph is compileGraph, with or without the programs.
+func buildGraph(file, root string, isPredeclared func(string) bool, programs bool) (*graph, error) {
 	abs, err := filepath.Abs(file)
 	if err != nil {
 		return nil, syntaxErr(fmt.Sprintf("%s: %v", file, err), err)
@@ -83,6 +98,7 @@ func compileGraph(file, root string, isPredeclared func(string) bool) (*graph, e
 		// as predeclared names, or the compiled code would use the
 		// originals.
 		isPredeclared: func(n string) bool { return isGuard(n) || isPredeclared(n) },
+		programs:      programs,
 	}
 	entry, err := c.compile(name)
 	if err != nil {
@@ -101,27 +117,35 @@ func (c *compiler) compile(name string) (*unit, error) {
 	if err != nil {
 		return nil, syntaxErr(fmt.Sprintf("cannot read %s: %v", name, unwrapPathError(err)), err)
 	}
-	f, _, err := starlark.SourceProgramOptions(fileOptions(), name, src, c.isPredeclared)
+	// f, as written and resolved, is for the docstrings and the reference
+	// checks; what runs is compiled from a second parse with repetitions
+	// and joins size-checked (see guardSizes).
+	f, err := fileOptions().Parse(name, src, 0)
 	if err != nil {
 		return nil, staticErr(err)
 	}
-	// Compile again what runs: the same file with its repetitions and
-	// joins size-checked (see guardSizes). f, as written, stays for the
-	// docstrings.
-	guarded, err := fileOptions().Parse(name, src, 0)
-	if err != nil {
+	if err := resolve.File(f, c.isPredeclared, starlark.Universe.Has); err != nil {
 		return nil, staticErr(err)
 	}
-	guardSizes(guarded)
-	prog, err := starlark.FileProgram(guarded, c.isPredeclared)
-	if err != nil {
-		return nil, staticErr(err)
+	u := &unit{name: name, file: f, loads: map[string]string{}, sum: sha256Hex(src)}
+	if c.programs {
+		guarded, err := fileOptions().Parse(name, src, 0)
+		if err != nil {
+			return nil, staticErr(err)
+		}
+		guardSizes(guarded)
+		if u.prog, err = starlark.FileProgram(guarded, c.isPredeclared); err != nil {
+			return nil, staticErr(err)
+		}
 	}
-	u := &unit{name: name, file: f, prog: prog, loads: map[string]string{}, sum: sha256Hex(src)}
 	c.stack = append(c.stack, name)
 	defer func() { c.stack = c.stack[:len(c.stack)-1] }()
-	for i := 0; i < prog.NumLoads(); i++ {
-		module, pos := prog.Load(i)
+	for _, stmt := range f.Stmts {
+		ld, ok := stmt.(*syntax.LoadStmt)
+		if !ok {
+			continue // the resolver allows load statements only at top level
+		}
+		module, pos := ld.ModuleName(), ld.Module.TokenPos
 		target, err := c.resolveLoad(name, module)
 		if err != nil {
 			return nil, syntaxErr(fmt.Sprintf("%s: load(%q): %v", pos, module, err), err)
