@@ -234,7 +234,14 @@ for n in $scale; do
   row() { # row LABEL MS CPU RSS REQ [PER]
     printf '| 7 | %s | %s wall, %s CPU, %s MB peak, %s requests%s |' "$1" "$(ms "$2")" "$(ms "$3")" "$(($4 / 1024))" "$5" "${6:+, ≤ $6 list(s) per poll}"
   }
-  scale_rows+=("$(row "restart $n servers: glrun runbook" "$sg_ms" "$sg_cpu" "$sg_rss" "$sg_req" "$sg_per") ≤ 1.05× floor, ≤ $per_lim list/poll | $(ok "$(ratio "$sg_ms" "$sf_ms")" "<=" 1.05) ($(ratio "$sg_ms" "$sf_ms")× floor, $(ratio "$sg_ms" "$sn_ms")× floor without limiter); lists/poll $(ok "$sg_per" "<=" "$per_lim") |")
+  # The wall-time target (1.05x the floor) is set at 5,000 servers; smaller
+  # fleets report the ratio without one.
+  if [ "$n" -ge 5000 ]; then
+    floor_target="≤ 1.05× floor, " floor_verdict="$(ok "$(ratio "$sg_ms" "$sf_ms")" "<=" 1.05) "
+  else
+    floor_target="" floor_verdict="no wall-time target below 5,000 servers: "
+  fi
+  scale_rows+=("$(row "restart $n servers: glrun runbook" "$sg_ms" "$sg_cpu" "$sg_rss" "$sg_req" "$sg_per") ${floor_target}≤ $per_lim list/poll | ${floor_verdict}($(ratio "$sg_ms" "$sf_ms")× floor, $(ratio "$sg_ms" "$sn_ms")× floor without limiter); lists/poll $(ok "$sg_per" "<=" "$per_lim") |")
   scale_rows+=("$(row "… Go floor (glapi, 16 workers)" "$sf_ms" "$sf_cpu" "$sf_rss" "$sf_req" "$sf_per") | |")
   scale_rows+=("$(row "… Go floor, rate limiter off" "$sn_ms" "$sn_cpu" "$sn_rss" "$sn_req" "$sn_per") | floor with limiter at $(ratio "$sf_ms" "$sn_ms")× |")
   if [ "$n" -le "$baseline_max" ]; then
