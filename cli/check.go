@@ -5,8 +5,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -34,12 +36,8 @@ when any file has an error.`,
 				return usageErrorf("%v", err)
 			}
 			failed := 0
-			for _, f := range files {
-				var extra []string
-				if testfile.Is(f) {
-					extra = testfile.Names() // *_test.star files see the test modules
-				}
-				if err := glsession.Check(f, extra...); err != nil {
+			for _, err := range checkFiles(files) {
+				if err != nil {
 					failed++
 					fmt.Fprintln(s.err, err)
 				}
@@ -51,6 +49,32 @@ when any file has an error.`,
 			return nil
 		},
 	}
+}
+
+// checkFiles checks each file, as many at a time as there are CPUs (the
+// files are independent: each is parsed and resolved on its own), and
+// returns their errors in the order of files.
+func checkFiles(files []string) []error {
+	errs := make([]error, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for i := range next {
+				var extra []string
+				if testfile.Is(files[i]) {
+					extra = testfile.Names() // *_test.star files see the test modules
+				}
+				errs[i] = glsession.Check(files[i], extra...)
+			}
+		})
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return errs
 }
 
 // starFiles expands directories into the .star files below them, sorted.

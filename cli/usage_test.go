@@ -111,6 +111,11 @@ func TestCheckReportsEveryBadFile(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
 		}
 	}
+	// Files are checked concurrently; their errors still come in the
+	// order the files were named.
+	if a, b := strings.Index(r.stderr, "syntax_error.star:3:"), strings.Index(r.stderr, "unknown_module.star:2:"); a > b {
+		t.Errorf("errors out of order (syntax_error.star was named first):\n%s", r.stderr)
+	}
 }
 
 func TestFilterCommands(t *testing.T) {
