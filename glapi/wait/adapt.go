@@ -50,6 +50,10 @@ type Timing struct {
 	// that its expected end means something: false for a job held for an
 	// approval or stalled.
 	Running bool
+	// Held is whether the item is held up (a job awaiting approval, or
+	// stalled): when it finishes next, the time it was held is part of its
+	// duration, which then says nothing of its template's.
+	Held bool
 }
 
 // JobTiming reads a job's timing: its template, its start (startedAt when
@@ -64,6 +68,7 @@ func JobTiming(job glapi.Object) Timing {
 	}
 	st := job.String("state")
 	t.Running = st == glapi.JobPending || st == glapi.JobRunning
+	t.Held = st == glapi.JobApprovalPending || st == glapi.JobStalled
 	if JobFinished(job) && job.String("status") != deletedOnCompleteStatus {
 		t.End, _ = parseTime(job.String("updatedAt"))
 	}
@@ -109,13 +114,15 @@ func newAdapter(kind Kind, opts Options) *adapter {
 }
 
 // observe records the durations of the items of fresh that are finished:
-// the wait fetches only pending items, so those have just finished.
-func (a *adapter) observe(kind Kind, fresh []glapi.Object) {
+// the wait fetches only pending items, so those have just finished. before
+// are their versions of the previous poll (or as given to the wait): one
+// that was held up then is not recorded.
+func (a *adapter) observe(kind Kind, before, fresh []glapi.Object) {
 	if a == nil {
 		return
 	}
-	for _, obj := range fresh {
-		if !kind.Finished(obj) {
+	for i, obj := range fresh {
+		if !kind.Finished(obj) || (i < len(before) && a.timing(before[i]).Held) {
 			continue
 		}
 		t := a.timing(obj)

@@ -238,7 +238,10 @@ func TestJobTiming(t *testing.T) {
 			Timing{Key: "t"}},
 		{"awaiting approval: not running",
 			glapi.Object{"jobTemplate": "t", "state": "APPROVAL_PENDING", "createdAt": "2025-03-01T03:00:00Z"},
-			Timing{Key: "t", Start: at("2025-03-01T03:00:00Z")}},
+			Timing{Key: "t", Start: at("2025-03-01T03:00:00Z"), Held: true}},
+		{"stalled: not running, held",
+			glapi.Object{"jobTemplate": "t", "state": "STALLED", "createdAt": "2025-03-01T03:00:00Z"},
+			Timing{Key: "t", Start: at("2025-03-01T03:00:00Z"), Held: true}},
 		{"gone with deleteOnComplete: its end is unknown",
 			glapi.Object{"jobTemplate": "t", "state": "COMPLETE", "status": deletedOnCompleteStatus,
 				"createdAt": "2025-03-01T03:00:00Z", "updatedAt": "2025-03-01T03:00:03Z"},
@@ -267,5 +270,29 @@ func TestWaitForPollsAfterEachJobsExpectedEnd(t *testing.T) {
 	// 40.625 and 60.625.
 	if diff := cmp.Diff(secs(0, 5, 12.5, 23.75, 30.6, 40.6), k.polls); diff != "" {
 		t.Errorf("poll times (-want +got):\n%s", diff)
+	}
+}
+
+func TestWaitForRecordsOnlyDurationsOfJobsNotHeldUp(t *testing.T) {
+	tests := []struct {
+		before string // the job's state until it ends at 93s
+		want   int    // observations recorded
+	}{
+		{glapi.JobPending, 1},
+		{glapi.JobRunning, 1},
+		{glapi.JobApprovalPending, 0}, // the wait for the approval is no restart's duration
+		{glapi.JobStalled, 0},
+	}
+	for _, tt := range tests {
+		clk := clock.NewVirtual(testEpoch)
+		k := &timedKind{clk: clk, jobs: map[string]timedJob{"j1": {created: 0, end: 93 * time.Second, state: tt.before}}}
+		durations := NewDurations()
+		if _, err := For(context.Background(), k.kind(), ids("j1"),
+			Options{What: "w", Timeout: time.Hour, Poll: 5 * time.Second, Clock: clk, Durations: durations}); err != nil {
+			t.Fatal(err)
+		}
+		if _, n := durations.Expected(restartTemplate); n != tt.want {
+			t.Errorf("a job %s until it ended: %d durations recorded, want %d", tt.before, n, tt.want)
+		}
 	}
 }

@@ -112,7 +112,7 @@ func For(ctx context.Context, kind Kind, items []glapi.Object, opts Options) ([]
 		for i, idx := range pendingIdx {
 			cur[idx] = fresh[i]
 		}
-		adapt.observe(kind, fresh)
+		adapt.observe(kind, pending, fresh)
 		now := clk.Now()
 		report.Show(cur, now)
 		if len(unfinished(kind, cur)) == 0 {
