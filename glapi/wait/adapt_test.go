@@ -296,3 +296,18 @@ func TestWaitForRecordsOnlyDurationsOfJobsNotHeldUp(t *testing.T) {
 		}
 	}
 }
+
+func TestBackoffRestart(t *testing.T) {
+	b := NewBackoff(5 * time.Second)
+	var got []time.Duration
+	for range 3 {
+		got = append(got, b.Interval(time.Hour))
+	}
+	b.Restart()
+	for range 3 {
+		got = append(got, b.Interval(time.Hour))
+	}
+	if diff := cmp.Diff(secs(5, 7.5, 11.25, 5, 7.5, 11.25), got); diff != "" {
+		t.Errorf("intervals around a restart (-want +got):\n%s", diff)
+	}
+}
