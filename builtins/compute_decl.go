@@ -19,6 +19,21 @@ func waitParamDocs() []ParamDoc {
 	}
 }
 
+// jobWaitParamDocs documents the parameters of the job waits after their
+// first: waitParamDocs, with how their polling adapts to the jobs' expected
+// durations.
+func jobWaitParamDocs() []ParamDoc {
+	docs := waitParamDocs()
+	for i := range docs {
+		if docs[i].Name == "poll" {
+			docs[i].Desc = "the first polling interval; it backs off from there, but polls again just after a job's expected end " +
+				"(its start plus the median duration of the jobs of its template the run saw finish; never sooner than 1s " +
+				"after the last poll) and restarts from `poll` when the job is still running then"
+		}
+	}
+	return docs
+}
+
 // listParamDocs documents filter= and limit= of the list builtins.
 func listParamDocs() []ParamDoc {
 	return []ParamDoc{
@@ -97,7 +112,7 @@ print(compute.jobs.update(job, state = "COMPLETE").state)`},
 		{Doc: Doc{Name: "compute.jobs.wait",
 			Params: append([]ParamDoc{
 				{Name: "job", Desc: "the job to wait for: a record (as returned by create) or an id string"},
-			}, waitParamDocs()...),
+			}, jobWaitParamDocs()...),
 			Summary: "Wait until a job is COMPLETE or ERROR, showing its progress.",
 			Returns: "the finished job",
 			Example: `group = compute.groups.list(filter = "name eq 'lab'")[0]
@@ -108,7 +123,7 @@ print(job.state, job.resultCode)`},
 		{Doc: Doc{Name: "compute.jobs.wait_all",
 			Params: append([]ParamDoc{
 				{Name: "jobs", Desc: "a list of jobs (records or id strings)"},
-			}, waitParamDocs()...),
+			}, jobWaitParamDocs()...),
 			Summary: "Wait until every job of a list is finished, with one list request per poll.",
 			Returns: "the finished jobs, in the order given",
 			Example: `servers = compute.servers.list(filter = "startswith(name, 'prod-web-0')", limit = 3)

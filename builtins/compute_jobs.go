@@ -135,7 +135,8 @@ func jobFailures(fn string, done []glapi.Object, failure func(glapi.Object) erro
 }
 
 // waitArgs reads timeout=, poll= and fail_on_error=, and returns the
-// options of the wait: on env's clock, with its progress display.
+// options of the wait: on env's clock, with its progress display and its
+// record of job durations.
 func waitArgs(env *Env, a *Args) (wait.Options, bool, error) {
 	var timeout, poll DurationArg
 	var failOnError BoolArg
@@ -151,11 +152,12 @@ func waitArgs(env *Env, a *Args) (wait.Options, bool, error) {
 	clk := clockOf(env)
 	var display *progress.Display
 	var log *slog.Logger
+	var durations *wait.Durations
 	if env != nil {
-		display, log = env.Progress, env.Log
+		display, log, durations = env.Progress, env.Log, env.Durations
 	}
 	return wait.Options{What: a.Fn(), Timeout: timeout.Duration, Poll: poll.Duration, Clock: clk,
-		Report: progress.For(display, log, clk)}, failOnError.Value, nil
+		Durations: durations, Report: progress.For(display, log, clk)}, failOnError.Value, nil
 }
 
 // WaitItemArg accepts what a wait waits for: a record (its fields, so a

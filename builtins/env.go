@@ -22,6 +22,7 @@ import (
 
 	"glrun/clock"
 	"glrun/glapi"
+	"glrun/glapi/wait"
 	"glrun/progress"
 )
 
@@ -31,6 +32,11 @@ type Env struct {
 	Client *glapi.Client
 	// Clock is used for every wait (polling, sleep).
 	Clock clock.Clock
+	// Durations is the run's record of how long jobs took by template,
+	// shared by its waits: a job wait polls around the expected end of the
+	// jobs it waits for (see wait.Options.Durations). nil: waits poll on
+	// their backoff alone.
+	Durations *wait.Durations
 	// Log receives the runbook's log.info/warn/error and the waits' state
 	// changes.
 	Log *slog.Logger

@@ -112,7 +112,7 @@ func New(cfg Config) (*Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening a session: %w", err)
 	}
-	env := &builtins.Env{Client: client, Clock: clk, Log: logger, Progress: cfg.Progress, Mode: cfg.Mode}
+	env := &builtins.Env{Client: client, Clock: clk, Durations: wait.NewDurations(), Log: logger, Progress: cfg.Progress, Mode: cfg.Mode}
 	pre := builtins.Predeclared(env)
 	for name, v := range cfg.Extra {
 		pre[name] = v

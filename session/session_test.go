@@ -4,15 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"go.starlark.net/starlark"
 
 	"glrun/builtins"
+	"glrun/clock"
 	"glrun/exitcode"
 	"glrun/glapi"
 	"glrun/glapi/sim"
@@ -115,5 +118,55 @@ func TestClassify(t *testing.T) {
 		if code != tc.code || ok != tc.wantOK {
 			t.Errorf("Classify(%T) = %d, %v; want %d, %v", tc.err, code, ok, tc.code, tc.wantOK)
 		}
+	}
+}
+
+// TestJobWaitsLearnDurationsOverTheRun: the waits of one run share what
+// they saw of how long a template's jobs take, so the second restart of a
+// server is noticed soon after it ends, not at the backoff's next poll.
+func TestJobWaitsLearnDurationsOverTheRun(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewVirtual(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	api := simAPI(t, sim.New(sim.Options{Seed: 1, Clock: clk}))
+	api.Clock = clk
+	path := writeRunbook(t, `
+def main():
+    s = [x for x in compute.servers.list() if x.hardware.powerState == "ON"][0]
+    lags = []
+    for i in range(3):
+        j = compute.jobs.wait(compute.jobs.create("restart", s))
+        lags.append((time.now() - time.parse_time(j.updatedAt)).seconds)
+    return lags
+`)
+	ss, err := session.Open(context.Background(), session.Config{API: api, Clock: clk}, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	main := ss.Runbook.Globals()["main"].(starlark.Callable)
+	v, err := ss.Runbook.Exec(context.Background(), "main", main, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lags []float64
+	for i := range v.(*starlark.List).Len() {
+		f, _ := starlark.AsFloat(v.(*starlark.List).Index(i))
+		lags = append(lags, f)
+	}
+	// The first wait knows nothing: the 5s backoff polls at 80.625s and
+	// 100.625s for a job that ends at 93s. The next ones poll 2% after the
+	// 93s they observed.
+	want := []float64{7.625, 1.86, 1.86}
+	if len(lags) != len(want) {
+		t.Fatalf("lags = %v, want %v", lags, want)
+	}
+	for i := range want {
+		if math.Abs(lags[i]-want[i]) > 0.01 {
+			t.Errorf("lags = %v (seconds from each job's end to the wait's return), want %v", lags, want)
+			break
+		}
+	}
+	tmpl, _ := glapi.LookupTemplate("restart")
+	if exp, n := ss.Env.Durations.Expected(tmpl.ID); exp != 93*time.Second || n != 3 {
+		t.Errorf("the run's expected restart = %s from %d jobs, want 93s from 3", exp, n)
 	}
 }

@@ -58,7 +58,7 @@ func (s *Sim) newJob(tmpl glapi.JobTemplate, rid string, params obj, t time.Time
 		Status:      "Pending",
 	}
 	j := &job{rec: rec, version: &st.jobsVersion, tmpl: st.template(tmpl), seq: len(st.jobOrder), startAt: t.Add(pendingDelay)}
-	j.endAt = j.startAt.Add(jobDuration(tmpl, params, devices))
+	j.endAt = j.startAt.Add(s.spread(jobDuration(tmpl, params, devices)))
 	if targeted := st.takeJobFailure(tmpl, rid); targeted || st.failNext[tmpl.ID] > 0 {
 		if !targeted {
 			st.failNext[tmpl.ID]--
@@ -74,6 +74,16 @@ func (s *Sim) newJob(tmpl glapi.JobTemplate, rid string, params obj, t time.Time
 		j.opID = s.newOp(rid, t)
 	}
 	return j
+}
+
+// spread returns d varied by Options.JobDurationSpread (d itself without
+// one). Callers hold s.mu.
+func (s *Sim) spread(d time.Duration) time.Duration {
+	if s.durationSpread == 0 {
+		return d
+	}
+	f := 1 + s.durationSpread*(2*s.durationRng.Float64()-1)
+	return time.Duration(float64(d) * f).Round(time.Millisecond)
 }
 
 // failureOf is a realistic failure of a job of tmpl on a resource.

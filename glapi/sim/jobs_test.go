@@ -287,3 +287,55 @@ func TestJobsFilteredPagesFollowChanges(t *testing.T) {
 		t.Errorf("COMPLETE restarts after one more: total %v, want %v", r.body["total"], base+1)
 	}
 }
+
+// runDurations restarts n new servers at once on a simulator made with
+// opts and returns how long each job took (updatedAt - createdAt).
+func runDurations(t *testing.T, opts Options, n int) []time.Duration {
+	t.Helper()
+	h := newHarness(t, opts)
+	jobIDs := make([]string, 0, n)
+	for _, sid := range h.sim.AddServers(n) {
+		jobIDs = append(jobIDs, h.createJob("restart", sid, nil))
+	}
+	h.clk.Advance(time.Hour)
+	out := make([]time.Duration, 0, n)
+	for _, id := range jobIDs {
+		j := h.job(id)
+		created, err1 := time.Parse(time.RFC3339Nano, j["createdAt"].(string))
+		updated, err2 := time.Parse(time.RFC3339Nano, j["updatedAt"].(string))
+		if err1 != nil || err2 != nil || j["state"] != "COMPLETE" {
+			t.Fatalf("job %s: %v", id, j)
+		}
+		out = append(out, updated.Sub(created))
+	}
+	return out
+}
+
+func TestJobDurationSpread(t *testing.T) {
+	tests := []struct {
+		name     string
+		spread   float64
+		min, max time.Duration // of a restart: 3s pending, then 90s +- spread
+		distinct bool
+	}{
+		{"none: every restart takes 93s", 0, 93 * time.Second, 93 * time.Second, false},
+		{"20%: 72s to 108s running", 0.2, 75 * time.Second, 111 * time.Second, true},
+		{"bounded to 90%", 5, 12 * time.Second, 174 * time.Second, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := runDurations(t, Options{Seed: 3, JobDurationSpread: tt.spread}, 30)
+			for _, d := range got {
+				if d < tt.min || d > tt.max {
+					t.Errorf("a restart took %s, want %s to %s", d, tt.min, tt.max)
+				}
+			}
+			if distinct := len(slices.Compact(slices.Sorted(slices.Values(got)))) > 1; distinct != tt.distinct {
+				t.Errorf("durations %v: distinct = %v, want %v", got, distinct, tt.distinct)
+			}
+			if again := runDurations(t, Options{Seed: 3, JobDurationSpread: tt.spread}, 30); !slices.Equal(got, again) {
+				t.Errorf("the same seed gave other durations:\n%v\n%v", got, again)
+			}
+		})
+	}
+}

@@ -81,6 +81,12 @@ type Options struct {
 	// WorkspaceID is the id of the simulated workspace, which its access
 	// tokens name (hpe_workspace_id); empty means DemoWorkspaceID.
 	WorkspaceID string
+	// JobDurationSpread makes the jobs of a template vary as real ones do:
+	// each runs for its template's duration times a factor drawn uniformly
+	// from [1-spread, 1+spread] (reproducibly, from Seed). 0, the default,
+	// runs every job of a template for exactly as long; it is bounded to
+	// 0.9.
+	JobDurationSpread float64
 }
 
 // Check reports whether o can be served as it is: the client id, when set,
@@ -159,6 +165,11 @@ type Sim struct {
 	clients        map[string]Client
 	tokenOwner     map[string]string
 	approvalExpiry time.Duration
+
+	// durationSpread and durationRng vary job durations (see
+	// Options.JobDurationSpread); durationRng is used under mu.
+	durationSpread float64
+	durationRng    *rand.Rand
 }
 
 // New returns a simulator seeded with the demo fleet.
@@ -184,6 +195,9 @@ func New(opts Options) *Sim {
 		logW:         opts.RequestLog,
 		limits:       opts.Limits.withDefaults(),
 		platformRL:   map[string][]time.Time{},
+		// Its own source, so that a spread leaves the fleet's ids as they are.
+		durationSpread: min(max(opts.JobDurationSpread, 0), 0.9),
+		durationRng:    rand.New(rand.NewSource(opts.Seed ^ 0x5eed)),
 	}
 	if s.tokenClock == nil {
 		s.tokenClock = clock.Real{}

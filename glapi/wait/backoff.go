@@ -18,14 +18,18 @@ const (
 // every step up to a cap of four times poll, at most a minute (but never
 // below poll itself).
 type Backoff struct {
-	next, cap time.Duration
+	first, next, cap time.Duration
 }
 
 // NewBackoff returns a Backoff starting at poll.
 func NewBackoff(poll time.Duration) *Backoff {
 	limit := min(4*poll, maxPollCap)
-	return &Backoff{next: poll, cap: max(limit, poll)}
+	return &Backoff{first: poll, next: poll, cap: max(limit, poll)}
 }
+
+// Restart makes the next interval the first one again, from which it grows
+// as before.
+func (b *Backoff) Restart() { b.next = b.first }
 
 // Interval returns the next interval to wait, never past remaining.
 func (b *Backoff) Interval(remaining time.Duration) time.Duration {

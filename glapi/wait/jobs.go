@@ -28,7 +28,7 @@ const jobsPageLimit = 1000
 // (`id in (...)`) per batch of pending jobs (see listJobs), which is what
 // a wait for many jobs wants.
 func Jobs(jobs *glapi.JobsService, batched bool) Kind {
-	k := Kind{Finished: JobFinished, Label: JobLabel, State: JobState, Failure: JobFailure}
+	k := Kind{Finished: JobFinished, Label: JobLabel, State: JobState, Failure: JobFailure, Timing: JobTiming}
 	if !batched {
 		k.Fetch = func(ctx context.Context, pending []glapi.Object) ([]glapi.Object, error) {
 			out := make([]glapi.Object, len(pending))
@@ -221,7 +221,7 @@ func getJob(ctx context.Context, jobs *glapi.JobsService, last glapi.Object) (gl
 			done[k] = v
 		}
 		done["state"] = glapi.JobComplete
-		done["status"] = "deleted on completion (deleteOnComplete)"
+		done["status"] = deletedOnCompleteStatus
 		return done, nil
 	}
 	return nil, fmt.Errorf("get job %s: %w", last.ID(), err)

@@ -1,9 +1,11 @@
 // Package wait polls Compute Ops Management jobs and async operations until
 // they finish: with a backoff from a first interval, a timeout that names
 // what is still pending, one filtered list request per batch of jobs per
-// poll, and a Reporter to show progress. It needs only a *glapi.Client's
-// services and a clock; the runbook builtins compute.jobs.wait, wait_all
-// and compute.async_ops.wait are bindings of it.
+// poll, polls around the expected end of each job when the run has seen
+// jobs of its template finish (see Durations), and a Reporter to show
+// progress. It needs only a *glapi.Client's services and a clock; the
+// runbook builtins compute.jobs.wait, wait_all and compute.async_ops.wait
+// are bindings of it.
 package wait
 
 import (
@@ -31,6 +33,10 @@ type Kind struct {
 	// Failure returns the error a finished obj stands for (such as a
 	// *JobFailedError), or nil when it ended well.
 	Failure func(obj glapi.Object) error
+	// Timing, when not nil, reads obj's timing from its record (see
+	// JobTiming), for a wait with Options.Durations to poll around the
+	// expected ends; nil polls on the backoff alone.
+	Timing func(obj glapi.Object) Timing
 }
 
 // Reporter shows a wait's progress (see package progress).
@@ -50,6 +56,15 @@ type Options struct {
 	// Poll is the first polling interval; it backs off from there (see
 	// Backoff).
 	Poll time.Duration
+	// Durations, when not nil (and the Kind has a Timing), is the run's
+	// record of how long jobs took by template: the wait adds the jobs it
+	// sees finish, and when a pending job's expected end (its start plus
+	// its template's median duration, plus a 2% margin) comes before the
+	// backoff's next interval is over, it polls just after that end
+	// instead (never sooner than MinAdaptiveSleep); once the end has passed
+	// with the job still pending, the backoff restarts from Poll. nil polls
+	// on the backoff alone.
+	Durations *Durations
 	// Clock is used to tell the time and to sleep between polls; nil means
 	// the wall clock.
 	Clock clock.Clock
@@ -77,6 +92,7 @@ func For(ctx context.Context, kind Kind, items []glapi.Object, opts Options) ([]
 
 	cur := append([]glapi.Object(nil), items...)
 	back := NewBackoff(opts.Poll)
+	adapt := newAdapter(kind, opts)
 	for {
 		pendingIdx := unfinished(kind, cur)
 		if len(pendingIdx) == 0 {
@@ -96,6 +112,7 @@ func For(ctx context.Context, kind Kind, items []glapi.Object, opts Options) ([]
 		for i, idx := range pendingIdx {
 			cur[idx] = fresh[i]
 		}
+		adapt.observe(kind, pending, fresh)
 		now := clk.Now()
 		report.Show(cur, now)
 		if len(unfinished(kind, cur)) == 0 {
@@ -105,7 +122,7 @@ func For(ctx context.Context, kind Kind, items []glapi.Object, opts Options) ([]
 			return cur, &TimeoutError{What: opts.What, Pending: pendingLabels(kind, cur), Timeout: opts.Timeout,
 				Unfinished: pendingItems(kind, cur)}
 		}
-		if err := clk.Sleep(ctx, back.Interval(deadline.Sub(now))); err != nil {
+		if err := clk.Sleep(ctx, adapt.sleep(back, pendingItems(kind, cur), now, deadline.Sub(now))); err != nil {
 			return cur, stoppedError(ctx, kind, cur, opts)
 		}
 	}
