@@ -227,7 +227,10 @@ lists the runs, 'glrun resume' resumes one.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.CompletionOptions.HiddenDefaultCmd = true
+	// glrun has its own completion command: cobra must not add its default
+	// one (with a subcommand and flags per shell) to a root that holds
+	// another command alone.
+	root.CompletionOptions.DisableDefaultCmd = true
 	for _, c := range commands {
 		if only == "" || c.name == only {
 			root.AddCommand(c.build(s))
