@@ -2,16 +2,12 @@ package builtins
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"go.starlark.net/starlark"
 
 	"glrun/glapi"
 )
-
-// uuidRE matches a template UUID.
-var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // resourceTypeWant is what resource_type= expects.
 const resourceTypeWant = `"server", "group", "oneview-appliance" or "filter" (or the API's "compute-ops-mgmt/server"...)`
@@ -79,7 +75,7 @@ func (k *TemplateArg) Unpack(v starlark.Value) error {
 		k.Template = t
 		return nil
 	}
-	if s := strings.TrimSpace(name.Value); uuidRE.MatchString(s) && !k.KnownOnly {
+	if s := strings.TrimSpace(name.Value); glapi.IsUUID(s) && !k.KnownOnly {
 		id := strings.ToLower(s)
 		k.Template = glapi.JobTemplate{ID: id, Name: "template " + id}
 		return nil

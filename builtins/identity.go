@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"go.starlark.net/starlark"
 
@@ -18,7 +19,8 @@ const maxIdleTimeout = 1<<31 - 1
 
 // emailRE is the shape an invitation address must have: one @, no spaces,
 // a dot in the domain.
-var emailRE = regexp.MustCompile(`^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$`)
+// It is compiled on first use, not at the start of every command.
+var emailRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$`) })
 
 // usersFind is identity.users.find(username): the user, or None.
 func usersFind() impl {
@@ -36,7 +38,7 @@ func usersInvite(ctx context.Context, env *Env, a *Args) (starlark.Value, error)
 	if err := a.Unpack("email", &email); err != nil {
 		return nil, err
 	}
-	if !emailRE.MatchString(email.Value) {
+	if !emailRE().MatchString(email.Value) {
 		return nil, a.Error("email", email.What)
 	}
 	if err := a.Unpack("send_welcome_email", &welcome); err != nil {

@@ -199,7 +199,7 @@ func resolveSubscription(ctx context.Context, c *glapi.Client, a *Args, param st
 	if err != nil {
 		return nil, err
 	}
-	if s == nil && uuidRE.MatchString(k) {
+	if s == nil && glapi.IsUUID(k) {
 		if s, err = c.Subscriptions.Get(ctx, k); err != nil {
 			s = nil
 		}

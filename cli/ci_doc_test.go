@@ -24,7 +24,7 @@ var testCmdFlags = map[string]bool{"-run": true, "-v": true, "-o": true, "--outp
 func TestCIRecipeUsesRealCommandsAndFlags(t *testing.T) {
 	t.Parallel()
 	files := []string{"../docs/ci.md", "../docs/examples/glrun-change.yml", "../docs/approval.md", "../docs/guide.md", "../docs/errors.md", "../README.md"}
-	root := newRootCmd(streams{})
+	root := newRootCmd(streams{}, "")
 	seen := map[string]bool{}
 	for _, file := range files {
 		b, err := os.ReadFile(file)

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"text/template"
 
 	"glrun/exitcode"
@@ -25,7 +26,8 @@ var newTemplates embed.FS
 
 // runbookName is what a new runbook's file name (without .star) must look
 // like: a lower-case Starlark-friendly identifier.
-var runbookName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+// It is compiled on first use, not at the start of every command.
+var runbookName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9_]*$`) })
 
 func newNewCmd(s streams) *cobra.Command {
 	return &cobra.Command{
@@ -72,7 +74,7 @@ type scaffoldData struct {
 func scaffold(arg string) ([]string, error) {
 	dir, base := filepath.Split(arg)
 	name := strings.TrimSuffix(base, ".star")
-	if !runbookName.MatchString(name) || strings.HasSuffix(name, "_test") {
+	if !runbookName().MatchString(name) || strings.HasSuffix(name, "_test") {
 		return nil, usageErrorf("new: runbook name %q: want lower case letters, digits and underscores, starting with a letter and not ending in _test (e.g. restart_lab)", name)
 	}
 	d := scaffoldData{

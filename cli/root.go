@@ -172,7 +172,7 @@ func Execute(ctx context.Context, args []string, s streams) int {
 	if s.scrub == nil {
 		s.scrub = glapi.NewScrubber()
 	}
-	root := newRootCmd(s)
+	root := newRootCmd(s, soleCommand(args))
 	root.SetArgs(args)
 	root.SetIn(s.in)
 	root.SetOut(s.out)
@@ -203,7 +203,11 @@ func plainWords(msg string) string {
 	return strings.ReplaceAll(msg, "context deadline exceeded", "a deadline passed")
 }
 
-func newRootCmd(s streams) *cobra.Command {
+// newRootCmd builds the glrun command with the subcommand named only, or
+// with every subcommand when only is "". Building all of them (a few
+// hundred flags) is a noticeable part of the start of a quick command such
+// as glrun version, and a command runs the same without its siblings.
+func newRootCmd(s streams, only string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "glrun",
 		Short: "Run GreenLake runbooks: sandboxed Starlark scripts with waits, plans and replay",
@@ -223,23 +227,67 @@ lists the runs, 'glrun resume' resumes one.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.CompletionOptions.HiddenDefaultCmd = true
-	root.AddCommand(
-		newRunCmd(s, nil),
-		newDescribeCmd(s, nil),
-		newCheckCmd(s),
-		newSimCmd(s),
-		newFilterCmd(s),
-		newVersionCmd(s),
-		newPlanCmd(s, nil),
-		newApplyCmd(s),
-		newApproveCmd(s),
-		newShowCmd(s, nil),
-		newTestCmd(s),
-		newResumeCmd(s),
-		newRunsCmd(s),
-	)
-	addToolboxCommands(root, s)
+	// glrun has its own completion command: cobra must not add its default
+	// one (with a subcommand and flags per shell) to a root that holds
+	// another command alone.
+	root.CompletionOptions.DisableDefaultCmd = true
+	for _, c := range commands {
+		if only == "" || c.name == only {
+			root.AddCommand(c.build(s))
+		}
+	}
+	addCompletions(root)
 	registerLogFormat(root)
 	return root
+}
+
+// subcommand is one of glrun's commands: its name (the first word of its
+// Use) and the function that builds it with its flags and subcommands.
+type subcommand struct {
+	name  string
+	build func(streams) *cobra.Command
+}
+
+// commands are glrun's commands, those that run and plan runbooks first,
+// then the toolbox that helps write and maintain them (cobra lists them
+// sorted by name).
+var commands = []subcommand{
+	{"run", func(s streams) *cobra.Command { return newRunCmd(s, nil) }},
+	{"describe", func(s streams) *cobra.Command { return newDescribeCmd(s, nil) }},
+	{"check", newCheckCmd},
+	{"sim", newSimCmd},
+	{"filter", newFilterCmd},
+	{"version", newVersionCmd},
+	{"plan", func(s streams) *cobra.Command { return newPlanCmd(s, nil) }},
+	{"apply", newApplyCmd},
+	{"approve", newApproveCmd},
+	{"show", func(s streams) *cobra.Command { return newShowCmd(s, nil) }},
+	{"test", newTestCmd},
+	{"resume", newResumeCmd},
+	{"runs", newRunsCmd},
+	// The toolbox.
+	{"docs", newDocsCmd},
+	{"fmt", newFmtCmd},
+	{"lint", newLintCmd},
+	{"completion", newCompletionCmd},
+	{"config", newConfigCmd},
+	{"repl", newReplCmd},
+	{"new", newNewCmd},
+}
+
+// soleCommand returns the command args run when it can be built alone:
+// the name of a command, first. It returns "" (build them all) for
+// anything else: a flag first (cobra finds the command after it), a
+// mistyped name (cobra suggests the close ones), help, cobra's completion
+// requests, and completion, which writes the script of every command.
+func soleCommand(args []string) string {
+	if len(args) == 0 || args[0] == "completion" {
+		return ""
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.name
+		}
+	}
+	return ""
 }

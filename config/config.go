@@ -18,7 +18,7 @@ import (
 	"sort"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 
 	"glrun/internal/regularfile"
 )
@@ -130,7 +130,7 @@ func Load(path string) (*File, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(f); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: %w (want default: NAME and profiles: NAME: {region, base_url, token_url, tenant_acid, client_id, client_secret_env, client_secret_command, allow_insecure_http, state_dir, keep_runs, keep_runs_days, rate_limit_identity, rate_limit_compute, rate_limit_devices, rate_limit_subscriptions, rate_limit_authorization, rate_limit_audit})", path, err)
+		return nil, fmt.Errorf("%s: %w (want default: NAME and profiles: NAME: {region, base_url, token_url, tenant_acid, client_id, client_secret_env, client_secret_command, allow_insecure_http, state_dir, keep_runs, keep_runs_days, rate_limit_identity, rate_limit_compute, rate_limit_devices, rate_limit_subscriptions, rate_limit_authorization, rate_limit_audit})", path, yamlError{err})
 	}
 	for name, p := range f.Profiles {
 		if p.ClientSecretEnv != "" && p.ClientSecretCommand != "" {
@@ -148,6 +148,38 @@ func Load(path string) (*File, error) {
 		}
 	}
 	return f, nil
+}
+
+// yamlError is err, from decoding the file, said by line: "line 3: field
+// regoin not found in type config.Profile", several joined by "; ". The
+// library's own text names its internals (its stage, a range of marks); a
+// line number is what the user needs to find the mistake.
+type yamlError struct{ err error }
+
+func (e yamlError) Error() string {
+	var errs *yaml.LoadErrors
+	if errors.As(e.err, &errs) && len(errs.Errors) > 0 {
+		lines := make([]string, len(errs.Errors))
+		for i, le := range errs.Errors {
+			lines[i] = atLine(le)
+		}
+		return strings.Join(lines, "; ")
+	}
+	var le *yaml.LoadError
+	if errors.As(e.err, &le) {
+		return atLine(le)
+	}
+	return e.err.Error()
+}
+
+func (e yamlError) Unwrap() error { return e.err }
+
+// atLine is le's message after the line it is about, when known.
+func atLine(le *yaml.LoadError) string {
+	if le.Mark.Line > 0 {
+		return fmt.Sprintf("line %d: %s", le.Mark.Line, le.Message)
+	}
+	return le.Message
 }
 
 // Names returns the profile names, sorted.

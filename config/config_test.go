@@ -75,13 +75,22 @@ func TestLoadErrors(t *testing.T) {
 		{"unknown key", "profiles:\n  prod:\n    regoin: eu-central\n", "line 3: field regoin not found"},
 		{"undefined default", "default: nope\nprofiles:\n  prod: {}\n", `default profile "nope" is not defined (profiles: prod)`},
 		{"two secret sources", "profiles:\n  prod:\n    client_secret_env: A\n    client_secret_command: b\n", "not both"},
-		{"not yaml", "profiles: [\n", "config.yaml"},
+		{"not yaml", "profiles: [\n", "config.yaml: line 2: did not find expected node content"},
+		{"two unknown keys", "profiles:\n  prod:\n    regoin: a\n    tenant: b\n", "line 3: field regoin not found in type config.Profile; line 4: field tenant not found"},
+		{"wrong type", "profiles:\n  prod:\n    keep_runs: many\n", "line 3: cannot construct !!str `many` into int"},
+		{"bad indentation", "default: lab\n  profiles: x\n", "config.yaml: line 2: mapping values are not allowed in this context"},
+		{"a tab", "\tdefault: lab\n", "config.yaml: line 1: found character that cannot start any token"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Load(write(t, tt.text))
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("got %v, want an error containing %q", err, tt.want)
+			}
+			// The message names the line, not the YAML library's stages
+			// and marks, and stays on one line.
+			if err != nil && (strings.Contains(err.Error(), "go-yaml") || strings.Contains(err.Error(), "\n")) {
+				t.Errorf("got %q, want one line without the library's internals", err)
 			}
 		})
 	}

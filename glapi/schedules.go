@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"glrun/glapi/odata"
@@ -142,7 +143,7 @@ func (s *SchedulesService) Create(ctx context.Context, sc ScheduleCreate, opts C
 	}
 	cl := call{api: apiCompute, method: http.MethodPost, coll: CollectionSchedules, body: sc}
 	if opts.IdempotencyKey != "" {
-		if !uuidRE.MatchString(opts.IdempotencyKey) {
+		if !IsUUID(opts.IdempotencyKey) {
 			return nil, fmt.Errorf("creating a schedule: Idempotency-Key: want a UUID, got %q", opts.IdempotencyKey)
 		}
 		cl.header = http.Header{"Idempotency-Key": {opts.IdempotencyKey}}
@@ -255,14 +256,17 @@ func CheckWindow(w ScheduleWhen, now time.Time) error {
 }
 
 // isoDurationRE matches an ISO 8601 duration: PnYnMnWnDTnHnMnS, each part
-// optional, seconds possibly fractional.
-var isoDurationRE = regexp.MustCompile(`^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$`)
+// optional, seconds possibly fractional. It is compiled on first use, not
+// at the start of every command.
+var isoDurationRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$`)
+})
 
 // ParseISODuration parses an ISO 8601 duration such as "P7D", "PT1H30M"
 // or "P1W". A year counts 365 days and a month 30 (the API compares
 // intervals, not calendar dates).
 func ParseISODuration(s string) (time.Duration, error) {
-	m := isoDurationRE.FindStringSubmatch(s)
+	m := isoDurationRE().FindStringSubmatch(s)
 	if m == nil || s == "P" || strings.HasSuffix(s, "T") {
 		return 0, fmt.Errorf("%q is not an ISO 8601 duration such as %q or %q", s, "P7D", "PT12H")
 	}
@@ -288,8 +292,28 @@ func ParseISODuration(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// uuidRE matches a UUID.
-var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+// IsUUID reports whether s is a UUID written as 36 characters: groups of
+// 8, 4, 4, 4 and 12 hex digits (either case) joined by hyphens, nothing
+// around them.
+func IsUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 // IdempotencyKeyFor derives a UUID from parts (such as a plan's id and a
 // change's body): the same parts give the same key, so sending the same

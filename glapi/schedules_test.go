@@ -157,3 +157,26 @@ func TestParseISODuration(t *testing.T) {
 		}
 	}
 }
+
+func TestIsUUID(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"3fa85f64-5717-4562-b3fc-2c963f66afa6", true},
+		{"3FA85F64-5717-4562-B3FC-2C963F66AFA6", true},
+		{"", false},
+		{"key-1", false},
+		{"3fa85f64-5717-4562-b3fc-2c963f66afa", false},    // 35 characters
+		{"3fa85f64-5717-4562-b3fc-2c963f66afa6\n", false}, // trailing newline
+		{" 3fa85f64-5717-4562-b3fc-2c963f66afa", false},   // leading space
+		{"3fa85f6445717-4562-b3fc-2c963f66afa6", false},   // hex where a hyphen goes
+		{"3fa85f64-5717-4562-b3fc-2c963f66afg6", false},   // g is not hex
+		{"3fa85f64-5717-4562-b3fc2-c963f66afa6", false},   // hyphen moved
+	}
+	for _, tt := range tests {
+		if got := glapi.IsUUID(tt.s); got != tt.want {
+			t.Errorf("IsUUID(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}

@@ -40,12 +40,13 @@ const (
 	lockFile    = "lock"
 )
 
-// validID is what a run id may look like (it names a directory).
-var validID = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z._-]*$`)
+// validID is what a run id may look like (it names a directory), compiled
+// on first use rather than at the start of every command.
+var validID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z._-]*$`) })
 
 // runDir returns the directory of run id, refusing ids that are not ids.
 func (s *FileStore) runDir(id string) (string, error) {
-	if !validID.MatchString(id) {
+	if !validID().MatchString(id) {
 		return "", fmt.Errorf("journal: %q is not a run id: %w", id, ErrNoRun)
 	}
 	return filepath.Join(s.dir, id), nil
@@ -266,7 +267,7 @@ func (s *FileStore) List() ([]Meta, error) {
 	}
 	var out []Meta
 	for _, e := range ents {
-		if !e.IsDir() || !validID.MatchString(e.Name()) {
+		if !e.IsDir() || !validID().MatchString(e.Name()) {
 			continue
 		}
 		if _, err := os.Stat(filepath.Join(s.dir, e.Name(), metaFile)); err != nil {

@@ -243,7 +243,7 @@ func TestPrune(t *testing.T) {
 
 func TestNewIDSortsByTime(t *testing.T) {
 	a, b := NewID(start), NewID(start.Add(time.Second))
-	if !(a < b) || !strings.HasPrefix(a, "20260302-090000-") || len(a) != len("20260302-090000-")+6 || !validID.MatchString(a) {
+	if !(a < b) || !strings.HasPrefix(a, "20260302-090000-") || len(a) != len("20260302-090000-")+6 || !validID().MatchString(a) {
 		t.Errorf("ids %q, %q", a, b)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"sync"
 
 	"glrun/glapi"
 	"glrun/internal/httpbody"
@@ -57,7 +58,8 @@ func requestOf(req *http.Request) (Request, error) {
 }
 
 // secretKey matches the names of fields that hold secrets.
-var secretKey = regexp.MustCompile(`(?i)secret|password|token`)
+// It is compiled on first use, not at the start of every command.
+var secretKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)secret|password|token`) })
 
 // redactedValue is what a secret is replaced by.
 const redactedValue = "<redacted>"
@@ -68,7 +70,7 @@ func redact(v any) any {
 	case map[string]any:
 		out := make(map[string]any, len(v))
 		for k, x := range v {
-			if secretKey.MatchString(k) {
+			if secretKey().MatchString(k) {
 				out[k] = redactedValue
 				continue
 			}
@@ -131,7 +133,8 @@ func replaceBody(resp *http.Response, b []byte) {
 }
 
 // plannedID matches the ids a plan makes up, such as plan-job-0001.
-var plannedID = regexp.MustCompile(`plan-[a-z]+(?:-[a-z]+)*-[0-9]{4,}`)
+// It is compiled on first use, not at the start of every command.
+var plannedID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`plan-[a-z]+(?:-[a-z]+)*-[0-9]{4,}`) })
 
 // pendingIDs lists the planned ids that occur in a request, sorted and
 // without duplicates.
@@ -139,7 +142,7 @@ func pendingIDs(r Request) []string {
 	b, _ := json.Marshal(r)
 	seen := map[string]bool{}
 	var out []string
-	for _, id := range plannedID.FindAllString(string(b), -1) {
+	for _, id := range plannedID().FindAllString(string(b), -1) {
 		if !seen[id] {
 			seen[id] = true
 			out = append(out, id)

@@ -84,7 +84,7 @@ func (p *Plan) CheckFiles(current []File) error {
 
 // CheckParams compares parameters with the plan's.
 func (p *Plan) CheckParams(params map[string]string) error {
-	if diff := cmp.Diff(p.Params, params, cmpEmptyMap); diff != "" {
+	if diff := cmp.Diff(p.Params, params, cmpEmptyMap()); diff != "" {
 		return &RefusedError{What: "parameters", Detail: "  (-planned +given)\n" + diff}
 	}
 	return nil
@@ -101,10 +101,14 @@ func (p *Plan) CheckTarget(t Target) error {
 	return nil
 }
 
-// cmpEmptyMap treats a nil map and an empty one alike.
-var cmpEmptyMap = cmp.FilterValues(func(a, b map[string]string) bool {
-	return len(a) == 0 && len(b) == 0
-}, cmp.Comparer(func(_, _ map[string]string) bool { return true }))
+// cmpEmptyMap returns the option that treats a nil map and an empty one
+// alike. It is built when a plan's parameters are checked rather than in
+// init, where every command would pay for go-cmp's checks of its functions.
+func cmpEmptyMap() cmp.Option {
+	return cmp.FilterValues(func(a, b map[string]string) bool {
+		return len(a) == 0 && len(b) == 0
+	}, cmp.Comparer(func(_, _ map[string]string) bool { return true }))
+}
 
 // short abbreviates a hash for messages.
 func short(sum string) string {

@@ -18,7 +18,10 @@ import (
 // uuidInLabel matches the UUIDs of job and operation ids, which a bar shortens
 // to their first 8 characters (as git does commits) to leave room for what
 // the job does and to what.
-var uuidInLabel = regexp.MustCompile(`\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b`)
+// It is compiled on first use, not at the start of every command.
+var uuidInLabel = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b`)
+})
 
 // barWidth is the width of the bar itself, between the state and the label.
 const barWidth = 20
@@ -98,7 +101,7 @@ func (p *barProgress) addBar() *itemBar {
 // now.
 func (b *itemBar) update(kind wait.Kind, it glapi.Object, now time.Time) bool {
 	b.mu.Lock()
-	b.label = uuidInLabel.ReplaceAllStringFunc(kind.Label(it), func(id string) string { return id[:8] })
+	b.label = uuidInLabel().ReplaceAllStringFunc(kind.Label(it), func(id string) string { return id[:8] })
 	if ph := phase(kind, it); ph != "" {
 		b.label += ": " + ph
 	}

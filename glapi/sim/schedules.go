@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"glrun/glapi"
@@ -111,9 +112,6 @@ type scheduleBody struct {
 	Operation obj `json:"operation"`
 }
 
-// uuidPattern matches a UUID, the format of Idempotency-Key.
-var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
 // checkWhen validates startAt and interval at now as the API bounds them,
 // returning the parsed start and interval.
 func (s *Sim) checkWhen(r *request, startAt string, interval *string) (time.Time, time.Duration, response, bool) {
@@ -175,7 +173,7 @@ func (s *Sim) checkOperation(r *request, op obj) (response, bool) {
 func (s *Sim) createSchedule(r *request) response {
 	key := r.Header.Get("Idempotency-Key")
 	if key != "" {
-		if !uuidPattern.MatchString(key) {
+		if !glapi.IsUUID(key) {
 			return s.apiError(r.fam, http.StatusBadRequest, "Idempotency-Key must be a UUID", issue{"header", "Idempotency-Key"})
 		}
 		if prev, ok := s.cc().idempotency[key]; ok {
@@ -353,8 +351,9 @@ func (s *Sim) fireSchedules(now time.Time) {
 	}
 }
 
-// jobsURI matches the jobs collection of any version of the COM API.
-var jobsURI = regexp.MustCompile(`^/compute-ops-mgmt/v1[a-z0-9]*/jobs$`)
+// jobsURI matches the jobs collection of any version of the COM API. It is
+// compiled on first use, not at the start of every command.
+var jobsURI = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^/compute-ops-mgmt/v1[a-z0-9]*/jobs$`) })
 
 // runSchedule sends sc's operation at t and records its history entry.
 // Only job creations (POST .../jobs) take effect; any other operation is
@@ -363,7 +362,7 @@ func (s *Sim) runSchedule(sc *schedule, t time.Time) {
 	method, _ := sc.Operation["method"].(string)
 	uri, _ := sc.Operation["uri"].(string)
 	var resp response
-	if method == http.MethodPost && jobsURI.MatchString(uri) {
+	if method == http.MethodPost && jobsURI().MatchString(uri) {
 		body, _ := json.Marshal(sc.Operation["body"])
 		req := &request{fam: famCOM, now: t, body: body, caller: sc.Creator}
 		resp = s.createJob(req)
