@@ -67,7 +67,9 @@ cleanup() {
 trap cleanup EXIT
 
 say() { printf '%s\n' "$*" >&2; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# ratio A B: A / B to three decimals; a verdict compares the ratio it shows, so
+# 1.053 is never shown as a 1.05 that meets "≤ 1.05".
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 # ok A OP B: "met" when the number A compares to B as OP (<, <=, >=) says.
 ok() {
   awk -v a="$1" -v op="$2" -v b="$3" 'BEGIN {
