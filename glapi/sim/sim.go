@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"glrun/clock"
+	"glrun/glapi"
 )
 
 // Demo credentials the simulator accepts when Options leave them empty.
@@ -93,37 +94,17 @@ type Options struct {
 // must be a UUID, the shape GreenLake gives client ids and the type of the
 // id and clientId fields of the credential the simulator lists for it.
 func (o Options) Check() error {
-	if o.ClientID != "" && !isUUID(o.ClientID) {
+	if o.ClientID != "" && !glapi.IsUUID(o.ClientID) {
 		return fmt.Errorf("client id %q is not a UUID (like %s): GreenLake client ids are UUIDs, and the simulator lists its credential with it", o.ClientID, DemoClientID)
 	}
 	return nil
-}
-
-// isUUID reports whether s has the 8-4-4-4-12 hex digit shape of a UUID.
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i, c := range s {
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // credentialUUID is clientID when it is a UUID, else a UUID derived from
 // it (name-based, SHA-1, version 5 layout), so the same client id always
 // maps to the same credential id.
 func credentialUUID(clientID string) string {
-	if isUUID(clientID) {
+	if glapi.IsUUID(clientID) {
 		return clientID
 	}
 	b := sha1.Sum([]byte("glrun-sim-credential:" + clientID))
