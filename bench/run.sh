@@ -6,8 +6,8 @@
 # prints a table and writes it, with the machine it ran on, to
 # bench/RESULTS.md.
 #
-#   bench/run.sh                 # the full run (200 servers, fleets of 1,000 and 5,000, 100,000 jobs; ~5 min on 2 cores)
-#   bench/run.sh --quick         # 50 servers, a fleet of 1,000 (no bash baselines), 20,000 jobs: ~3 min
+#   bench/run.sh                 # the full run (200 servers, fleets of 1,000 and 5,000, 100,000 jobs; about 4 min on 2 cores)
+#   bench/run.sh --quick         # 50 servers, a fleet of 1,000 (no bash baselines), 20,000 jobs: under a minute
 #   bench/run.sh --servers 100 --scale "1000 2000" --jobs 50000 --out /tmp/RESULTS.md
 #
 # Needs go, curl and jq. It installs nothing, except jq through apt-get when
