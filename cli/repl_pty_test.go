@@ -183,7 +183,10 @@ func TestReplOnATerminal(t *testing.T) {
 	r.waitFor("item 1\r\n", 1)
 
 	r.typeKeys("compute.servers.list(limit = 2)\r") // records one per line
-	r.waitFor("]\r\n", 1)
+	// The list's own closing line: "]\r\n" alone is already on the screen
+	// (the echo of "[x, 2, 1]" and its answer), and waiting for it ended
+	// the session before the list was printed.
+	r.waitFor("\r\n]\r\n", 1)
 	r.end()
 
 	r.mu.Lock()
