@@ -28,18 +28,69 @@ var secretFormFields = []string{"client_secret", "refresh_token", "assertion", "
 // clientSecret, client_secret, access_token, refresh_token, id_token,
 // password, secret, apiKey and the like (case, '_' and '-' ignored).
 func isSecretKey(k string) bool {
-	n := strings.Map(func(r rune) rune {
-		if r == '_' || r == '-' {
-			return -1
-		}
-		return unicode.ToLower(r)
-	}, k)
+	n := normalizeName(k)
 	switch n {
 	case "clientsecret", "accesstoken", "refreshtoken", "idtoken", "password",
 		"secret", "apikey", "token", "privatekey":
 		return true
 	}
 	return strings.HasSuffix(n, "secret") || strings.HasSuffix(n, "password")
+}
+
+// normalizeName lowercases s and drops its '_' and '-', as isSecretKey
+// compares names.
+func normalizeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '_' || r == '-' {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, s)
+}
+
+// secretKeyParts are what the normalized name of every key isSecretKey
+// accepts contains.
+var secretKeyParts = []string{"secret", "password", "token", "apikey", "privatekey"}
+
+// mayHoldSecretKey reports whether the JSON text body could have a field
+// that isSecretKey accepts, without decoding it: a key's characters stand
+// together in the text, so its normalized name is part of the normalized
+// text. Only a \u escape can write a key's letters otherwise; a body with
+// one is decoded to be sure. A page of a thousand jobs has none, and is
+// not decoded just to find nothing.
+func mayHoldSecretKey(body string) bool {
+	if strings.Contains(body, `\u`) {
+		return true
+	}
+	n := normalizeASCII(body)
+	if n == nil { // not ASCII: as isSecretKey normalizes, rune by rune
+		n = []byte(normalizeName(body))
+	}
+	for _, p := range secretKeyParts {
+		if bytes.Contains(n, []byte(p)) {
+			return true
+		}
+	}
+	return false
+}
+
+// normalizeASCII is normalizeName of an ASCII s, or nil when s is not
+// ASCII (where unicode.ToLower may turn other letters into ASCII ones).
+func normalizeASCII(s string) []byte {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 0x80:
+			return nil
+		case c == '_' || c == '-':
+		case 'A' <= c && c <= 'Z':
+			out = append(out, c+'a'-'A')
+		default:
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // redactInteraction removes every secret from i, in place. It first
@@ -154,6 +205,9 @@ func redactBody(body, contentType string, found *[]string) string {
 		if out := redactForm(body, found); out != body {
 			return out
 		}
+	}
+	if !mayHoldSecretKey(body) {
+		return body // no secret field; secret values are scrubbed later
 	}
 	var v any
 	dec := json.NewDecoder(strings.NewReader(body))
