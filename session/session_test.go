@@ -61,11 +61,7 @@ def main():
 	if err != nil {
 		t.Fatal(err)
 	}
-	main := ss.Runbook.Globals()["main"].(starlark.Callable)
-	v, err := ss.Runbook.Exec(context.Background(), "main", main, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := callMain(t, ss)
 	got := v.(*starlark.List)
 	if n, _ := starlark.AsInt32(got.Index(0)); n == 0 {
 		t.Errorf("compute.servers.list() found no servers in the simulator: %v", v)
@@ -142,11 +138,7 @@ def main():
 	if err != nil {
 		t.Fatal(err)
 	}
-	main := ss.Runbook.Globals()["main"].(starlark.Callable)
-	v, err := ss.Runbook.Exec(context.Background(), "main", main, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := callMain(t, ss)
 	var lags []float64
 	for i := range v.(*starlark.List).Len() {
 		f, _ := starlark.AsFloat(v.(*starlark.List).Index(i))
@@ -169,4 +161,15 @@ def main():
 	if exp, n := ss.Env.Durations.Expected(tmpl.ID); exp != 93*time.Second || n != 3 {
 		t.Errorf("the run's expected restart = %s from %d jobs, want 93s from 3", exp, n)
 	}
+}
+
+// callMain calls the main of the session's runbook with no arguments.
+func callMain(t *testing.T, ss *session.Session) starlark.Value {
+	t.Helper()
+	main := ss.Runbook.Globals()["main"].(starlark.Callable)
+	v, err := ss.Runbook.Exec(context.Background(), "main", main, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
