@@ -311,7 +311,7 @@ func TestApproveRefuses(t *testing.T) {
 	odd, err := c.Jobs.Create(context.Background(), glapi.JobCreate{JobTemplate: first.JobTemplate, ResourceID: first.ResourceID, ResourceType: first.ResourceType,
 		JobParams: map[string]any{"force": true}})
 	if err != nil {
-		t.Skipf("the simulator refuses jobParams on a restart: %v", err)
+		t.Fatalf("create a restart with parameters the plan does not have: %v", err)
 	}
 	r := glrunEnv(t, nil, getenvOf(appr), "approve", "--base-url", base, planPath)
 	if r.code != exitcode.Drift || !strings.Contains(r.stdout, "NOT approved request") || !strings.Contains(r.stdout, "differs from it") {
