@@ -126,27 +126,26 @@ func match(pattern, path string) ([]string, bool) {
 	return params, true
 }
 
+// familyPrefixes maps path prefixes to API families, the more specific
+// first (SCIM lies under /identity/).
+var familyPrefixes = []struct{ prefix, family string }{
+	{"/compute-ops-mgmt/", famCOM},
+	{"/identity/v2beta1/scim/", famSCIM},
+	{"/devices/", famDevices},
+	{"/subscriptions/", famSubscriptions},
+	{"/service-catalog/", famCatalog},
+	{"/authorization/", famAuthz},
+	{"/audit-log/", famAudit},
+	{"/identity/", famIdentity},
+	{"/workspaces/", famWorkspaces},
+}
+
 // family returns the API family of a path, or "" if it is none of ours.
 func family(path string) string {
-	switch {
-	case strings.HasPrefix(path, "/compute-ops-mgmt/"):
-		return famCOM
-	case strings.HasPrefix(path, "/identity/v2beta1/scim/"):
-		return famSCIM
-	case strings.HasPrefix(path, "/devices/"):
-		return famDevices
-	case strings.HasPrefix(path, "/subscriptions/"):
-		return famSubscriptions
-	case strings.HasPrefix(path, "/service-catalog/"):
-		return famCatalog
-	case strings.HasPrefix(path, "/authorization/"):
-		return famAuthz
-	case strings.HasPrefix(path, "/audit-log/"):
-		return famAudit
-	case strings.HasPrefix(path, "/identity/"):
-		return famIdentity
-	case strings.HasPrefix(path, "/workspaces/"):
-		return famWorkspaces
+	for _, f := range familyPrefixes {
+		if strings.HasPrefix(path, f.prefix) {
+			return f.family
+		}
 	}
 	return ""
 }
