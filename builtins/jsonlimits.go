@@ -7,6 +7,8 @@ import (
 
 	starjson "go.starlark.net/lib/json"
 	"go.starlark.net/starlark"
+
+	"glrun/internal/textsize"
 )
 
 // MaxJSONDepth is how deeply the arrays and objects of a JSON text, or the
@@ -223,17 +225,11 @@ func (e *encodeEstimate) walk(x starlark.Value, depth int, path []starlark.Value
 	if depth > MaxJSONDepth {
 		return fmt.Errorf("the value nests deeper than %d levels", MaxJSONDepth)
 	}
-	switch x := x.(type) {
-	case json.Marshaler:
-		return e.add(e.marshaledSize(x))
-	case starlark.NoneType, starlark.Bool:
-		return e.add(4)
-	case starlark.Int:
-		return e.add(1 + int64(x.BigInt().BitLen())*3/10)
-	case starlark.Float:
-		return e.add(3)
-	case starlark.String:
-		return e.add(int64(len(x)) + 2)
+	if m, ok := x.(json.Marshaler); ok {
+		return e.add(e.marshaledSize(m))
+	}
+	if n, ok := textsize.Scalar(x); ok {
+		return e.add(n)
 	}
 	for _, p := range path {
 		if p == x {

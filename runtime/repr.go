@@ -5,6 +5,8 @@ import (
 	"reflect"
 
 	"go.starlark.net/starlark"
+
+	"glrun/internal/textsize"
 	"go.starlark.net/syntax"
 )
 
@@ -51,17 +53,11 @@ func (e *reprEstimate) add(n int64) bool {
 // walk counts v, found below the containers of path (a cycle prints as
 // "[...]").
 func (e *reprEstimate) walk(v starlark.Value, depth int, path []starlark.Value) bool {
-	switch v := v.(type) {
-	case starlark.NoneType, starlark.Bool:
-		return e.add(4)
-	case starlark.Int:
-		return e.add(1 + int64(v.BigInt().BitLen())*3/10)
-	case starlark.Float:
-		return e.add(3)
-	case starlark.String:
-		return e.add(int64(len(v)) + 2)
-	case starlark.Bytes:
-		return e.add(int64(len(v)) + 3)
+	if n, ok := textsize.Scalar(v); ok {
+		return e.add(n)
+	}
+	if b, ok := v.(starlark.Bytes); ok {
+		return e.add(int64(len(b)) + 3)
 	}
 	if depth > maxReprDepth {
 		return true
