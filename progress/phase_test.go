@@ -20,10 +20,10 @@ import (
 func TestRunningJobsShowTheirPhaseAndProgress(t *testing.T) {
 	script := map[string][]step{
 		"a": {
-			{0, "PENDING", glapi.Object{"status": "Pending"}},
-			{5 * time.Second, "RUNNING", glapi.Object{"status": "Staging firmware", "statusDetails": map[string]any{"progressPercent": 20}}},
-			{10 * time.Second, "RUNNING", glapi.Object{"status": "Updating server firmware", "statusDetails": map[string]any{"progressPercent": 60}}},
-			{15 * time.Second, "COMPLETE", glapi.Object{"status": "Complete", "statusDetails": map[string]any{}}},
+			{At: 0, State: "PENDING", Extra: glapi.Object{"status": "Pending"}},
+			{At: 5 * time.Second, State: "RUNNING", Extra: glapi.Object{"status": "Staging firmware", "statusDetails": map[string]any{"progressPercent": 20}}},
+			{At: 10 * time.Second, State: "RUNNING", Extra: glapi.Object{"status": "Updating server firmware", "statusDetails": map[string]any{"progressPercent": 60}}},
+			{At: 15 * time.Second, State: "COMPLETE", Extra: glapi.Object{"status": "Complete", "statusDetails": map[string]any{}}},
 		},
 	}
 	named := func(k wait.Kind) wait.Kind {

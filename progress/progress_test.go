@@ -16,6 +16,7 @@ import (
 	"glrun/clock"
 	"glrun/glapi"
 	"glrun/glapi/wait"
+	"glrun/glapi/wait/waittest"
 )
 
 var testEpoch = time.Date(2025, 3, 1, 3, 0, 0, 0, time.UTC)
@@ -49,11 +50,8 @@ type scriptedKind struct {
 	polls  int               // number of fetches
 }
 
-type step struct {
-	at    time.Duration
-	state string
-	extra glapi.Object
-}
+// step is a job's state from an offset on.
+type step = waittest.Step
 
 func (s *scriptedKind) kind() wait.Kind {
 	k := jobKind()
@@ -61,18 +59,7 @@ func (s *scriptedKind) kind() wait.Kind {
 		s.polls++
 		out := make([]glapi.Object, len(pending))
 		for i, p := range pending {
-			now := s.clk.Now().Sub(testEpoch)
-			obj := glapi.Object{"id": p.ID(), "jobTemplate": "30110551-cad6-4069-95b8-dbce9bbd8525",
-				"resource": map[string]any{"id": "P06760-B21+2M212504P8", "type": glapi.ResourceServer}}
-			for _, st := range s.script[p.ID()] {
-				if now >= st.at {
-					obj["state"] = st.state
-					for k, v := range st.extra {
-						obj[k] = v
-					}
-				}
-			}
-			out[i] = obj
+			out[i] = waittest.Job(p.ID(), s.script[p.ID()], s.clk.Now().Sub(testEpoch))
 		}
 		return out, nil
 	}
@@ -169,7 +156,7 @@ func TestBarsEndOnTimeout(t *testing.T) {
 	clk := clock.NewVirtual(testEpoch)
 	var term bytes.Buffer
 	d := NewDisplay(&term)
-	sk := &scriptedKind{clk: clk, script: map[string][]step{"a": {{0, "RUNNING", glapi.Object{"progressPercent": 30}}}}}
+	sk := &scriptedKind{clk: clk, script: map[string][]step{"a": {{At: 0, State: "RUNNING", Extra: glapi.Object{"progressPercent": 30}}}}}
 	_, err := wait.For(context.Background(), sk.kind(), ids("a"),
 		wait.Options{What: "w", Timeout: time.Minute, Poll: 10 * time.Second, Clock: clk, Report: For(d, nil, clk)})
 	var wt *wait.TimeoutError
@@ -187,8 +174,8 @@ func TestBarsEndOnTimeout(t *testing.T) {
 
 func TestWaitProgress(t *testing.T) {
 	script := map[string][]step{
-		"a": {{0, "PENDING", nil}, {5 * time.Second, "RUNNING", glapi.Object{"progressPercent": 40}}, {12 * time.Second, "COMPLETE", nil}},
-		"b": {{0, "RUNNING", nil}, {20 * time.Second, "COMPLETE", nil}},
+		"a": {{At: 0, State: "PENDING", Extra: nil}, {At: 5 * time.Second, State: "RUNNING", Extra: glapi.Object{"progressPercent": 40}}, {At: 12 * time.Second, State: "COMPLETE", Extra: nil}},
+		"b": {{At: 0, State: "RUNNING", Extra: nil}, {At: 20 * time.Second, State: "COMPLETE", Extra: nil}},
 	}
 	t.Run("terminal draws one bar per job redrawn after every poll", func(t *testing.T) {
 		clk := clock.NewVirtual(testEpoch)

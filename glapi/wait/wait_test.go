@@ -11,6 +11,7 @@ import (
 
 	"glrun/clock"
 	"glrun/glapi"
+	"glrun/glapi/wait/waittest"
 )
 
 var testEpoch = time.Date(2025, 3, 1, 3, 0, 0, 0, time.UTC)
@@ -26,11 +27,8 @@ type scriptedKind struct {
 	perFetch []int             // number of items asked for at each fetch
 }
 
-type step struct {
-	at    time.Duration
-	state string
-	extra glapi.Object
-}
+// step is a job's state from an offset on.
+type step = waittest.Step
 
 func (s *scriptedKind) kind() Kind {
 	return Kind{
@@ -46,18 +44,7 @@ func (s *scriptedKind) kind() Kind {
 			}
 			out := make([]glapi.Object, len(pending))
 			for i, p := range pending {
-				now := s.clk.Now().Sub(testEpoch)
-				obj := glapi.Object{"id": p.ID(), "jobTemplate": "30110551-cad6-4069-95b8-dbce9bbd8525",
-					"resource": map[string]any{"id": "P06760-B21+2M212504P8", "type": glapi.ResourceServer}}
-				for _, st := range s.script[p.ID()] {
-					if now >= st.at {
-						obj["state"] = st.state
-						for k, v := range st.extra {
-							obj[k] = v
-						}
-					}
-				}
-				out[i] = obj
+				out[i] = waittest.Job(p.ID(), s.script[p.ID()], s.clk.Now().Sub(testEpoch))
 			}
 			return out, nil
 		},
@@ -75,7 +62,7 @@ func ids(ids ...string) []glapi.Object {
 func TestWaitForPollsWithBackoffUntilFinished(t *testing.T) {
 	clk := clock.NewVirtual(testEpoch)
 	sk := &scriptedKind{clk: clk, script: map[string][]step{
-		"j1": {{0, "PENDING", nil}, {10 * time.Second, "RUNNING", nil}, {50 * time.Second, "COMPLETE", glapi.Object{"resultCode": "SUCCESS"}}},
+		"j1": {{At: 0, State: "PENDING", Extra: nil}, {At: 10 * time.Second, State: "RUNNING", Extra: nil}, {At: 50 * time.Second, State: "COMPLETE", Extra: glapi.Object{"resultCode": "SUCCESS"}}},
 	}}
 	got, err := For(context.Background(), sk.kind(), ids("j1"), Options{What: "compute.jobs.wait", Timeout: time.Hour, Poll: 5 * time.Second, Clock: clk})
 	if err != nil {
@@ -94,9 +81,9 @@ func TestWaitForPollsWithBackoffUntilFinished(t *testing.T) {
 func TestWaitForTimeoutNamesPendingAndNeverPollsPastDeadline(t *testing.T) {
 	clk := clock.NewVirtual(testEpoch)
 	sk := &scriptedKind{clk: clk, script: map[string][]step{
-		"done-1":    {{0, "RUNNING", nil}, {20 * time.Second, "COMPLETE", nil}},
-		"stuck-2":   {{0, "APPROVAL_PENDING", nil}},
-		"stalled-3": {{0, "RUNNING", nil}, {30 * time.Second, "STALLED", nil}},
+		"done-1":    {{At: 0, State: "RUNNING", Extra: nil}, {At: 20 * time.Second, State: "COMPLETE", Extra: nil}},
+		"stuck-2":   {{At: 0, State: "APPROVAL_PENDING", Extra: nil}},
+		"stalled-3": {{At: 0, State: "RUNNING", Extra: nil}, {At: 30 * time.Second, State: "STALLED", Extra: nil}},
 	}}
 	_, err := For(context.Background(), sk.kind(), ids("done-1", "stuck-2", "stalled-3"),
 		Options{What: "compute.jobs.wait_all", Timeout: 2 * time.Minute, Poll: 10 * time.Second, Clock: clk})
@@ -138,7 +125,7 @@ func TestWaitForStopsAtOnceOnCancel(t *testing.T) {
 	clk := clock.NewVirtual(testEpoch)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	sk := &scriptedKind{clk: clk, script: map[string][]step{"j1": {{0, "RUNNING", nil}}}}
+	sk := &scriptedKind{clk: clk, script: map[string][]step{"j1": {{At: 0, State: "RUNNING", Extra: nil}}}}
 	sk.onFetch = func(n int) {
 		if n == 3 {
 			cancel()
