@@ -44,11 +44,7 @@ func TestValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.resource+" "+tt.filter, func(t *testing.T) {
-			e, err := Parse(tt.filter)
-			if err != nil {
-				t.Fatal(err)
-			}
-			err = Validate(tt.resource, e)
+			err := parseAndValidate(t, tt.resource, tt.filter)
 			if tt.want == "" {
 				if err != nil {
 					t.Errorf("Validate: %v", err)
@@ -145,11 +141,7 @@ func TestValidateNestedPathsAgainstTheSchema(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.resource+" "+tt.filter, func(t *testing.T) {
-			e, err := Parse(tt.filter)
-			if err != nil {
-				t.Fatal(err)
-			}
-			err = Validate(tt.resource, e)
+			err := parseAndValidate(t, tt.resource, tt.filter)
 			if tt.want == "" {
 				if err != nil {
 					t.Errorf("Validate: %v", err)
@@ -222,4 +214,15 @@ func TestFilterablePropertiesAreInTheSchema(t *testing.T) {
 			}
 		}
 	}
+}
+
+// parseAndValidate parses filter, which must parse, and validates it
+// against resource.
+func parseAndValidate(t *testing.T, resource, filter string) error {
+	t.Helper()
+	e, err := Parse(filter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Validate(resource, e)
 }
