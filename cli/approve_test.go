@@ -183,16 +183,8 @@ func TestApplyUnderApprovalPolicyCompletesOnceApproved(t *testing.T) {
 	for _, d := range rep.Decided {
 		ours[d.Request] = true
 	}
-	b, err := os.ReadFile(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
 	decisions := 0
-	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		var e sim.LogEntry
-		if err := json.Unmarshal([]byte(line), &e); err != nil {
-			t.Fatal(err)
-		}
+	for _, e := range requestLog(t, logPath, 0) {
 		if id, ok := strings.CutSuffix(strings.TrimPrefix(e.Path, glapi.CollectionApprovalRequests+"/"), "/approve"); ok && e.Method == "POST" {
 			decisions++
 			if !ours[id] {
@@ -440,16 +432,8 @@ func TestPreflightDriftSendsNothingAgainstSimServe(t *testing.T) {
 // simulator's request log.
 func logMutations(t *testing.T, path string) int {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	n := 0
-	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		var e sim.LogEntry
-		if err := json.Unmarshal([]byte(line), &e); err != nil {
-			t.Fatalf("request log line %q: %v", line, err)
-		}
+	for _, e := range requestLog(t, path, 0) {
 		if e.Method != "GET" && e.Path != "/as/token.oauth2" {
 			n++
 		}

@@ -118,11 +118,7 @@ func TestRunbooksAgainstSimServeInAnotherProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	var tokens, jobs, invites, deletes int
-	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		var e sim.LogEntry
-		if err := json.Unmarshal([]byte(line), &e); err != nil {
-			t.Fatalf("request log line %q: %v", line, err)
-		}
+	for _, e := range requestLog(t, logPath, 0) {
 		switch {
 		case e.Path == "/as/token.oauth2":
 			tokens++

@@ -95,19 +95,7 @@ func TestKill9ThenResume(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &runs); err != nil || len(runs) != 1 || runs[0].Status != "finished" {
 		t.Errorf("glrun runs -o json: %v, want one finished run (%v)\n%s", runs, err, out.String())
 	}
-	data, err := os.ReadFile(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var log []sim.LogEntry
-	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		var e sim.LogEntry
-		if err := json.Unmarshal([]byte(line), &e); err != nil {
-			t.Fatalf("request log line %q: %v", line, err)
-		}
-		log = append(log, e)
-	}
-	got := changes(log)
+	got := changes(requestLog(t, logPath, 0))
 	if got["POST /compute-ops-mgmt/v1/jobs"] != 2 || got["POST /identity/v1/users"] != 1 || len(got) != 2 {
 		t.Errorf("the simulator received %v; want two job creations and one invitation, each once", got)
 	}
