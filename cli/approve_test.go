@@ -13,6 +13,7 @@ import (
 	"glrun/exitcode"
 	"glrun/glapi"
 	"glrun/glapi/sim"
+	"glrun/internal/testgit"
 	"glrun/plan"
 )
 
@@ -320,19 +321,8 @@ func TestApproveRefuses(t *testing.T) {
 // the file's path.
 func committedThenEdited(t *testing.T, content, old, new []byte) string {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	dir := t.TempDir()
-	git := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
+	dir, git := testgit.Repo(t)
 	path := filepath.Join(dir, "reviewed.plan.json")
-	git("init", "-q")
 	if err := os.WriteFile(path, content, 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -3,27 +3,17 @@ package plan
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"glrun/internal/testgit"
 )
 
 // gitRepo makes a git repository in a temporary directory holding a
 // committed file p.json, and returns the directory.
 func gitRepo(t *testing.T) string {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	dir := t.TempDir()
-	git := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	git("init", "-q")
+	dir, git := testgit.Repo(t)
 	if err := os.WriteFile(filepath.Join(dir, "p.json"), []byte("{}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
